@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tokenscan",
+    products: [
+        .executable(name: "tokenscan", targets: ["tokenscan"]),
+        .library(name: "TokenScanCore", targets: ["TokenScanCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // PCRE2 through pkg-config (Debian: libpcre2-dev). The shim fixes the code unit width and
+        // exposes the macros Swift cannot import.
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        // Turns Rules/ into Swift source at build time, so the binary carries its default rules and
+        // Rules/ stays the single source of truth.
+        .executableTarget(name: "embed-resources"),
+        .plugin(
+            name: "EmbedResources",
+            capability: .buildTool(),
+            dependencies: ["embed-resources"]
+        ),
+        .target(
+            name: "TokenScanCore",
+            dependencies: [
+                "CPCRE2",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedResources"]
+        ),
+        .executableTarget(
+            name: "tokenscan",
+            dependencies: [
+                "TokenScanCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "TokenScanCoreTests",
+            dependencies: ["TokenScanCore"]
+        ),
+        .testTarget(
+            name: "TokenScanCLITests",
+            dependencies: ["TokenScanCore"]
+        ),
+    ]
+)

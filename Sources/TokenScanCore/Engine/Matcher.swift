@@ -1,0 +1,228 @@
+import Foundation
+
+/// A rule with its compiled pattern.
+public final class CompiledRule: Sendable {
+    public let rule: Rule
+    public let pattern: Pattern
+    /// The capture group that holds the secret (0: the whole match).
+    public let secretGroup: Int
+
+    init(rule: Rule) throws(RuleError) {
+        self.rule = rule
+        do {
+            pattern = try Pattern(rule.regex, options: rule.utf ? [.utf] : [])
+        } catch {
+            throw RuleError(file: rule.origin, ruleID: rule.id, message: "regex does not compile: \(error)")
+        }
+        if let named = pattern.groupNames["secret"] {
+            secretGroup = named
+        } else {
+            secretGroup = pattern.captureCount > 0 ? 1 : 0
+        }
+    }
+}
+
+/// One rule's match inside a buffer (offsets relative to the buffer).
+public struct RuleMatch: Sendable, Equatable {
+    public var ruleIndex: Int
+    public var range: Range<Int>
+    public var secret: Range<Int>
+}
+
+/// A rule that could not finish on an input: it hit a match limit or its time budget.
+public struct RuleFailure: Sendable, Equatable {
+    public var ruleIndex: Int
+    /// Offset relative to the buffer where the failing call started.
+    public var offset: Int
+    public var reason: String
+}
+
+/// Runs every rule over a buffer, but only near the rules' keywords.
+///
+/// Why slices: a PCRE2 call's cost is bounded by the subject it sees, and `match_limit` only
+/// bounds work per start position, so a pathological rule given a whole megabyte can run for
+/// minutes. Each call therefore sees one slice (`sliceSize` plus the rule's `maxLength`), runs only
+/// where a keyword of the rule occurs, and a rule whose call exceeds `timeBudget` is stopped for
+/// the rest of that input and reported. The keyword prefilter is one case-insensitive JIT
+/// alternation of all keywords.
+public final class Matcher: Sendable {
+    public let rules: [CompiledRule]
+    /// The longest match any rule can produce; the searcher keeps this much overlap between chunks.
+    public let maxMatchLength: Int
+    let prefilter: Pattern?
+    /// Lowercased keyword hit → the rules that have a keyword contained in it.
+    let rulesForHit: [[UInt8]: [Int]]
+    let keywordless: [Int]
+    let sliceSize: Int
+    let timeBudget: Duration
+    public let limits: MatchLimits
+
+    public init(
+        rules: [Rule], limits: MatchLimits = MatchLimits(), sliceSize: Int = 32 * 1024,
+        timeBudget: Duration = .milliseconds(500)
+    ) throws(RuleError) {
+        var seen: [String: String] = [:]
+        var compiled: [CompiledRule] = []
+        for rule in rules {
+            if let other = seen[rule.id] {
+                throw RuleError(file: rule.origin, ruleID: rule.id, message: "duplicate rule id (also in \(other))")
+            }
+            seen[rule.id] = rule.origin
+            compiled.append(try CompiledRule(rule: rule))
+        }
+        self.rules = compiled
+        self.limits = limits
+        self.sliceSize = sliceSize
+        self.timeBudget = timeBudget
+        maxMatchLength = rules.map(\.maxLength).max() ?? 0
+
+        let keywords = Set(rules.flatMap { $0.keywords.map { Array($0.lowercased().utf8) } })
+        var map: [[UInt8]: [Int]] = [:]
+        for keyword in keywords {
+            map[keyword] = rules.indices.filter { index in
+                rules[index].keywords.contains { Matcher.contains(keyword, Array($0.lowercased().utf8)) }
+            }
+        }
+        rulesForHit = map
+        keywordless = rules.indices.filter { rules[$0].keywords.isEmpty }
+        if keywords.isEmpty {
+            prefilter = nil
+        } else {
+            // Longest first, so that at one position the most specific keyword is the one reported.
+            let alternation = keywords.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+                .map { Matcher.escape(String(decoding: $0, as: UTF8.self)) }
+                .joined(separator: "|")
+            do {
+                prefilter = try Pattern("(?:\(alternation))", options: .caseInsensitive)
+            } catch {
+                throw RuleError(file: "keywords", message: "keyword prefilter does not compile: \(error)")
+            }
+        }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        if needle.isEmpty { return true }
+        for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
+            return true
+        }
+        return false
+    }
+
+    static func escape(_ literal: String) -> String {
+        var out = ""
+        for character in literal {
+            if "\\^$.|?*+()[]{}#- ".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    public func makeScratch() -> MatcherScratch { MatcherScratch(ruleCount: rules.count, limits: limits) }
+
+    /// Finds the matches of every rule that start in `accept`, in `buffer`.
+    ///
+    /// - `resume[r]`: rule r's matches must start at or after it (it is advanced past each match,
+    ///   so that overlapping chunks never report a match twice).
+    /// - `disabled[r]`: set when rule r fails; a disabled rule is skipped.
+    /// Bytes of `buffer` before `accept.lowerBound` serve as lookbehind context only.
+    public func scan(
+        _ buffer: UnsafeRawBufferPointer, accept: Range<Int>, resume: inout [Int], scratch: MatcherScratch,
+        onMatch: (RuleMatch) -> Void
+    ) -> [RuleFailure] {
+        var failures: [RuleFailure] = []
+        guard !accept.isEmpty else { return failures }
+        collectHits(buffer, from: accept.lowerBound, scratch: scratch)
+        for index in rules.indices where !scratch.disabled[index] {
+            let rule = rules[index]
+            let hits = scratch.hits[index]
+            let isKeywordless = rule.rule.keywords.isEmpty
+            if !isKeywordless && hits.isEmpty { continue }
+            var hitCursor = 0
+            var sliceStart = accept.lowerBound
+            sliceLoop: while sliceStart < accept.upperBound {
+                let sliceEnd = min(sliceStart + sliceSize, accept.upperBound)
+                let subjectEnd = min(buffer.count, sliceEnd + rule.rule.maxLength)
+                defer { sliceStart = sliceEnd }
+                if !isKeywordless {
+                    while hitCursor < hits.count && hits[hitCursor] < sliceStart { hitCursor += 1 }
+                    if hitCursor == hits.count { break sliceLoop }
+                    if hits[hitCursor] >= subjectEnd { continue sliceLoop }
+                }
+                var position = max(sliceStart, resume[index])
+                let subject = UnsafeRawBufferPointer(rebasing: buffer[0..<subjectEnd])
+                while position < sliceEnd {
+                    let started = ContinuousClock.now
+                    let found: PatternMatch?
+                    do {
+                        found = try scratch.patterns.firstMatch(rule.pattern, in: subject, from: position, group: rule.secretGroup)
+                    } catch {
+                        scratch.disabled[index] = true
+                        failures.append(RuleFailure(ruleIndex: index, offset: position, reason: Matcher.describe(error)))
+                        break sliceLoop
+                    }
+                    if ContinuousClock.now - started > timeBudget {
+                        scratch.disabled[index] = true
+                        failures.append(RuleFailure(
+                            ruleIndex: index, offset: position,
+                            reason: "a single match call took longer than \(timeBudget) (catastrophic backtracking?)"))
+                        break sliceLoop
+                    }
+                    guard let match = found, match.range.lowerBound < sliceEnd else { break }
+                    let next = match.range.isEmpty ? match.range.upperBound + 1 : match.range.upperBound
+                    position = next
+                    resume[index] = next
+                    if let secret = match.group, !secret.isEmpty {
+                        onMatch(RuleMatch(ruleIndex: index, range: match.range, secret: secret))
+                    }
+                }
+            }
+        }
+        return failures
+    }
+
+    static func describe(_ failure: MatchFailure) -> String {
+        switch failure {
+        case .limitExceeded(let message): "match limit exceeded (\(message)); the rule backtracks too much"
+        case .other(let message): "match error: \(message)"
+        }
+    }
+
+    /// Records, per rule, the offsets of its keyword hits at or after `start`.
+    private func collectHits(_ buffer: UnsafeRawBufferPointer, from start: Int, scratch: MatcherScratch) {
+        for index in scratch.hits.indices { scratch.hits[index].removeAll(keepingCapacity: true) }
+        guard let prefilter else { return }
+        var position = start
+        var lowered: [UInt8] = []
+        while position < buffer.count {
+            guard let hit = try? scratch.patterns.firstMatch(prefilter, in: buffer, from: position) else { break }
+            lowered.removeAll(keepingCapacity: true)
+            for offset in hit.range { lowered.append(Matcher.lowercaseASCII(buffer[offset])) }
+            for ruleIndex in rulesForHit[lowered] ?? [] { scratch.hits[ruleIndex].append(hit.range.lowerBound) }
+            // Continue one byte on, so overlapping keywords ("ab", "bc" in "abc") are all seen.
+            position = hit.range.lowerBound + 1
+        }
+    }
+
+    @inline(__always) static func lowercaseASCII(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
+    }
+}
+
+/// Per-worker matching state: PCRE2 scratch, keyword hits, and which rules have failed on the
+/// current input. Reset `disabled` between inputs with `beginInput()`.
+public final class MatcherScratch {
+    let patterns: MatchScratch
+    var hits: [[Int]]
+    public internal(set) var disabled: [Bool]
+
+    init(ruleCount: Int, limits: MatchLimits) {
+        patterns = MatchScratch(limits: limits)
+        hits = Array(repeating: [], count: ruleCount)
+        disabled = Array(repeating: false, count: ruleCount)
+    }
+
+    public func beginInput() {
+        for index in disabled.indices { disabled[index] = false }
+    }
+}

@@ -1,0 +1,171 @@
+/// A match located in its input: absolute byte offsets, lines and columns, and the text of its line.
+public struct SearchHit: Sendable {
+    public var ruleIndex: Int
+    public var secret: [UInt8]
+    /// Absolute byte offsets of the secret in the input.
+    public var byteRange: Range<Int>
+    public var start: TextPosition
+    /// Exclusive end (the position just after the last character), as SARIF counts it.
+    public var end: TextPosition
+    /// The line(s) around the secret, cut to at most `SearchOptions.contextLimit` bytes each side.
+    public var context: [UInt8]
+    /// Where the secret sits inside `context`.
+    public var secretInContext: Range<Int>
+}
+
+/// A rule that stopped early on one input, with the absolute offset where it stopped.
+public struct RuleFailureReport: Sendable, Equatable {
+    public var ruleID: String
+    public var offset: Int
+    public var reason: String
+}
+
+public struct SearchOptions: Sendable {
+    /// Bytes read per chunk. Memory per search is about `chunkSize + overlap`.
+    public var chunkSize = 1 << 20
+    /// Stop at a NUL byte in the first `binarySniffLength` bytes (binary files).
+    public var skipBinary = true
+    public var binarySniffLength = 8 * 1024
+    /// Bytes kept before each chunk for lookbehind assertions.
+    public var leftContext = 256
+    /// Bytes of line context kept each side of a secret.
+    public var contextLimit = 512
+    public init() {}
+}
+
+/// What a search saw.
+public struct SearchOutcome: Sendable, Equatable {
+    public var bytes: Int = 0
+    /// Set when the input was recognised as binary and not searched (offset of the NUL byte).
+    public var binaryAt: Int?
+    public var failures: [RuleFailureReport] = []
+}
+
+/// Streams a `ByteSource` through a `Matcher` in fixed-size chunks with an overlap window.
+///
+/// Each chunk is searched for matches that *start* before its commit line (chunk end minus the
+/// longest possible match); the overlap and the matcher's per-rule resume offsets make a token that
+/// straddles a chunk boundary appear exactly once. One `Searcher` per worker thread: it owns its
+/// buffer and matcher scratch and reuses them for every input.
+public final class Searcher {
+    public let matcher: Matcher
+    public let options: SearchOptions
+    private let scratch: MatcherScratch
+    private let buffer: UnsafeMutableRawBufferPointer
+    private let overlap: Int
+    private var pending: [RuleMatch] = []
+
+    public init(matcher: Matcher, options: SearchOptions = SearchOptions()) {
+        self.matcher = matcher
+        self.options = options
+        scratch = matcher.makeScratch()
+        overlap = matcher.maxMatchLength + 1
+        buffer = .allocate(byteCount: options.chunkSize + overlap + options.leftContext, alignment: 64)
+    }
+
+    deinit { buffer.deallocate() }
+
+    public func search(_ source: inout some ByteSource, onHit: (SearchHit) -> Void) throws(InputError) -> SearchOutcome {
+        var outcome = SearchOutcome()
+        scratch.beginInput()
+        var resume = Array(repeating: 0, count: matcher.rules.count)
+        var tracker = LineTracker()
+        var baseOffset = 0 // absolute offset of buffer[0]
+        var filled = 0
+        var acceptStart = 0
+        var atEnd = false
+        var sniffed = !options.skipBinary
+
+        while !atEnd {
+            // Fill the buffer completely (pipes return short reads) or until the input ends.
+            while filled < buffer.count {
+                let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                if count == 0 {
+                    atEnd = true
+                    break
+                }
+                filled += count
+                outcome.bytes += count
+            }
+            let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+            if !sniffed {
+                sniffed = true
+                let sniff = UnsafeRawBufferPointer(rebasing: view[0..<min(filled, options.binarySniffLength)])
+                if let nul = sniff.firstIndex(of: 0) {
+                    outcome.binaryAt = nul
+                    return outcome
+                }
+            }
+            let commit = atEnd ? filled : max(acceptStart, filled - overlap)
+
+            pending.removeAll(keepingCapacity: true)
+            let failures = matcher.scan(view, accept: acceptStart..<commit, resume: &resume, scratch: scratch) {
+                pending.append($0)
+            }
+            for failure in failures {
+                outcome.failures.append(RuleFailureReport(
+                    ruleID: matcher.rules[failure.ruleIndex].rule.id, offset: baseOffset + failure.offset,
+                    reason: failure.reason))
+            }
+            emit(view, baseOffset: baseOffset, tracker: &tracker, onHit: onHit)
+
+            guard !atEnd else { break }
+            // Keep the overlap (not yet committed) plus left context; move it to the buffer's start.
+            let keepFrom = max(0, commit - options.leftContext)
+            tracker.checkpoint(at: commit, in: view, shiftingBy: keepFrom)
+            let kept = filled - keepFrom
+            if keepFrom > 0 {
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + keepFrom, byteCount: kept)
+            }
+            for index in resume.indices { resume[index] -= keepFrom }
+            baseOffset += keepFrom
+            filled = kept
+            acceptStart = commit - keepFrom
+        }
+        return outcome
+    }
+
+    /// Sorts this chunk's matches, keeps one per secret span (the highest-priority rule's) and
+    /// locates them.
+    private func emit(_ view: UnsafeRawBufferPointer, baseOffset: Int, tracker: inout LineTracker, onHit: (SearchHit) -> Void) {
+        guard !pending.isEmpty else { return }
+        let rules = matcher.rules
+        pending.sort { lhs, rhs in
+            if lhs.secret.lowerBound != rhs.secret.lowerBound { return lhs.secret.lowerBound < rhs.secret.lowerBound }
+            if lhs.secret.upperBound != rhs.secret.upperBound { return lhs.secret.upperBound < rhs.secret.upperBound }
+            return rules[lhs.ruleIndex].rule.priority > rules[rhs.ruleIndex].rule.priority
+        }
+        var previous: Range<Int>?
+        for match in pending {
+            if match.secret == previous { continue }
+            previous = match.secret
+            let start = tracker.position(of: match.secret.lowerBound, in: view)
+            let end = LineTracker.advance(start, over: view, from: match.secret.lowerBound, to: match.secret.upperBound)
+            let contextStart = lineStart(before: match.secret.lowerBound, in: view)
+            let contextEnd = lineEnd(after: match.secret.upperBound, in: view)
+            onHit(SearchHit(
+                ruleIndex: match.ruleIndex,
+                secret: Array(view[match.secret]),
+                byteRange: (baseOffset + match.secret.lowerBound)..<(baseOffset + match.secret.upperBound),
+                start: start,
+                end: end,
+                context: Array(view[contextStart..<contextEnd]),
+                secretInContext: (match.secret.lowerBound - contextStart)..<(match.secret.upperBound - contextStart)))
+        }
+    }
+
+    private func lineStart(before offset: Int, in view: UnsafeRawBufferPointer) -> Int {
+        let limit = max(0, offset - options.contextLimit)
+        var index = offset
+        while index > limit && view[index - 1] != 0x0A { index -= 1 }
+        return index
+    }
+
+    private func lineEnd(after offset: Int, in view: UnsafeRawBufferPointer) -> Int {
+        let limit = min(view.count, offset + options.contextLimit)
+        var index = offset
+        while index < limit && view[index] != 0x0A { index += 1 }
+        if index > offset && index <= view.count && view[index - 1] == 0x0D { index -= 1 }
+        return index
+    }
+}

@@ -1,0 +1,212 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An input the walker skipped, and why. Every skip is reported; nothing disappears silently.
+public struct SkippedInput: Sendable, Codable, Equatable {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+}
+
+/// What the walker found: a file to search, or an input it skipped.
+public enum WalkItem: Sendable, Equatable {
+    /// `path`: where to open it; `display`: how reports name it.
+    case file(path: String, display: String)
+    case skipped(SkippedInput)
+}
+
+public struct WalkOptions: Sendable {
+    /// Respect `.gitignore`, `.git/info/exclude` and `.tokenscanignore`.
+    public var respectIgnoreFiles = true
+    /// Follow symlinks, also out of the scan root (loops are detected).
+    public var followSymlinks = false
+    public init() {}
+}
+
+/// Walks directories depth-first in sorted order (so reports are deterministic), applying ignore
+/// files, never leaving the scan root through a symlink unless asked, and never entering `.git`.
+///
+/// It only looks at metadata (`lstat`); it never opens, executes or writes anything it walks.
+public struct Walker {
+    public let options: WalkOptions
+    /// Fingerprints listed in `.tokenscanignore` files seen during the walk.
+    public private(set) var ignoredFingerprints: [String] = []
+
+    public init(options: WalkOptions = WalkOptions()) {
+        self.options = options
+    }
+
+    /// Walks one root (a file or a directory) as the user named it.
+    public mutating func walk(root: String, emit: (WalkItem) -> Void) {
+        let display = Walker.normalize(root)
+        var info = stat()
+        guard lstat(root, &info) == 0 else {
+            emit(.skipped(SkippedInput(path: display, reason: "cannot access: \(String(cString: strerror(errno)))")))
+            return
+        }
+        if (info.st_mode & S_IFMT) == S_IFLNK {
+            // A root the user named explicitly is followed: they asked for it.
+            guard stat(root, &info) == 0 else {
+                emit(.skipped(SkippedInput(path: display, reason: "dangling symbolic link")))
+                return
+            }
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            emit(.file(path: root, display: display))
+        case S_IFDIR:
+            let realRoot = Walker.realPath(root) ?? root
+            var stack = IgnoreStack()
+            if options.respectIgnoreFiles, let exclude = Walker.readSmallFile(Walker.join(root, ".git/info/exclude")) {
+                stack = stack.pushing(IgnoreFile(contents: exclude, base: ""))
+            }
+            var visited: Set<FileID> = [FileID(info)]
+            walkDirectory(root, relative: "", displayRoot: display, realRoot: realRoot, stack: stack, visited: &visited, emit: emit)
+        default:
+            emit(.skipped(SkippedInput(path: display, reason: Walker.describeType(info.st_mode))))
+        }
+    }
+
+    private mutating func walkDirectory(
+        _ directory: String, relative: String, displayRoot: String, realRoot: String, stack: IgnoreStack,
+        visited: inout Set<FileID>, emit: (WalkItem) -> Void
+    ) {
+        var stack = stack
+        if options.respectIgnoreFiles {
+            for name in [".gitignore", ".tokenscanignore"] {
+                if let text = Walker.readSmallFile(Walker.join(directory, name)) {
+                    let file = IgnoreFile(contents: text, base: relative)
+                    if name == ".tokenscanignore" { ignoredFingerprints += file.fingerprints }
+                    stack = stack.pushing(file)
+                }
+            }
+        }
+        guard let entries = Walker.listDirectory(directory) else {
+            emit(.skipped(SkippedInput(path: Walker.display(displayRoot, relative), reason: "cannot read directory: \(String(cString: strerror(errno)))")))
+            return
+        }
+        for name in entries {
+            let path = Walker.join(directory, name)
+            let childRelative = relative.isEmpty ? name : relative + "/" + name
+            let childDisplay = Walker.display(displayRoot, childRelative)
+            var info = stat()
+            guard lstat(path, &info) == 0 else {
+                emit(.skipped(SkippedInput(path: childDisplay, reason: "cannot access: \(String(cString: strerror(errno)))")))
+                continue
+            }
+            var type = info.st_mode & S_IFMT
+            if name == ".git" && type == S_IFDIR { continue }
+            if type == S_IFLNK {
+                guard stat(path, &info) == 0 else {
+                    emit(.skipped(SkippedInput(path: childDisplay, reason: "dangling symbolic link")))
+                    continue
+                }
+                if !options.followSymlinks {
+                    // Inside the root, the target is scanned where it really is; outside, we do not go.
+                    guard let target = Walker.realPath(path), Walker.isInside(target, realRoot) else {
+                        if !(options.respectIgnoreFiles && stack.isIgnored(childRelative, isDirectory: (info.st_mode & S_IFMT) == S_IFDIR)) {
+                            emit(.skipped(SkippedInput(path: childDisplay, reason: "symbolic link out of the scan root (not followed; --follow-symlinks to follow)")))
+                        }
+                        continue
+                    }
+                    continue
+                }
+                type = info.st_mode & S_IFMT
+            }
+            let isDirectory = type == S_IFDIR
+            if options.respectIgnoreFiles && stack.isIgnored(childRelative, isDirectory: isDirectory) { continue }
+            switch type {
+            case S_IFREG:
+                emit(.file(path: path, display: childDisplay))
+            case S_IFDIR:
+                guard visited.insert(FileID(info)).inserted else {
+                    emit(.skipped(SkippedInput(path: childDisplay, reason: "directory loop (already visited through a symlink)")))
+                    continue
+                }
+                walkDirectory(path, relative: childRelative, displayRoot: displayRoot, realRoot: realRoot, stack: stack, visited: &visited, emit: emit)
+            default:
+                emit(.skipped(SkippedInput(path: childDisplay, reason: Walker.describeType(info.st_mode))))
+            }
+        }
+    }
+
+    struct FileID: Hashable {
+        let device: UInt
+        let inode: UInt
+        init(_ info: stat) {
+            device = UInt(info.st_dev)
+            inode = UInt(info.st_ino)
+        }
+    }
+
+    static func describeType(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: "named pipe (FIFO): not read, it could block forever"
+        case S_IFCHR, S_IFBLK: "device file: not read"
+        case S_IFSOCK: "socket: not read"
+        default: "not a regular file"
+        }
+    }
+
+    static func listDirectory(_ path: String) -> [String]? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Reads an ignore file (at most 1 MiB; larger ones are not ignore files).
+    static func readSmallFile(_ path: String) -> String? {
+        guard var source = try? FileDescriptorSource.open(path, displayPath: path) else { return nil }
+        defer { source.close() }
+        var bytes = [UInt8](repeating: 0, count: 1 << 20)
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                (try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))) ?? 0
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        return String(decoding: bytes[0..<filled], as: UTF8.self)
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func isInside(_ path: String, _ root: String) -> Bool {
+        path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+
+    static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    static func display(_ root: String, _ relative: String) -> String {
+        if relative.isEmpty { return root }
+        return root == "." ? relative : join(root, relative)
+    }
+
+    /// `./a/b` → `a/b`, `a//b/` → `a/b`, `.` stays `.`.
+    static func normalize(_ path: String) -> String {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        while parts.count > 1, parts.first == "." { parts.removeFirst() }
+        parts = parts.enumerated().filter { $0.offset == 0 || $0.element != "." }.map(\.element)
+        let joined = parts.joined(separator: "/")
+        if path.hasPrefix("/") { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+}

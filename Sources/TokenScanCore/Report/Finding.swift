@@ -1,0 +1,92 @@
+import Foundation
+
+/// One detected secret at one place: the unit every reporter writes (design §4's contract).
+///
+/// `secret` is already redacted unless the user asked for secrets; nothing downstream of the
+/// analyzer ever sees the raw value otherwise, so no reporter can leak it by mistake.
+public struct Finding: Sendable, Codable, Equatable {
+    public var ruleId: String
+    public var kind: String
+    public var severity: Severity
+    public var score: Int
+    /// Relative to the scan root, "/"-separated; "-" for stdin.
+    public var path: String
+    public var line: Int
+    public var column: Int
+    public var endLine: Int
+    /// Exclusive: the column just after the secret.
+    public var endColumn: Int
+    public var commit: CommitInfo?
+    public var secret: String
+    /// Keyed hash of the secret's content (not its position): survives edits and moves.
+    public var fingerprint: String
+    public var encodings: [String]
+    public var jwt: JWTReport?
+    public var reasons: [Reason]
+    /// The secret's line with the secret replaced by its redaction (or kept, with --show-secrets).
+    public var snippet: String?
+
+    public init(
+        ruleId: String, kind: String, severity: Severity, score: Int, path: String, line: Int, column: Int,
+        endLine: Int, endColumn: Int, commit: CommitInfo? = nil, secret: String, fingerprint: String,
+        encodings: [String] = [], jwt: JWTReport? = nil, reasons: [Reason], snippet: String? = nil
+    ) {
+        self.ruleId = ruleId
+        self.kind = kind
+        self.severity = severity
+        self.score = score
+        self.path = path
+        self.line = line
+        self.column = column
+        self.endLine = endLine
+        self.endColumn = endColumn
+        self.commit = commit
+        self.secret = secret
+        self.fingerprint = fingerprint
+        self.encodings = encodings
+        self.jwt = jwt
+        self.reasons = reasons
+        self.snippet = snippet
+    }
+
+    /// Report order: by path, then position, then rule.
+    public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
+        if lhs.path != rhs.path { return lhs.path < rhs.path }
+        if lhs.line != rhs.line { return lhs.line < rhs.line }
+        if lhs.column != rhs.column { return lhs.column < rhs.column }
+        return lhs.ruleId < rhs.ruleId
+    }
+}
+
+public struct CommitInfo: Sendable, Codable, Equatable {
+    public var sha: String
+    public var author: String
+    public var date: String
+    public init(sha: String, author: String, date: String) {
+        self.sha = sha
+        self.author = author
+        self.date = date
+    }
+}
+
+/// The decoded JWT as reported.
+public struct JWTReport: Sendable, Codable, Equatable {
+    public var form: JWT.Form
+    public var header: [String: JSONValue]
+    public var claims: [String: JSONValue]
+    public var expiry: ExpiryReport
+    public var scopes: [ScopeReport]
+    public var signature: SignatureStatus?
+    public var tokenClass: TokenClass?
+}
+
+public struct ExpiryReport: Sendable, Codable, Equatable {
+    public var status: ExpiryStatus
+    public var expiresAt: String?
+    public var secondsLeft: Int?
+}
+
+public struct ScopeReport: Sendable, Codable, Equatable {
+    public var value: String
+    public var `class`: ScopeClass
+}

@@ -1,0 +1,241 @@
+import Foundation
+
+/// `--format sarif`: SARIF 2.1.0 for code-scanning upload.
+///
+/// Messages state the reasons and never the secret; snippets carry the redacted line. Columns
+/// count Unicode scalars (`columnKind: unicodeCodePoints`). `partialFingerprints` are derived
+/// from the secret's keyed fingerprint and its occurrence in the file, so alerts follow a token
+/// through edits and moves instead of a line number.
+public final class SARIFReporter: Reporter {
+    let context: ReportContext
+    let output: ReportOutput
+    private var findings: [Finding] = []
+    /// GitHub keeps the first 5,000 results of a run; beyond that, repeats of one secret are capped.
+    public var maxResultsPerFingerprint = 100
+
+    public init(context: ReportContext, output: ReportOutput) {
+        self.context = context
+        self.output = output
+    }
+
+    public func add(_ findings: [Finding]) throws(OutputError) { self.findings += findings }
+
+    public func finish(_ summary: ScanSummary) throws(OutputError) {
+        try output.write(Reporters.encode(document(summary), pretty: true) + "\n")
+    }
+
+    func document(_ summary: ScanSummary) -> SARIF.Log {
+        let rules = context.rules
+        let ruleIndex = Dictionary(rules.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        var occurrences: [String: Int] = [:]
+        var perFingerprint: [String: Int] = [:]
+        var capped = 0
+        var results: [SARIF.Result] = []
+        for finding in findings {
+            perFingerprint[finding.fingerprint, default: 0] += 1
+            if perFingerprint[finding.fingerprint]! > maxResultsPerFingerprint {
+                capped += 1
+                continue
+            }
+            let key = "\(finding.path)\u{0}\(finding.fingerprint)"
+            occurrences[key, default: 0] += 1
+            results.append(result(finding, ruleIndex: ruleIndex[finding.ruleId], occurrence: occurrences[key]!))
+        }
+        var notifications: [SARIF.Notification] = summary.skipped.map {
+            SARIF.Notification(level: "note", message: .init(text: "Skipped \($0.path): \($0.reason)"))
+        }
+        notifications += summary.ruleErrors.map {
+            SARIF.Notification(level: "error", message: .init(text: "Rule \($0.ruleId) stopped on \($0.path) at byte \($0.offset): \($0.reason)"))
+        }
+        if capped > 0 {
+            notifications.append(SARIF.Notification(level: "note", message: .init(
+                text: "\(capped) repeated occurrences of already reported secrets were left out (at most \(maxResultsPerFingerprint) results per secret); the JSON report lists them all.")))
+        }
+        let run = SARIF.Run(
+            tool: .init(driver: .init(
+                name: context.toolName,
+                semanticVersion: context.toolVersion,
+                informationUri: "https://github.com/tokenscan/tokenscan",
+                rules: rules.map(SARIFReporter.descriptor))),
+            invocations: [.init(executionSuccessful: true, toolExecutionNotifications: notifications)],
+            originalUriBaseIds: ["SRCROOT": .init(description: .init(text: "The directory tokenscan was run in."))],
+            results: results,
+            columnKind: "unicodeCodePoints",
+            properties: .init(now: RelativeTime.iso8601(context.now)))
+        return SARIF.Log(runs: [run])
+    }
+
+    func result(_ finding: Finding, ruleIndex: Int?, occurrence: Int) -> SARIF.Result {
+        let headline = "\(finding.severity.rawValue.capitalized) \(finding.kind) token (score \(finding.score))"
+        let message = ([headline] + finding.reasons.map(\.message)).joined(separator: " ")
+        let isAbsolute = finding.path.hasPrefix("/")
+        let uri = isAbsolute ? "file://" + SARIFReporter.percentEncode(finding.path) : SARIFReporter.percentEncode(finding.path)
+        return SARIF.Result(
+            ruleId: finding.ruleId,
+            ruleIndex: ruleIndex,
+            level: SARIFReporter.level(finding.severity),
+            rank: Double(finding.score),
+            message: .init(text: message),
+            locations: [.init(physicalLocation: .init(
+                artifactLocation: .init(uri: uri, uriBaseId: isAbsolute ? nil : "SRCROOT"),
+                region: .init(
+                    startLine: finding.line, startColumn: finding.column, endLine: finding.endLine,
+                    endColumn: finding.endColumn, snippet: finding.snippet.map { .init(text: $0) })))],
+            partialFingerprints: [
+                "primaryLocationLineHash": "\(finding.fingerprint):\(occurrence)",
+                "tokenscan/v1": finding.fingerprint,
+            ],
+            properties: .init(
+                severity: finding.severity.rawValue, score: finding.score,
+                securitySeverity: finding.severity.securitySeverity,
+                reasons: finding.reasons, fingerprint: finding.fingerprint,
+                expiry: finding.jwt?.expiry.status.rawValue))
+    }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .critical, .high: "error"
+        case .medium: "warning"
+        case .low, .info: "note"
+        }
+    }
+
+    static func descriptor(_ rule: Rule) -> SARIF.ReportingDescriptor {
+        let summary = rule.description.isEmpty ? "Detects \(rule.kind) tokens." : rule.description
+        let markdown = """
+        **\(summary)**
+
+        tokenscan decodes what it finds and rates it: severity and score come from the token's claims \
+        (expiry, scopes, signature) where it has them, otherwise from the kind of token.
+
+        **What to do**: treat the token as compromised. Revoke or rotate it at its issuer, then remove it \
+        from the file and from history (a rewritten commit does not un-leak a pushed secret). If the finding \
+        is a test fixture or an accepted risk, add `tokenscan:allow` on its line or record it in a baseline.
+        """
+        return SARIF.ReportingDescriptor(
+            id: rule.id,
+            name: rule.id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+            shortDescription: .init(text: summary),
+            fullDescription: .init(text: "\(summary). Kind: \(rule.kind). Defined in \(rule.origin)."),
+            help: .init(text: "Revoke or rotate the token at its issuer, then remove it from the file and its history.", markdown: markdown),
+            defaultConfiguration: .init(level: level(rule.baseSeverity)),
+            properties: .init(
+                tags: Array((["security", "secret"] + rule.tags).uniqued().prefix(10)),
+                securitySeverity: rule.baseSeverity.securitySeverity == "0.0" ? "0.1" : rule.baseSeverity.securitySeverity,
+                precision: rule.validate.contains("jwt") ? "very-high" : "high"))
+    }
+
+    /// Percent-encodes what is not allowed in a URI path (RFC 3986), keeping `/`.
+    static func percentEncode(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#[]@!$&'()*+,;=")
+        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen: Set<Element> = []
+        return filter { seen.insert($0).inserted }
+    }
+}
+
+/// The subset of SARIF 2.1.0 tokenscan writes.
+enum SARIF {
+    struct Log: Encodable {
+        var schema = "https://json.schemastore.org/sarif-2.1.0.json"
+        var version = "2.1.0"
+        var runs: [Run]
+        enum CodingKeys: String, CodingKey {
+            case schema = "$schema"
+            case version, runs
+        }
+    }
+    struct Text: Encodable { var text: String }
+    struct Run: Encodable {
+        var tool: Tool
+        var invocations: [Invocation]
+        var originalUriBaseIds: [String: BaseURI]
+        var results: [Result]
+        var columnKind: String
+        var properties: RunProperties
+    }
+    struct RunProperties: Encodable { var now: String }
+    struct BaseURI: Encodable { var description: Text }
+    struct Tool: Encodable { var driver: Driver }
+    struct Driver: Encodable {
+        var name: String
+        var semanticVersion: String
+        var informationUri: String
+        var rules: [ReportingDescriptor]
+    }
+    struct ReportingDescriptor: Encodable {
+        var id: String
+        var name: String
+        var shortDescription: Text
+        var fullDescription: Text
+        var help: Help
+        var defaultConfiguration: Configuration
+        var properties: RuleProperties
+    }
+    struct Help: Encodable {
+        var text: String
+        var markdown: String
+    }
+    struct Configuration: Encodable { var level: String }
+    struct RuleProperties: Encodable {
+        var tags: [String]
+        var securitySeverity: String
+        var precision: String
+        enum CodingKeys: String, CodingKey {
+            case tags, precision
+            case securitySeverity = "security-severity"
+        }
+    }
+    struct Invocation: Encodable {
+        var executionSuccessful: Bool
+        var toolExecutionNotifications: [Notification]
+    }
+    struct Notification: Encodable {
+        var level: String
+        var message: Text
+    }
+    struct Result: Encodable {
+        var ruleId: String
+        var ruleIndex: Int?
+        var level: String
+        var rank: Double
+        var message: Text
+        var locations: [Location]
+        var partialFingerprints: [String: String]
+        var properties: ResultProperties
+    }
+    struct ResultProperties: Encodable {
+        var severity: String
+        var score: Int
+        var securitySeverity: String
+        var reasons: [Reason]
+        var fingerprint: String
+        var expiry: String?
+        enum CodingKeys: String, CodingKey {
+            case severity, score, reasons, fingerprint, expiry
+            case securitySeverity = "security-severity"
+        }
+    }
+    struct Location: Encodable { var physicalLocation: PhysicalLocation }
+    struct PhysicalLocation: Encodable {
+        var artifactLocation: ArtifactLocation
+        var region: Region
+    }
+    struct ArtifactLocation: Encodable {
+        var uri: String
+        var uriBaseId: String?
+    }
+    struct Region: Encodable {
+        var startLine: Int
+        var startColumn: Int
+        var endLine: Int
+        var endColumn: Int
+        var snippet: Text?
+    }
+}

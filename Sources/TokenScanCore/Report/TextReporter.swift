@@ -1,0 +1,96 @@
+import Foundation
+
+/// `--format text`: findings grouped by file for a person at a terminal, streamed as inputs finish.
+public final class TextReporter: Reporter {
+    let context: ReportContext
+    let output: ReportOutput
+
+    public init(context: ReportContext, output: ReportOutput) {
+        self.context = context
+        self.output = output
+    }
+
+    public func add(_ findings: [Finding]) throws(OutputError) {
+        guard let first = findings.first else { return }
+        var text = paint(first.path, "1") + "\n"
+        for finding in findings {
+            let location = "\(finding.line):\(finding.column)"
+            let severity = finding.severity.rawValue.uppercased()
+            text += "  \(location.padding(toLength: max(8, location.count), withPad: " ", startingAt: 0)) "
+            text += paint(severity.padding(toLength: 8, withPad: " ", startingAt: 0), color(finding.severity))
+            text += " \(String(finding.score).leftPadded(3))  \(finding.ruleId)  \(finding.secret)\n"
+            if let commit = finding.commit {
+                text += "      commit \(commit.sha.prefix(12)) by \(commit.author) on \(commit.date)\n"
+            }
+            if let jwt = finding.jwt {
+                var facts: [String] = []
+                if let alg = jwt.header["alg"]?.string { facts.append("alg \(alg)") }
+                if let iss = jwt.claims["iss"]?.string { facts.append("iss \(iss)") }
+                if let sub = jwt.claims["sub"]?.string { facts.append("sub \(sub)") }
+                if !jwt.scopes.isEmpty { facts.append("scopes \(jwt.scopes.prefix(6).map(\.value).joined(separator: " "))") }
+                facts.append(jwt.expiry.status.rawValue)
+                text += "      " + paint(facts.joined(separator: " · "), "2") + "\n"
+            }
+            for reason in finding.reasons {
+                text += "      - \(reason.message) [\(reason.code)]\n"
+            }
+        }
+        try output.write(text + "\n")
+    }
+
+    public func finish(_ summary: ScanSummary) throws(OutputError) {
+        var parts: [String] = []
+        for severity in Severity.allCases.reversed() {
+            if let count = summary.bySeverity[severity.rawValue], count > 0 {
+                parts.append(paint("\(count) \(severity.rawValue)", color(severity)))
+            }
+        }
+        let noun = summary.findings == 1 ? "finding" : "findings"
+        var line = "\(summary.findings) \(noun)"
+        if !parts.isEmpty { line += " (\(parts.joined(separator: ", ")))" }
+        line += " in \(summary.files) \(summary.files == 1 ? "input" : "inputs") (\(TextReporter.formatBytes(summary.bytes)))"
+        if !summary.skipped.isEmpty {
+            line += "; \(summary.skipped.count) skipped"
+        }
+        let dismissed = summary.dismissed.values.reduce(0, +)
+        if dismissed > 0 { line += "; \(dismissed) placeholder\(dismissed == 1 ? "" : "s") or look-alike\(dismissed == 1 ? "" : "s") ignored" }
+        if !summary.ruleErrors.isEmpty { line += "; \(summary.ruleErrors.count) rule error\(summary.ruleErrors.count == 1 ? "" : "s")" }
+        var text = line + "\n"
+        let binary = summary.skipped.filter { $0.reason.hasPrefix("binary file") }
+        if !binary.isEmpty {
+            text += "skipped as binary: \(binary.prefix(5).map(\.path).joined(separator: ", "))\(binary.count > 5 ? " and \(binary.count - 5) more" : "")\n"
+        }
+        try output.write(text)
+    }
+
+    private func color(_ severity: Severity) -> String {
+        switch severity {
+        case .critical: "1;31"
+        case .high: "31"
+        case .medium: "33"
+        case .low: "36"
+        case .info: "2"
+        }
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        context.colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    static func formatBytes(_ bytes: Int) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// A stable, machine-readable code and a sentence a person understands.
+public struct Reason: Sendable, Codable, Equatable {
+    public var code: String
+    public var message: String
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// The risk model's verdict on one token.
+public struct Assessment: Sendable, Equatable {
+    public var severity: Severity
+    /// 0–100, inside the severity's band; orders findings within a severity.
+    public var score: Int
+    public var reasons: [Reason]
+}
+
+/// Design §5 as a pure function: (token facts, clock) → severity, score and reasons.
+///
+/// The severity is the first rule of the table that applies; modifiers then adjust it. The score
+/// places the token inside its severity's band by how long it stays usable and how much it grants,
+/// so that "never expires, admin" sorts above "expires tomorrow, read-only".
+public struct RiskModel: Sendable {
+    public init() {}
+
+    public func assess(_ facts: TokenFacts, now: Date) -> Assessment {
+        var reasons: [Reason] = []
+        let broad = facts.broadScopes + facts.adminFlags.map { "\($0)=true" }
+        let isBroad = !broad.isEmpty
+        let status = facts.expiryStatus(at: now)
+        let secondsLeft = facts.expiresAt.map { $0.timeIntervalSince(now) }
+        var severity: Severity
+
+        if let sample = facts.docSample {
+            reasons.append(Reason("doc-sample", "This is \(sample), published in documentation; its key is public on purpose."))
+            return Assessment(severity: .info, score: 5, reasons: reasons)
+        }
+        guard let jwt = facts.jwt else {
+            return opaque(facts)
+        }
+        if jwt.form == .jwe {
+            reasons.append(Reason("jwe", "An encrypted JWT (JWE, \(jwt.header["enc"]?.string ?? "?")): its claims cannot be read without the key, so it is treated as live."))
+            return Assessment(severity: .medium, score: 55, reasons: reasons)
+        }
+
+        if facts.signature == .unsigned {
+            let alg = jwt.algorithm ?? "none"
+            reasons.append(Reason("alg-none", "The token is unsigned (alg \"\(alg)\"): anyone can forge a token like it with any claims."))
+        } else if facts.signature == .weakSecret {
+            reasons.append(Reason("weak-hmac-secret", "Its \(jwt.algorithm ?? "HMAC") signing key is a published default or weak secret: anyone can forge tokens signed with it, whatever this token's expiry."))
+        }
+
+        if facts.isForgeable {
+            severity = isBroad ? .critical : .high
+            if isBroad { reasons.append(scopeReason(broad)) }
+            appendExpiryReasons(facts, status: status, secondsLeft: secondsLeft, now: now, to: &reasons)
+        } else if status == .expired {
+            severity = .low
+            appendExpiryReasons(facts, status: status, secondsLeft: secondsLeft, now: now, to: &reasons)
+            if isBroad { reasons.append(scopeReason(broad)) }
+        } else if isBroad {
+            severity = facts.expiresAt == nil ? .critical : .high
+            reasons.append(scopeReason(broad))
+            appendExpiryReasons(facts, status: status, secondsLeft: secondsLeft, now: now, to: &reasons)
+        } else if facts.tokenClass == .refresh {
+            severity = .high
+            reasons.append(Reason("refresh-token", "A refresh token: it mints new access tokens for as long as the grant lives."))
+            appendExpiryReasons(facts, status: status, secondsLeft: secondsLeft, now: now, to: &reasons)
+        } else {
+            severity = .medium
+            if facts.tokenClass == .id {
+                reasons.append(Reason("id-token", "An ID token: it identifies a user to a client and may be accepted as a credential by careless APIs."))
+            }
+            if facts.scopes.isEmpty {
+                reasons.append(Reason("no-scope", "It carries no scope or role claims; what it grants depends on the API that accepts it."))
+            } else {
+                reasons.append(Reason("scope-narrow", "Its scopes (\(facts.scopes.prefix(8).joined(separator: " "))) are narrow or read-only."))
+            }
+            appendExpiryReasons(facts, status: status, secondsLeft: secondsLeft, now: now, to: &reasons)
+        }
+
+        if !facts.isForgeable, status != .expired, let secondsLeft, secondsLeft < 3600, severity > Severity.low {
+            severity = severity.lowered
+        }
+        let score = RiskModel.score(severity: severity, facts: facts, isBroad: isBroad, secondsLeft: secondsLeft)
+        return Assessment(severity: severity, score: score, reasons: reasons)
+    }
+
+    private func opaque(_ facts: TokenFacts) -> Assessment {
+        let reason = Reason("opaque-token", "A \(facts.kind) token whose scope and lifetime cannot be read from it: treat it as live.")
+        let band = facts.baseSeverity.scoreRange
+        return Assessment(severity: facts.baseSeverity, score: (band.lowerBound + band.upperBound) / 2, reasons: [reason])
+    }
+
+    private func scopeReason(_ broad: [String]) -> Reason {
+        let list = broad.prefix(6).map { "`\($0)`" }.joined(separator: " ")
+        return Reason("scope-broad", "Scope \(list) grants broad access (admin, wildcard or write).")
+    }
+
+    private func appendExpiryReasons(
+        _ facts: TokenFacts, status: ExpiryStatus, secondsLeft: TimeInterval?, now: Date, to reasons: inout [Reason]
+    ) {
+        switch status {
+        case .expired:
+            let ago = RelativeTime.describe(secondsLeft ?? 0)
+            reasons.append(Reason("expired", "The token claims to have expired \(ago) (\(RelativeTime.iso8601(facts.expiresAt!)))."))
+        case .noExpiry:
+            reasons.append(Reason("no-expiry", "The token has no exp claim: it claims to be valid forever."))
+        case .active, .notYetValid:
+            if let secondsLeft {
+                if secondsLeft < 3600 && !facts.isForgeable {
+                    reasons.append(Reason("expires-soon", "The token claims to expire \(RelativeTime.describe(secondsLeft)); rated one level lower."))
+                } else {
+                    reasons.append(Reason("expires", "The token claims to expire \(RelativeTime.describe(secondsLeft))."))
+                }
+            }
+        }
+        if status == .notYetValid, let notBefore = facts.notBefore {
+            reasons.append(Reason("not-yet-valid", "The token claims to become valid \(RelativeTime.describe(notBefore.timeIntervalSince(now))) (nbf \(RelativeTime.iso8601(notBefore))); it becomes live by itself."))
+        }
+    }
+
+    /// Places the token inside its severity's band. Monotone: more remaining lifetime and broader
+    /// scopes never lower it; a later `now` never raises it.
+    static func score(severity: Severity, facts: TokenFacts, isBroad: Bool, secondsLeft: TimeInterval?) -> Int {
+        let lifetime: Double
+        switch secondsLeft {
+        case nil: lifetime = 1
+        case let left? where left <= 0:
+            // Expired: fades over a year.
+            lifetime = max(0, 0.5 - (-left) / (86_400 * 365) * 0.5)
+        case let left?:
+            // Live: log scale from one minute to ten years.
+            lifetime = min(1, max(0, log(max(left, 60) / 60) / log(10 * 365 * 86_400 / 60)))
+        }
+        let breadth: Double = isBroad ? 1 : (facts.scopes.isEmpty ? 0.5 : 0.3)
+        let intensity = 0.6 * lifetime + 0.4 * breadth
+        let band = severity.scoreRange
+        return band.lowerBound + Int((intensity * Double(band.upperBound - band.lowerBound)).rounded(.down))
+    }
+}

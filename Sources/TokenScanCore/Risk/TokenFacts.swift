@@ -1,0 +1,110 @@
+import Foundation
+
+/// Whether a token claims to be live at `now`. A claim, not proof: only the issuer knows.
+public enum ExpiryStatus: String, Sendable, Codable {
+    case expired
+    case active
+    case notYetValid = "not-yet-valid"
+    case noExpiry = "no-expiry"
+}
+
+/// What a JWS signature check established.
+public enum SignatureStatus: String, Sendable, Codable {
+    /// `alg: none` or an empty signature: anyone can forge such a token.
+    case unsigned
+    /// The HMAC key is a known weak or published secret: anyone can forge tokens with it.
+    case weakSecret = "weak-secret"
+    /// Not checked (no key available).
+    case unverified
+    /// Verified against a key the user supplied.
+    case verified
+}
+
+/// What the token is for.
+public enum TokenClass: String, Sendable, Codable {
+    case access, id, refresh
+}
+
+/// Everything the analyzers learned about one secret; the risk model's only input.
+public struct TokenFacts: Sendable {
+    public var kind: String
+    /// Severity for tokens that cannot be judged by content (the rule's `severity`).
+    public var baseSeverity: Severity
+    public var jwt: JWT?
+    public var tokenClass: TokenClass?
+    public var scopes: [String] = []
+    public var scopeClasses: [ScopeClass] = []
+    public var adminFlags: [String] = []
+    public var signature: SignatureStatus?
+    /// The weak HMAC key that verified the signature (never reported unless secrets are shown).
+    public var weakSecret: String?
+    /// A published documentation sample (jwt.io, RFC 7515/7519 examples).
+    public var docSample: String?
+    public var issuedAt: Date?
+    public var notBefore: Date?
+    public var expiresAt: Date?
+
+    public init(kind: String, baseSeverity: Severity) {
+        self.kind = kind
+        self.baseSeverity = baseSeverity
+    }
+
+    public var broadScopes: [String] {
+        zip(scopes, scopeClasses).filter { $0.1 == .broad }.map(\.0)
+    }
+
+    public var isForgeable: Bool { signature == .unsigned || signature == .weakSecret }
+
+    public func expiryStatus(at now: Date) -> ExpiryStatus {
+        if let expiresAt, expiresAt <= now { return .expired }
+        if let notBefore, notBefore > now { return .notYetValid }
+        return expiresAt == nil ? .noExpiry : .active
+    }
+
+    /// Reads claims, scopes and token class out of a decoded JWT.
+    public static func from(jwt: JWT, kind: String, baseSeverity: Severity, taxonomy: ScopeTaxonomy, scratch: MatchScratch) -> TokenFacts {
+        var facts = TokenFacts(kind: kind, baseSeverity: baseSeverity)
+        facts.jwt = jwt
+        let claims = jwt.claims
+        facts.issuedAt = claims["iat"]?.number.map(Date.init(timeIntervalSince1970:))
+        facts.notBefore = claims["nbf"]?.number.map(Date.init(timeIntervalSince1970:))
+        facts.expiresAt = claims["exp"]?.number.map(Date.init(timeIntervalSince1970:))
+        facts.scopes = taxonomy.scopes(in: claims)
+        facts.scopeClasses = facts.scopes.map { taxonomy.classify($0, scratch: scratch) }
+        facts.adminFlags = taxonomy.adminFlags(in: claims)
+        facts.tokenClass = jwt.form == .jwe ? nil : tokenClass(jwt)
+        if jwt.form == .jws {
+            facts.signature = jwt.isUnsigned ? .unsigned : .unverified
+        }
+        facts.docSample = DocumentationSamples.match(jwt)
+        return facts
+    }
+
+    static func tokenClass(_ jwt: JWT) -> TokenClass {
+        let markers = [jwt.header["typ"]?.string, jwt.claims["typ"]?.string, jwt.claims["token_use"]?.string,
+                       jwt.claims["token_type"]?.string]
+            .compactMap { $0?.lowercased() }
+        if markers.contains(where: { $0.contains("refresh") || $0 == "offline" }) { return .refresh }
+        if markers.contains(where: { $0 == "id" || $0 == "id_token" }) || jwt.claims["nonce"] != nil
+            || jwt.claims["at_hash"] != nil {
+            return .id
+        }
+        return .access
+    }
+}
+
+/// Published sample tokens: jwt.io's default tokens and the RFC 7515/7519 examples. They are in
+/// countless READMEs and tests; their keys are public on purpose, so they are not leaks.
+public enum DocumentationSamples {
+    public static func match(_ jwt: JWT) -> String? {
+        let claims = jwt.claims
+        if claims["sub"]?.string == "1234567890", claims["name"]?.string == "John Doe",
+            claims["iat"]?.number == 1_516_239_022 {
+            return "the jwt.io example token"
+        }
+        if claims["iss"]?.string == "joe", claims["exp"]?.number == 1_300_819_380 {
+            return "the RFC 7515/7519 example token"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// Where rules come from: the set built into the binary (from `Rules/`) and user files.
+public enum RuleCatalog {
+    /// The default rules, compiled into the binary from `Rules/*.toml`.
+    public static func builtin() throws(RuleError) -> [Rule] {
+        var rules: [Rule] = []
+        for file in EmbeddedResources.files where file.name.hasSuffix(".toml") && file.name != "scopes.toml" {
+            rules += try RuleLoader.load(toml: file.contents, origin: "builtin:\(file.name)")
+        }
+        return rules
+    }
+
+    /// Rules from a TOML file, or from every `*.toml` file (sorted) in a directory.
+    public static func load(path: String) throws(RuleError) -> [Rule] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw RuleError(file: path, message: "no such file or directory")
+        }
+        let files: [String]
+        if isDirectory.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files = names.filter { $0.hasSuffix(".toml") && $0 != "scopes.toml" }.sorted().map { (path as NSString).appendingPathComponent($0) }
+        } else {
+            files = [path]
+        }
+        var rules: [Rule] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw RuleError(file: file, message: "cannot read the file")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw RuleError(file: file, message: "not UTF-8 text")
+            }
+            rules += try RuleLoader.load(toml: text, origin: file)
+        }
+        return rules
+    }
+}
+
+/// Runs rules' examples and counterexamples through the same pipeline a scan uses (searcher and
+/// analyzer, so placeholders and look-alikes are judged as in a real scan).
+public enum RuleChecker {
+    public struct Failure: Sendable, CustomStringConvertible, Equatable {
+        public var ruleID: String
+        public var origin: String
+        public var message: String
+        public var description: String { "\(origin): rule '\(ruleID)': \(message)" }
+    }
+
+    /// A fixed clock: examples must not change verdict as time passes.
+    public static let exampleClock = Date(timeIntervalSince1970: 1_700_000_000)
+
+    public static func check(_ rules: [Rule], settings: AnalysisSettings? = nil) -> [Failure] {
+        var failures: [Failure] = []
+        let settings = settings ?? AnalysisSettings(now: exampleClock, showSecrets: true)
+        for rule in rules {
+            func fail(_ message: String) { failures.append(Failure(ruleID: rule.id, origin: rule.origin, message: message)) }
+            let matcher: Matcher
+            do {
+                matcher = try Matcher(rules: [rule])
+            } catch {
+                fail(error.message)
+                continue
+            }
+            if rule.examples.isEmpty { fail("has no examples; every rule must show what it finds") }
+            let searcher = Searcher(matcher: matcher, options: {
+                var options = SearchOptions()
+                options.skipBinary = false
+                return options
+            }())
+            let analyzer = Analyzer(settings: settings)
+            func findings(_ text: String) -> [Finding] {
+                var source = MemorySource(text)
+                var found: [Finding] = []
+                _ = try? searcher.search(&source) { hit in
+                    if case .success(let finding) = analyzer.analyze(hit, rule: rule, path: "example") { found.append(finding) }
+                }
+                return found
+            }
+            for (index, example) in rule.examples.enumerated() {
+                let found = findings(example.text)
+                if found.isEmpty {
+                    fail("example \(index + 1) is not found: \(abbreviate(example.text))")
+                } else if let secret = example.secret, !found.contains(where: { $0.secret == secret }) {
+                    fail("example \(index + 1) reports \(found.map { abbreviate($0.secret) }) instead of \(abbreviate(secret))")
+                }
+            }
+            for (index, counterexample) in rule.counterexamples.enumerated() {
+                let found = findings(counterexample)
+                if !found.isEmpty {
+                    fail("counterexample \(index + 1) is reported (\(found.map { abbreviate($0.secret) })): \(abbreviate(counterexample))")
+                }
+            }
+        }
+        return failures
+    }
+
+    static func abbreviate(_ text: String) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: "⏎")
+        return flat.count > 90 ? "\"\(flat.prefix(87))…\"" : "\"\(flat)\""
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Settings every analysis shares: the clock, what to reveal, and the vocabularies.
+public struct AnalysisSettings: Sendable {
+    /// The injected clock: expiry is judged against this, never against the system time.
+    public var now: Date
+    public var showSecrets: Bool
+    public var fingerprinter: Fingerprinter
+    public var taxonomy: ScopeTaxonomy
+    public var weakSecrets: WeakSecrets
+    public var riskModel: RiskModel
+
+    public init(
+        now: Date, showSecrets: Bool = false, fingerprinter: Fingerprinter = Fingerprinter(),
+        taxonomy: ScopeTaxonomy = .builtin, weakSecrets: WeakSecrets = .builtin, riskModel: RiskModel = RiskModel()
+    ) {
+        self.now = now
+        self.showSecrets = showSecrets
+        self.fingerprinter = fingerprinter
+        self.taxonomy = taxonomy
+        self.weakSecrets = weakSecrets
+        self.riskModel = riskModel
+    }
+}
+
+/// Why a match did not become a finding (counted in the summary, never silent).
+public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
+    case placeholder
+    case lowEntropy = "low-entropy"
+    case notAJWT = "not-a-jwt"
+    case inlineAllow = "inline-allow"
+}
+
+/// Turns a located match into a finding: decodes JWTs, drops placeholders and look-alikes, asks the
+/// risk model, and redacts. One per worker thread (it owns a PCRE2 scratch for scope patterns).
+public final class Analyzer {
+    public let settings: AnalysisSettings
+    private let redactor: Redactor
+    private let scratch = MatchScratch()
+
+    public init(settings: AnalysisSettings) {
+        self.settings = settings
+        redactor = Redactor(showSecrets: settings.showSecrets)
+    }
+
+    public func analyze(_ hit: SearchHit, rule: Rule, path: String) -> Result<Finding, Dismissal> {
+        let secret = hit.secret
+        if Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
+
+        var facts: TokenFacts
+        if rule.validate.contains("jwt") || Analyzer.looksLikeJWT(secret) {
+            guard case .success(let jwt) = JWT.decode(secret) else { return .failure(.notAJWT) }
+            facts = TokenFacts.from(jwt: jwt, kind: rule.kind == "bearer" ? (jwt.form == .jwe ? "jwe" : "jwt") : rule.kind,
+                                    baseSeverity: rule.baseSeverity, taxonomy: settings.taxonomy, scratch: scratch)
+            if facts.signature == .unverified, let key = settings.weakSecrets.findKey(for: jwt) {
+                facts.signature = .weakSecret
+                facts.weakSecret = String(decoding: key, as: UTF8.self)
+            }
+        } else {
+            if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(secret) {
+                return .failure(.placeholder)
+            }
+            if let minimum = rule.minEntropy, Entropy.bits(secret) < minimum { return .failure(.lowEntropy) }
+            facts = TokenFacts(kind: rule.kind, baseSeverity: rule.baseSeverity)
+        }
+
+        var assessment = settings.riskModel.assess(facts, now: settings.now)
+        if let weak = facts.weakSecret, settings.showSecrets, let index = assessment.reasons.firstIndex(where: { $0.code == "weak-hmac-secret" }) {
+            assessment.reasons[index].message += " The key is \"\(weak)\"."
+        }
+        let secretText = String(decoding: secret, as: UTF8.self)
+        let shown = redactor.redact(secretText)
+        return .success(Finding(
+            ruleId: rule.id,
+            kind: facts.jwt.map { $0.form == .jwe ? "jwe" : "jwt" } ?? rule.kind,
+            severity: assessment.severity,
+            score: assessment.score,
+            path: path,
+            line: hit.start.line,
+            column: hit.start.column,
+            endLine: hit.end.line,
+            endColumn: hit.end.column,
+            secret: shown,
+            fingerprint: settings.fingerprinter.fingerprint(secret),
+            jwt: facts.jwt.map { jwtReport($0, facts: facts) },
+            reasons: assessment.reasons,
+            snippet: snippet(hit, replacement: shown)))
+    }
+
+    private func jwtReport(_ jwt: JWT, facts: TokenFacts) -> JWTReport {
+        let now = settings.now
+        return JWTReport(
+            form: jwt.form,
+            header: jwt.header,
+            claims: jwt.claims,
+            expiry: ExpiryReport(
+                status: facts.expiryStatus(at: now),
+                expiresAt: facts.expiresAt.map(RelativeTime.iso8601),
+                secondsLeft: facts.expiresAt.map { Int($0.timeIntervalSince(now).rounded(.down)) }),
+            scopes: zip(facts.scopes, facts.scopeClasses).map { ScopeReport(value: $0.0, class: $0.1) },
+            signature: facts.signature,
+            tokenClass: facts.tokenClass)
+    }
+
+    /// The secret's line, secret replaced, cut to 200 characters around the secret.
+    private func snippet(_ hit: SearchHit, replacement: String) -> String {
+        let before = String(decoding: hit.context[..<hit.secretInContext.lowerBound], as: UTF8.self)
+        let after = String(decoding: hit.context[hit.secretInContext.upperBound...], as: UTF8.self)
+        let head = before.count > 80 ? "…" + before.suffix(80) : before
+        let tail = after.count > 80 ? after.prefix(80) + "…" : after
+        return (head + replacement + tail).trimmingCharacters(in: .whitespaces)
+    }
+
+    static func looksLikeJWT(_ secret: [UInt8]) -> Bool {
+        secret.count > 10 && secret[0] == UInt8(ascii: "e") && secret[1] == UInt8(ascii: "y") && secret[2] == UInt8(ascii: "J")
+            && secret.contains(UInt8(ascii: "."))
+    }
+
+    private static let allowMarkers = [Array("tokenscan:allow".utf8), Array("gitleaks:allow".utf8)]
+
+    /// `tokenscan:allow` (or `gitleaks:allow`) on the secret's own line suppresses it.
+    static func hasInlineAllow(_ line: [UInt8]) -> Bool {
+        allowMarkers.contains { Matcher.contains(line, $0) }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// The exit status contract of design §3.
+public enum ExitStatus: Int32, Sendable {
+    /// Nothing at or above `--fail-on`.
+    case clean = 0
+    /// Findings at or above `--fail-on`.
+    case findings = 1
+    /// Usage or fatal error.
+    case error = 2
+}
+
+/// The threshold of `--fail-on`.
+public enum FailThreshold: Sendable, Equatable {
+    case severity(Severity)
+    case never
+
+    public init?(_ text: String) {
+        if text == "never" {
+            self = .never
+        } else if let severity = Severity(rawValue: text) {
+            self = .severity(severity)
+        } else {
+            return nil
+        }
+    }
+
+    public func fails(_ summary: ScanSummary) -> Bool {
+        guard case .severity(let threshold) = self else { return false }
+        return Severity.allCases.contains { $0 >= threshold && (summary.bySeverity[$0.rawValue] ?? 0) > 0 }
+    }
+}
+
+/// Everything one scan needs, assembled by the command line (or a test).
+public struct ScanRequest: Sendable {
+    public var inputs: [ScanInput]
+    public var format: ReportFormat = .text
+    public var outputPath: String?
+    public var failOn: FailThreshold = .severity(.medium)
+    public var settings: AnalysisSettings
+    public var options = ScanOptions()
+    /// Extra rule files or directories (`--rules`).
+    public var ruleSources: [String] = []
+    public var colors = false
+    public var toolVersion = TokenScanVersion.current
+
+    public init(inputs: [ScanInput], settings: AnalysisSettings) {
+        self.inputs = inputs
+        self.settings = settings
+    }
+}
+
+public enum TokenScanVersion {
+    public static let current = "0.1.0"
+}
+
+/// Runs a `ScanRequest` end to end: rules → scanner → reporter → exit status. Diagnostics go to
+/// the `diagnostics` closure (stderr in the CLI); only the report goes to the output.
+public enum ScanSession {
+    public static func loadRules(_ sources: [String]) throws(RuleError) -> [Rule] {
+        var rules = try RuleCatalog.builtin()
+        for source in sources { rules += try RuleCatalog.load(path: source) }
+        return rules
+    }
+
+    public static func run(_ request: ScanRequest, diagnostics: @escaping (String) -> Void) -> (ExitStatus, ScanSummary?) {
+        let matcher: Matcher
+        do {
+            matcher = try Matcher(rules: loadRules(request.ruleSources))
+        } catch {
+            diagnostics("error: \(error)")
+            return (.error, nil)
+        }
+        let output: ReportOutput
+        do {
+            output = try request.outputPath.map { path throws(OutputError) in
+                try ReportOutput(path: path, private: request.settings.showSecrets)
+            } ?? ReportOutput()
+        } catch {
+            diagnostics("error: \(error)")
+            return (.error, nil)
+        }
+        output.lineBuffered = request.outputPath == nil && (request.format == .jsonl || request.format == .text)
+        var context = ReportContext(toolVersion: request.toolVersion, now: request.settings.now, rules: matcher.rules.map(\.rule))
+        context.colors = request.colors
+        let reporter = Reporters.make(request.format, context: context, output: output)
+        let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
+        let scanner = Scanner(matcher: matcher, settings: request.settings, options: request.options)
+        let summary = scanner.scan(request.inputs, observer: observer)
+        do {
+            if let error = observer.outputError { throw error }
+            try reporter.finish(summary)
+            try output.commit()
+        } catch {
+            output.abandon()
+            if !((error as? OutputError)?.isBrokenPipe ?? false) { diagnostics("error: \(error)") }
+            return (.error, summary)
+        }
+        return (request.failOn.fails(summary) ? .findings : .clean, summary)
+    }
+}
+
+/// Bridges scan events to a reporter and stderr; remembers the first output error (a closed pipe
+/// stops reporting, the scan finishes quietly).
+final class ReportingObserver: ScanObserver {
+    let reporter: Reporter
+    let diagnostics: (String) -> Void
+    var outputError: OutputError?
+
+    init(reporter: Reporter, diagnostics: @escaping (String) -> Void) {
+        self.reporter = reporter
+        self.diagnostics = diagnostics
+    }
+
+    func scanned(path: String, findings: [Finding]) {
+        guard outputError == nil, !findings.isEmpty else { return }
+        do {
+            try reporter.add(findings)
+        } catch {
+            outputError = error
+        }
+    }
+
+    func diagnostic(_ message: String) { diagnostics(message) }
+}

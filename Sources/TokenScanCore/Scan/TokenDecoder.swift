@@ -1,0 +1,76 @@
+import Foundation
+
+/// `tokenscan decode`: the analysis of one token given directly, as the finding a scan would report
+/// for it (path "-", line 1).
+public enum TokenDecoder {
+    public enum DecodeError: Error, CustomStringConvertible {
+        case notAToken(String)
+        public var description: String {
+            switch self {
+            case .notAToken(let why): why
+            }
+        }
+    }
+
+    public static func finding(for token: String, settings: AnalysisSettings, rules: [Rule]) throws(DecodeError) -> Finding {
+        let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        let bytes = Array(trimmed.utf8)
+        let decoded: JWT
+        switch JWT.decode(bytes) {
+        case .success(let jwt): decoded = jwt
+        case .failure(let error): throw .notAToken("not a JWT: \(describe(error))")
+        }
+        let ruleID = decoded.form == .jwe ? "jwe" : "jwt"
+        let rule = rules.first { $0.id == ruleID } ?? Rule(id: ruleID, kind: ruleID, regex: ".", validate: ["jwt"])
+        let endColumn = trimmed.unicodeScalars.count + 1
+        let hit = SearchHit(
+            ruleIndex: 0, secret: bytes, byteRange: 0..<bytes.count, start: TextPosition(line: 1, column: 1),
+            end: TextPosition(line: 1, column: endColumn), context: bytes, secretInContext: 0..<bytes.count)
+        switch Analyzer(settings: settings).analyze(hit, rule: rule, path: "-") {
+        case .success(let finding): return finding
+        case .failure(let dismissal): throw .notAToken("not reported: \(dismissal.rawValue)")
+        }
+    }
+
+    static func describe(_ error: JWT.DecodeError) -> String {
+        switch error {
+        case .segmentCount(let count): "a JWT has 3 (JWS) or 5 (JWE) dot-separated parts, this has \(count)"
+        case .badBase64(let segment): "part \(segment + 1) is not base64url"
+        case .notJSONObject(let segment): "part \(segment + 1) does not decode to a JSON object"
+        case .missingAlgorithm: "the header has no \"alg\" (or a JWE header no \"enc\")"
+        }
+    }
+
+    /// The human-readable rendering of a decoded finding.
+    public static func describe(_ finding: Finding, now: Date) -> String {
+        var out = ""
+        guard let jwt = finding.jwt else { return out }
+        func render(_ value: JSONValue) -> String {
+            if case .string(let string) = value { return string }
+            return TokenMinter.canonicalJSON(value)
+        }
+        out += "Header (\(jwt.form == .jwe ? "JWE" : "JWS"))\n"
+        for key in jwt.header.keys.sorted() { out += "  \(key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(render(jwt.header[key]!))\n" }
+        if jwt.form == .jws {
+            out += "Claims\n"
+            for key in jwt.claims.keys.sorted() {
+                var line = "  \(key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(render(jwt.claims[key]!))"
+                if ["exp", "nbf", "iat", "auth_time"].contains(key), let seconds = jwt.claims[key]?.number {
+                    let date = Date(timeIntervalSince1970: seconds)
+                    line += "  (\(RelativeTime.iso8601(date)), \(RelativeTime.describe(date.timeIntervalSince(now))))"
+                }
+                out += line + "\n"
+            }
+            if !jwt.scopes.isEmpty {
+                out += "Scopes\n"
+                for scope in jwt.scopes { out += "  \(scope.value.padding(toLength: 40, withPad: " ", startingAt: 0)) \(scope.class.rawValue)\n" }
+            }
+            out += "Signature     \(jwt.signature?.rawValue ?? "n/a")\n"
+            out += "Token class   \(jwt.tokenClass?.rawValue ?? "unknown")\n"
+        }
+        out += "Expiry        \(jwt.expiry.status.rawValue)\(jwt.expiry.expiresAt.map { " (\($0))" } ?? "")\n"
+        out += "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"
+        for reason in finding.reasons { out += "  - \(reason.message) [\(reason.code)]\n" }
+        return out
+    }
+}

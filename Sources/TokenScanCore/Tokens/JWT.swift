@@ -1,0 +1,73 @@
+/// A compact-serialised JWT (JWS, three segments) or JWE (five segments), decoded.
+///
+/// Decoding is strict on purpose: text that merely looks like a JWT (bad base64url, a header or
+/// payload that is not a JSON object) is not a JWT, and reporting it as one would be noise.
+public struct JWT: Sendable, Equatable {
+    public enum Form: String, Sendable, Codable { case jws, jwe }
+
+    public let form: Form
+    public let header: [String: JSONValue]
+    /// The payload's claims; empty for a JWE (its payload is encrypted).
+    public let claims: [String: JSONValue]
+    /// The decoded signature; empty for an unsigned JWS.
+    public let signature: [UInt8]
+    /// `base64url(header) "." base64url(payload)`, the bytes a JWS signature covers.
+    public let signingInput: [UInt8]
+
+    public var algorithm: String? { header["alg"]?.string }
+    public var isUnsigned: Bool { form == .jws && (signature.isEmpty || algorithm?.lowercased() == "none") }
+
+    public enum DecodeError: Error, Sendable, Equatable {
+        case segmentCount(Int)
+        case badBase64(segment: Int)
+        case notJSONObject(segment: Int)
+        case missingAlgorithm
+    }
+
+    public static func decode(_ token: some Collection<UInt8>) -> Result<JWT, DecodeError> {
+        let bytes = Array(token)
+        let segments = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        switch segments.count {
+        case 3: return decodeJWS(bytes, segments)
+        case 5: return decodeJWE(segments)
+        default: return .failure(.segmentCount(segments.count))
+        }
+    }
+
+    private static func object(_ segment: ArraySlice<UInt8>, index: Int) -> Result<[String: JSONValue], DecodeError> {
+        guard !segment.isEmpty, let decoded = Base64.decode(segment) else { return .failure(.badBase64(segment: index)) }
+        guard let object = JSONValue.parse(decoded)?.object else { return .failure(.notJSONObject(segment: index)) }
+        return .success(object)
+    }
+
+    private static func decodeJWS(_ bytes: [UInt8], _ segments: [ArraySlice<UInt8>]) -> Result<JWT, DecodeError> {
+        let header: [String: JSONValue]
+        let claims: [String: JSONValue]
+        switch object(segments[0], index: 0) {
+        case .success(let value): header = value
+        case .failure(let error): return .failure(error)
+        }
+        guard header["alg"]?.string != nil else { return .failure(.missingAlgorithm) }
+        switch object(segments[1], index: 1) {
+        case .success(let value): claims = value
+        case .failure(let error): return .failure(error)
+        }
+        guard let signature = Base64.decode(segments[2]) else { return .failure(.badBase64(segment: 2)) }
+        let signingInput = Array(bytes[bytes.startIndex..<segments[1].endIndex])
+        return .success(JWT(form: .jws, header: header, claims: claims, signature: signature, signingInput: signingInput))
+    }
+
+    private static func decodeJWE(_ segments: [ArraySlice<UInt8>]) -> Result<JWT, DecodeError> {
+        let header: [String: JSONValue]
+        switch object(segments[0], index: 0) {
+        case .success(let value): header = value
+        case .failure(let error): return .failure(error)
+        }
+        guard header["alg"]?.string != nil, header["enc"]?.string != nil else { return .failure(.missingAlgorithm) }
+        // Encrypted key (empty for "dir"), IV, ciphertext, tag: base64url; the ciphertext never empty.
+        for index in 1..<5 where Base64.decode(segments[index]) == nil || (index == 3 && segments[index].isEmpty) {
+            return .failure(.badBase64(segment: index))
+        }
+        return .success(JWT(form: .jwe, header: header, claims: [:], signature: [], signingInput: []))
+    }
+}

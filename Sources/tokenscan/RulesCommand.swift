@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TokenScanCore
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "List the rules, or check a rule file's examples.",
+        subcommands: [List.self, Check.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the built-in rules and those added with --rules.")
+
+        @Option(name: .customLong("rules"), help: "Add rules from a TOML file or a directory of them (repeatable).")
+        var ruleSources: [String] = []
+
+        func run() throws {
+            let rules: [Rule]
+            do {
+                rules = try ScanSession.loadRules(ruleSources)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.error.rawValue)
+            }
+            let width = rules.map(\.id.count).max() ?? 0
+            for rule in rules {
+                let keywords = rule.keywords.isEmpty ? "(everywhere)" : rule.keywords.joined(separator: ",")
+                print("\(rule.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(rule.kind.padding(toLength: 8, withPad: " ", startingAt: 0))  \(rule.description)  [keywords: \(keywords); \(rule.origin)]")
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the examples and counterexamples of rule files (exit 1 if any fails).")
+
+        @Argument(help: "Rule files or directories; none: the built-in rules.")
+        var files: [String] = []
+
+        func run() throws {
+            var rules: [Rule] = []
+            do {
+                if files.isEmpty { rules = try RuleCatalog.builtin() }
+                for file in files { rules += try RuleCatalog.load(path: file) }
+            } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.error.rawValue)
+            }
+            let failures = RuleChecker.check(rules)
+            for failure in failures { print("FAIL \(failure)") }
+            let examples = rules.reduce(0) { $0 + $1.examples.count + $1.counterexamples.count }
+            print("\(rules.count) rules, \(examples) examples: \(failures.isEmpty ? "all pass" : "\(failures.count) failed")")
+            if !failures.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
