@@ -44,13 +44,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Mints the labelled fixture corpus from Fixtures/templates (tests and `swift run fixturegen`).
+        .target(name: "FixtureKit", dependencies: ["TokenScanCore"]),
+        .executableTarget(name: "fixturegen", dependencies: ["FixtureKit"]),
         .testTarget(
             name: "TokenScanCoreTests",
-            dependencies: ["TokenScanCore"]
+            dependencies: ["TokenScanCore", "FixtureKit"]
         ),
+        // Runs the built `tokenscan` binary: exit codes, stdin, files, formats.
         .testTarget(
             name: "TokenScanCLITests",
-            dependencies: ["TokenScanCore"]
+            dependencies: ["TokenScanCore", "FixtureKit", "tokenscan"]
         ),
     ]
 )

@@ -11,6 +11,9 @@ public struct SearchHit: Sendable {
     public var context: [UInt8]
     /// Where the secret sits inside `context`.
     public var secretInContext: Range<Int>
+    /// Every matched span inside `context` (this secret's included), so that a snippet can redact
+    /// the other secrets on the same line too.
+    public var matchesInContext: [Range<Int>] = []
 }
 
 /// A rule that stopped early on one input, with the absolute offset where it stopped.
@@ -136,6 +139,10 @@ public final class Searcher {
             return rules[lhs.ruleIndex].rule.priority > rules[rhs.ruleIndex].rule.priority
         }
         var previous: Range<Int>?
+        var spans: [Range<Int>] = []
+        for match in pending where match.secret != spans.last {
+            spans.append(match.secret)
+        }
         for match in pending {
             if match.secret == previous { continue }
             previous = match.secret
@@ -150,7 +157,10 @@ public final class Searcher {
                 start: start,
                 end: end,
                 context: Array(view[contextStart..<contextEnd]),
-                secretInContext: (match.secret.lowerBound - contextStart)..<(match.secret.upperBound - contextStart)))
+                secretInContext: (match.secret.lowerBound - contextStart)..<(match.secret.upperBound - contextStart),
+                matchesInContext: spans.filter { $0.overlaps(contextStart..<contextEnd) }.map {
+                    (max($0.lowerBound, contextStart) - contextStart)..<(min($0.upperBound, contextEnd) - contextStart)
+                }))
         }
     }
 

@@ -14,8 +14,10 @@ public struct SkippedInput: Sendable, Codable, Equatable {
 
 /// What the walker found: a file to search, or an input it skipped.
 public enum WalkItem: Sendable, Equatable {
-    /// `path`: where to open it; `display`: how reports name it.
-    case file(path: String, display: String)
+    /// `path`: where to open it; `display`: how reports name it; `viaLink`: it was reached through
+    /// a symlink the walker chose to follow (otherwise it is opened with `O_NOFOLLOW`, so a file
+    /// swapped for a link between walk and open is not followed).
+    case file(path: String, display: String, viaLink: Bool = false)
     case skipped(SkippedInput)
 }
 
@@ -48,7 +50,8 @@ public struct Walker {
             emit(.skipped(SkippedInput(path: display, reason: "cannot access: \(String(cString: strerror(errno)))")))
             return
         }
-        if (info.st_mode & S_IFMT) == S_IFLNK {
+        let rootIsLink = (info.st_mode & S_IFMT) == S_IFLNK
+        if rootIsLink {
             // A root the user named explicitly is followed: they asked for it.
             guard stat(root, &info) == 0 else {
                 emit(.skipped(SkippedInput(path: display, reason: "dangling symbolic link")))
@@ -57,7 +60,7 @@ public struct Walker {
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
-            emit(.file(path: root, display: display))
+            emit(.file(path: root, display: display, viaLink: rootIsLink))
         case S_IFDIR:
             let realRoot = Walker.realPath(root) ?? root
             var stack = IgnoreStack()
@@ -100,7 +103,8 @@ public struct Walker {
             }
             var type = info.st_mode & S_IFMT
             if name == ".git" && type == S_IFDIR { continue }
-            if type == S_IFLNK {
+            let isLink = type == S_IFLNK
+            if isLink {
                 guard stat(path, &info) == 0 else {
                     emit(.skipped(SkippedInput(path: childDisplay, reason: "dangling symbolic link")))
                     continue
@@ -121,7 +125,7 @@ public struct Walker {
             if options.respectIgnoreFiles && stack.isIgnored(childRelative, isDirectory: isDirectory) { continue }
             switch type {
             case S_IFREG:
-                emit(.file(path: path, display: childDisplay))
+                emit(.file(path: path, display: childDisplay, viaLink: isLink))
             case S_IFDIR:
                 guard visited.insert(FileID(info)).inserted else {
                     emit(.skipped(SkippedInput(path: childDisplay, reason: "directory loop (already visited through a symlink)")))

@@ -102,13 +102,28 @@ public final class Analyzer {
             tokenClass: facts.tokenClass)
     }
 
-    /// The secret's line, secret replaced, cut to 200 characters around the secret.
+    /// The secret's line, cut to about 80 characters each side of the secret, with this secret
+    /// and every other match on the line redacted (unless secrets are shown).
     private func snippet(_ hit: SearchHit, replacement: String) -> String {
-        let before = String(decoding: hit.context[..<hit.secretInContext.lowerBound], as: UTF8.self)
-        let after = String(decoding: hit.context[hit.secretInContext.upperBound...], as: UTF8.self)
-        let head = before.count > 80 ? "…" + before.suffix(80) : before
-        let tail = after.count > 80 ? after.prefix(80) + "…" : after
-        return (head + replacement + tail).trimmingCharacters(in: .whitespaces)
+        var pieces = ""
+        var cursor = 0
+        var secretStart = 0
+        var secretEnd = 0
+        let spans = (hit.matchesInContext + [hit.secretInContext]).sorted { $0.lowerBound < $1.lowerBound }
+        for span in spans where span.lowerBound >= cursor {
+            pieces += String(decoding: hit.context[cursor..<span.lowerBound], as: UTF8.self)
+            if span == hit.secretInContext { secretStart = pieces.count }
+            pieces += span == hit.secretInContext
+                ? replacement : redactor.redact(String(decoding: hit.context[span], as: UTF8.self))
+            if span == hit.secretInContext { secretEnd = pieces.count }
+            cursor = span.upperBound
+        }
+        pieces += String(decoding: hit.context[cursor...], as: UTF8.self)
+        let characters = Array(pieces)
+        let from = max(0, secretStart - 80)
+        let to = min(characters.count, secretEnd + 80)
+        let text = (from > 0 ? "…" : "") + String(characters[from..<to]) + (to < characters.count ? "…" : "")
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     static func looksLikeJWT(_ secret: [UInt8]) -> Bool {

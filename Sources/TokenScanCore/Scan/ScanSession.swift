@@ -64,6 +64,15 @@ public enum ScanSession {
     }
 
     public static func run(_ request: ScanRequest, diagnostics: @escaping (String) -> Void) -> (ExitStatus, ScanSummary?) {
+        // A path the user named that does not exist is a usage error (a typo in a CI step must not
+        // pass as "no findings"); unreadable entries inside a tree are reported and skipped instead.
+        for case .path(let root) in request.inputs where !FileManager.default.fileExists(atPath: root) {
+            var isLink = stat()
+            if lstat(root, &isLink) != 0 {
+                diagnostics("error: \(root): no such file or directory")
+                return (.error, nil)
+            }
+        }
         let matcher: Matcher
         do {
             matcher = try Matcher(rules: loadRules(request.ruleSources))

@@ -93,7 +93,8 @@ public final class Scanner: Sendable {
             case .path(let root):
                 walker.walk(root: root) { item in
                     switch item {
-                    case .file(let path, let display): queue.push((sequence, .file(path: path, display: display)))
+                    case .file(let path, let display, let viaLink):
+                        queue.push((sequence, .file(path: path, display: display, followLink: viaLink)))
                     case .skipped(let skipped): queue.push((sequence, .skip(skipped)))
                     }
                     sequence += 1
@@ -112,7 +113,7 @@ public final class Scanner: Sendable {
     }
 
     enum Work: Sendable {
-        case file(path: String, display: String)
+        case file(path: String, display: String, followLink: Bool)
         case stdin
         case memory(name: String, bytes: [UInt8])
         case skip(SkippedInput)
@@ -152,9 +153,9 @@ public final class Scanner: Sendable {
                 var outcome = Outcome(path: skipped.path)
                 outcome.skipped = skipped
                 return outcome
-            case .file(let path, let display):
+            case .file(let path, let display, let followLink):
                 do {
-                    var source = try FileDescriptorSource.open(path, displayPath: display)
+                    var source = try FileDescriptorSource.open(path, displayPath: display, followSymlink: followLink)
                     defer { source.close() }
                     return try search(&source, display: display, using: searcher)
                 } catch {

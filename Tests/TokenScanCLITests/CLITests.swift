@@ -1,0 +1,247 @@
+import Foundation
+import XCTest
+import TokenScanCore
+
+/// Runs the built `tokenscan` binary as users do: exit codes, stdin, files, formats, stderr.
+final class CLITests: XCTestCase {
+    static let binary: URL = {
+        // The test bundle lives in the same build directory as the executable.
+        let bundle = URL(fileURLWithPath: CommandLine.arguments.first { $0.hasSuffix(".xctest") } ?? CommandLine.arguments[0])
+        var directory = bundle.deletingLastPathComponent()
+        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("tokenscan").path),
+              directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("tokenscan")
+    }()
+
+    let now = "2026-01-01T00:00:00Z"
+    let t = 1_767_225_600
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], stdin: Data? = nil, directory: URL? = nil, prefix: [String] = []) throws -> Run {
+        let process = Process()
+        if prefix.isEmpty {
+            process.executableURL = CLITests.binary
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: prefix[0])
+            process.arguments = Array(prefix.dropFirst()) + [CLITests.binary.path] + arguments
+        }
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                   stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tokenscan-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    var liveAdmin: String { TokenMinter.jwt(claims: ["sub": "ci", "scope": "repo"]) }
+    var expired: String { TokenMinter.jwt(claims: ["sub": "old", "exp": .number(Double(t - 86_400))]) }
+
+    func testExitCodesFollowFailOn() throws {
+        let directory = try temporaryDirectory()
+        try "token: \(expired)\n".write(to: directory.appendingPathComponent("old.txt"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["scan", directory.path, "--now", now]).status, 0, "an expired token does not fail the default gate")
+        XCTAssertEqual(try run(["scan", directory.path, "--now", now, "--fail-on", "low"]).status, 1)
+        try "token: \(liveAdmin)\n".write(to: directory.appendingPathComponent("live.txt"), atomically: true, encoding: .utf8)
+        let live = try run(["scan", directory.path, "--now", now])
+        XCTAssertEqual(live.status, 1, live.stderr)
+        XCTAssertTrue(live.stdout.contains("CRITICAL"))
+        XCTAssertEqual(try run(["scan", directory.path, "--now", now, "--fail-on", "never"]).status, 0)
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        for arguments in [["scan", "--format", "xml"], ["scan", "--fail-on", "sometimes"], ["scan", "--now", "yesterday"],
+                          ["scan", "--rules", "/nonexistent/rules.toml"], ["frobnicate"]] {
+            let result = try run(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertFalse(result.stderr.isEmpty, "\(arguments)")
+            XCTAssertTrue(result.stdout.isEmpty, "\(arguments): diagnostics go to stderr")
+        }
+    }
+
+    func testStdinIsStreamedAndNamedDash() throws {
+        let input = Data("GET /x?access_token=\(liveAdmin) HTTP/1.1\n".utf8)
+        let result = try run(["scan", "-", "--now", now, "--format", "jsonl"], stdin: input)
+        XCTAssertEqual(result.status, 1)
+        let finding = try JSONDecoder().decode(Finding.self, from: Data(result.stdout.utf8))
+        XCTAssertEqual(finding.path, "-")
+        XCTAssertEqual(finding.line, 1)
+        XCTAssertEqual(finding.column, 21)
+        XCTAssertFalse(result.stdout.contains(liveAdmin), "redacted by default")
+        XCTAssertTrue(try run(["scan", "-", "--now", now, "--format", "jsonl", "--show-secrets"], stdin: input).stdout.contains(liveAdmin))
+    }
+
+    func testNoPathScansTheCurrentDirectory() throws {
+        let directory = try temporaryDirectory()
+        try "t=\(liveAdmin)\n".write(to: directory.appendingPathComponent("here.env"), atomically: true, encoding: .utf8)
+        let result = try run(["scan", "--now", now, "--format", "jsonl"], directory: directory)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains(#""path":"here.env""#), result.stdout)
+    }
+
+    func testOutputFileIsWrittenAndUnwritableOutputFails() throws {
+        let directory = try temporaryDirectory()
+        try "t=\(liveAdmin)\n".write(to: directory.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        let report = directory.appendingPathComponent("report.sarif")
+        let result = try run(["scan", directory.appendingPathComponent("a.txt").path, "--now", now, "--format", "sarif", "-o", report.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.isEmpty)
+        let sarif = try String(contentsOf: report, encoding: .utf8)
+        XCTAssertTrue(sarif.contains("\"version\" : \"2.1.0\""))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("tokenscan-") }
+        XCTAssertEqual(leftovers, [], "no temporary file is left behind")
+        let attributes = try FileManager.default.attributesOfItem(atPath: report.path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o644)
+        let secretReport = directory.appendingPathComponent("secrets.json")
+        try run(["scan", directory.appendingPathComponent("a.txt").path, "--now", now, "--format", "json", "--show-secrets", "-o", secretReport.path])
+        let secretAttributes = try FileManager.default.attributesOfItem(atPath: secretReport.path)
+        XCTAssertEqual((secretAttributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "reports with secrets are private")
+
+        let bad = try run(["scan", directory.path, "--now", now, "-o", "/nonexistent-dir/report.json"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("/nonexistent-dir/report.json"), bad.stderr)
+    }
+
+    func testDemoShowsEverySeverity() throws {
+        let result = try run(["demo", "--now", now, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let bySeverity = (object["summary"] as! [String: Any])["bySeverity"] as! [String: Int]
+        XCTAssertEqual(Set(bySeverity.keys), Set(Severity.allCases.map(\.rawValue)), "\(bySeverity)")
+        let text = try run(["demo"])
+        XCTAssertEqual(text.status, 0)
+        XCTAssertTrue(text.stdout.contains("CRITICAL") && text.stdout.contains("INFO"), text.stdout)
+    }
+
+    func testDecode() throws {
+        let result = try run(["decode", liveAdmin, "--now", now])
+        XCTAssertEqual(result.status, 1, "a live admin token is at or above the default gate")
+        XCTAssertTrue(result.stdout.contains("Claims"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("repo"))
+        XCTAssertTrue(result.stdout.contains("CRITICAL"))
+        let json = try run(["decode", "-", "--now", now, "--format", "json"], stdin: Data(expired.utf8))
+        XCTAssertEqual(json.status, 0)
+        let finding = try JSONDecoder().decode(Finding.self, from: Data(json.stdout.utf8))
+        XCTAssertEqual(finding.path, "-")
+        XCTAssertEqual(finding.severity, .low)
+        XCTAssertEqual(finding.jwt?.expiry.status, .expired)
+        let bad = try run(["decode", "not.a.jwt"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("not a JWT"), bad.stderr)
+    }
+
+    func testRulesListAndCheck() throws {
+        let list = try run(["rules", "list"])
+        XCTAssertEqual(list.status, 0)
+        for id in ["jwt", "jwe", "authorization-bearer", "oauth-token-parameter"] { XCTAssertTrue(list.stdout.contains(id), id) }
+        XCTAssertEqual(try run(["rules", "check"]).status, 0)
+        let directory = try temporaryDirectory()
+        let file = directory.appendingPathComponent("bad.toml")
+        try """
+        [[rules]]
+        id = "never-matches"
+        regex = '''zzz(?<secret>[0-9]{40})'''
+        keywords = ["zzz"]
+        counterexamples = []
+        [[rules.examples]]
+        text = "zzz123"
+        secret = "123"
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let check = try run(["rules", "check", file.path])
+        XCTAssertEqual(check.status, 1)
+        XCTAssertTrue(check.stdout.contains("example 1 is not found"), check.stdout)
+    }
+
+    func testRuleErrorsAreReportedAndOtherFindingsKept() throws {
+        let directory = try temporaryDirectory()
+        let rules = directory.appendingPathComponent("evil.toml")
+        try """
+        [[rules]]
+        id = "evil"
+        regex = '''(?<secret>(a|aa)+$)'''
+        keywords = ["aaaa"]
+        maxLength = 65536
+        [[rules.examples]]
+        text = "aaaa"
+        secret = "aaaa"
+        """.write(to: rules, atomically: true, encoding: .utf8)
+        let input = directory.appendingPathComponent("input.txt")
+        try (String(repeating: "a", count: 200_000) + "!\nt=\(liveAdmin)\n").write(to: input, atomically: true, encoding: .utf8)
+        let result = try run(["scan", input.path, "--rules", rules.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("rule 'evil' stopped on"), result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let summary = object["summary"] as! [String: Any]
+        XCTAssertEqual((summary["ruleErrors"] as? [[String: Any]])?.first?["ruleId"] as? String, "evil")
+        XCTAssertEqual((object["findings"] as? [[String: Any]])?.compactMap { $0["ruleId"] as? String }, ["jwt"])
+    }
+
+    func testUnreadableFileIsNamedAndTheRestScanned() throws {
+        let directory = try temporaryDirectory()
+        try "t=\(liveAdmin)\n".write(to: directory.appendingPathComponent("locked.txt"), atomically: true, encoding: .utf8)
+        try "t=\(liveAdmin)\n".write(to: directory.appendingPathComponent("open.txt"), atomically: true, encoding: .utf8)
+        chmod(directory.appendingPathComponent("locked.txt").path, 0)
+        chmod(directory.path, 0o755)
+        var prefix: [String] = []
+        if getuid() == 0 {
+            // root reads everything: drop to nobody to see a real permission error.
+            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { throw XCTSkip("setpriv is missing") }
+            chmod(FileManager.default.temporaryDirectory.path, 0o1777)
+            var ancestor = CLITests.binary.deletingLastPathComponent()
+            while ancestor.path != "/" {
+                var info = stat()
+                if stat(ancestor.path, &info) == 0 { chmod(ancestor.path, info.st_mode | 0o005) }
+                ancestor = ancestor.deletingLastPathComponent()
+            }
+            prefix = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        }
+        let result = try run(["scan", directory.path, "--now", now, "--format", "json"], prefix: prefix)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("locked.txt: cannot open: Permission denied"), result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let skipped = (object["summary"] as! [String: Any])["skipped"] as! [[String: String]]
+        XCTAssertEqual(skipped.first?["reason"], "cannot open: Permission denied")
+        XCTAssertEqual((object["findings"] as! [[String: Any]]).count, 1)
+    }
+
+    func testClosedPipeEndsQuietly() throws {
+        let directory = try temporaryDirectory()
+        for index in 0..<300 {
+            try "t=\(liveAdmin)\n".write(to: directory.appendingPathComponent("f\(index).txt"), atomically: true, encoding: .utf8)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "'\(CLITests.binary.path)' scan '\(directory.path)' --format jsonl | head -n 1"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let result = Run(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").count, 1)
+        XCTAssertFalse(result.stderr.contains("error"), result.stderr)
+    }
+}

@@ -1,0 +1,158 @@
+import XCTest
+@testable import TokenScanCore
+
+/// Design §5, row by row.
+final class RiskModelTests: XCTestCase {
+    let now = TestSupport.now
+    var t: Int { Int(now.timeIntervalSince1970) }
+
+    func assess(_ token: String) -> Finding {
+        let (findings, _) = TestSupport.scan([("t.txt", Array("token: \(token)\n".utf8))], settings: TestSupport.settings(showSecrets: false))
+        XCTAssertEqual(findings.count, 1, token)
+        return findings.first!
+    }
+
+    func codes(_ finding: Finding) -> [String] { finding.reasons.map(\.code) }
+
+    func testDocumentationSampleIsInfo() {
+        let finding = assess(TokenMinter.jwt(claims: ["sub": "1234567890", "name": "John Doe", "iat": 1_516_239_022], key: "your-256-bit-secret"))
+        XCTAssertEqual(finding.severity, .info)
+        XCTAssertEqual(codes(finding), ["doc-sample"])
+    }
+
+    func testUnsignedIsForgeableEvenWhenExpired() {
+        let narrow = assess(TokenMinter.jwt(alg: "none", claims: ["sub": "a", "exp": .number(Double(t - 86_400))]))
+        XCTAssertEqual(narrow.severity, .high)
+        XCTAssertEqual(codes(narrow).first, "alg-none")
+        XCTAssertTrue(codes(narrow).contains("expired"))
+        let broad = assess(TokenMinter.jwt(alg: "None", claims: ["sub": "a", "scope": "admin"]))
+        XCTAssertEqual(broad.severity, .critical)
+        XCTAssertEqual(broad.jwt?.signature, .unsigned)
+    }
+
+    func testWeakHMACSecretIsForgeable() {
+        let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "exp": .number(Double(t + 86_400))], key: "changeme"))
+        XCTAssertEqual(finding.severity, .high)
+        XCTAssertEqual(finding.jwt?.signature, .weakSecret)
+        XCTAssertEqual(codes(finding).first, "weak-hmac-secret")
+        XCTAssertFalse(finding.reasons.map(\.message).joined().contains("changeme"), "the key is shown only with --show-secrets")
+        for alg in ["HS384", "HS512"] {
+            XCTAssertEqual(assess(TokenMinter.jwt(alg: alg, claims: ["sub": "b"], key: "secret")).jwt?.signature, .weakSecret, alg)
+        }
+    }
+
+    func testExpiredIsLow() {
+        let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "scope": "repo", "exp": .number(Double(t - 3600))]))
+        XCTAssertEqual(finding.severity, .low)
+        XCTAssertEqual(codes(finding), ["expired", "scope-broad"])
+        XCTAssertEqual(finding.jwt?.expiry.status, .expired)
+    }
+
+    func testBroadScopeWithoutExpiryIsCritical() {
+        let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "scp": ["Files.ReadWrite.All"]]))
+        XCTAssertEqual(finding.severity, .critical)
+        XCTAssertEqual(codes(finding), ["scope-broad", "no-expiry"])
+    }
+
+    func testBroadScopeWithExpiryIsHigh() {
+        let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "realm_access": ["roles": ["realm-admin"]], "exp": .number(Double(t + 86_400 * 3))]))
+        XCTAssertEqual(finding.severity, .high)
+        XCTAssertEqual(codes(finding), ["scope-broad", "expires"])
+    }
+
+    func testRefreshTokenIsHigh() {
+        let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "token_use": "refresh", "exp": .number(Double(t + 86_400))]))
+        XCTAssertEqual(finding.severity, .high)
+        XCTAssertEqual(codes(finding).first, "refresh-token")
+    }
+
+    func testNarrowLiveTokenIsMedium() {
+        let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "scope": "read:user", "exp": .number(Double(t + 86_400))]))
+        XCTAssertEqual(finding.severity, .medium)
+        XCTAssertEqual(codes(finding), ["scope-narrow", "expires"])
+        let id = assess(TokenMinter.jwt(claims: ["sub": "a", "nonce": "n", "exp": .number(Double(t + 86_400))]))
+        XCTAssertEqual(id.severity, .medium)
+        XCTAssertEqual(codes(id), ["id-token", "no-scope", "expires"])
+    }
+
+    func testExpiresSoonLowersOneLevelButNotBelowLow() {
+        let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "scope": "repo", "exp": .number(Double(t + 600))]))
+        XCTAssertEqual(finding.severity, .medium, "high lowered to medium")
+        XCTAssertTrue(codes(finding).contains("expires-soon"))
+        let narrow = assess(TokenMinter.jwt(claims: ["sub": "a", "exp": .number(Double(t + 600))]))
+        XCTAssertEqual(narrow.severity, .low)
+    }
+
+    func testNotYetValidKeepsSeverity() {
+        let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "scope": "repo", "nbf": .number(Double(t + 86_400)), "exp": .number(Double(t + 86_400 * 10))]))
+        XCTAssertEqual(finding.severity, .high)
+        XCTAssertTrue(codes(finding).contains("not-yet-valid"))
+        XCTAssertEqual(finding.jwt?.expiry.status, .notYetValid)
+    }
+
+    func testScoresStayInsideTheirBands() {
+        for finding in [
+            assess(TokenMinter.jwt(claims: ["sub": "a", "scope": "repo"])),
+            assess(TokenMinter.jwt(claims: ["sub": "a", "exp": .number(Double(t - 86_400 * 900))])),
+            assess(TokenMinter.jwt(claims: ["sub": "a", "exp": .number(Double(t + 86_400 * 9000))])),
+        ] {
+            XCTAssertTrue(finding.severity.scoreRange.contains(finding.score), "\(finding.severity) \(finding.score)")
+        }
+    }
+
+    func testOpaqueBearerUsesRuleSeverity() {
+        let finding = assess("x\nAuthorization: Bearer 8f14e45fceea167a5a36dedd4bea2543b1c9")
+        XCTAssertEqual(finding.ruleId, "authorization-bearer")
+        XCTAssertEqual(finding.severity, .medium)
+        XCTAssertEqual(codes(finding), ["opaque-token"])
+    }
+
+    /// Moving `now` past `exp` never raises the score of a token that is not forgeable; a broader
+    /// scope never lowers it.
+    func testMonotonicity() throws {
+        let model = RiskModel()
+        let scratch = MatchScratch()
+        var generator = SplitMix(seed: 7)
+        let scopes = ["read:user", "repo", "openid", "admin", "Mail.Read", "write:packages", ""]
+        for _ in 0..<300 {
+            var claims: [String: JSONValue] = ["sub": "s"]
+            if generator.next() % 4 != 0 { claims["exp"] = .number(Double(t) + Double(Int(generator.next() % 4_000_000)) - 2_000_000) }
+            let scope = scopes[Int(generator.next() % UInt64(scopes.count))]
+            if !scope.isEmpty { claims["scope"] = .string(scope) }
+            if generator.next() % 5 == 0 { claims["typ"] = "Refresh" }
+            let jwt = try JWT.decode(Array(TokenMinter.jwt(claims: claims).utf8)).get()
+            let facts = TokenFacts.from(jwt: jwt, kind: "jwt", baseSeverity: .medium, taxonomy: .builtin, scratch: scratch)
+            let early = model.assess(facts, now: now)
+            let later = model.assess(facts, now: now.addingTimeInterval(Double(generator.next() % 3_000_000)))
+            XCTAssertLessThanOrEqual(later.score, early.score, "\(claims)")
+
+            var broader = claims
+            broader["scope"] = .string(((claims["scope"]?.string).map { $0 + " " } ?? "") + "admin")
+            let broadJWT = try JWT.decode(Array(TokenMinter.jwt(claims: broader).utf8)).get()
+            let broadFacts = TokenFacts.from(jwt: broadJWT, kind: "jwt", baseSeverity: .medium, taxonomy: .builtin, scratch: scratch)
+            XCTAssertGreaterThanOrEqual(model.assess(broadFacts, now: now).score, early.score, "\(claims) → \(broader)")
+        }
+    }
+}
+
+final class ScopeTaxonomyTests: XCTestCase {
+    func testBuiltinExamples() {
+        let taxonomy = ScopeTaxonomy.builtin
+        XCTAssertGreaterThan(taxonomy.examples.count, 10)
+        for (scope, expected) in taxonomy.examples {
+            XCTAssertEqual(taxonomy.classify(scope), expected, scope)
+        }
+    }
+
+    func testScopeClaimsAreCollected() {
+        let claims: [String: JSONValue] = [
+            "scope": "openid profile", "scp": ["User.Read"], "roles": ["Admin"], "cognito:groups": ["ops"],
+            "resource_access": ["account": ["roles": ["manage-account"]]],
+            "https://hasura.io/jwt/claims": ["x-hasura-allowed-roles": ["user", "editor"]],
+            "is_admin": true, "admin": false,
+        ]
+        let taxonomy = ScopeTaxonomy.builtin
+        XCTAssertEqual(taxonomy.scopes(in: claims), ["openid", "profile", "User.Read", "Admin", "ops", "manage-account", "user", "editor"])
+        XCTAssertEqual(taxonomy.adminFlags(in: claims), ["is_admin"])
+    }
+}

@@ -1,0 +1,118 @@
+import XCTest
+@testable import TokenScanCore
+
+final class SearcherTests: XCTestCase {
+    let token = TokenMinter.jwt(claims: ["sub": "chunk-test", "exp": 1_900_000_000])
+
+    /// A token that straddles a chunk boundary is found exactly once, at the right line and column,
+    /// whatever the chunk size and however the source splits its reads.
+    func testChunkBoundariesFindEveryTokenOnce() throws {
+        var text = ""
+        var expected: [(Int, Int)] = []
+        for line in 1...60 {
+            let prefix = String(repeating: "é", count: line % 7) + "line \(line) token="
+            if line % 3 == 0 {
+                expected.append((line, prefix.unicodeScalars.count + 1))
+                text += prefix + token + "&x\n"
+            } else {
+                text += prefix + "nothing here\n"
+            }
+        }
+        let bytes = Array(text.utf8)
+        let matcher = TestSupport.matcher(TestSupport.smallWindowRules())
+        XCTAssertGreaterThan(bytes.count, 4 * matcher.maxMatchLength, "the input must span many chunks")
+        let (reference, _) = try TestSupport.hits(bytes, matcher: matcher)
+        XCTAssertEqual(reference.map { [$0.start.line, $0.start.column] }, expected.map { [$0.0, $0.1] })
+        for chunkSize in [1, 7, 64, 100, 333, 1000, 4096] {
+            for maxRead in [1, 13, 4096, Int.max] {
+                let (hits, outcome) = try TestSupport.hits(bytes, matcher: matcher, chunkSize: chunkSize, maxRead: maxRead)
+                XCTAssertEqual(outcome.bytes, bytes.count)
+                XCTAssertEqual(hits.map { [$0.start.line, $0.start.column, $0.end.line, $0.end.column] },
+                               reference.map { [$0.start.line, $0.start.column, $0.end.line, $0.end.column] },
+                               "chunk \(chunkSize), reads of \(maxRead)")
+                XCTAssertEqual(hits.map(\.byteRange), reference.map(\.byteRange))
+                XCTAssertTrue(hits.allSatisfy { String(decoding: $0.secret, as: UTF8.self) == token })
+            }
+        }
+    }
+
+    func testRandomLayoutsMatchWholeBufferScan() throws {
+        var generator = SplitMix(seed: 42)
+        let matcher = TestSupport.matcher(TestSupport.smallWindowRules())
+        for round in 0..<40 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 30) {
+                switch generator.next() % 5 {
+                case 0: text += "Authorization: Bearer " + TokenMinter.opaque(length: 30, seed: "r\(round)-\(text.count)") + "9\n"
+                case 1: text += "x=" + token + "\n"
+                case 2: text += String(repeating: "ü", count: Int(generator.next() % 50))
+                case 3: text += "\r\n"
+                default: text += "plain text with eyJ and bearer words "
+                }
+            }
+            let bytes = Array(text.utf8)
+            let (reference, _) = try TestSupport.hits(bytes, matcher: matcher)
+            let chunk = Int(generator.next() % 200) + 1
+            let (hits, _) = try TestSupport.hits(bytes, matcher: matcher, chunkSize: chunk, maxRead: Int(generator.next() % 300) + 1)
+            XCTAssertEqual(hits.map(\.byteRange), reference.map(\.byteRange), "round \(round), chunk \(chunk)")
+            XCTAssertEqual(hits.map(\.start), reference.map(\.start))
+            XCTAssertEqual(hits.map(\.end), reference.map(\.end))
+        }
+    }
+
+    /// 100 MB on one line: streamed in chunks, the token at its end found with the right column.
+    func testHundredMegabyteLineWithoutNewline() throws {
+        let filler = 100 * 1024 * 1024
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: filler)
+        bytes += Array(" token=\(token)".utf8)
+        let (hits, outcome) = try TestSupport.hits(bytes, matcher: TestSupport.matcher())
+        XCTAssertEqual(outcome.bytes, bytes.count)
+        XCTAssertEqual(hits.count, 1)
+        XCTAssertEqual(hits.first?.start, TextPosition(line: 1, column: filler + 8))
+    }
+
+    func testCatastrophicRuleIsStoppedAndOthersStillReport() throws {
+        let evil = Rule(id: "evil", kind: "generic", regex: "(?<secret>(a|aa)+$)", keywords: ["a"], maxLength: 65536, origin: "test")
+        var rules = TestSupport.builtinRules()
+        rules.append(evil)
+        var limits = MatchLimits()
+        limits.matchLimit = 100_000
+        let matcher = TestSupport.matcher(rules, limits: limits, timeBudget: .milliseconds(200))
+        let text = String(repeating: "a", count: 60_000) + "!\nid=" + token + "\n"
+        let started = ContinuousClock.now
+        let (hits, outcome) = try TestSupport.hits(Array(text.utf8), matcher: matcher)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(30))
+        XCTAssertEqual(outcome.failures.map(\.ruleID), ["evil"])
+        XCTAssertEqual(hits.filter { matcher.rules[$0.ruleIndex].rule.id == "jwt" }.count, 1)
+    }
+
+    func testBinaryDetection() throws {
+        var options = SearchOptions()
+        options.skipBinary = true
+        let searcher = Searcher(matcher: TestSupport.matcher(), options: options)
+        var source = MemorySource([0x50, 0x4B, 0x03, 0x04, 0x00, 0x01] + Array("x=\(token)".utf8))
+        let outcome = try searcher.search(&source) { _ in XCTFail("binary input must not be searched") }
+        XCTAssertEqual(outcome.binaryAt, 4)
+    }
+
+    func testLineTrackerCountsScalarsAndCRLF() throws {
+        let text = "a\r\nÄ東🙂 x=\(token)\n"
+        let (hits, _) = try TestSupport.hits(Array(text.utf8), matcher: TestSupport.matcher())
+        // Ä 東 🙂 are one column each however many bytes they take; "\r" ends nothing.
+        XCTAssertEqual(hits.first?.start, TextPosition(line: 2, column: 7))
+        XCTAssertEqual(hits.first?.end, TextPosition(line: 2, column: 7 + token.count))
+    }
+}
+
+/// A small deterministic generator for layout tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
