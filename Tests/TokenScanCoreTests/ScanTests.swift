@@ -133,6 +133,19 @@ final class WalkerScanTests: XCTestCase {
         XCTAssertEqual(one.count, 200)
     }
 
+    func testTokenscanIgnoreFingerprintsSuppressByContent() throws {
+        let other = TokenMinter.jwt(claims: ["sub": "other", "scope": "repo"])
+        try write("a/one.txt", "t=\(token)\nu=\(other)\n")
+        let all = scan().0
+        XCTAssertEqual(all.count, 2)
+        let accepted = all.first { $0.line == 1 }!.fingerprint
+        try write(".tokenscanignore", "# accepted test token\nfingerprint:\(accepted)\n")
+        try write("b/moved.txt", "moved here: \(token)\n")
+        let (findings, summary, _) = scan()
+        XCTAssertEqual(findings.map(\.line), [2], "the accepted token is ignored wherever it moves")
+        XCTAssertEqual(summary.dismissed["ignored-fingerprint"], 2)
+    }
+
     func testInlineAllowCoversItsOwnLineOnly() throws {
         try write("a.txt", "t=\(token) # tokenscan:allow\nu=\(token)\nv=\(token) // gitleaks:allow\n")
         let (findings, summary, _) = scan()

@@ -35,8 +35,8 @@ public struct WalkOptions: Sendable {
 /// It only looks at metadata (`lstat`); it never opens, executes or writes anything it walks.
 public struct Walker {
     public let options: WalkOptions
-    /// Fingerprints listed in `.tokenscanignore` files seen during the walk.
-    public private(set) var ignoredFingerprints: [String] = []
+    /// Called with the fingerprints a `.tokenscanignore` lists, before any file below it is emitted.
+    public var onIgnoredFingerprints: ([String]) -> Void = { _ in }
 
     public init(options: WalkOptions = WalkOptions()) {
         self.options = options
@@ -65,7 +65,7 @@ public struct Walker {
             let realRoot = Walker.realPath(root) ?? root
             var stack = IgnoreStack()
             if options.respectIgnoreFiles, let exclude = Walker.readSmallFile(Walker.join(root, ".git/info/exclude")) {
-                stack = stack.pushing(IgnoreFile(contents: exclude, base: ""))
+                stack = stack.pushing(IgnoreFile(contents: exclude, base: "", collectsFingerprints: false))
             }
             var visited: Set<FileID> = [FileID(info)]
             walkDirectory(root, relative: "", displayRoot: display, realRoot: realRoot, stack: stack, visited: &visited, emit: emit)
@@ -82,8 +82,8 @@ public struct Walker {
         if options.respectIgnoreFiles {
             for name in [".gitignore", ".tokenscanignore"] {
                 if let text = Walker.readSmallFile(Walker.join(directory, name)) {
-                    let file = IgnoreFile(contents: text, base: relative)
-                    if name == ".tokenscanignore" { ignoredFingerprints += file.fingerprints }
+                    let file = IgnoreFile(contents: text, base: relative, collectsFingerprints: name == ".tokenscanignore")
+                    if name == ".tokenscanignore" && !file.fingerprints.isEmpty { onIgnoredFingerprints(file.fingerprints) }
                     stack = stack.pushing(file)
                 }
             }

@@ -29,6 +29,8 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     case lowEntropy = "low-entropy"
     case notAJWT = "not-a-jwt"
     case inlineAllow = "inline-allow"
+    /// The secret's fingerprint is listed in a `.tokenscanignore`.
+    case ignoredFingerprint = "ignored-fingerprint"
 }
 
 /// Turns a located match into a finding: decodes JWTs, drops placeholders and look-alikes, asks the

@@ -88,6 +88,7 @@ public final class Scanner: Sendable {
         }
         var sequence = 0
         var walker = Walker(options: options.walk)
+        walker.onIgnoredFingerprints = { state.ignore(fingerprints: $0) }
         for input in inputs {
             switch input {
             case .path(let root):
@@ -214,8 +215,17 @@ final class ScanState: @unchecked Sendable {
     private var pending: [Int: Scanner.Outcome] = [:]
     private var next = 0
     private var summary = ScanSummary()
+    /// From `.tokenscanignore` files. The walker adds them before it emits any file they cover,
+    /// and outcomes are delivered in walk order, so every delivery sees the ones that apply.
+    private var ignoredFingerprints: Set<String> = []
 
     init(observer: ScanObserver) { self.observer = observer }
+
+    func ignore(fingerprints: [String]) {
+        lock.lock()
+        defer { lock.unlock() }
+        ignoredFingerprints.formUnion(fingerprints.map { $0.lowercased() })
+    }
 
     func complete(_ sequence: Int, _ outcome: Scanner.Outcome) {
         lock.lock()
@@ -241,7 +251,14 @@ final class ScanState: @unchecked Sendable {
             summary.ruleErrors.append(error)
             observer.diagnostic("rule '\(error.ruleId)' stopped on \(error.path) at byte \(error.offset): \(error.reason); its other matches in this input may be missing")
         }
-        let findings = outcome.findings.sorted(by: Finding.reportOrder)
+        var findings = outcome.findings.sorted(by: Finding.reportOrder)
+        if !ignoredFingerprints.isEmpty {
+            let kept = findings.filter { !ignoredFingerprints.contains($0.fingerprint) }
+            if kept.count != findings.count {
+                summary.dismissed[Dismissal.ignoredFingerprint.rawValue, default: 0] += findings.count - kept.count
+                findings = kept
+            }
+        }
         summary.add(findings)
         if outcome.scanned || !findings.isEmpty { observer.scanned(path: outcome.path, findings: findings) }
     }
