@@ -10,9 +10,17 @@ public final class TextReporter: Reporter {
         self.output = output
     }
 
+    /// A long input's findings can arrive in several batches; its header is written once.
+    private var currentPath: String?
+
     public func add(_ findings: [Finding]) throws(OutputError) {
         guard let first = findings.first else { return }
-        var text = paint(first.path, "1") + "\n"
+        var text = ""
+        if first.path != currentPath {
+            if currentPath != nil { text += "\n" }
+            text += paint(first.path, "1") + "\n"
+            currentPath = first.path
+        }
         for finding in findings {
             let location = "\(finding.line):\(finding.column)"
             let severity = finding.severity.rawValue.uppercased()
@@ -35,7 +43,7 @@ public final class TextReporter: Reporter {
                 text += "      - \(reason.message) [\(reason.code)]\n"
             }
         }
-        try output.write(text + "\n")
+        try output.write(text)
     }
 
     public func finish(_ summary: ScanSummary) throws(OutputError) {
@@ -55,7 +63,7 @@ public final class TextReporter: Reporter {
         let dismissed = summary.dismissed.values.reduce(0, +)
         if dismissed > 0 { line += "; \(dismissed) placeholder\(dismissed == 1 ? "" : "s") or look-alike\(dismissed == 1 ? "" : "s") ignored" }
         if !summary.ruleErrors.isEmpty { line += "; \(summary.ruleErrors.count) rule error\(summary.ruleErrors.count == 1 ? "" : "s")" }
-        var text = line + "\n"
+        var text = (currentPath == nil ? "" : "\n") + line + "\n"
         let binary = summary.skipped.filter { $0.reason.hasPrefix("binary file") }
         if !binary.isEmpty {
             text += "skipped as binary: \(binary.prefix(5).map(\.path).joined(separator: ", "))\(binary.count > 5 ? " and \(binary.count - 5) more" : "")\n"

@@ -45,10 +45,40 @@ public final class Analyzer {
         redactor = Redactor(showSecrets: settings.showSecrets)
     }
 
-    public func analyze(_ hit: SearchHit, rule: Rule, path: String) -> Result<Finding, Dismissal> {
-        let secret = hit.secret
-        if Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
+    /// What analysis concluded about one secret for one rule, independent of where it stands.
+    private typealias Verdict = Result<Finding, Dismissal>
+    private struct CacheKey: Hashable {
+        var rule: String
+        var secret: [UInt8]
+    }
+    /// Logs repeat one token thousands of times; decoding, the weak-key check (hundreds of HMACs)
+    /// and scoring run once per distinct secret. Bounded: cleared when full.
+    private var cache: [CacheKey: Verdict] = [:]
+    private let cacheLimit = 4096
 
+    public func analyze(_ hit: SearchHit, rule: Rule, path: String) -> Result<Finding, Dismissal> {
+        if Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
+        let key = CacheKey(rule: rule.id, secret: hit.secret)
+        let verdict: Verdict
+        if let cached = cache[key] {
+            verdict = cached
+        } else {
+            verdict = judge(hit.secret, rule: rule)
+            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[key] = verdict
+        }
+        guard case .success(var finding) = verdict else { return verdict }
+        finding.path = path
+        finding.line = hit.start.line
+        finding.column = hit.start.column
+        finding.endLine = hit.end.line
+        finding.endColumn = hit.end.column
+        finding.snippet = snippet(hit, replacement: finding.secret)
+        return .success(finding)
+    }
+
+    /// Decodes, filters and scores a secret; the location fields of the result are filled in by the caller.
+    private func judge(_ secret: [UInt8], rule: Rule) -> Verdict {
         var facts: TokenFacts
         if rule.validate.contains("jwt") || Analyzer.looksLikeJWT(secret) {
             guard case .success(let jwt) = JWT.decode(secret) else { return .failure(.notAJWT) }
@@ -67,26 +97,20 @@ public final class Analyzer {
         }
 
         var assessment = settings.riskModel.assess(facts, now: settings.now)
-        if let weak = facts.weakSecret, settings.showSecrets, let index = assessment.reasons.firstIndex(where: { $0.code == "weak-hmac-secret" }) {
+        if let weak = facts.weakSecret, settings.showSecrets,
+            let index = assessment.reasons.firstIndex(where: { $0.code == "weak-hmac-secret" }) {
             assessment.reasons[index].message += " The key is \"\(weak)\"."
         }
-        let secretText = String(decoding: secret, as: UTF8.self)
-        let shown = redactor.redact(secretText)
         return .success(Finding(
             ruleId: rule.id,
             kind: facts.jwt.map { $0.form == .jwe ? "jwe" : "jwt" } ?? rule.kind,
             severity: assessment.severity,
             score: assessment.score,
-            path: path,
-            line: hit.start.line,
-            column: hit.start.column,
-            endLine: hit.end.line,
-            endColumn: hit.end.column,
-            secret: shown,
+            path: "", line: 0, column: 0, endLine: 0, endColumn: 0,
+            secret: redactor.redact(String(decoding: secret, as: UTF8.self)),
             fingerprint: settings.fingerprinter.fingerprint(secret),
             jwt: facts.jwt.map { jwtReport($0, facts: facts) },
-            reasons: assessment.reasons,
-            snippet: snippet(hit, replacement: shown)))
+            reasons: assessment.reasons))
     }
 
     private func jwtReport(_ jwt: JWT, facts: TokenFacts) -> JWTReport {

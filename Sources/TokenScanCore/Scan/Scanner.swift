@@ -79,6 +79,7 @@ public final class Scanner: Sendable {
             let thread = Thread { [self] in
                 let worker = Worker(scanner: self)
                 while let (sequence, work) = queue.pop() {
+                    worker.flush = { state.partial(sequence, path: $0, findings: $1) }
                     state.complete(sequence, worker.run(work))
                 }
                 group.leave()
@@ -137,6 +138,10 @@ public final class Scanner: Sendable {
         let searcher: Searcher
         let analyzer: Analyzer
         let binarySearcher: Searcher
+        /// Hands over findings of a long input before it ends, so that a multi-gigabyte stream's
+        /// findings do not pile up in memory (streaming reporters write them at once).
+        var flush: (String, [Finding]) -> Void = { _, _ in }
+        static let flushThreshold = 256
 
         init(scanner: Scanner) {
             self.scanner = scanner
@@ -190,7 +195,12 @@ public final class Scanner: Sendable {
             let rules = scanner.matcher.rules
             let result = try searcher.search(&source) { hit in
                 switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: display) {
-                case .success(let finding): outcome.findings.append(finding)
+                case .success(let finding):
+                    outcome.findings.append(finding)
+                    if outcome.findings.count >= Worker.flushThreshold {
+                        flush(display, outcome.findings)
+                        outcome.findings.removeAll(keepingCapacity: true)
+                    }
                 case .failure(let dismissal): outcome.dismissed[dismissal, default: 0] += 1
                 }
             }
@@ -213,6 +223,7 @@ final class ScanState: @unchecked Sendable {
     private let lock = NSLock()
     private let observer: ScanObserver
     private var pending: [Int: Scanner.Outcome] = [:]
+    private var early: [Int: [Finding]] = [:]
     private var next = 0
     private var summary = ScanSummary()
     /// From `.tokenscanignore` files. The walker adds them before it emits any file they cover,
@@ -227,9 +238,23 @@ final class ScanState: @unchecked Sendable {
         ignoredFingerprints.formUnion(fingerprints.map { $0.lowercased() })
     }
 
+    /// Findings of an input that is still being searched: delivered now if every earlier input is
+    /// done, else kept until it is.
+    func partial(_ sequence: Int, path: String, findings: [Finding]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if sequence == next {
+            deliver(path: path, findings: findings)
+        } else {
+            early[sequence, default: []] += findings
+        }
+    }
+
     func complete(_ sequence: Int, _ outcome: Scanner.Outcome) {
         lock.lock()
         defer { lock.unlock() }
+        var outcome = outcome
+        if let earlier = early.removeValue(forKey: sequence) { outcome.findings = earlier + outcome.findings }
         pending[sequence] = outcome
         while let ready = pending.removeValue(forKey: next) {
             next += 1
@@ -251,7 +276,13 @@ final class ScanState: @unchecked Sendable {
             summary.ruleErrors.append(error)
             observer.diagnostic("rule '\(error.ruleId)' stopped on \(error.path) at byte \(error.offset): \(error.reason); its other matches in this input may be missing")
         }
-        var findings = outcome.findings.sorted(by: Finding.reportOrder)
+        if outcome.scanned || !outcome.findings.isEmpty {
+            deliver(path: outcome.path, findings: outcome.findings.sorted(by: Finding.reportOrder))
+        }
+    }
+
+    private func deliver(path: String, findings: [Finding]) {
+        var findings = findings
         if !ignoredFingerprints.isEmpty {
             let kept = findings.filter { !ignoredFingerprints.contains($0.fingerprint) }
             if kept.count != findings.count {
@@ -260,7 +291,7 @@ final class ScanState: @unchecked Sendable {
             }
         }
         summary.add(findings)
-        if outcome.scanned || !findings.isEmpty { observer.scanned(path: outcome.path, findings: findings) }
+        observer.scanned(path: path, findings: findings)
     }
 
     func finish() -> ScanSummary {
