@@ -128,27 +128,37 @@ public final class Analyzer {
             tokenClass: facts.tokenClass)
     }
 
-    /// The secret's line, cut to about 80 characters each side of the secret, with this secret
-    /// and every other match on the line redacted (unless secrets are shown).
+    /// The secret's line, cut to 80 characters each side of the secret, with this secret and
+    /// every other match on the line redacted (unless secrets are shown).
     private func snippet(_ hit: SearchHit, replacement: String) -> String {
-        var pieces = ""
+        let secret = hit.secretInContext
+        var before: [UInt8] = []
+        var after: [UInt8] = []
         var cursor = 0
-        var secretStart = 0
-        var secretEnd = 0
-        let spans = (hit.matchesInContext + [hit.secretInContext]).sorted { $0.lowerBound < $1.lowerBound }
-        for span in spans where span.lowerBound >= cursor {
-            pieces += String(decoding: hit.context[cursor..<span.lowerBound], as: UTF8.self)
-            if span == hit.secretInContext { secretStart = pieces.count }
-            pieces += span == hit.secretInContext
-                ? replacement : redactor.redact(String(decoding: hit.context[span], as: UTF8.self))
-            if span == hit.secretInContext { secretEnd = pieces.count }
+        for span in hit.matchesInContext.sorted(by: { $0.lowerBound < $1.lowerBound }) where span.lowerBound >= cursor {
+            guard span != secret else {
+                before += hit.context[cursor..<span.lowerBound]
+                cursor = span.upperBound
+                continue
+            }
+            let redacted = Array(redactor.redact(String(decoding: hit.context[span], as: UTF8.self)).utf8)
+            if span.lowerBound < secret.lowerBound {
+                before += hit.context[cursor..<span.lowerBound] + redacted
+            } else {
+                after += hit.context[max(cursor, secret.upperBound)..<span.lowerBound] + redacted
+            }
             cursor = span.upperBound
         }
-        pieces += String(decoding: hit.context[cursor...], as: UTF8.self)
-        let characters = Array(pieces)
-        let from = max(0, secretStart - 80)
-        let to = min(characters.count, secretEnd + 80)
-        let text = (from > 0 ? "…" : "") + String(characters[from..<to]) + (to < characters.count ? "…" : "")
+        if cursor <= secret.lowerBound {
+            before += hit.context[cursor..<secret.lowerBound]
+            cursor = secret.upperBound
+        }
+        after += hit.context[max(cursor, secret.upperBound)...]
+        let head = String(decoding: before, as: UTF8.self).unicodeScalars
+        let tail = String(decoding: after, as: UTF8.self).unicodeScalars
+        var text = head.count > 80 ? "…" + String(String.UnicodeScalarView(head.suffix(80))) : String(head)
+        text += replacement
+        text += tail.count > 80 ? String(String.UnicodeScalarView(tail.prefix(80))) + "…" : String(tail)
         return text.trimmingCharacters(in: .whitespaces)
     }
 
