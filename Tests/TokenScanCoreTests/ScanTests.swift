@@ -153,3 +153,19 @@ final class WalkerScanTests: XCTestCase {
         XCTAssertEqual(summary.dismissed["inline-allow"], 2)
     }
 }
+
+final class BlobTests: XCTestCase {
+    func testBlobFindingsMoveToOriginalLinesAndCarryTheCommit() {
+        let token = TokenMinter.jwt(claims: ["sub": "blob", "scope": "repo"])
+        let commit = CommitInfo(sha: "0123456789abcdef0123456789abcdef01234567", author: "Dev <dev@example.com>", date: "2026-01-01T00:00:00Z")
+        let blob = Blob(name: "src/app.env", bytes: Array("added line\nTOKEN=\(token)\n".utf8), lineMap: [10, 42], commit: commit)
+        let scanner = Scanner(matcher: TestSupport.matcher(), settings: TestSupport.settings())
+        let collector = Collector()
+        _ = scanner.scan([.blob(blob)], observer: collector)
+        XCTAssertEqual(collector.findings.count, 1)
+        XCTAssertEqual(collector.findings.first?.line, 42)
+        XCTAssertEqual(collector.findings.first?.column, 7)
+        XCTAssertEqual(collector.findings.first?.commit, commit)
+        XCTAssertEqual(collector.findings.first?.path, "src/app.env")
+    }
+}

@@ -8,6 +8,36 @@ public enum ScanInput: Sendable, Equatable {
     case standardInput
     /// In-memory content (the demo set, tests), reported under `name`.
     case memory(name: String, bytes: [UInt8])
+    /// Content assembled from somewhere else (a git diff's added lines): findings are moved to the
+    /// original line numbers and carry the commit.
+    case blob(Blob)
+}
+
+/// Text that is not a file as it stands: e.g. the lines a commit adds to a file, concatenated.
+public struct Blob: Sendable, Equatable {
+    public var name: String
+    public var bytes: [UInt8]
+    /// `lineMap[i]` is the original line number of line `i + 1` of `bytes`; `nil`: unchanged.
+    public var lineMap: [Int]?
+    public var commit: CommitInfo?
+
+    public init(name: String, bytes: [UInt8], lineMap: [Int]? = nil, commit: CommitInfo? = nil) {
+        self.name = name
+        self.bytes = bytes
+        self.lineMap = lineMap
+        self.commit = commit
+    }
+
+    /// Moves a finding from `bytes`' line numbers to the original ones and attaches the commit.
+    func place(_ finding: Finding) -> Finding {
+        var finding = finding
+        if let lineMap {
+            if finding.line - 1 < lineMap.count { finding.line = lineMap[finding.line - 1] }
+            if finding.endLine - 1 < lineMap.count { finding.endLine = lineMap[finding.endLine - 1] }
+        }
+        finding.commit = commit
+        return finding
+    }
 }
 
 public struct ScanOptions: Sendable {
@@ -105,7 +135,10 @@ public final class Scanner: Sendable {
                 queue.push((sequence, .stdin))
                 sequence += 1
             case .memory(let name, let bytes):
-                queue.push((sequence, .memory(name: name, bytes: bytes)))
+                queue.push((sequence, .blob(Blob(name: name, bytes: bytes))))
+                sequence += 1
+            case .blob(let blob):
+                queue.push((sequence, .blob(blob)))
                 sequence += 1
             }
         }
@@ -117,7 +150,7 @@ public final class Scanner: Sendable {
     enum Work: Sendable {
         case file(path: String, display: String, followLink: Bool)
         case stdin
-        case memory(name: String, bytes: [UInt8])
+        case blob(Blob)
         case skip(SkippedInput)
     }
 
@@ -178,25 +211,27 @@ public final class Scanner: Sendable {
                     outcome.skipped = SkippedInput(path: "-", reason: error.reason)
                     return outcome
                 }
-            case .memory(let name, let bytes):
-                var source = MemorySource(bytes)
+            case .blob(let blob):
+                var source = MemorySource(blob.bytes)
                 do {
-                    return try search(&source, display: name, using: binarySearcher)
+                    return try search(&source, display: blob.name, using: binarySearcher, blob: blob)
                 } catch {
-                    var outcome = Outcome(path: name)
-                    outcome.skipped = SkippedInput(path: name, reason: error.reason)
+                    var outcome = Outcome(path: blob.name)
+                    outcome.skipped = SkippedInput(path: blob.name, reason: error.reason)
                     return outcome
                 }
             }
         }
 
-        private func search(_ source: inout some ByteSource, display: String, using searcher: Searcher) throws(InputError) -> Outcome {
+        private func search(
+            _ source: inout some ByteSource, display: String, using searcher: Searcher, blob: Blob? = nil
+        ) throws(InputError) -> Outcome {
             var outcome = Outcome(path: display)
             let rules = scanner.matcher.rules
             let result = try searcher.search(&source) { hit in
                 switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: display) {
                 case .success(let finding):
-                    outcome.findings.append(finding)
+                    outcome.findings.append(blob?.place(finding) ?? finding)
                     if outcome.findings.count >= Worker.flushThreshold {
                         flush(display, outcome.findings)
                         outcome.findings.removeAll(keepingCapacity: true)
