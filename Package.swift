@@ -10,7 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // PCRE2 through pkg-config (Debian: libpcre2-dev). The shim fixes the code unit width and
@@ -34,6 +34,7 @@ let package = Package(
                 "CPCRE2",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             plugins: ["EmbedResources"]
         ),
@@ -49,7 +50,11 @@ let package = Package(
         .executableTarget(name: "fixturegen", dependencies: ["FixtureKit"]),
         .testTarget(
             name: "TokenScanCoreTests",
-            dependencies: ["TokenScanCore", "FixtureKit"]
+            dependencies: [
+                "TokenScanCore", "FixtureKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         // Runs the built `tokenscan` binary: exit codes, stdin, files, formats.
         .testTarget(

@@ -17,7 +17,7 @@ struct DecodeCommand: ParsableCommand {
         if text == "-" {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
-        let request = report.request(inputs: [])
+        let request = try report.request(inputs: [])
         let rules: [Rule]
         do {
             rules = try ScanSession.loadRules(request.ruleSources)

@@ -58,6 +58,9 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Colour the text report: auto, always or never.")
     var color: String = "auto"
 
+    @Option(help: "Verify JWT signatures offline with these keys: a JWKS, a JWK or PEM public keys.")
+    var jwks: String?
+
     @Option(name: .customLong("fingerprint-key"), help: "Key for fingerprints (default: tokenscan's; or TOKENSCAN_FINGERPRINT_KEY).")
     var fingerprintKey: String?
 
@@ -75,11 +78,20 @@ struct ReportOptions: ParsableArguments {
         guard ["auto", "always", "never"].contains(color) else { throw ValidationError("--color must be auto, always or never") }
     }
 
-    func request(inputs: [ScanInput]) -> ScanRequest {
+    /// Assembles the request; a key file that cannot be used is a usage error (exit 2).
+    func request(inputs: [ScanInput]) throws -> ScanRequest {
         let environment = ProcessInfo.processInfo.environment
         let key = fingerprintKey ?? environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
-        let settings = AnalysisSettings(
+        var settings = AnalysisSettings(
             now: now.flatMap(Clock.parse) ?? Date(), showSecrets: showSecrets, fingerprinter: Fingerprinter(key: key))
+        if let jwks {
+            do {
+                settings.keys = try KeySet.load(path: jwks)
+            } catch {
+                printError("error: --jwks \(error)")
+                throw ExitCode(ExitStatus.error.rawValue)
+            }
+        }
         var request = ScanRequest(inputs: inputs, settings: settings)
         request.format = ReportFormat(rawValue: format)!
         request.outputPath = output
@@ -131,7 +143,7 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         let inputs: [ScanInput] = (paths.isEmpty ? ["."] : paths).map { $0 == "-" ? .standardInput : .path($0) }
-        var request = report.request(inputs: inputs)
+        var request = try report.request(inputs: inputs)
         request.options.walk.respectIgnoreFiles = !noIgnore
         request.options.walk.followSymlinks = followSymlinks
         request.options.scanBinary = scanBinary
@@ -148,7 +160,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        var request = report.request(inputs: [])
+        var request = try report.request(inputs: [])
         request.inputs = DemoCorpus.files(now: request.settings.now).map { .memory(name: $0.name, bytes: $0.bytes) }
         // The demo shows what a scan reports; it only fails when asked to.
         if !CommandLine.arguments.contains(where: { $0.hasPrefix("--fail-on") }) { request.failOn = .never }

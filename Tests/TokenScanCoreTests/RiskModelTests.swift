@@ -57,7 +57,7 @@ final class RiskModelTests: XCTestCase {
     func testBroadScopeWithExpiryIsHigh() {
         let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "realm_access": ["roles": ["realm-admin"]], "exp": .number(Double(t + 86_400 * 3))]))
         XCTAssertEqual(finding.severity, .high)
-        XCTAssertEqual(codes(finding), ["scope-broad", "expires"])
+        XCTAssertEqual(codes(finding), ["scope-broad", "expires", "provider"], "realm_access marks a Keycloak token")
     }
 
     func testRefreshTokenIsHigh() {

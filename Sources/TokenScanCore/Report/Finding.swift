@@ -78,6 +78,10 @@ public struct JWTReport: Sendable, Codable, Equatable {
     public var scopes: [ScopeReport]
     public var signature: SignatureStatus?
     public var tokenClass: TokenClass?
+    /// The recognised issuer (`Rules/providers.toml`), e.g. "Kubernetes service account".
+    public var provider: String?
+    /// The inner header of a nested JWT (`cty: JWT`).
+    public var nestedHeader: [String: JSONValue]?
 }
 
 public struct ExpiryReport: Sendable, Codable, Equatable {

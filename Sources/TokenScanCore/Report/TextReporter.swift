@@ -33,7 +33,7 @@ public final class TextReporter: Reporter {
             if let jwt = finding.jwt {
                 var facts: [String] = []
                 if let alg = jwt.header["alg"]?.string { facts.append("alg \(alg)") }
-                if let iss = jwt.claims["iss"]?.string { facts.append("iss \(iss)") }
+                if let provider = jwt.provider { facts.append(provider) } else if let iss = jwt.claims["iss"]?.string { facts.append("iss \(iss)") }
                 if let sub = jwt.claims["sub"]?.string { facts.append("sub \(sub)") }
                 if !jwt.scopes.isEmpty { facts.append("scopes \(jwt.scopes.prefix(6).map(\.value).joined(separator: " "))") }
                 facts.append(jwt.expiry.status.rawValue)

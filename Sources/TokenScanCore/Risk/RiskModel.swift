@@ -55,15 +55,15 @@ public struct RiskModel: Sendable {
 
         if facts.isForgeable {
             severity = isBroad ? .critical : .high
-            if isBroad { reasons.append(scopeReason(broad)) }
+            if isBroad { reasons.append(scopeReason(broad, onlyWrite: facts.broadIsOnlyWrite)) }
             appendExpiryReasons(facts, status: status, secondsLeft: secondsLeft, now: now, to: &reasons)
         } else if status == .expired {
             severity = .low
             appendExpiryReasons(facts, status: status, secondsLeft: secondsLeft, now: now, to: &reasons)
-            if isBroad { reasons.append(scopeReason(broad)) }
+            if isBroad { reasons.append(scopeReason(broad, onlyWrite: facts.broadIsOnlyWrite)) }
         } else if isBroad {
             severity = facts.expiresAt == nil ? .critical : .high
-            reasons.append(scopeReason(broad))
+            reasons.append(scopeReason(broad, onlyWrite: facts.broadIsOnlyWrite))
             appendExpiryReasons(facts, status: status, secondsLeft: secondsLeft, now: now, to: &reasons)
         } else if facts.tokenClass == .refresh {
             severity = .high
@@ -85,6 +85,18 @@ public struct RiskModel: Sendable {
         if !facts.isForgeable, status != .expired, let secondsLeft, secondsLeft < 3600, severity > Severity.low {
             severity = severity.lowered
         }
+        if let provider = facts.provider {
+            reasons.append(Reason("provider", "Issued by \(provider.name)."))
+            if provider.id == "supabase", jwt.claims["role"]?.string == "anon" {
+                reasons.append(Reason("public-by-design", "A Supabase anon key is shipped to browsers by design; it exposes data only where row-level security is off."))
+            }
+        }
+        if facts.signature == .verified {
+            reasons.append(Reason("signature-verified", "Its signature verifies with a key you supplied: it was issued by that key's owner."))
+        } else if facts.signatureMismatch {
+            reasons.append(Reason("signature-mismatch", "Its signature does not verify with the keys you supplied: forged, corrupted, or from another issuer."))
+        }
+        reasons += facts.headerFlags
         let score = RiskModel.score(severity: severity, facts: facts, isBroad: isBroad, secondsLeft: secondsLeft)
         return Assessment(severity: severity, score: score, reasons: reasons)
     }
@@ -95,9 +107,11 @@ public struct RiskModel: Sendable {
         return Assessment(severity: facts.baseSeverity, score: (band.lowerBound + band.upperBound) / 2, reasons: [reason])
     }
 
-    private func scopeReason(_ broad: [String]) -> Reason {
+    private func scopeReason(_ broad: [String], onlyWrite: Bool) -> Reason {
         let list = broad.prefix(6).map { "`\($0)`" }.joined(separator: " ")
-        return Reason("scope-broad", "Scope \(list) grants broad access (admin, wildcard or write).")
+        let noun = broad.count == 1 ? "Scope" : "Scopes"
+        let verb = broad.count == 1 ? "grants" : "grant"
+        return Reason("scope-broad", "\(noun) \(list) \(verb) \(onlyWrite ? "write" : "administrative or wildcard") access.")
     }
 
     private func appendExpiryReasons(

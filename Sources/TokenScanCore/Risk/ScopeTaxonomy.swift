@@ -2,8 +2,10 @@ import TOMLKit
 
 /// The class of a scope value, from most to least dangerous.
 public enum ScopeClass: String, Sendable, Codable, CaseIterable {
-    /// Admin, wildcard or write access (design §5's "broad").
+    /// Admin, owner or wildcard access.
     case broad
+    /// Write access. Counts as broad for the risk model (design §5: "any write scope").
+    case write
     /// Grants refresh tokens / offline use without being broad itself.
     case offline
     /// Read-only or identity scopes.
@@ -47,7 +49,7 @@ public struct ScopeTaxonomy: Sendable {
             throw RuleError(file: origin, message: "invalid TOML: \(error)")
         }
         let reader = TableReader(table: table, origin: origin, context: "scopes")
-        try reader.rejectUnknownKeys(["claims", "adminClaims", "broad", "offline", "read", "examples"])
+        try reader.rejectUnknownKeys(["claims", "adminClaims", "broad", "write", "offline", "read", "examples"])
         claimPaths = []
         if let paths = table["claims"]?.array {
             for path in paths {
@@ -59,7 +61,7 @@ public struct ScopeTaxonomy: Sendable {
         }
         adminClaims = try reader.stringArray("adminClaims")
         vocabularies = []
-        for scopeClass in [ScopeClass.broad, .offline, .read] {
+        for scopeClass in [ScopeClass.broad, .write, .offline, .read] {
             guard let vocabularyTable = table[scopeClass.rawValue]?.table else { continue }
             let vocabularyReader = TableReader(table: vocabularyTable, origin: origin, context: scopeClass.rawValue)
             try vocabularyReader.rejectUnknownKeys(["exact", "contains", "patterns"])
@@ -79,7 +81,7 @@ public struct ScopeTaxonomy: Sendable {
         for example in table["examples"]?.array ?? TOMLArray() {
             guard let exampleTable = example.table, let scope = exampleTable["scope"]?.string,
                 let name = exampleTable["class"]?.string, let expected = ScopeClass(rawValue: name)
-            else { throw reader.error("each [[examples]] needs 'scope' and a 'class' of broad, offline, read or other") }
+            else { throw reader.error("each [[examples]] needs 'scope' and a 'class' of broad, write, offline, read or other") }
             examples.append((scope, expected))
         }
     }

@@ -40,6 +40,12 @@ public struct TokenFacts: Sendable {
     public var weakSecret: String?
     /// A published documentation sample (jwt.io, RFC 7515/7519 examples).
     public var docSample: String?
+    /// Who issued it, when recognised (`Rules/providers.toml`).
+    public var provider: Provider?
+    /// Reasons about the header itself (jku, x5u, jwk, kid), whatever the severity.
+    public var headerFlags: [Reason] = []
+    /// Set when a key the user supplied (`--jwks`) was tried and did not verify the signature.
+    public var signatureMismatch = false
     public var issuedAt: Date?
     public var notBefore: Date?
     public var expiresAt: Date?
@@ -49,8 +55,14 @@ public struct TokenFacts: Sendable {
         self.baseSeverity = baseSeverity
     }
 
+    /// Scopes that count as broad for the risk model: admin, wildcard and write scopes.
     public var broadScopes: [String] {
-        zip(scopes, scopeClasses).filter { $0.1 == .broad }.map(\.0)
+        zip(scopes, scopeClasses).filter { $0.1 == .broad || $0.1 == .write }.map(\.0)
+    }
+
+    /// Whether every broad scope is only a write scope (for the wording of reasons).
+    public var broadIsOnlyWrite: Bool {
+        adminFlags.isEmpty && !scopeClasses.contains(.broad) && scopeClasses.contains(.write)
     }
 
     public var isForgeable: Bool { signature == .unsigned || signature == .weakSecret }
@@ -62,7 +74,10 @@ public struct TokenFacts: Sendable {
     }
 
     /// Reads claims, scopes and token class out of a decoded JWT.
-    public static func from(jwt: JWT, kind: String, baseSeverity: Severity, taxonomy: ScopeTaxonomy, scratch: MatchScratch) -> TokenFacts {
+    public static func from(
+        jwt: JWT, kind: String, baseSeverity: Severity, taxonomy: ScopeTaxonomy, scratch: MatchScratch,
+        providers: ProviderCatalog = .builtin
+    ) -> TokenFacts {
         var facts = TokenFacts(kind: kind, baseSeverity: baseSeverity)
         facts.jwt = jwt
         let claims = jwt.claims
@@ -77,6 +92,8 @@ public struct TokenFacts: Sendable {
             facts.signature = jwt.isUnsigned ? .unsigned : .unverified
         }
         facts.docSample = DocumentationSamples.match(jwt)
+        facts.provider = providers.recognise(claims, scratch: scratch)
+        facts.headerFlags = HeaderRedFlags.reasons(jwt.header)
         return facts
     }
 

@@ -9,6 +9,8 @@ public struct AnalysisSettings: Sendable {
     public var taxonomy: ScopeTaxonomy
     public var weakSecrets: WeakSecrets
     public var riskModel: RiskModel
+    /// Keys to verify signatures with (`--jwks`); empty: signatures stay unverified.
+    public var keys = KeySet()
 
     public init(
         now: Date, showSecrets: Bool = false, fingerprinter: Fingerprinter = Fingerprinter(),
@@ -84,6 +86,9 @@ public final class Analyzer {
             guard case .success(let jwt) = JWT.decode(secret) else { return .failure(.notAJWT) }
             facts = TokenFacts.from(jwt: jwt, kind: rule.kind == "bearer" ? (jwt.form == .jwe ? "jwe" : "jwt") : rule.kind,
                                     baseSeverity: rule.baseSeverity, taxonomy: settings.taxonomy, scratch: scratch)
+            if facts.signature == .unverified, !settings.keys.isEmpty, let verified = settings.keys.verify(jwt) {
+                if verified { facts.signature = .verified } else { facts.signatureMismatch = true }
+            }
             if facts.signature == .unverified, let key = settings.weakSecrets.findKey(for: jwt) {
                 facts.signature = .weakSecret
                 facts.weakSecret = String(decoding: key, as: UTF8.self)
@@ -125,7 +130,9 @@ public final class Analyzer {
                 secondsLeft: facts.expiresAt.map { Int($0.timeIntervalSince(now).rounded(.down)) }),
             scopes: zip(facts.scopes, facts.scopeClasses).map { ScopeReport(value: $0.0, class: $0.1) },
             signature: facts.signature,
-            tokenClass: facts.tokenClass)
+            tokenClass: facts.tokenClass,
+            provider: facts.provider?.name,
+            nestedHeader: jwt.nestedHeader)
     }
 
     /// The secret's line, cut to 80 characters each side of the secret, with this secret and

@@ -67,6 +67,10 @@ public enum TokenDecoder {
             }
             out += "Signature     \(jwt.signature?.rawValue ?? "n/a")\n"
             out += "Token class   \(jwt.tokenClass?.rawValue ?? "unknown")\n"
+            if let provider = jwt.provider { out += "Provider      \(provider)\n" }
+            if let nested = jwt.nestedHeader {
+                out += "Nested JWT    inner header \(TokenMinter.canonicalJSON(.object(nested)))\n"
+            }
         }
         out += "Expiry        \(jwt.expiry.status.rawValue)\(jwt.expiry.expiresAt.map { " (\($0))" } ?? "")\n"
         out += "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"

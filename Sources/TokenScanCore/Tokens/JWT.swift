@@ -13,6 +13,9 @@ public struct JWT: Sendable, Equatable {
     public let signature: [UInt8]
     /// `base64url(header) "." base64url(payload)`, the bytes a JWS signature covers.
     public let signingInput: [UInt8]
+    /// For a nested JWT (`cty: JWT`, RFC 7519 §5.2): the inner token's header; `claims` are the
+    /// inner token's claims.
+    public var nestedHeader: [String: JSONValue]? = nil
 
     public var algorithm: String? { header["alg"]?.string }
     public var isUnsigned: Bool { form == .jws && (signature.isEmpty || algorithm?.lowercased() == "none") }
@@ -22,6 +25,16 @@ public struct JWT: Sendable, Equatable {
         case badBase64(segment: Int)
         case notJSONObject(segment: Int)
         case missingAlgorithm
+    }
+
+    /// Decodes one level only (the inner token of a nested JWT must not nest again).
+    private static func decodeFlat(_ token: [UInt8]) -> Result<JWT, DecodeError> {
+        let segments = token.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard segments.count == 3 else { return .failure(.segmentCount(segments.count)) }
+        guard case .success(let header) = object(segments[0], index: 0), header["alg"]?.string != nil,
+            case .success(let claims) = object(segments[1], index: 1)
+        else { return .failure(.notJSONObject(segment: 1)) }
+        return .success(JWT(form: .jws, header: header, claims: claims, signature: [], signingInput: []))
     }
 
     public static func decode(_ token: some Collection<UInt8>) -> Result<JWT, DecodeError> {
@@ -48,13 +61,22 @@ public struct JWT: Sendable, Equatable {
         case .failure(let error): return .failure(error)
         }
         guard header["alg"]?.string != nil else { return .failure(.missingAlgorithm) }
+        var nestedHeader: [String: JSONValue]?
         switch object(segments[1], index: 1) {
         case .success(let value): claims = value
-        case .failure(let error): return .failure(error)
+        case .failure(let error):
+            // A nested JWT's payload is itself a compact JWT (at most one level, as issuers use it).
+            guard header["cty"]?.string?.uppercased() == "JWT", let inner = Base64.decode(segments[1]),
+                case .success(let nested) = decodeFlat(inner)
+            else { return .failure(error) }
+            claims = nested.claims
+            nestedHeader = nested.header
         }
         guard let signature = Base64.decode(segments[2]) else { return .failure(.badBase64(segment: 2)) }
         let signingInput = Array(bytes[bytes.startIndex..<segments[1].endIndex])
-        return .success(JWT(form: .jws, header: header, claims: claims, signature: signature, signingInput: signingInput))
+        var jwt = JWT(form: .jws, header: header, claims: claims, signature: signature, signingInput: signingInput)
+        jwt.nestedHeader = nestedHeader
+        return .success(jwt)
     }
 
     private static func decodeJWE(_ segments: [ArraySlice<UInt8>]) -> Result<JWT, DecodeError> {
