@@ -223,3 +223,29 @@ extension Array where Element == UInt8 {
         return Array(self[index..<(index + modulusLength)])
     }
 }
+
+final class ExposedSigningKeyTests: XCTestCase {
+    /// A `JWT_SECRET=…` in the same file makes the HMAC tokens signed with it forgeable, whichever
+    /// comes first; a token signed with another key is untouched.
+    func testSigningKeyInTheSameInputMakesTokensForgeable() {
+        let key = "Qm7vX2kP9wR4tZ8nL1sD5fH3"
+        let signed = TokenMinter.jwt(claims: ["sub": "a", "scope": "read:x", "exp": 1_900_000_000], key: key)
+        let other = TokenMinter.jwt(claims: ["sub": "b", "scope": "read:x", "exp": 1_900_000_000], key: "another-strong-key-0Jd83kQ")
+        for text in ["JWT_SECRET=\(key)\ntoken=\(signed)\nother=\(other)\n", "token=\(signed)\nother=\(other)\nJWT_SECRET=\(key)\n"] {
+            let (findings, _) = TestSupport.scan([("app.env", Array(text.utf8))], settings: TestSupport.settings(showSecrets: false))
+            let byRule = Dictionary(grouping: findings, by: \.ruleId)
+            XCTAssertEqual(byRule["jwt-signing-secret"]?.count, 1)
+            XCTAssertEqual(byRule["jwt-signing-secret"]?.first?.severity, .high)
+            let tokens = (byRule["jwt"] ?? []).sorted { $0.line < $1.line }
+            XCTAssertEqual(tokens.count, 2)
+            let forged = tokens.first { $0.jwt?.claims["sub"] == "a" }
+            XCTAssertEqual(forged?.jwt?.signature, .weakSecret, text)
+            XCTAssertEqual(forged?.severity, .high)
+            XCTAssertTrue(forged?.reasons.first?.message.contains("jwt-signing-secret at line") ?? false, "\(forged?.reasons ?? [])")
+            XCTAssertFalse(forged?.reasons.map(\.message).joined().contains(key) ?? true, "the key is not shown")
+            let untouched = tokens.first { $0.jwt?.claims["sub"] == "b" }
+            XCTAssertEqual(untouched?.jwt?.signature, .unverified)
+            XCTAssertEqual(untouched?.severity, .medium)
+        }
+    }
+}

@@ -49,6 +49,8 @@ public struct RiskModel: Sendable {
         if facts.signature == .unsigned {
             let alg = jwt.algorithm ?? "none"
             reasons.append(Reason("alg-none", "The token is unsigned (alg \"\(alg)\"): anyone can forge a token like it with any claims."))
+        } else if facts.signature == .weakSecret, let source = facts.weakSecretSource {
+            reasons.append(Reason("weak-hmac-secret", "Its \(jwt.algorithm ?? "HMAC") signing key is exposed too (\(source)): anyone who reads it can forge tokens, whatever this token's expiry."))
         } else if facts.signature == .weakSecret {
             reasons.append(Reason("weak-hmac-secret", "Its \(jwt.algorithm ?? "HMAC") signing key is a published default or weak secret: anyone can forge tokens signed with it, whatever this token's expiry."))
         }

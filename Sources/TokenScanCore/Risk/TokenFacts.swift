@@ -38,6 +38,8 @@ public struct TokenFacts: Sendable {
     public var signature: SignatureStatus?
     /// The weak HMAC key that verified the signature (never reported unless secrets are shown).
     public var weakSecret: String?
+    /// Where that key was found when it was not a published one: a finding in the same input.
+    public var weakSecretSource: String?
     /// A published documentation sample (jwt.io, RFC 7515/7519 examples).
     public var docSample: String?
     /// Who issued it, when recognised (`Rules/providers.toml`).

@@ -58,8 +58,54 @@ public final class Analyzer {
     private var cache: [CacheKey: Verdict] = [:]
     private let cacheLimit = 4096
 
+    /// Signing keys found in the current input (rules of kind `hmac-secret`) and the HMAC-signed
+    /// JWTs whose key is not yet known, so that a `JWT_SECRET=…` next to a token makes it forgeable
+    /// whichever of the two comes first.
+    private var inputSigningKeys: [(secret: [UInt8], place: String)] = []
+    private var inputHMACTokens: [String: (secret: [UInt8], rule: Rule)] = [:]
+
+    public func beginInput() {
+        inputSigningKeys.removeAll()
+        inputHMACTokens.removeAll()
+    }
+
+    /// Re-judges the input's HMAC-signed tokens against the signing keys found in the same input.
+    public func finishInput(_ findings: inout [Finding]) {
+        defer { beginInput() }
+        guard !inputSigningKeys.isEmpty, !inputHMACTokens.isEmpty else { return }
+        for index in findings.indices {
+            guard let (secret, rule) = inputHMACTokens[findings[index].fingerprint],
+                case .success(let jwt) = JWT.decode(secret)
+            else { continue }
+            let keys = WeakSecrets(secrets: [])
+            guard let key = keys.findKey(for: jwt, extra: inputSigningKeys.map(\.secret)),
+                let place = inputSigningKeys.first(where: { $0.secret == key })?.place,
+                case .success(let rejudged) = judge(secret, rule: rule, exposedKey: (key, place))
+            else { continue }
+            var finding = findings[index]
+            finding.severity = rejudged.severity
+            finding.score = rejudged.score
+            finding.reasons = rejudged.reasons
+            finding.jwt?.signature = .weakSecret
+            findings[index] = finding
+        }
+    }
+
     public func analyze(_ hit: SearchHit, rule: Rule, path: String) -> Result<Finding, Dismissal> {
         if Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
+        let result = locate(hit, rule: rule, path: path)
+        if case .success(let finding) = result {
+            if rule.kind == "hmac-secret" {
+                inputSigningKeys.append((hit.secret, "\(rule.id) at line \(hit.start.line)"))
+            } else if finding.jwt?.signature == .unverified, finding.jwt?.header["alg"]?.string?.uppercased().hasPrefix("HS") == true,
+                inputHMACTokens.count < 1024 {
+                inputHMACTokens[finding.fingerprint] = (hit.secret, rule)
+            }
+        }
+        return result
+    }
+
+    private func locate(_ hit: SearchHit, rule: Rule, path: String) -> Result<Finding, Dismissal> {
         let key = CacheKey(rule: rule.id, secret: hit.secret)
         let verdict: Verdict
         if let cached = cache[key] {
@@ -80,7 +126,7 @@ public final class Analyzer {
     }
 
     /// Decodes, filters and scores a secret; the location fields of the result are filled in by the caller.
-    private func judge(_ secret: [UInt8], rule: Rule) -> Verdict {
+    private func judge(_ secret: [UInt8], rule: Rule, exposedKey: (key: [UInt8], place: String)? = nil) -> Verdict {
         var facts: TokenFacts
         if rule.validate.contains("jwt") || Analyzer.looksLikeJWT(secret) {
             guard case .success(let jwt) = JWT.decode(secret) else { return .failure(.notAJWT) }
@@ -89,7 +135,11 @@ public final class Analyzer {
             if facts.signature == .unverified, !settings.keys.isEmpty, let verified = settings.keys.verify(jwt) {
                 if verified { facts.signature = .verified } else { facts.signatureMismatch = true }
             }
-            if facts.signature == .unverified, let key = settings.weakSecrets.findKey(for: jwt) {
+            if let exposedKey {
+                facts.signature = .weakSecret
+                facts.weakSecret = String(decoding: exposedKey.key, as: UTF8.self)
+                facts.weakSecretSource = exposedKey.place
+            } else if facts.signature == .unverified, let key = settings.weakSecrets.findKey(for: jwt) {
                 facts.signature = .weakSecret
                 facts.weakSecret = String(decoding: key, as: UTF8.self)
             }

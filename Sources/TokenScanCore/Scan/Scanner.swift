@@ -228,6 +228,7 @@ public final class Scanner: Sendable {
         ) throws(InputError) -> Outcome {
             var outcome = Outcome(path: display)
             let rules = scanner.matcher.rules
+            analyzer.beginInput()
             let result = try searcher.search(&source) { hit in
                 switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: display) {
                 case .success(let finding):
@@ -239,6 +240,7 @@ public final class Scanner: Sendable {
                 case .failure(let dismissal): outcome.dismissed[dismissal, default: 0] += 1
                 }
             }
+            analyzer.finishInput(&outcome.findings)
             outcome.bytes = result.bytes
             if let offset = result.binaryAt {
                 outcome.skipped = SkippedInput(path: display, reason: "binary file (NUL byte at offset \(offset)); --scan-binary to scan it")
