@@ -17,10 +17,10 @@ struct DecodeCommand: ParsableCommand {
         if text == "-" {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
-        let request = try report.request(inputs: [])
+        let request = try report.request(inputs: [], discoverConfig: false)
         let rules: [Rule]
         do {
-            rules = try ScanSession.loadRules(request.ruleSources)
+            rules = try ScanSession.loadRules(request.ruleSources, disabled: request.disabledRules)
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.error.rawValue)

@@ -43,8 +43,11 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "The time to judge expiry against (ISO 8601 or Unix seconds). Default: the current time.")
     var now: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above: critical, high, medium, low, info or never.")
-    var failOn: String = "medium"
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above: critical, high, medium, low, info or never (default: the config's failOn, else medium).")
+    var failOn: String?
+
+    @Option(help: "Configuration file (default: .tokenscan.toml in the scanned directory or the repository root).")
+    var config: String?
 
     @Flag(name: .customLong("show-secrets"), help: "Show secrets in reports (redacted by default).")
     var showSecrets = false
@@ -68,7 +71,7 @@ struct ReportOptions: ParsableArguments {
         guard ReportFormat(rawValue: format) != nil else {
             throw ValidationError("--format must be one of text, json, jsonl, sarif")
         }
-        guard FailThreshold(failOn) != nil else {
+        if let failOn, FailThreshold(failOn) == nil {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, never")
         }
         if let now, Clock.parse(now) == nil {
@@ -79,7 +82,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     /// Assembles the request; a key file that cannot be used is a usage error (exit 2).
-    func request(inputs: [ScanInput]) throws -> ScanRequest {
+    func request(inputs: [ScanInput], discoverConfig: Bool = true) throws -> ScanRequest {
         let environment = ProcessInfo.processInfo.environment
         let key = fingerprintKey ?? environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
         var settings = AnalysisSettings(
@@ -95,8 +98,20 @@ struct ReportOptions: ParsableArguments {
         var request = ScanRequest(inputs: inputs, settings: settings)
         request.format = ReportFormat(rawValue: format)!
         request.outputPath = output
-        request.failOn = FailThreshold(failOn)!
+        if let failOn { request.failOn = FailThreshold(failOn)! }
         request.ruleSources = ruleSources
+        let roots = inputs.compactMap { input -> String? in
+            if case .path(let path) = input { return path }
+            return nil
+        }
+        if let path = config ?? (discoverConfig ? Configuration.discover(near: roots) : nil) {
+            do {
+                request.apply(try Configuration.load(path: path), failOnFromCommandLine: failOn != nil)
+            } catch {
+                printError("error: invalid configuration: \(error)")
+                throw ExitCode(ExitStatus.error.rawValue)
+            }
+        }
         if let jobs { request.options.jobs = jobs }
         request.colors = color == "always" || (color == "auto" && output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil)
         return request
@@ -160,10 +175,10 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        var request = try report.request(inputs: [])
+        var request = try report.request(inputs: [], discoverConfig: false)
         request.inputs = DemoCorpus.files(now: request.settings.now).map { .memory(name: $0.name, bytes: $0.bytes) }
         // The demo shows what a scan reports; it only fails when asked to.
-        if !CommandLine.arguments.contains(where: { $0.hasPrefix("--fail-on") }) { request.failOn = .never }
+        if report.failOn == nil { request.failOn = .never }
         let (status, _) = ScanSession.run(request, diagnostics: printError)
         try finish(status)
     }

@@ -18,43 +18,6 @@ final class CLITests: XCTestCase {
     let now = "2026-01-01T00:00:00Z"
     let t = 1_767_225_600
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    @discardableResult
-    func run(_ arguments: [String], stdin: Data? = nil, directory: URL? = nil, prefix: [String] = []) throws -> Run {
-        let process = Process()
-        if prefix.isEmpty {
-            process.executableURL = CLITests.binary
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: prefix[0])
-            process.arguments = Array(prefix.dropFirst()) + [CLITests.binary.path] + arguments
-        }
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                   stderr: String(decoding: stderrData, as: UTF8.self))
-    }
-
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tokenscan-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     var liveAdmin: String { TokenMinter.jwt(claims: ["sub": "ci", "scope": "repo"]) }
     var expired: String { TokenMinter.jwt(claims: ["sub": "old", "exp": .number(Double(t - 86_400))]) }
 
@@ -240,8 +203,115 @@ final class CLITests: XCTestCase {
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        let result = Run(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        let result = CLIRun(status: process.terminationStatus, stdout: stdout, stderr: stderr)
         XCTAssertEqual(result.stdout.split(separator: "\n").count, 1)
         XCTAssertFalse(result.stderr.contains("error"), result.stderr)
     }
+}
+
+final class ConfigTests: XCTestCase {
+    let now = "2026-01-01T00:00:00Z"
+
+    func testConfigExtendsScopesProvidersRulesAndGate() throws {
+        let directory = try temporaryDirectory()
+        // A custom role that only this organisation knows is an admin role.
+        let token = TokenMinter.jwt(claims: ["iss": "https://sso.acme.example/", "sub": "a", "roles": ["acme:keymaster"], "exp": 1_900_000_000])
+        try "t=\(token)\nkey: acme_9f3c2e71b4d85a06c1e9f72b3d4a8e5c\n".write(to: directory.appendingPathComponent("app.env"), atomically: true, encoding: .utf8)
+        try """
+        [[rules]]
+        id = "acme-key"
+        kind = "acme"
+        regex = '''(?<secret>acme_[a-f0-9]{32})'''
+        keywords = ["acme_"]
+        severity = "low"
+        [[rules.examples]]
+        text = "acme_9f3c2e71b4d85a06c1e9f72b3d4a8e5c"
+        """.write(to: directory.appendingPathComponent("acme-rules.toml"), atomically: true, encoding: .utf8)
+        let before = try run(["scan", directory.path, "--now", now, "--format", "jsonl"])
+        XCTAssertTrue(before.stdout.contains(#""severity":"medium""#), before.stdout)
+        try """
+        failOn = "high"
+        rules = ["acme-rules.toml"]
+        [scopes]
+        broad = { exact = ["acme:keymaster"] }
+        [[providers]]
+        id = "acme-sso"
+        name = "ACME SSO"
+        issuer = '^https://sso\\.acme\\.example/'
+        examples = ["https://sso.acme.example/"]
+        """.write(to: directory.appendingPathComponent(".tokenscan.toml"), atomically: true, encoding: .utf8)
+        let after = try run(["scan", directory.path, "--now", now, "--format", "jsonl"])
+        XCTAssertEqual(after.status, 1, after.stderr)
+        let findings = after.stdout.split(separator: "\n").map { try! JSONDecoder().decode(Finding.self, from: Data($0.utf8)) }
+        // The rule file's own example is a finding too: it sits in the scanned directory.
+        XCTAssertEqual(findings.map { "\($0.ruleId) \(($0.path as NSString).lastPathComponent)" }.sorted(),
+                       ["acme-key acme-rules.toml", "acme-key app.env", "jwt app.env"])
+        let jwt = findings.first { $0.ruleId == "jwt" }
+        XCTAssertEqual(jwt?.severity, .high)
+        XCTAssertEqual(jwt?.jwt?.provider, "ACME SSO")
+        XCTAssertEqual(findings.first { $0.ruleId == "acme-key" }?.severity, .low)
+        // failOn = "high" from the file; the command line overrides it.
+        XCTAssertEqual(try run(["scan", directory.path, "--now", now, "--fail-on", "critical"]).status, 0)
+    }
+
+    func testInvalidConfigNamesFileLineAndKey() throws {
+        let directory = try temporaryDirectory()
+        let file = directory.appendingPathComponent(".tokenscan.toml")
+        try "# settings\nfailOn = \"high\"\nfailon = \"low\"\n".write(to: file, atomically: true, encoding: .utf8)
+        let unknown = try run(["scan", directory.path])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("\(file.path):3: 'failon': unknown key"), unknown.stderr)
+        try "failOn = \"sometimes\"\n".write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try run(["scan", directory.path]).stderr.contains(":1: 'failOn': must be one of"))
+        try "failOn = [\n".write(to: file, atomically: true, encoding: .utf8)
+        let broken = try run(["scan", directory.path])
+        XCTAssertEqual(broken.status, 2)
+        XCTAssertTrue(broken.stderr.contains("invalid TOML"), broken.stderr)
+        try "disabledRules = [\"no-such-rule\"]\n".write(to: file, atomically: true, encoding: .utf8)
+        let disabled = try run(["scan", directory.path])
+        XCTAssertEqual(disabled.status, 2)
+        XCTAssertTrue(disabled.stderr.contains("no-such-rule"), disabled.stderr)
+    }
+}
+
+/// What a run of the binary printed and returned.
+struct CLIRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+extension XCTestCase {
+
+    @discardableResult
+    func run(_ arguments: [String], stdin: Data? = nil, directory: URL? = nil, prefix: [String] = []) throws -> CLIRun {
+        let process = Process()
+        if prefix.isEmpty {
+            process.executableURL = CLITests.binary
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: prefix[0])
+            process.arguments = Array(prefix.dropFirst()) + [CLITests.binary.path] + arguments
+        }
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIRun(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                   stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tokenscan-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
 }

@@ -17,6 +17,12 @@ public struct ProviderCatalog: Sendable {
     let issuerPatterns: [Pattern?]
     let subjectPatterns: [Pattern?]
 
+    init(providers: [Provider], issuerPatterns: [Pattern?], subjectPatterns: [Pattern?]) {
+        self.providers = providers
+        self.issuerPatterns = issuerPatterns
+        self.subjectPatterns = subjectPatterns
+    }
+
     public init(toml: String, origin: String) throws(RuleError) {
         let table: TOMLTable
         do {

@@ -39,6 +39,13 @@ public struct ScopeTaxonomy: Sendable {
     public var vocabularies: [(ScopeClass, Vocabulary)]
     public var examples: [(scope: String, expected: ScopeClass)]
 
+    init(claimPaths: [[String]] = [], adminClaims: [String] = [], vocabularies: [(ScopeClass, Vocabulary)] = [], examples: [(scope: String, expected: ScopeClass)] = []) {
+        self.claimPaths = claimPaths
+        self.adminClaims = adminClaims
+        self.vocabularies = vocabularies
+        self.examples = examples
+    }
+
     public init(toml: String, origin: String) throws(RuleError) {
         let table: TOMLTable
         do {

@@ -11,6 +11,8 @@ public struct AnalysisSettings: Sendable {
     public var riskModel: RiskModel
     /// Keys to verify signatures with (`--jwks`); empty: signatures stay unverified.
     public var keys = KeySet()
+    /// Issuers recognised by their claims (`Rules/providers.toml` and the config's additions).
+    public var providers = ProviderCatalog.builtin
 
     public init(
         now: Date, showSecrets: Bool = false, fingerprinter: Fingerprinter = Fingerprinter(),
@@ -131,7 +133,8 @@ public final class Analyzer {
         if rule.validate.contains("jwt") || Analyzer.looksLikeJWT(secret) {
             guard case .success(let jwt) = JWT.decode(secret) else { return .failure(.notAJWT) }
             facts = TokenFacts.from(jwt: jwt, kind: rule.kind == "bearer" ? (jwt.form == .jwe ? "jwe" : "jwt") : rule.kind,
-                                    baseSeverity: rule.baseSeverity, taxonomy: settings.taxonomy, scratch: scratch)
+                                    baseSeverity: rule.baseSeverity, taxonomy: settings.taxonomy, scratch: scratch,
+                                    providers: settings.providers)
             if facts.signature == .unverified, !settings.keys.isEmpty, let verified = settings.keys.verify(jwt) {
                 if verified { facts.signature = .verified } else { facts.signatureMismatch = true }
             }

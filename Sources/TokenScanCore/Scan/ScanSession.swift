@@ -39,14 +39,26 @@ public struct ScanRequest: Sendable {
     public var failOn: FailThreshold = .severity(.medium)
     public var settings: AnalysisSettings
     public var options = ScanOptions()
-    /// Extra rule files or directories (`--rules`).
+    /// Extra rule files or directories (`--rules`, the config's `rules`).
     public var ruleSources: [String] = []
+    /// Rule ids not to run (the config's `disabledRules`).
+    public var disabledRules: [String] = []
     public var colors = false
     public var toolVersion = TokenScanVersion.current
 
     public init(inputs: [ScanInput], settings: AnalysisSettings) {
         self.inputs = inputs
         self.settings = settings
+    }
+
+    /// Applies a configuration file. Command-line choices win: `failOn` is taken from the file
+    /// only when `failOnFromCommandLine` is false.
+    public mutating func apply(_ configuration: Configuration, failOnFromCommandLine: Bool) {
+        if !failOnFromCommandLine, let failOn = configuration.failOn { self.failOn = failOn }
+        ruleSources = configuration.ruleSources + ruleSources
+        disabledRules += configuration.disabledRules
+        if let scopes = configuration.scopes { settings.taxonomy = settings.taxonomy.merging(scopes) }
+        if let providers = configuration.providers { settings.providers = settings.providers.merging(providers) }
     }
 }
 
@@ -57,10 +69,13 @@ public enum TokenScanVersion {
 /// Runs a `ScanRequest` end to end: rules → scanner → reporter → exit status. Diagnostics go to
 /// the `diagnostics` closure (stderr in the CLI); only the report goes to the output.
 public enum ScanSession {
-    public static func loadRules(_ sources: [String]) throws(RuleError) -> [Rule] {
+    public static func loadRules(_ sources: [String], disabled: [String] = []) throws(RuleError) -> [Rule] {
         var rules = try RuleCatalog.builtin()
         for source in sources { rules += try RuleCatalog.load(path: source) }
-        return rules
+        for id in disabled where !rules.contains(where: { $0.id == id }) {
+            throw RuleError(file: "configuration", ruleID: id, message: "disabledRules names a rule that does not exist")
+        }
+        return rules.filter { !disabled.contains($0.id) }
     }
 
     public static func run(_ request: ScanRequest, diagnostics: @escaping (String) -> Void) -> (ExitStatus, ScanSummary?) {
@@ -75,7 +90,7 @@ public enum ScanSession {
         }
         let matcher: Matcher
         do {
-            matcher = try Matcher(rules: loadRules(request.ruleSources))
+            matcher = try Matcher(rules: loadRules(request.ruleSources, disabled: request.disabledRules))
         } catch {
             diagnostics("error: \(error)")
             return (.error, nil)

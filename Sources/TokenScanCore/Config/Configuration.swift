@@ -1,0 +1,169 @@
+import Foundation
+import TOMLKit
+
+/// Why a configuration file cannot be used: the file, the line and the key, so it can be fixed
+/// without guessing.
+public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
+    public var file: String
+    public var line: Int?
+    public var key: String?
+    public var message: String
+    public var description: String {
+        "\(file)\(line.map { ":\($0)" } ?? "")\(key.map { ": '\($0)'" } ?? ""): \(message)"
+    }
+}
+
+/// `.tokenscan.toml`: a team's settings, kept in the repository next to the code it protects.
+///
+/// ```toml
+/// failOn = "high"                       # default gate; --fail-on overrides it
+/// rules = ["tools/tokenscan-rules.toml"] # extra rule files or directories (relative to this file)
+/// disabledRules = ["oauth-token-parameter"]
+/// [scopes]                               # additions to Rules/scopes.toml, same format
+/// broad = { exact = ["acme:superuser"] }
+/// [[providers]]                          # additions to Rules/providers.toml, same format
+/// id = "acme-sso"
+/// name = "ACME SSO"
+/// issuer = '^https://sso\.acme\.example/'
+/// ```
+public struct Configuration: Sendable {
+    public static let fileName = ".tokenscan.toml"
+
+    public var path: String
+    public var failOn: FailThreshold?
+    public var ruleSources: [String] = []
+    public var disabledRules: [String] = []
+    public var scopes: ScopeTaxonomy?
+    public var providers: ProviderCatalog?
+
+    static let knownKeys = ["failOn", "rules", "disabledRules", "scopes", "providers"]
+
+    public static func load(path: String) throws(ConfigError) -> Configuration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, message: "cannot read the file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> Configuration {
+        func fail(_ key: String?, _ message: String) -> ConfigError {
+            ConfigError(file: path, line: key.flatMap { line(of: $0, in: text) }, key: key, message: message)
+        }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(file: path, line: error.source.begin.line, message: "invalid TOML: \(error.description)")
+        } catch {
+            throw ConfigError(file: path, message: "invalid TOML: \(error)")
+        }
+        var configuration = Configuration(path: path)
+        for key in table.keys where !knownKeys.contains(key) {
+            throw fail(key, "unknown key (known: \(knownKeys.joined(separator: ", ")))")
+        }
+        if let value = table["failOn"] {
+            guard let text = value.string, let threshold = FailThreshold(text) else {
+                throw fail("failOn", "must be one of critical, high, medium, low, info, never")
+            }
+            configuration.failOn = threshold
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        func strings(_ key: String) throws(ConfigError) -> [String] {
+            guard let value = table[key] else { return [] }
+            guard let array = value.array, array.allSatisfy({ $0.string != nil }) else {
+                throw fail(key, "must be an array of strings")
+            }
+            return array.compactMap(\.string)
+        }
+        configuration.ruleSources = try strings("rules").map {
+            $0.hasPrefix("/") || directory.isEmpty ? $0 : (directory as NSString).appendingPathComponent($0)
+        }
+        configuration.disabledRules = try strings("disabledRules")
+        if let scopes = table["scopes"] {
+            guard let scopesTable = scopes.table else { throw fail("scopes", "must be a table") }
+            do {
+                configuration.scopes = try ScopeTaxonomy(toml: scopesTable.convert(), origin: path)
+            } catch {
+                throw fail("scopes", error.message)
+            }
+        }
+        if let providers = table["providers"] {
+            guard providers.array != nil else { throw fail("providers", "must be an array of tables ([[providers]])") }
+            let document = TOMLTable()
+            document["providers"] = providers
+            do {
+                configuration.providers = try ProviderCatalog(toml: document.convert(), origin: path)
+            } catch {
+                throw fail("providers", error.message)
+            }
+        }
+        return configuration
+    }
+
+    /// The line where `key` is first assigned or opened as a table.
+    static func line(of key: String, in text: String) -> Int? {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("\(key) ") || trimmed.hasPrefix("\(key)=") || trimmed == "[\(key)]" || trimmed == "[[\(key)]]"
+                || trimmed.hasPrefix("[\(key).") {
+                return index + 1
+            }
+        }
+        return nil
+    }
+
+    /// `.tokenscan.toml` in the first scanned directory (or the current one), else at the root of
+    /// the git repository around it.
+    public static func discover(near roots: [String]) -> String? {
+        var start = FileManager.default.currentDirectoryPath
+        if let first = roots.first {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: first, isDirectory: &isDirectory) {
+                start = isDirectory.boolValue ? first : (first as NSString).deletingLastPathComponent
+                if start.isEmpty { start = "." }
+            }
+        }
+        var directory = URL(fileURLWithPath: start).standardizedFileURL
+        while true {
+            let candidate = directory.appendingPathComponent(fileName).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            // Stop at the repository root: a config above it belongs to something else.
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) { return nil }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { return nil }
+            directory = parent
+        }
+    }
+}
+
+extension ScopeTaxonomy {
+    /// This taxonomy with `additions` consulted first within each class.
+    public func merging(_ additions: ScopeTaxonomy) -> ScopeTaxonomy {
+        var merged = self
+        merged.claimPaths = additions.claimPaths + claimPaths
+        merged.adminClaims = additions.adminClaims + adminClaims
+        merged.vocabularies = [ScopeClass.broad, .write, .offline, .read].compactMap { scopeClass in
+            let own = vocabularies.first { $0.0 == scopeClass }?.1
+            let added = additions.vocabularies.first { $0.0 == scopeClass }?.1
+            guard own != nil || added != nil else { return nil }
+            var vocabulary = own ?? Vocabulary()
+            if let added {
+                vocabulary.exact.formUnion(added.exact)
+                vocabulary.contains = added.contains + vocabulary.contains
+                vocabulary.patterns = added.patterns + vocabulary.patterns
+            }
+            return (scopeClass, vocabulary)
+        }
+        merged.examples = examples + additions.examples
+        return merged
+    }
+}
+
+extension ProviderCatalog {
+    /// This catalog with `additions` tried first.
+    public func merging(_ additions: ProviderCatalog) -> ProviderCatalog {
+        ProviderCatalog(providers: additions.providers + providers,
+                        issuerPatterns: additions.issuerPatterns + issuerPatterns,
+                        subjectPatterns: additions.subjectPatterns + subjectPatterns)
+    }
+}
