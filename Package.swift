@@ -20,6 +20,8 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // zlib for gzip input (Debian: zlib1g-dev).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Turns Rules/ into Swift source at build time, so the binary carries its default rules and
         // Rules/ stays the single source of truth.
         .executableTarget(name: "embed-resources"),
@@ -32,6 +34,7 @@ let package = Package(
             name: "TokenScanCore",
             dependencies: [
                 "CPCRE2",
+                "CZlib",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),

@@ -40,7 +40,7 @@ enum TestSupport {
         let searcher = Searcher(matcher: matcher, options: options)
         var source = MemorySource(bytes, maxRead: maxRead)
         var hits: [SearchHit] = []
-        let outcome = try searcher.search(&source) { hits.append($0) }
+        let outcome = searcher.search(&source) { hits.append($0) }
         return (hits, outcome)
     }
 

@@ -42,6 +42,9 @@ public struct SearchOutcome: Sendable, Equatable {
     /// Set when the input was recognised as binary and not searched (offset of the NUL byte).
     public var binaryAt: Int?
     public var failures: [RuleFailureReport] = []
+    /// The input stopped with an error (a read error, corrupt compressed data) after `bytes`
+    /// bytes; everything before it was searched and its hits reported.
+    public var readError: InputError?
 }
 
 /// Streams a `ByteSource` through a `Matcher` in fixed-size chunks with an overlap window.
@@ -68,7 +71,7 @@ public final class Searcher {
 
     deinit { buffer.deallocate() }
 
-    public func search(_ source: inout some ByteSource, onHit: (SearchHit) -> Void) throws(InputError) -> SearchOutcome {
+    public func search(_ source: inout some ByteSource, onHit: (SearchHit) -> Void) -> SearchOutcome {
         var outcome = SearchOutcome()
         scratch.beginInput()
         var resume = Array(repeating: 0, count: matcher.rules.count)
@@ -82,7 +85,13 @@ public final class Searcher {
         while !atEnd {
             // Fill the buffer completely (pipes return short reads) or until the input ends.
             while filled < buffer.count {
-                let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                let count: Int
+                do {
+                    count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                } catch {
+                    outcome.readError = error
+                    count = 0
+                }
                 if count == 0 {
                     atEnd = true
                     break

@@ -73,7 +73,7 @@ public enum RuleChecker {
             func findings(_ text: String) -> [Finding] {
                 var source = MemorySource(text)
                 var found: [Finding] = []
-                _ = try? searcher.search(&source) { hit in
+                _ = searcher.search(&source) { hit in
                     if case .success(let finding) = analyzer.analyze(hit, rule: rule, path: "example") { found.append(finding) }
                 }
                 return found

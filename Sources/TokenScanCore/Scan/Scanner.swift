@@ -194,44 +194,60 @@ public final class Scanner: Sendable {
                 return outcome
             case .file(let path, let display, let followLink):
                 do {
-                    var source = try FileDescriptorSource.open(path, displayPath: display, followSymlink: followLink)
-                    defer { source.close() }
-                    return try search(&source, display: display, using: searcher)
+                    let file = try FileDescriptorSource.open(path, displayPath: display, followSymlink: followLink)
+                    defer { file.close() }
+                    return search(file, display: display, using: searcher)
                 } catch {
                     var outcome = Outcome(path: display)
                     outcome.skipped = SkippedInput(path: display, reason: error.reason)
                     return outcome
                 }
             case .stdin:
-                var source = FileDescriptorSource.standardInput()
-                do {
-                    return try search(&source, display: "-", using: binarySearcher)
-                } catch {
-                    var outcome = Outcome(path: "-")
-                    outcome.skipped = SkippedInput(path: "-", reason: error.reason)
-                    return outcome
-                }
+                return search(FileDescriptorSource.standardInput(), display: "-", using: binarySearcher)
             case .blob(let blob):
                 var source = MemorySource(blob.bytes)
-                do {
-                    return try search(&source, display: blob.name, using: binarySearcher, blob: blob)
-                } catch {
-                    var outcome = Outcome(path: blob.name)
-                    outcome.skipped = SkippedInput(path: blob.name, reason: error.reason)
-                    return outcome
-                }
+                return search(&source, display: blob.name, using: binarySearcher, blob: blob)
+            }
+        }
+
+        /// Searches a file or stream, decompressing it first when it is gzip (sniffed, whatever
+        /// its name).
+        private func search(_ base: FileDescriptorSource, display: String, using searcher: Searcher) -> Outcome {
+            var base = base
+            let magic: [UInt8]
+            do {
+                magic = try PrefixedSource<FileDescriptorSource>.sniff(&base, count: 2)
+            } catch {
+                var outcome = Outcome(path: display)
+                outcome.skipped = SkippedInput(path: display, reason: error.reason)
+                return outcome
+            }
+            var prefixed = PrefixedSource(prefix: magic, base: base)
+            guard GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(magic) else {
+                return search(&prefixed, display: display, using: searcher)
+            }
+            do {
+                var gzip = try GzipSource(prefixed, path: display)
+                // Decompressed content is judged for binary-ness like any file.
+                return search(&gzip, display: display, using: self.searcher, encodings: ["gzip"])
+            } catch {
+                var outcome = Outcome(path: display)
+                outcome.skipped = SkippedInput(path: display, reason: error.reason)
+                return outcome
             }
         }
 
         private func search(
-            _ source: inout some ByteSource, display: String, using searcher: Searcher, blob: Blob? = nil
-        ) throws(InputError) -> Outcome {
+            _ source: inout some ByteSource, display: String, using searcher: Searcher, blob: Blob? = nil,
+            encodings: [String] = []
+        ) -> Outcome {
             var outcome = Outcome(path: display)
             let rules = scanner.matcher.rules
             analyzer.beginInput()
-            let result = try searcher.search(&source) { hit in
+            let result = searcher.search(&source) { hit in
                 switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: display) {
-                case .success(let finding):
+                case .success(var finding):
+                    if !encodings.isEmpty { finding.encodings = encodings + finding.encodings }
                     outcome.findings.append(blob?.place(finding) ?? finding)
                     if outcome.findings.count >= Worker.flushThreshold {
                         flush(display, outcome.findings)
@@ -247,6 +263,10 @@ public final class Scanner: Sendable {
                 return outcome
             }
             outcome.scanned = true
+            if let error = result.readError {
+                outcome.skipped = SkippedInput(
+                    path: display, reason: "\(error.reason) (after \(result.bytes) bytes; findings before it are reported)")
+            }
             outcome.ruleErrors = result.failures.map {
                 RuleErrorReport(ruleId: $0.ruleID, path: display, offset: $0.offset, reason: $0.reason)
             }

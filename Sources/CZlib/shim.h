@@ -1,0 +1,10 @@
+#ifndef TOKENSCAN_CZLIB_SHIM_H
+#define TOKENSCAN_CZLIB_SHIM_H
+#include <zlib.h>
+
+/* inflateInit2 is a macro; Swift needs a function. */
+static inline int tokenscan_inflate_init_gzip(z_stream *stream) {
+    /* 16 + MAX_WBITS: gzip wrapper only. */
+    return inflateInit2(stream, 16 + MAX_WBITS);
+}
+#endif

@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+import TokenScanCore
+
+/// Compressed logs: `.gz` files and gzip on stdin are decompressed on the fly, concatenated
+/// members are read in turn, and corrupt data is named without losing the findings before it.
+final class GzipTests: XCTestCase {
+    let now = "2026-01-01T00:00:00Z"
+    let token = TokenMinter.jwt(claims: ["sub": "gz", "scope": "read:x", "exp": 1_900_000_000])
+
+    func gzip(_ data: Data) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-c", "-n"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(data)
+        try input.fileHandleForWriting.close()
+        let compressed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return compressed
+    }
+
+    func testGzipFilesAndStdin() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
+        let directory = try temporaryDirectory()
+        let first = try gzip(Data("line one\nGET /a?access_token=\(token) HTTP/1.1\n".utf8))
+        let second = try gzip(Data("x\ny\nAuthorization: Bearer \(token)\n".utf8))
+        // Two members, as `cat a.gz b.gz` or log rotation produce.
+        try (first + second).write(to: directory.appendingPathComponent("access.log.1.gz"))
+        let result = try run(["scan", directory.path, "--now", now, "--format", "jsonl"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let findings = result.stdout.split(separator: "\n").map { try! JSONDecoder().decode(Finding.self, from: Data($0.utf8)) }
+        XCTAssertEqual(findings.map { [$0.line, $0.column] }, [[2, 21], [5, 23]])
+        XCTAssertEqual(findings.first?.encodings, ["gzip"])
+        XCTAssertTrue(findings.allSatisfy { $0.path.hasSuffix("access.log.1.gz") })
+
+        let piped = try run(["scan", "-", "--now", now, "--format", "jsonl"], stdin: first)
+        XCTAssertEqual(piped.stdout.split(separator: "\n").count, 1, piped.stderr)
+    }
+
+    func testCorruptGzipIsNamedAndFindingsBeforeItKept() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
+        let directory = try temporaryDirectory()
+        var lines = "GET /a?access_token=\(token) HTTP/1.1\n"
+        for index in 0..<20_000 { lines += "filler line \(index) with some words to compress\n" }
+        var compressed = try gzip(Data(lines.utf8))
+        // Damage the middle of the deflate stream.
+        let middle = compressed.count / 2
+        for offset in middle..<(middle + 64) { compressed[offset] ^= 0xA5 }
+        try compressed.write(to: directory.appendingPathComponent("broken.log.gz"))
+        try "t=\(token)\n".write(to: directory.appendingPathComponent("plain.txt"), atomically: true, encoding: .utf8)
+        let result = try run(["scan", directory.path, "--now", now, "--format", "json"])
+        XCTAssertTrue(result.stderr.contains("broken.log.gz"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("gzip data"), result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let paths = (object["findings"] as! [[String: Any]]).map { ($0["path"] as! NSString).lastPathComponent }
+        XCTAssertEqual(paths, ["broken.log.gz", "plain.txt"], "the token before the damage and the other file are reported")
+    }
+
+    /// A gigabyte of gzip on stdin (1,024 concatenated members) with bounded memory.
+    func testGigabyteGzipStreamStaysUnder64MB() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
+        var block = ""
+        var line = 0
+        while block.utf8.count < (1 << 20) - 300 {
+            line += 1
+            block += line == 7 ? "GET /a?access_token=\(token) HTTP/1.1\n" : "10.0.0.\(line % 250) GET /api/v1/items/\(line % 977) 200\n"
+        }
+        let member = try gzip(Data(block.utf8))
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["scan", "-", "--format", "jsonl", "--fail-on", "never", "--now", now]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        let counter = LineCounter()
+        let reader = Thread {
+            while true {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                counter.add(chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+            }
+        }
+        reader.start()
+        var peakKB = 0
+        for index in 0..<1024 {
+            input.fileHandleForWriting.write(member)
+            if index % 64 == 0 { peakKB = max(peakKB, Self.peakRSS(process.processIdentifier)) }
+        }
+        try input.fileHandleForWriting.close()
+        while process.isRunning {
+            peakKB = max(peakKB, Self.peakRSS(process.processIdentifier))
+            usleep(20_000)
+        }
+        while !reader.isFinished { usleep(10_000) }
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(counter.value, 1024)
+        XCTAssertGreaterThan(peakKB, 0)
+        XCTAssertLessThan(peakKB / 1024, 64, "peak RSS (MB)")
+    }
+
+    static func peakRSS(_ pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+}
