@@ -315,3 +315,49 @@ extension XCTestCase {
     }
 
 }
+
+final class RedactCLITests: XCTestCase {
+    let token = TokenMinter.jwt(claims: ["sub": "pipe", "exp": 1_900_000_000])
+
+    /// Each line comes out as soon as it went in: the filter can sit in a log pipeline.
+    func testLineBufferedPipeline() throws {
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["redact"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        for index in 0..<3 {
+            input.fileHandleForWriting.write(Data("request \(index) access_token=\(token)&x\n".utf8))
+            var received = Data()
+            let deadline = Date().addingTimeInterval(10)
+            while !received.contains(0x0A) && Date() < deadline {
+                received += output.fileHandleForReading.availableData
+            }
+            let line = String(decoding: received, as: UTF8.self)
+            XCTAssertTrue(line.hasPrefix("request \(index) access_token=[REDACTED:jwt:"), line)
+            XCTAssertTrue(line.hasSuffix("]&x\n"), line)
+        }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+
+    func testInPlaceKeepsModeAndThenScansClean() throws {
+        let directory = try temporaryDirectory()
+        let file = directory.appendingPathComponent("app.log")
+        try "one\nGET /?access_token=\(token) 200\n".write(to: file, atomically: true, encoding: .utf8)
+        chmod(file.path, 0o640)
+        XCTAssertEqual(try run(["scan", file.path, "--fail-on", "low"]).status, 1)
+        let result = try run(["redact", "--in-place", file.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("1 token redacted"), result.stderr)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("one\nGET /?access_token=[REDACTED:jwt:"), text)
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o640)
+        XCTAssertEqual(try run(["scan", file.path, "--fail-on", "info"]).status, 0, "a redacted log has no findings")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["app.log"], "no temporary files left")
+    }
+}

@@ -32,14 +32,20 @@ public final class ReportOutput {
 
     /// A file. With `private: true` (the report holds unredacted secrets) it is readable by the
     /// owner only.
-    public init(path: String, private isPrivate: Bool) throws(OutputError) {
+    public convenience init(path: String, private isPrivate: Bool) throws(OutputError) {
+        try self.init(path: path, mode: isPrivate ? 0o600 : 0o644)
+    }
+
+    /// A file created with `mode` (e.g. the mode of a file being replaced in place).
+    public init(path: String, mode: mode_t) throws(OutputError) {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tokenscan-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, isPrivate ? 0o600 : 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else {
             throw OutputError(path: path, reason: "cannot create the report file: \(String(cString: strerror(errno)))")
         }
+        fchmod(fd, mode) // not narrowed by the umask: a replaced file keeps its mode
         descriptor = fd
         finalPath = path
         temporaryPath = temporary
@@ -48,6 +54,11 @@ public final class ReportOutput {
     public func write(_ text: String) throws(OutputError) {
         buffer.append(contentsOf: text.utf8)
         if lineBuffered || buffer.count >= flushThreshold { try flush() }
+    }
+
+    public func write(bytes: UnsafeRawBufferPointer) throws(OutputError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= flushThreshold { try flush() }
     }
 
     public func flush() throws(OutputError) {

@@ -93,8 +93,9 @@ public final class Analyzer {
         }
     }
 
-    public func analyze(_ hit: SearchHit, rule: Rule, path: String) -> Result<Finding, Dismissal> {
-        if Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
+    /// `honorInlineAllow: false` for redaction: an accepted token is still a token to mask.
+    public func analyze(_ hit: SearchHit, rule: Rule, path: String, honorInlineAllow: Bool = true) -> Result<Finding, Dismissal> {
+        if honorInlineAllow && Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
         let result = locate(hit, rule: rule, path: path)
         if case .success(let finding) = result {
             if rule.kind == "hmac-secret" {

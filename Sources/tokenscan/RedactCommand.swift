@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import TokenScanCore
+
+struct RedactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redact",
+        abstract: "Copy stdin to stdout with every detected token masked (line by line, for log pipelines).",
+        discussion: "Masks look like [REDACTED:jwt:3f9a1c2e]: the kind and the start of the token's fingerprint, the same for the same token everywhere.")
+
+    @Option(name: .customLong("in-place"), parsing: .upToNextOption, help: "Redact these files in place instead (atomic replace, mode kept).")
+    var files: [String] = []
+
+    @Option(name: .customLong("rules"), help: "Add rules from a TOML file or a directory of them (repeatable).")
+    var ruleSources: [String] = []
+
+    @Option(name: .customLong("fingerprint-key"), help: "Key for fingerprints (default: tokenscan's; or TOKENSCAN_FINGERPRINT_KEY).")
+    var fingerprintKey: String?
+
+    func run() throws {
+        let key = fingerprintKey ?? ProcessInfo.processInfo.environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
+        let settings = AnalysisSettings(now: Date(), fingerprinter: Fingerprinter(key: key))
+        let matcher: Matcher
+        do {
+            matcher = try Matcher(rules: ScanSession.loadRules(ruleSources))
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(ExitStatus.error.rawValue)
+        }
+        let redactor = StreamRedactor(matcher: matcher, settings: settings)
+        if files.isEmpty {
+            var input = FileDescriptorSource.standardInput()
+            let output = ReportOutput()
+            do {
+                let statistics = try redactor.run(&input, write: { try output.write(bytes: $0) }, flush: { try output.flush() })
+                if isatty(STDERR_FILENO) != 0 { printError("redacted \(statistics.redacted) tokens in \(statistics.bytes) bytes") }
+            } catch let error as OutputError where error.isBrokenPipe {
+                return
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(ExitStatus.error.rawValue)
+            }
+            return
+        }
+        var failed = false
+        for path in files {
+            do {
+                var info = stat()
+                guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+                    throw InputError(path: path, reason: "not a regular file")
+                }
+                var input = try FileDescriptorSource.open(path, displayPath: path)
+                defer { input.close() }
+                let magic = try PrefixedSource<FileDescriptorSource>.sniff(&input, count: 2)
+                guard !GzipSource<FileDescriptorSource>.isGzip(magic) else {
+                    throw InputError(path: path, reason: "compressed files are not redacted in place")
+                }
+                var source = PrefixedSource(prefix: magic, base: input)
+                let output = try ReportOutput(path: path, mode: info.st_mode & 0o7777)
+                do {
+                    let statistics = try redactor.run(&source, write: { try output.write(bytes: $0) })
+                    try output.commit()
+                    printError("\(path): \(statistics.redacted) token\(statistics.redacted == 1 ? "" : "s") redacted")
+                } catch {
+                    output.abandon()
+                    throw error
+                }
+            } catch {
+                printError("error: \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(ExitStatus.error.rawValue) }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+@testable import TokenScanCore
+import FixtureKit
+
+final class RedactTests: XCTestCase {
+    func redact(_ bytes: [UInt8], chunkSize: Int = 1 << 20, maxRead: Int = .max) throws -> (String, StreamRedactor.Statistics) {
+        let redactor = StreamRedactor(matcher: TestSupport.matcher(TestSupport.smallWindowRules()), settings: TestSupport.settings(), chunkSize: chunkSize)
+        var source = MemorySource(bytes, maxRead: maxRead)
+        var output: [UInt8] = []
+        let statistics = try redactor.run(&source, write: { output += $0 })
+        return (String(decoding: output, as: UTF8.self), statistics)
+    }
+
+    /// Redacting the fixture corpus and scanning the result finds nothing; only tokens change.
+    func testRedactedCorpusHasNoFindings() throws {
+        let (files, expected) = try FixtureCorpus.generate(templates: TestSupport.repositoryRoot.appendingPathComponent("Fixtures/templates"))
+        var redactedFiles: [(String, [UInt8])] = []
+        var total = 0
+        for file in files {
+            for (chunk, read) in [(1 << 20, Int.max), (700, 97)] {
+                let (text, statistics) = try redact(file.bytes, chunkSize: chunk, maxRead: read)
+                if chunk == 1 << 20 {
+                    total += statistics.redacted
+                    redactedFiles.append((file.path, Array(text.utf8)))
+                } else {
+                    XCTAssertEqual(text, String(decoding: redactedFiles.last!.1, as: UTF8.self), "\(file.path): chunking changes nothing")
+                }
+            }
+        }
+        XCTAssertEqual(total, expected.count)
+        let (findings, _) = TestSupport.scan(redactedFiles)
+        XCTAssertEqual(findings.map { "\($0.path):\($0.line)" }, [])
+        let secrets = FixtureCorpus.tokens().values.map(\.token)
+        for (_, bytes) in redactedFiles {
+            let text = String(decoding: bytes, as: UTF8.self)
+            XCTAssertFalse(secrets.contains { text.contains($0) })
+        }
+    }
+
+    func testMasksAreStableAndLinesOtherwiseUntouched() throws {
+        let token = TokenMinter.jwt(claims: ["sub": "r", "exp": 1_900_000_000])
+        let input = "a \(token) b\nplain ünïcode line\r\nc \(token)\nAuthorization: Bearer <token>\n# tokenscan:allow \(token)"
+        let (output, statistics) = try redact(Array(input.utf8))
+        // Split on the byte: "\r\n" is a single Character in Swift.
+        let lines = output.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        XCTAssertEqual(statistics.redacted, 3, "accepted (allow-marked) tokens are masked too")
+        XCTAssertTrue(lines[0].hasPrefix("a [REDACTED:jwt:") && lines[0].hasSuffix("] b"), lines[0])
+        XCTAssertEqual(lines[1], "plain ünïcode line\r")
+        XCTAssertEqual(lines[2].dropFirst(2), lines[0].dropFirst(2).dropLast(2), "the same token gets the same mask")
+        XCTAssertEqual(lines[3], "Authorization: Bearer <token>")
+        XCTAssertFalse(output.hasSuffix("\n"), "no newline is added at the end")
+    }
+
+    func testLongLineLongerThanTheChunk() throws {
+        let token = TokenMinter.jwt(claims: ["sub": "long", "exp": 1_900_000_000])
+        var line = ""
+        for index in 0..<200 { line += String(repeating: "x", count: 37 + index % 11) + " t=\(token) " }
+        let (output, statistics) = try redact(Array(line.utf8), chunkSize: 1000, maxRead: 333)
+        XCTAssertEqual(statistics.redacted, 200)
+        XCTAssertFalse(output.contains("eyJ"))
+        XCTAssertEqual(output.count, line.count - 200 * (token.count - "[REDACTED:jwt:12345678]".count))
+    }
+}
