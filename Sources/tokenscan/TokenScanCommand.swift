@@ -61,6 +61,9 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Colour the text report: auto, always or never.")
     var color: String = "auto"
 
+    @Flag(name: .customLong("all-occurrences"), help: "Text report: list every occurrence of a repeated token (default: the first, then a count).")
+    var allOccurrences = false
+
     @Option(help: "Verify JWT signatures offline with these keys: a JWKS, a JWK or PEM public keys.")
     var jwks: String?
 
@@ -113,6 +116,7 @@ struct ReportOptions: ParsableArguments {
             }
         }
         if let jobs { request.options.jobs = jobs }
+        request.allOccurrences = allOccurrences
         request.colors = color == "always" || (color == "auto" && output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil)
         return request
     }

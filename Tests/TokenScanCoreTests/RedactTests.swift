@@ -62,3 +62,23 @@ final class RedactTests: XCTestCase {
         XCTAssertEqual(output.count, line.count - 200 * (token.count - "[REDACTED:jwt:12345678]".count))
     }
 }
+
+final class RequestContextTests: XCTestCase {
+    func context(_ line: String, _ secret: String) -> RequestContext? {
+        let bytes = Array(line.utf8)
+        let start = line.utf8.count - line[line.range(of: secret)!.lowerBound...].utf8.count
+        return RequestContext.parse(line: bytes, secret: start..<(start + secret.utf8.count), scratch: MatchScratch())
+    }
+
+    func testAccessLogHARAndJSONLogs() {
+        XCTAssertEqual(context(#"1.2.3.4 - - [x] "GET /api/v1/orders?page=2&access_token=SECRETVALUE123 HTTP/1.1" 200"#, "SECRETVALUE123"),
+                       RequestContext(method: "GET", path: "/api/v1/orders", field: "access_token"))
+        XCTAssertEqual(context(#"{"method":"POST","url":"https://api.example.com/login?x=1","headers":{"Authorization":"Bearer SECRETVALUE123"}}"#, "SECRETVALUE123"),
+                       RequestContext(method: "POST", path: "/login", field: "Authorization"))
+        XCTAssertEqual(context(#"{"name": "Authorization", "value": "Bearer SECRETVALUE123"}"#, "SECRETVALUE123"),
+                       RequestContext(method: nil, path: nil, field: "Authorization"))
+        XCTAssertEqual(context(#"POST /reset/SECRETVALUE123 HTTP/1.1"#, "SECRETVALUE123"),
+                       RequestContext(method: "POST", path: "/reset/…", field: nil), "a token in the path is not repeated")
+        XCTAssertNil(context("just SECRETVALUE123 here", "SECRETVALUE123"))
+    }
+}

@@ -25,6 +25,8 @@ public struct Finding: Sendable, Codable, Equatable {
     public var reasons: [Reason]
     /// The secret's line with the secret replaced by its redaction (or kept, with --show-secrets).
     public var snippet: String?
+    /// The request the token travelled in, when its line shows one (method, path, header).
+    public var request: RequestContext?
 
     public init(
         ruleId: String, kind: String, severity: Severity, score: Int, path: String, line: Int, column: Int,

@@ -12,6 +12,8 @@ public struct ReportContext: Sendable {
     public var now: Date
     public var rules: [Rule]
     public var colors = false
+    /// Text: list every occurrence of a token instead of the first one and a count.
+    public var allOccurrences = false
     public init(toolVersion: String, now: Date, rules: [Rule]) {
         self.toolVersion = toolVersion
         self.now = now

@@ -12,16 +12,29 @@ public final class TextReporter: Reporter {
 
     /// A long input's findings can arrive in several batches; its header is written once.
     private var currentPath: String?
+    /// Occurrences per fingerprint: a token repeated in thousands of log lines is shown once, then
+    /// counted (unless every occurrence is asked for).
+    private var occurrences: [String: (count: Int, first: String, last: String, secret: String, severity: Severity)] = [:]
+    private var repeatOrder: [String] = []
 
     public func add(_ findings: [Finding]) throws(OutputError) {
-        guard let first = findings.first else { return }
         var text = ""
-        if first.path != currentPath {
-            if currentPath != nil { text += "\n" }
-            text += paint(first.path, "1") + "\n"
-            currentPath = first.path
-        }
         for finding in findings {
+            let place = "\(finding.path):\(finding.line):\(finding.column)"
+            if var seen = occurrences[finding.fingerprint] {
+                seen.count += 1
+                seen.last = place
+                if seen.count == 2 { repeatOrder.append(finding.fingerprint) }
+                occurrences[finding.fingerprint] = seen
+                if !context.allOccurrences { continue }
+            } else {
+                occurrences[finding.fingerprint] = (1, place, place, finding.secret, finding.severity)
+            }
+            if finding.path != currentPath {
+                if currentPath != nil { text += "\n" }
+                text += paint(finding.path, "1") + "\n"
+                currentPath = finding.path
+            }
             let location = "\(finding.line):\(finding.column)"
             let severity = finding.severity.rawValue.uppercased()
             text += "  \(location.padding(toLength: max(8, location.count), withPad: " ", startingAt: 0)) "
@@ -39,11 +52,15 @@ public final class TextReporter: Reporter {
                 facts.append(jwt.expiry.status.rawValue)
                 text += "      " + paint(facts.joined(separator: " · "), "2") + "\n"
             }
+            if let request = finding.request {
+                let parts = [request.method, request.path, request.field.map { "in \($0)" }].compactMap { $0 }
+                text += "      " + paint("request: " + parts.joined(separator: " "), "2") + "\n"
+            }
             for reason in finding.reasons {
                 text += "      - \(reason.message) [\(reason.code)]\n"
             }
         }
-        try output.write(text)
+        if !text.isEmpty { try output.write(text) }
     }
 
     public func finish(_ summary: ScanSummary) throws(OutputError) {
@@ -63,7 +80,17 @@ public final class TextReporter: Reporter {
         let dismissed = summary.dismissed.values.reduce(0, +)
         if dismissed > 0 { line += "; \(dismissed) placeholder\(dismissed == 1 ? "" : "s") or look-alike\(dismissed == 1 ? "" : "s") ignored" }
         if !summary.ruleErrors.isEmpty { line += "; \(summary.ruleErrors.count) rule error\(summary.ruleErrors.count == 1 ? "" : "s")" }
-        var text = (currentPath == nil ? "" : "\n") + line + "\n"
+        var text = currentPath == nil ? "" : "\n"
+        if !repeatOrder.isEmpty {
+            text += context.allOccurrences ? "Repeated tokens:\n" : "Repeated tokens (each shown once above; --all-occurrences lists every one):\n"
+            for fingerprint in repeatOrder {
+                let seen = occurrences[fingerprint]!
+                text += "  \(paint(seen.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0), color(seen.severity))) "
+                text += "\(seen.secret)  ×\(seen.count)  first \(seen.first)  last \(seen.last)\n"
+            }
+            text += "\n"
+        }
+        text += line + "\n"
         let binary = summary.skipped.filter { $0.reason.hasPrefix("binary file") }
         if !binary.isEmpty {
             text += "skipped as binary: \(binary.prefix(5).map(\.path).joined(separator: ", "))\(binary.count > 5 ? " and \(binary.count - 5) more" : "")\n"

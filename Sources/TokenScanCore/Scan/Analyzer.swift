@@ -125,6 +125,7 @@ public final class Analyzer {
         finding.endLine = hit.end.line
         finding.endColumn = hit.end.column
         finding.snippet = snippet(hit, replacement: finding.secret)
+        finding.request = RequestContext.parse(line: hit.context, secret: hit.secretInContext, scratch: scratch)
         return .success(finding)
     }
 

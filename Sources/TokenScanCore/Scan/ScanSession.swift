@@ -44,6 +44,7 @@ public struct ScanRequest: Sendable {
     /// Rule ids not to run (the config's `disabledRules`).
     public var disabledRules: [String] = []
     public var colors = false
+    public var allOccurrences = false
     public var toolVersion = TokenScanVersion.current
 
     public init(inputs: [ScanInput], settings: AnalysisSettings) {
@@ -107,6 +108,7 @@ public enum ScanSession {
         output.lineBuffered = request.outputPath == nil && (request.format == .jsonl || request.format == .text)
         var context = ReportContext(toolVersion: request.toolVersion, now: request.settings.now, rules: matcher.rules.map(\.rule))
         context.colors = request.colors
+        context.allOccurrences = request.allOccurrences
         let reporter = Reporters.make(request.format, context: context, output: output)
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
         let scanner = Scanner(matcher: matcher, settings: request.settings, options: request.options)
