@@ -53,8 +53,9 @@ public final class TextReporter: Reporter {
                 text += "      " + paint(facts.joined(separator: " · "), "2") + "\n"
             }
             if let request = finding.request {
-                let parts = [request.method, request.path, request.field.map { "in \($0)" }].compactMap { $0 }
-                text += "      " + paint("request: " + parts.joined(separator: " "), "2") + "\n"
+                let label = request.method == nil && request.path == nil ? "in" : "request:"
+                let parts = [request.method, request.path, request.field.map { request.method == nil && request.path == nil ? $0 : "in \($0)" }]
+                text += "      " + paint(label + " " + parts.compactMap { $0 }.joined(separator: " "), "2") + "\n"
             }
             for reason in finding.reasons {
                 text += "      - \(reason.message) [\(reason.code)]\n"
