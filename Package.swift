@@ -53,6 +53,7 @@ let package = Package(
         .executableTarget(name: "fixturegen", dependencies: ["FixtureKit"]),
         .testTarget(
             name: "TokenScanCoreTests",
+            exclude: ["Golden"],
             dependencies: [
                 "TokenScanCore", "FixtureKit",
                 .product(name: "Crypto", package: "swift-crypto"),
