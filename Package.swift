@@ -53,12 +53,12 @@ let package = Package(
         .executableTarget(name: "fixturegen", dependencies: ["FixtureKit"]),
         .testTarget(
             name: "TokenScanCoreTests",
-            exclude: ["Golden"],
             dependencies: [
                 "TokenScanCore", "FixtureKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["Golden"]
         ),
         // Runs the built `tokenscan` binary: exit codes, stdin, files, formats.
         .testTarget(
