@@ -61,6 +61,15 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Colour the text report: auto, always or never.")
     var color: String = "auto"
 
+    @Option(help: "Suppress findings listed in this baseline file (by fingerprint and path).")
+    var baseline: String?
+
+    @Option(name: .customLong("write-baseline"), help: "Write every current finding to this baseline file (sorted, stable).")
+    var writeBaseline: String?
+
+    @Flag(name: .customLong("report-unused"), help: "Name baseline entries that no longer match anything.")
+    var reportUnused = false
+
     @Flag(name: .customLong("all-occurrences"), help: "Text report: list every occurrence of a repeated token (default: the first, then a count).")
     var allOccurrences = false
 
@@ -90,6 +99,14 @@ struct ReportOptions: ParsableArguments {
         let key = fingerprintKey ?? environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
         var settings = AnalysisSettings(
             now: now.flatMap(Clock.parse) ?? Date(), showSecrets: showSecrets, fingerprinter: Fingerprinter(key: key))
+        if let baseline {
+            do {
+                settings.baseline = BaselineFilter(try Baseline.load(path: baseline))
+            } catch {
+                printError("error: --baseline \(error)")
+                throw ExitCode(ExitStatus.error.rawValue)
+            }
+        }
         if let jwks {
             do {
                 settings.keys = try KeySet.load(path: jwks)
@@ -117,6 +134,8 @@ struct ReportOptions: ParsableArguments {
         }
         if let jobs { request.options.jobs = jobs }
         request.allOccurrences = allOccurrences
+        request.writeBaselinePath = writeBaseline
+        request.reportUnused = reportUnused
         request.colors = color == "always" || (color == "auto" && output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil)
         return request
     }

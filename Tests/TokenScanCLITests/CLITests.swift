@@ -361,3 +361,42 @@ final class RedactCLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["app.log"], "no temporary files left")
     }
 }
+
+final class BaselineTests: XCTestCase {
+    let now = "2026-01-01T00:00:00Z"
+
+    func testBaselineSuppressesByContentIsStableAndReportsUnused() throws {
+        let directory = try temporaryDirectory()
+        let accepted = TokenMinter.jwt(claims: ["sub": "accepted", "scope": "repo"])
+        let fresh = TokenMinter.jwt(claims: ["sub": "fresh", "scope": "repo"])
+        let gone = TokenMinter.jwt(claims: ["sub": "gone", "scope": "repo"])
+        let file = directory.appendingPathComponent("app.env")
+        try "A=\(accepted)\nG=\(gone)\n".write(to: file, atomically: true, encoding: .utf8)
+        let baseline = directory.appendingPathComponent("baseline.json").path
+        let write = try run(["scan", file.path, "--now", now, "--write-baseline", baseline, "--fail-on", "never"])
+        XCTAssertEqual(write.status, 0, write.stderr)
+        let first = try String(contentsOfFile: baseline, encoding: .utf8)
+        XCTAssertFalse(first.contains("\"line\""), "no line numbers")
+        XCTAssertFalse(first.contains(accepted), "no secrets")
+        XCTAssertEqual(try run(["scan", file.path, "--now", now, "--baseline", baseline]).status, 0, "everything accepted")
+
+        // Edits move the accepted token, remove one, add one: only the new one is reported.
+        try "# header\n\nG2=x\nA=\(accepted)\nN=\(fresh)\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try run(["scan", file.path, "--now", now, "--baseline", baseline, "--report-unused", "--format", "json"])
+        XCTAssertEqual(result.status, 1)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let findings = object["findings"] as! [[String: Any]]
+        XCTAssertEqual(findings.map { ($0["jwt"] as! [String: Any])["claims"] as! [String: Any] }.map { $0["sub"] as! String }, ["fresh"])
+        let summary = object["summary"] as! [String: Any]
+        XCTAssertEqual((summary["unusedBaseline"] as? [[String: Any]])?.count, 1)
+        XCTAssertEqual((summary["dismissed"] as? [String: Int])?["baseline"], 1)
+        XCTAssertTrue(result.stderr.contains("baseline entry matches nothing any more"), result.stderr)
+
+        // Re-running on an unchanged tree writes the same file.
+        try "A=\(accepted)\nG=\(gone)\n".write(to: file, atomically: true, encoding: .utf8)
+        let again = directory.appendingPathComponent("again.json").path
+        try run(["scan", file.path, "--now", now, "--baseline", baseline, "--write-baseline", again, "--fail-on", "never"])
+        XCTAssertEqual(try String(contentsOfFile: again, encoding: .utf8), first)
+        XCTAssertEqual(try run(["scan", file.path, "--baseline", directory.appendingPathComponent("nope.json").path]).status, 2)
+    }
+}

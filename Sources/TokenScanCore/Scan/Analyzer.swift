@@ -11,6 +11,8 @@ public struct AnalysisSettings: Sendable {
     public var riskModel: RiskModel
     /// Keys to verify signatures with (`--jwks`); empty: signatures stay unverified.
     public var keys = KeySet()
+    /// Accepted findings (`--baseline`); matching findings are dismissed.
+    public var baseline: BaselineFilter?
     /// Issuers recognised by their claims (`Rules/providers.toml` and the config's additions).
     public var providers = ProviderCatalog.builtin
 
@@ -35,6 +37,8 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     case inlineAllow = "inline-allow"
     /// The secret's fingerprint is listed in a `.tokenscanignore`.
     case ignoredFingerprint = "ignored-fingerprint"
+    /// The finding is accepted in the baseline (`--baseline`).
+    case baseline
 }
 
 /// Turns a located match into a finding: decodes JWTs, drops placeholders and look-alikes, asks the
@@ -119,6 +123,9 @@ public final class Analyzer {
             cache[key] = verdict
         }
         guard case .success(var finding) = verdict else { return verdict }
+        if let baseline = settings.baseline, baseline.accepts(fingerprint: finding.fingerprint, path: path) {
+            return .failure(.baseline)
+        }
         finding.path = path
         finding.line = hit.start.line
         finding.column = hit.start.column

@@ -45,6 +45,10 @@ public struct ScanRequest: Sendable {
     public var disabledRules: [String] = []
     public var colors = false
     public var allOccurrences = false
+    /// `--write-baseline`: where to write the accepted set (every current finding).
+    public var writeBaselinePath: String?
+    /// `--report-unused`: name baseline entries that no longer match anything.
+    public var reportUnused = false
     public var toolVersion = TokenScanVersion.current
 
     public init(inputs: [ScanInput], settings: AnalysisSettings) {
@@ -112,7 +116,34 @@ public enum ScanSession {
         let reporter = Reporters.make(request.format, context: context, output: output)
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
         let scanner = Scanner(matcher: matcher, settings: request.settings, options: request.options)
-        let summary = scanner.scan(request.inputs, observer: observer)
+        observer.collectForBaseline = request.writeBaselinePath != nil
+        var summary = scanner.scan(request.inputs, observer: observer)
+        if let baseline = request.settings.baseline {
+            let unused = baseline.unusedEntries
+            if request.reportUnused {
+                summary.unusedBaseline = unused
+                for entry in unused {
+                    diagnostics("baseline entry matches nothing any more: \(entry.path) \(entry.fingerprint) (\(entry.ruleId)); remove it")
+                }
+            }
+        }
+        if let path = request.writeBaselinePath {
+            // Still-present accepted entries stay; every reported finding joins them.
+            let kept: [Baseline.Entry] = request.settings.baseline.map { baseline in
+                let unused = Set(baseline.unusedEntries)
+                return baseline.baseline.entries.filter { !unused.contains($0) }
+            } ?? []
+            let written = Baseline(entries: kept + Baseline(findings: observer.collected).entries)
+            do {
+                let output = try ReportOutput(path: path, private: false)
+                try output.write(written.encoded())
+                try output.commit()
+                diagnostics("wrote \(written.entries.count) baseline entries to \(path)")
+            } catch {
+                diagnostics("error: \(error)")
+                return (.error, summary)
+            }
+        }
         do {
             if let error = observer.outputError { throw error }
             try reporter.finish(summary)
@@ -138,7 +169,12 @@ final class ReportingObserver: ScanObserver {
         self.diagnostics = diagnostics
     }
 
+    /// Findings kept for `--write-baseline` (small: fingerprint, path, rule).
+    var collectForBaseline = false
+    var collected: [Finding] = []
+
     func scanned(path: String, findings: [Finding]) {
+        if collectForBaseline { collected += findings }
         guard outputError == nil, !findings.isEmpty else { return }
         do {
             try reporter.add(findings)

@@ -67,6 +67,8 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     /// Matches that were not findings, by reason (placeholders, look-alikes, inline allows).
     public var dismissed: [String: Int] = [:]
     public var ruleErrors: [RuleErrorReport] = []
+    /// With `--report-unused`: baseline entries that matched nothing.
+    public var unusedBaseline: [Baseline.Entry]?
     public init() {}
 
     mutating func add(_ findings: [Finding]) {
