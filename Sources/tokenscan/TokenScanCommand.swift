@@ -15,6 +15,7 @@ struct TokenScanCommand: ParsableCommand {
     /// Exit codes follow design §3: usage errors are 2 (ArgumentParser's default would be 64).
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        Interrupts.install()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -138,6 +139,25 @@ struct ReportOptions: ParsableArguments {
         request.reportUnused = reportUnused
         request.colors = color == "always" || (color == "auto" && output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil)
         return request
+    }
+}
+
+/// Ctrl-C and SIGTERM stop at once: partial report files are removed, exit status 130 / 143.
+enum Interrupts {
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+
+    static func install() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                PendingFiles.removeAll()
+                FileHandle.standardError.write(Data("tokenscan: interrupted\n".utf8))
+                _exit(128 + signalNumber)
+            }
+            source.resume()
+            sources.append(source)
+        }
     }
 }
 

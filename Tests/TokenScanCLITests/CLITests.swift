@@ -400,3 +400,41 @@ final class BaselineTests: XCTestCase {
         XCTAssertEqual(try run(["scan", file.path, "--baseline", directory.appendingPathComponent("nope.json").path]).status, 2)
     }
 }
+
+final class InterruptTests: XCTestCase {
+    /// Ctrl-C during a long scan stops promptly and leaves no partial report behind.
+    func testInterruptLeavesNoPartialReport() throws {
+        let directory = try temporaryDirectory()
+        let report = directory.appendingPathComponent("out.sarif")
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["scan", "-", "--format", "sarif", "-o", report.path]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardError = Pipe()
+        try process.run()
+        input.fileHandleForWriting.write(Data(String(repeating: "log line without tokens\n", count: 10_000).utf8))
+        usleep(300_000)
+        let started = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [], "no report, no temporary file")
+        try? input.fileHandleForWriting.close()
+    }
+
+    /// Diagnostics never carry a secret: not for skipped inputs, rule errors or bad tokens.
+    func testStderrNeverShowsSecrets() throws {
+        let directory = try temporaryDirectory()
+        let token = TokenMinter.jwt(claims: ["sub": "stderr", "scope": "repo"])
+        try "t=\(token)\n".write(to: directory.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        try Data([0x1F, 0x8B, 0x08, 0x00] + Array("corrupt \(token)".utf8)).write(to: directory.appendingPathComponent("b.gz"))
+        for arguments in [["scan", directory.path], ["scan", directory.path, "--format", "sarif"], ["decode", token + "x.y"],
+                          ["redact", "--in-place", directory.appendingPathComponent("missing").path]] {
+            let result = try run(arguments)
+            XCTAssertFalse(result.stderr.contains(token), "\(arguments): \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains(String(token.dropFirst(10).prefix(20))), "\(arguments)")
+        }
+    }
+}

@@ -12,6 +12,33 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(reason)" }
 }
 
+/// Temporary report files of this process, removed when it is interrupted (Ctrl-C, SIGTERM) so
+/// that no half-written report is left behind.
+public enum PendingFiles {
+    nonisolated(unsafe) private static var paths: Set<String> = []
+    private static let lock = NSLock()
+
+    static func add(_ path: String) {
+        lock.lock()
+        paths.insert(path)
+        lock.unlock()
+    }
+
+    static func remove(_ path: String) {
+        lock.lock()
+        paths.remove(path)
+        lock.unlock()
+    }
+
+    /// Unlinks every pending file (called from the interrupt handler).
+    public static func removeAll() {
+        lock.lock()
+        for path in paths { unlink(path) }
+        paths.removeAll()
+        lock.unlock()
+    }
+}
+
 /// Where a report goes: stdout, or a file written to a temporary name and renamed into place when
 /// complete, so an interrupted run never leaves a half-written SARIF for CI to upload.
 public final class ReportOutput {
@@ -49,6 +76,7 @@ public final class ReportOutput {
         descriptor = fd
         finalPath = path
         temporaryPath = temporary
+        PendingFiles.add(temporary)
     }
 
     public func write(_ text: String) throws(OutputError) {
@@ -82,6 +110,7 @@ public final class ReportOutput {
         guard let finalPath, let temporaryPath else { return }
         let syncFailed = fsync(descriptor) != 0
         close(descriptor)
+        PendingFiles.remove(temporaryPath)
         if syncFailed || rename(temporaryPath, finalPath) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
@@ -94,5 +123,6 @@ public final class ReportOutput {
         guard let temporaryPath else { return }
         close(descriptor)
         unlink(temporaryPath)
+        PendingFiles.remove(temporaryPath)
     }
 }
