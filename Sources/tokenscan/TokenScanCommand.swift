@@ -68,6 +68,9 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("write-baseline"), help: "Write every current finding to this baseline file (sorted, stable).")
     var writeBaseline: String?
 
+    @Flag(inversion: .prefixedNo, help: "Progress line on stderr (default: when stderr is a terminal).")
+    var progress: Bool?
+
     @Flag(name: .customLong("report-unused"), help: "Name baseline entries that no longer match anything.")
     var reportUnused = false
 
@@ -137,6 +140,7 @@ struct ReportOptions: ParsableArguments {
         request.allOccurrences = allOccurrences
         request.writeBaselinePath = writeBaseline
         request.reportUnused = reportUnused
+        request.progress = progress ?? (isatty(STDERR_FILENO) != 0 && environment["CI"] == nil)
         request.colors = color == "always" || (color == "auto" && output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil)
         return request
     }

@@ -438,3 +438,32 @@ final class InterruptTests: XCTestCase {
         }
     }
 }
+
+final class ProgressTests: XCTestCase {
+    func runSlowStream(_ extra: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["scan", "-", "--fail-on", "never"] + extra
+        let input = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = Pipe()
+        process.standardError = error
+        try process.run()
+        for _ in 0..<8 {
+            input.fileHandleForWriting.write(Data(String(repeating: "plain log line\n", count: 1000).utf8))
+            usleep(150_000)
+        }
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text
+    }
+
+    func testProgressLineOnlyWhenAskedOrOnATerminal() throws {
+        let forced = try runSlowStream(["--progress"])
+        XCTAssertTrue(forced.contains("tokenscan: 0 inputs · "), forced)
+        XCTAssertTrue(forced.hasSuffix("\r\u{1B}[K"), "the line is cleared at the end")
+        XCTAssertEqual(try runSlowStream([]), "", "stderr is a pipe here: no progress line")
+        XCTAssertEqual(try runSlowStream(["--no-progress"]), "")
+    }
+}

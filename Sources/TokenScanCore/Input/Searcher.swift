@@ -33,6 +33,8 @@ public struct SearchOptions: Sendable {
     public var leftContext = 256
     /// Bytes of line context kept each side of a secret.
     public var contextLimit = 512
+    /// Counts bytes as they are read, for the progress line.
+    public var progress: ProgressCounter?
     public init() {}
 }
 
@@ -98,6 +100,7 @@ public final class Searcher {
                 }
                 filled += count
                 outcome.bytes += count
+                options.progress?.bytes.add(count, ordering: .relaxed)
             }
             let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
             if !sniffed {

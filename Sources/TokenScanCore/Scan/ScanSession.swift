@@ -49,6 +49,8 @@ public struct ScanRequest: Sendable {
     public var writeBaselinePath: String?
     /// `--report-unused`: name baseline entries that no longer match anything.
     public var reportUnused = false
+    /// Draw a progress line on stderr (the CLI sets it when stderr is a terminal, or `--progress`).
+    public var progress = false
     public var toolVersion = TokenScanVersion.current
 
     public init(inputs: [ScanInput], settings: AnalysisSettings) {
@@ -115,9 +117,20 @@ public enum ScanSession {
         context.allOccurrences = request.allOccurrences
         let reporter = Reporters.make(request.format, context: context, output: output)
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
-        let scanner = Scanner(matcher: matcher, settings: request.settings, options: request.options)
+        var options = request.options
+        var progressLine: ProgressLine?
+        if request.progress {
+            let counter = ProgressCounter()
+            options.search.progress = counter
+            observer.progress = counter
+            progressLine = ProgressLine(counter: counter) { FileHandle.standardError.write(Data($0.utf8)) }
+            progressLine?.start()
+            observer.beforeDiagnostic = { progressLine?.stop() }
+        }
+        let scanner = Scanner(matcher: matcher, settings: request.settings, options: options)
         observer.collectForBaseline = request.writeBaselinePath != nil
         var summary = scanner.scan(request.inputs, observer: observer)
+        progressLine?.stop()
         if let baseline = request.settings.baseline {
             let unused = baseline.unusedEntries
             if request.reportUnused {
@@ -173,7 +186,14 @@ final class ReportingObserver: ScanObserver {
     var collectForBaseline = false
     var collected: [Finding] = []
 
+    var progress: ProgressCounter?
+    /// Called before a diagnostic is printed (clears the progress line for good: mixing the two
+    /// on one terminal line garbles both).
+    var beforeDiagnostic: () -> Void = {}
+
     func scanned(path: String, findings: [Finding]) {
+        progress?.inputs.add(1, ordering: .relaxed)
+        progress?.findings.add(findings.count, ordering: .relaxed)
         if collectForBaseline { collected += findings }
         guard outputError == nil, !findings.isEmpty else { return }
         do {
@@ -183,5 +203,8 @@ final class ReportingObserver: ScanObserver {
         }
     }
 
-    func diagnostic(_ message: String) { diagnostics(message) }
+    func diagnostic(_ message: String) {
+        beforeDiagnostic()
+        diagnostics(message)
+    }
 }
