@@ -51,11 +51,9 @@ public struct Configuration: Sendable {
         }
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(file: path, line: error.source.begin.line, message: "invalid TOML: \(error.description)")
+            table = try TOMLDocument.parse(text)
         } catch {
-            throw ConfigError(file: path, message: "invalid TOML: \(error)")
+            throw ConfigError(file: path, line: error.line, message: error.message)
         }
         var configuration = Configuration(path: path)
         for key in table.keys where !knownKeys.contains(key) {

@@ -26,11 +26,9 @@ public struct ProviderCatalog: Sendable {
     public init(toml: String, origin: String) throws(RuleError) {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: toml)
-        } catch let error as TOMLParseError {
-            throw RuleError(file: origin, line: error.source.begin.line, message: "invalid TOML: \(error.description)")
+            table = try TOMLDocument.parse(toml)
         } catch {
-            throw RuleError(file: origin, message: "invalid TOML: \(error)")
+            throw RuleError(file: origin, line: error.line, message: error.message)
         }
         var providers: [Provider] = []
         var issuers: [Pattern?] = []

@@ -49,11 +49,9 @@ public struct ScopeTaxonomy: Sendable {
     public init(toml: String, origin: String) throws(RuleError) {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: toml)
-        } catch let error as TOMLParseError {
-            throw RuleError(file: origin, line: error.source.begin.line, message: "invalid TOML: \(error.description)")
+            table = try TOMLDocument.parse(toml)
         } catch {
-            throw RuleError(file: origin, message: "invalid TOML: \(error)")
+            throw RuleError(file: origin, line: error.line, message: error.message)
         }
         let reader = TableReader(table: table, origin: origin, context: "scopes")
         try reader.rejectUnknownKeys(["claims", "adminClaims", "broad", "write", "offline", "read", "examples"])

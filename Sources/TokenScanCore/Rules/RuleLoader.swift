@@ -10,11 +10,9 @@ public enum RuleLoader {
     public static func load(toml text: String, origin: String) throws(RuleError) -> [Rule] {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw RuleError(file: origin, line: error.source.begin.line, message: "invalid TOML: \(error.description)")
+            table = try TOMLDocument.parse(text)
         } catch {
-            throw RuleError(file: origin, message: "invalid TOML: \(error)")
+            throw RuleError(file: origin, line: error.line, message: error.message)
         }
         guard let entries = table["rules"] else { return [] }
         guard let array = entries.array else {
