@@ -31,6 +31,8 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     case inlineAllow = "inline-allow"
     /// The secret's fingerprint is listed in a `.tokenscanignore`.
     case ignoredFingerprint = "ignored-fingerprint"
+    /// Already reported at the same path with the same line content (`ScanOptions.reportRepeatsOnce`).
+    case repeated
 }
 
 /// Turns a located match into a finding: decodes JWTs, drops placeholders and look-alikes, asks the

@@ -34,6 +34,9 @@ public enum FailThreshold: Sendable, Equatable {
 /// Everything one scan needs, assembled by the command line (or a test).
 public struct ScanRequest: Sendable {
     public var inputs: [ScanInput]
+    /// Inputs produced while the scan runs (git history), scanned after `inputs`. Its failure makes
+    /// the run fail (exit 2) after what was produced before is reported.
+    public var producer: (any ScanInputProducer)?
     public var format: ReportFormat = .text
     public var outputPath: String?
     public var failOn: FailThreshold = .severity(.medium)
@@ -95,7 +98,17 @@ public enum ScanSession {
         let reporter = Reporters.make(request.format, context: context, output: output)
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
         let scanner = Scanner(matcher: matcher, settings: request.settings, options: request.options)
-        let summary = scanner.scan(request.inputs, observer: observer)
+        let summary: ScanSummary
+        do {
+            summary = try scanner.scan(observer: observer) { emit in
+                for input in request.inputs { emit(input) }
+                try request.producer?.produce(emit)
+            }
+        } catch {
+            output.abandon()
+            diagnostics("error: \(error)")
+            return (.error, nil)
+        }
         do {
             if let error = observer.outputError { throw error }
             try reporter.finish(summary)
