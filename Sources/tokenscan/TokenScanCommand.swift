@@ -8,7 +8,7 @@ struct TokenScanCommand: ParsableCommand {
         commandName: "tokenscan",
         abstract: "Find leaked bearer tokens and JWTs, and tell which ones matter.",
         version: TokenScanVersion.current,
-        subcommands: [ScanCommand.self, DemoCommand.self, DecodeCommand.self, RulesCommand.self],
+        subcommands: [ScanCommand.self, GitCommand.self, DemoCommand.self, DecodeCommand.self, RulesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 
