@@ -66,3 +66,41 @@ final class StreamingScanTests: XCTestCase {
         XCTAssertEqual(summary.findings, 3)
     }
 }
+
+/// The work queue bounds what waits for a worker by count and by bytes, and lets go of what it
+/// handed out (a git history's blobs must not pile up in memory).
+final class WorkQueueTests: XCTestCase {
+    final class Payload: @unchecked Sendable {}
+
+    func testPoppedElementsAreReleased() {
+        let queue = WorkQueue<Payload>(capacity: 8)
+        weak var released: Payload?
+        do {
+            let payload = Payload()
+            released = payload
+            queue.push(payload, weight: 1)
+        }
+        XCTAssertNotNil(released)
+        _ = queue.pop()
+        XCTAssertNil(released, "the queue still holds a popped element")
+    }
+
+    func testAPushWaitsWhileTheWeightLimitIsReached() {
+        let queue = WorkQueue<Int>(capacity: 100, weightLimit: 15)
+        queue.push(1, weight: 10)
+        let pushed = DispatchSemaphore(value: 0)
+        Thread {
+            queue.push(2, weight: 10)
+            pushed.signal()
+        }.start()
+        XCTAssertEqual(pushed.wait(timeout: .now() + 0.3), .timedOut, "10 + 10 exceeds the limit of 15")
+        XCTAssertEqual(queue.pop(), 1)
+        XCTAssertEqual(pushed.wait(timeout: .now() + 5), .success)
+        XCTAssertEqual(queue.pop(), 2)
+        // A single element above the limit passes when nothing else waits.
+        queue.push(3, weight: 1000)
+        XCTAssertEqual(queue.pop(), 3)
+        queue.close()
+        XCTAssertNil(queue.pop())
+    }
+}

@@ -127,7 +127,7 @@ public final class Scanner: Sendable {
         observer: ScanObserver, producer: (_ emit: (ScanInput) -> Void) throws(Failure) -> Void
     ) throws(Failure) -> ScanSummary {
         let state = ScanState(observer: observer, reportRepeatsOnce: options.reportRepeatsOnce)
-        let queue = WorkQueue<(Int, Work)>(capacity: 256)
+        let queue = WorkQueue<(Int, Work)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
         let workers = max(1, options.jobs)
         let group = DispatchGroup()
         for _ in 0..<workers {
@@ -147,7 +147,9 @@ public final class Scanner: Sendable {
         var walker = Walker(options: options.walk)
         walker.onIgnoredFingerprints = { state.ignore(fingerprints: $0) }
         func enqueue(_ work: Work) {
-            queue.push((sequence, work))
+            var weight = 0
+            if case .blob(let blob) = work { weight = blob.bytes.count }
+            queue.push((sequence, work), weight: weight)
             sequence += 1
         }
         var failure: Failure?
@@ -176,6 +178,9 @@ public final class Scanner: Sendable {
         if let failure { throw failure }
         return state.finish()
     }
+
+    /// In-memory blobs waiting for a worker, at most (one larger blob is let through alone).
+    static let queuedBlobBytes = 32 << 20
 
     enum Work: Sendable {
         case file(path: String, display: String, followLink: Bool)
@@ -393,19 +398,30 @@ final class ScanState: @unchecked Sendable {
 }
 
 /// A bounded multi-consumer queue; `pop` returns nil once closed and drained.
+///
+/// Bounded twice: by the number of waiting elements and by their total weight (the bytes of
+/// in-memory blobs), so that a producer of large blobs (git history) cannot queue hundreds of
+/// megabytes ahead of the workers. An element heavier than the limit is still accepted when the
+/// queue is empty. Popped elements are released at once.
 final class WorkQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    private var items: [(element: Element, weight: Int)?] = []
     private var head = 0
     private var closed = false
     private let capacity: Int
+    private let weightLimit: Int
+    private var weight = 0
 
-    init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int, weightLimit: Int = .max) {
+        self.capacity = capacity
+        self.weightLimit = weightLimit
+    }
 
-    func push(_ element: Element) {
+    func push(_ element: Element, weight: Int = 0) {
         condition.lock()
-        while items.count - head >= capacity { condition.wait() }
-        items.append(element)
+        while items.count - head >= capacity || (self.weight > 0 && self.weight + weight > weightLimit) { condition.wait() }
+        items.append((element, weight))
+        self.weight += weight
         condition.broadcast()
         condition.unlock()
     }
@@ -414,15 +430,16 @@ final class WorkQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && !closed { condition.wait() }
-        guard head < items.count else { return nil }
-        let element = items[head]
+        guard head < items.count, let item = items[head] else { return nil }
+        items[head] = nil
         head += 1
+        weight -= item.weight
         if head > 1024 && head * 2 > items.count {
             items.removeFirst(head)
             head = 0
         }
         condition.broadcast()
-        return element
+        return item.element
     }
 
     func close() {
