@@ -170,6 +170,10 @@ public struct GitRunner: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
+        // Process.waitUntilExit polls in 50 ms steps; the termination handler fires at once. Two
+        // git runs per scan made polling most of a pre-commit scan's time.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
@@ -188,7 +192,7 @@ public struct GitRunner: Sendable {
             consume(buffer[0..<count])
         }
         try? stdout.fileHandleForReading.close()
-        process.waitUntilExit()
+        exited.wait()
         let message = errors.finish()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             let command = arguments.first ?? ""
