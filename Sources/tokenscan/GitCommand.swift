@@ -18,10 +18,10 @@ struct GitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Scan the commits after REV (REV..HEAD).", valueName: "REV"))
     var since: String?
 
-    @Option(help: ArgumentHelp("The repository to scan (default: the current directory).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("The repository to scan (a directory inside its work tree, or a bare repository).", valueName: "DIR"))
     var repo: String = "."
 
-    @Argument(help: "A revision range, e.g. origin/main..HEAD (default: all history reachable from HEAD).")
+    @Argument(help: ArgumentHelp("A revision range, e.g. origin/main..HEAD (default: all history reachable from HEAD).", valueName: "RANGE"))
     var range: String?
 
     @OptionGroup var report: ReportOptions

@@ -236,6 +236,20 @@ final class GitSourceTests: XCTestCase {
         XCTAssertEqual(try scan(repo, .staged).0.map(\.secret), [secret], "the first commit's staged files are all added")
     }
 
+    func testABareRepositoryHasHistoryButNoStagedChanges() throws {
+        let repo = try GitFixture()
+        let secret = token("bare")
+        try repo.write("a.env", "T=\(secret)\n")
+        try repo.commitAll("a")
+        let target = try TestSupport.temporaryDirectory().appendingPathComponent("bare.git")
+        try repo.git("clone", "-q", "--bare", repo.path, target.path)
+        let bare = GitFixture(existing: target)
+        XCTAssertEqual(try scan(bare, .history(range: nil)).0.map(\.secret), [secret])
+        XCTAssertThrowsError(try scan(bare, .staged)) {
+            XCTAssertEqual($0 as? GitError, .bareRepository(path: target.path))
+        }
+    }
+
     func testAnUnknownRevisionFails() throws {
         let repo = try GitFixture()
         try repo.write("a", "a\n")

@@ -12,6 +12,8 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
     case failed(command: String, status: Int32, message: String)
     /// git's output did not have the shape tokenscan asked for.
     case unexpectedOutput(String)
+    /// `--staged` on a bare repository, which has no index.
+    case bareRepository(path: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
             "git \(command) failed (exit \(status))" + (message.isEmpty ? "" : ": \(message)")
         case .unexpectedOutput(let detail):
             "unexpected git output: \(detail)"
+        case .bareRepository(let path):
+            "\(path) is a bare repository: it has no staged changes to scan"
         }
     }
 }

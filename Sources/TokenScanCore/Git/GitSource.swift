@@ -42,6 +42,11 @@ public struct GitSource: ScanInputProducer {
     func arguments() throws(GitError) -> [String]? {
         switch selection {
         case .staged:
+            // In a bare repository `diff --cached` compares HEAD with an empty index and reports
+            // nothing added: a silent pass that must be an error instead.
+            if String(decoding: try runner.output(["rev-parse", "--is-bare-repository"]), as: UTF8.self).hasPrefix("true") {
+                throw .bareRepository(path: runner.repository)
+            }
             return ["diff", "--cached"] + GitRunner.diffOptions
         case .history(let range):
             if range == nil, try !hasCommits() { return nil }
