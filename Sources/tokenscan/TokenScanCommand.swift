@@ -8,7 +8,7 @@ struct TokenScanCommand: ParsableCommand {
         commandName: "tokenscan",
         abstract: "Find leaked bearer tokens and JWTs, and tell which ones matter.",
         version: TokenScanVersion.current,
-        subcommands: [ScanCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self, RulesCommand.self],
+        subcommands: [ScanCommand.self, GitCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self, RulesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 
@@ -98,7 +98,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     /// Assembles the request; a key file that cannot be used is a usage error (exit 2).
-    func request(inputs: [ScanInput], discoverConfig: Bool = true) throws -> ScanRequest {
+    func request(inputs: [ScanInput], discoverConfig: Bool = true, configNear: [String]? = nil) throws -> ScanRequest {
         let environment = ProcessInfo.processInfo.environment
         let key = fingerprintKey ?? environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
         var settings = AnalysisSettings(
@@ -128,7 +128,7 @@ struct ReportOptions: ParsableArguments {
             if case .path(let path) = input { return path }
             return nil
         }
-        if let path = config ?? (discoverConfig ? Configuration.discover(near: roots) : nil) {
+        if let path = config ?? (discoverConfig ? Configuration.discover(near: configNear ?? roots) : nil) {
             do {
                 request.apply(try Configuration.load(path: path), failOnFromCommandLine: failOn != nil)
             } catch {

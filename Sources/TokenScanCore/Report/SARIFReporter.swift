@@ -89,7 +89,7 @@ public final class SARIFReporter: Reporter {
                 severity: finding.severity.rawValue, score: finding.score,
                 securitySeverity: finding.severity.securitySeverity,
                 reasons: finding.reasons, fingerprint: finding.fingerprint,
-                expiry: finding.jwt?.expiry.status.rawValue))
+                expiry: finding.jwt?.expiry.status.rawValue, commit: finding.commit))
     }
 
     static func level(_ severity: Severity) -> String {
@@ -217,8 +217,11 @@ enum SARIF {
         var reasons: [Reason]
         var fingerprint: String
         var expiry: String?
+        /// The commit that added the secret (git sources): a history finding's path may no longer
+        /// exist at the analysed revision.
+        var commit: CommitInfo?
         enum CodingKeys: String, CodingKey {
-            case severity, score, reasons, fingerprint, expiry
+            case severity, score, reasons, fingerprint, expiry, commit
             case securitySeverity = "security-severity"
         }
     }

@@ -39,6 +39,8 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     case ignoredFingerprint = "ignored-fingerprint"
     /// The finding is accepted in the baseline (`--baseline`).
     case baseline
+    /// Already reported at the same path with the same line content (`ScanOptions.reportRepeatsOnce`).
+    case repeated
 }
 
 /// Turns a located match into a finding: decodes JWTs, drops placeholders and look-alikes, asks the

@@ -34,6 +34,9 @@ public enum FailThreshold: Sendable, Equatable {
 /// Everything one scan needs, assembled by the command line (or a test).
 public struct ScanRequest: Sendable {
     public var inputs: [ScanInput]
+    /// Inputs produced while the scan runs (git history), scanned after `inputs`. Its failure makes
+    /// the run fail (exit 2) after what was produced before is reported.
+    public var producer: (any ScanInputProducer)?
     public var format: ReportFormat = .text
     public var outputPath: String?
     public var failOn: FailThreshold = .severity(.medium)
@@ -129,7 +132,18 @@ public enum ScanSession {
         }
         let scanner = Scanner(matcher: matcher, settings: request.settings, options: options)
         observer.collectForBaseline = request.writeBaselinePath != nil
-        var summary = scanner.scan(request.inputs, observer: observer)
+        var summary: ScanSummary
+        do {
+            summary = try scanner.scan(observer: observer) { emit in
+                for input in request.inputs { emit(input) }
+                try request.producer?.produce(emit)
+            }
+        } catch {
+            progressLine?.stop()
+            output.abandon()
+            diagnostics("error: \(error)")
+            return (.error, nil)
+        }
         progressLine?.stop()
         if let baseline = request.settings.baseline {
             let unused = baseline.unusedEntries

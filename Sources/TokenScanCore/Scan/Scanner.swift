@@ -11,6 +11,9 @@ public enum ScanInput: Sendable, Equatable {
     /// Content assembled from somewhere else (a git diff's added lines): findings are moved to the
     /// original line numbers and carry the commit.
     case blob(Blob)
+    /// Something a source found but cannot scan (a binary file in a commit): listed in the summary
+    /// in input order, so nothing is skipped silently.
+    case skipped(SkippedInput)
 }
 
 /// Text that is not a file as it stands: e.g. the lines a commit adds to a file, concatenated.
@@ -20,12 +23,16 @@ public struct Blob: Sendable, Equatable {
     /// `lineMap[i]` is the original line number of line `i + 1` of `bytes`; `nil`: unchanged.
     public var lineMap: [Int]?
     public var commit: CommitInfo?
+    /// A later part of content that was split to bound memory (a huge file in one commit): its
+    /// findings are reported, but it is not counted again in `summary.files`.
+    public var isContinuation: Bool
 
-    public init(name: String, bytes: [UInt8], lineMap: [Int]? = nil, commit: CommitInfo? = nil) {
+    public init(name: String, bytes: [UInt8], lineMap: [Int]? = nil, commit: CommitInfo? = nil, isContinuation: Bool = false) {
         self.name = name
         self.bytes = bytes
         self.lineMap = lineMap
         self.commit = commit
+        self.isContinuation = isContinuation
     }
 
     /// Moves a finding from `bytes`' line numbers to the original ones and attaches the commit.
@@ -46,6 +53,10 @@ public struct ScanOptions: Sendable {
     public var search = SearchOptions()
     /// Scan files that look binary (a NUL byte near the start) instead of skipping them.
     public var scanBinary = false
+    /// Report a secret once per path and line content: a later finding with the same path,
+    /// fingerprint and snippet is dropped (counted as dismissed `repeated`). History scans turn it
+    /// on, so a line that a revert, cherry-pick or re-merge adds again is not reported twice.
+    public var reportRepeatsOnce = false
     public init() {}
 }
 
@@ -102,8 +113,23 @@ public final class Scanner: Sendable {
     }
 
     public func scan(_ inputs: [ScanInput], observer: ScanObserver) -> ScanSummary {
-        let state = ScanState(observer: observer)
-        let queue = WorkQueue<(Int, Work)>(capacity: 256)
+        scan(observer: observer) { emit in
+            for input in inputs { emit(input) }
+        }
+    }
+
+    /// The streaming entry point: `producer` hands inputs over one at a time while the workers
+    /// already scan earlier ones, so a source of unknown size (a repository's history) is never
+    /// held in memory. `emit` blocks while the work queue is full, which throttles the producer
+    /// to the speed of the scan. Outputs are in emit order, exactly as with an array.
+    ///
+    /// When the producer throws, the inputs it emitted before are still scanned and reported to
+    /// the observer, then the error is rethrown (the caller decides that the run failed).
+    public func scan<Failure: Error>(
+        observer: ScanObserver, producer: (_ emit: (ScanInput) -> Void) throws(Failure) -> Void
+    ) throws(Failure) -> ScanSummary {
+        let state = ScanState(observer: observer, reportRepeatsOnce: options.reportRepeatsOnce)
+        let queue = WorkQueue<(Int, Work)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
         let workers = max(1, options.jobs)
         let group = DispatchGroup()
         for _ in 0..<workers {
@@ -122,32 +148,41 @@ public final class Scanner: Sendable {
         var sequence = 0
         var walker = Walker(options: options.walk)
         walker.onIgnoredFingerprints = { state.ignore(fingerprints: $0) }
-        for input in inputs {
-            switch input {
-            case .path(let root):
-                walker.walk(root: root) { item in
-                    switch item {
-                    case .file(let path, let display, let viaLink):
-                        queue.push((sequence, .file(path: path, display: display, followLink: viaLink)))
-                    case .skipped(let skipped): queue.push((sequence, .skip(skipped)))
+        func enqueue(_ work: Work) {
+            var weight = 0
+            if case .blob(let blob) = work { weight = blob.bytes.count }
+            queue.push((sequence, work), weight: weight)
+            sequence += 1
+        }
+        var failure: Failure?
+        do {
+            try producer { input in
+                switch input {
+                case .path(let root):
+                    walker.walk(root: root) { item in
+                        switch item {
+                        case .file(let path, let display, let viaLink):
+                            enqueue(.file(path: path, display: display, followLink: viaLink))
+                        case .skipped(let skipped): enqueue(.skip(skipped))
+                        }
                     }
-                    sequence += 1
+                case .standardInput: enqueue(.stdin)
+                case .memory(let name, let bytes): enqueue(.blob(Blob(name: name, bytes: bytes)))
+                case .blob(let blob): enqueue(.blob(blob))
+                case .skipped(let skipped): enqueue(.skip(skipped))
                 }
-            case .standardInput:
-                queue.push((sequence, .stdin))
-                sequence += 1
-            case .memory(let name, let bytes):
-                queue.push((sequence, .blob(Blob(name: name, bytes: bytes))))
-                sequence += 1
-            case .blob(let blob):
-                queue.push((sequence, .blob(blob)))
-                sequence += 1
             }
+        } catch {
+            failure = error
         }
         queue.close()
         group.wait()
+        if let failure { throw failure }
         return state.finish()
     }
+
+    /// In-memory blobs waiting for a worker, at most (one larger blob is let through alone).
+    static let queuedBlobBytes = 32 << 20
 
     enum Work: Sendable {
         case file(path: String, display: String, followLink: Bool)
@@ -165,6 +200,8 @@ public final class Scanner: Sendable {
         var skipped: SkippedInput?
         var dismissed: [Dismissal: Int] = [:]
         var ruleErrors: [RuleErrorReport] = []
+        /// A later part of a split blob: not counted again as a file.
+        var continuation = false
     }
 
     /// Per-thread state: a searcher and an analyzer with their scratch buffers.
@@ -208,7 +245,9 @@ public final class Scanner: Sendable {
                 return search(FileDescriptorSource.standardInput(), display: "-", using: binarySearcher)
             case .blob(let blob):
                 var source = MemorySource(blob.bytes)
-                return search(&source, display: blob.name, using: binarySearcher, blob: blob)
+                var outcome = search(&source, display: blob.name, using: binarySearcher, blob: blob)
+                outcome.continuation = blob.isContinuation
+                return outcome
             }
         }
 
@@ -288,8 +327,21 @@ final class ScanState: @unchecked Sendable {
     /// From `.tokenscanignore` files. The walker adds them before it emits any file they cover,
     /// and outcomes are delivered in walk order, so every delivery sees the ones that apply.
     private var ignoredFingerprints: Set<String> = []
+    /// `ScanOptions.reportRepeatsOnce`: what was reported so far. Checked in delivery order, so
+    /// the first occurrence (the introducing commit of a history in `--reverse` order) is kept.
+    private let reportRepeatsOnce: Bool
+    private var reported: Set<RepeatKey> = []
 
-    init(observer: ScanObserver) { self.observer = observer }
+    private struct RepeatKey: Hashable {
+        var path: String
+        var fingerprint: String
+        var snippet: String?
+    }
+
+    init(observer: ScanObserver, reportRepeatsOnce: Bool = false) {
+        self.observer = observer
+        self.reportRepeatsOnce = reportRepeatsOnce
+    }
 
     func ignore(fingerprints: [String]) {
         lock.lock()
@@ -322,7 +374,7 @@ final class ScanState: @unchecked Sendable {
     }
 
     private func deliver(_ outcome: Scanner.Outcome) {
-        if outcome.scanned { summary.files += 1 }
+        if outcome.scanned && !outcome.continuation { summary.files += 1 }
         summary.bytes += outcome.bytes
         for (dismissal, count) in outcome.dismissed { summary.dismissed[dismissal.rawValue, default: 0] += count }
         if let skipped = outcome.skipped {
@@ -349,6 +401,15 @@ final class ScanState: @unchecked Sendable {
                 findings = kept
             }
         }
+        if reportRepeatsOnce {
+            let kept = findings.filter {
+                reported.insert(RepeatKey(path: $0.path, fingerprint: $0.fingerprint, snippet: $0.snippet)).inserted
+            }
+            if kept.count != findings.count {
+                summary.dismissed[Dismissal.repeated.rawValue, default: 0] += findings.count - kept.count
+                findings = kept
+            }
+        }
         summary.add(findings)
         observer.scanned(path: path, findings: findings)
     }
@@ -361,19 +422,30 @@ final class ScanState: @unchecked Sendable {
 }
 
 /// A bounded multi-consumer queue; `pop` returns nil once closed and drained.
+///
+/// Bounded twice: by the number of waiting elements and by their total weight (the bytes of
+/// in-memory blobs), so that a producer of large blobs (git history) cannot queue hundreds of
+/// megabytes ahead of the workers. An element heavier than the limit is still accepted when the
+/// queue is empty. Popped elements are released at once.
 final class WorkQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    private var items: [(element: Element, weight: Int)?] = []
     private var head = 0
     private var closed = false
     private let capacity: Int
+    private let weightLimit: Int
+    private var weight = 0
 
-    init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int, weightLimit: Int = .max) {
+        self.capacity = capacity
+        self.weightLimit = weightLimit
+    }
 
-    func push(_ element: Element) {
+    func push(_ element: Element, weight: Int = 0) {
         condition.lock()
-        while items.count - head >= capacity { condition.wait() }
-        items.append(element)
+        while items.count - head >= capacity || (self.weight > 0 && self.weight + weight > weightLimit) { condition.wait() }
+        items.append((element, weight))
+        self.weight += weight
         condition.broadcast()
         condition.unlock()
     }
@@ -382,15 +454,16 @@ final class WorkQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && !closed { condition.wait() }
-        guard head < items.count else { return nil }
-        let element = items[head]
+        guard head < items.count, let item = items[head] else { return nil }
+        items[head] = nil
         head += 1
+        weight -= item.weight
         if head > 1024 && head * 2 > items.count {
             items.removeFirst(head)
             head = 0
         }
         condition.broadcast()
-        return element
+        return item.element
     }
 
     func close() {

@@ -1,0 +1,106 @@
+import XCTest
+@testable import TokenScanCore
+
+/// `Scanner.scan(observer:producer:)`: inputs arrive while the scan runs.
+final class StreamingScanTests: XCTestCase {
+    struct SourceBroke: Error, Equatable {}
+
+    func token(_ subject: String) -> String { TokenMinter.jwt(claims: ["sub": .string(subject), "scope": "repo"]) }
+
+    func testProducedInputsAreReportedInEmitOrderWithSkipsInTheSummary() throws {
+        var options = ScanOptions()
+        options.jobs = 2
+        let scanner = Scanner(matcher: TestSupport.matcher(), settings: TestSupport.settings(), options: options)
+        let collector = Collector()
+        let names = (0..<300).map { "f\($0).env" }
+        let summary = scanner.scan(observer: collector) { emit in
+            for (index, name) in names.enumerated() {
+                // Uneven sizes, so workers finish out of order.
+                let padding = String(repeating: "x\n", count: (index * 7919) % 1000)
+                emit(.blob(Blob(name: name, bytes: Array("\(padding)T=\(token(name))\n".utf8))))
+                if index == 150 { emit(.skipped(SkippedInput(path: "image.png", reason: "binary file (test)"))) }
+            }
+        }
+        XCTAssertEqual(collector.findings.map(\.path), names)
+        XCTAssertEqual(summary.files, 300)
+        XCTAssertEqual(summary.skipped, [SkippedInput(path: "image.png", reason: "binary file (test)")])
+    }
+
+    func testAFailingProducerStillReportsWhatItEmittedAndRethrows() {
+        let scanner = Scanner(matcher: TestSupport.matcher(), settings: TestSupport.settings())
+        let collector = Collector()
+        XCTAssertThrowsError(try scanner.scan(observer: collector) { emit throws(SourceBroke) in
+            emit(.memory(name: "before.env", bytes: Array("T=\(token("before"))\n".utf8)))
+            throw SourceBroke()
+        }) { XCTAssertEqual($0 as? SourceBroke, SourceBroke()) }
+        XCTAssertEqual(collector.findings.map(\.path), ["before.env"])
+    }
+
+    func testContinuationBlobsAreNotCountedAsFiles() {
+        let scanner = Scanner(matcher: TestSupport.matcher(), settings: TestSupport.settings())
+        let collector = Collector()
+        let summary = scanner.scan([
+            .blob(Blob(name: "big.txt", bytes: Array("T=\(token("a"))\n".utf8), lineMap: [3])),
+            .blob(Blob(name: "big.txt", bytes: Array("T=\(token("b"))\n".utf8), lineMap: [900], isContinuation: true)),
+        ], observer: collector)
+        XCTAssertEqual(summary.files, 1)
+        XCTAssertEqual(collector.findings.map(\.line), [3, 900])
+    }
+
+    func testReportRepeatsOnceKeepsTheFirstOfTheSamePathSecretAndLine() {
+        var options = ScanOptions()
+        options.reportRepeatsOnce = true
+        let scanner = Scanner(matcher: TestSupport.matcher(), settings: TestSupport.settings(), options: options)
+        let collector = Collector()
+        let secret = token("repeat")
+        let first = CommitInfo(sha: "a", author: "A <a@example.com>", date: "2026-01-01T00:00:00+00:00")
+        let later = CommitInfo(sha: "b", author: "B <b@example.com>", date: "2026-01-02T00:00:00+00:00")
+        let summary = scanner.scan([
+            .blob(Blob(name: "a.env", bytes: Array("T=\(secret)\n".utf8), lineMap: [1], commit: first)),
+            .blob(Blob(name: "a.env", bytes: Array("T=\(secret)\n".utf8), lineMap: [7], commit: later)),
+            .blob(Blob(name: "a.env", bytes: Array("U=\(secret)\n".utf8), lineMap: [8], commit: later)),
+            .blob(Blob(name: "b.env", bytes: Array("T=\(secret)\n".utf8), lineMap: [1], commit: later)),
+        ], observer: collector)
+        XCTAssertEqual(collector.findings.map { "\($0.path):\($0.line)@\($0.commit?.sha ?? "")" }, ["a.env:1@a", "a.env:8@b", "b.env:1@b"])
+        XCTAssertEqual(summary.dismissed["repeated"], 1)
+        XCTAssertEqual(summary.findings, 3)
+    }
+}
+
+/// The work queue bounds what waits for a worker by count and by bytes, and lets go of what it
+/// handed out (a git history's blobs must not pile up in memory).
+final class WorkQueueTests: XCTestCase {
+    final class Payload: @unchecked Sendable {}
+
+    func testPoppedElementsAreReleased() {
+        let queue = WorkQueue<Payload>(capacity: 8)
+        weak var released: Payload?
+        do {
+            let payload = Payload()
+            released = payload
+            queue.push(payload, weight: 1)
+        }
+        XCTAssertNotNil(released)
+        _ = queue.pop()
+        XCTAssertNil(released, "the queue still holds a popped element")
+    }
+
+    func testAPushWaitsWhileTheWeightLimitIsReached() {
+        let queue = WorkQueue<Int>(capacity: 100, weightLimit: 15)
+        queue.push(1, weight: 10)
+        let pushed = DispatchSemaphore(value: 0)
+        Thread {
+            queue.push(2, weight: 10)
+            pushed.signal()
+        }.start()
+        XCTAssertEqual(pushed.wait(timeout: .now() + 0.3), .timedOut, "10 + 10 exceeds the limit of 15")
+        XCTAssertEqual(queue.pop(), 1)
+        XCTAssertEqual(pushed.wait(timeout: .now() + 5), .success)
+        XCTAssertEqual(queue.pop(), 2)
+        // A single element above the limit passes when nothing else waits.
+        queue.push(3, weight: 1000)
+        XCTAssertEqual(queue.pop(), 3)
+        queue.close()
+        XCTAssertNil(queue.pop())
+    }
+}
