@@ -467,3 +467,40 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(try runSlowStream(["--no-progress"]), "")
     }
 }
+
+final class AllowRuleTests: XCTestCase {
+    func testClaimAwareAllowRules() throws {
+        let directory = try temporaryDirectory()
+        let now = 1_767_225_600
+        let tokens = [
+            TokenMinter.jwt(claims: ["iss": "https://auth.test.acme.example/", "sub": "t", "scope": "repo"]),
+            TokenMinter.jwt(claims: ["iss": "supabase", "role": "anon", "exp": .number(Double(now + 86_400))]),
+            TokenMinter.jwt(claims: ["sub": "old", "exp": .number(Double(now - 86_400 * 40))]),
+            TokenMinter.jwt(claims: ["sub": "recent", "exp": .number(Double(now - 86_400 * 5))]),
+            TokenMinter.jwt(claims: ["iss": "https://auth.acme.example/", "sub": "live", "scope": "repo"]),
+        ]
+        try tokens.enumerated().map { "T\($0.offset)=\($0.element)" }.joined(separator: "\n")
+            .write(to: directory.appendingPathComponent("tokens.env"), atomically: true, encoding: .utf8)
+        try """
+        [[allow]]
+        description = "our test identity provider"
+        issuer = '^https://auth\\.test\\.acme\\.example/'
+        [[allow]]
+        claim = "role"
+        equals = "anon"
+        [[allow]]
+        expiredMoreThanDays = 30
+        """.write(to: directory.appendingPathComponent(".tokenscan.toml"), atomically: true, encoding: .utf8)
+        let result = try run(["scan", directory.path, "--now", "\(now)", "--format", "json", "--fail-on", "never"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let subjects = (object["findings"] as! [[String: Any]]).map { (($0["jwt"] as! [String: Any])["claims"] as! [String: Any])["sub"] as? String }
+        XCTAssertEqual(subjects, ["recent", "live"])
+        XCTAssertEqual(((object["summary"] as! [String: Any])["dismissed"] as! [String: Int])["allow-rule"], 3)
+
+        try "[[allow]]\ndescription = \"everything\"\n".write(to: directory.appendingPathComponent(".tokenscan.toml"), atomically: true, encoding: .utf8)
+        let empty = try run(["scan", directory.path])
+        XCTAssertEqual(empty.status, 2)
+        XCTAssertTrue(empty.stderr.contains("no condition"), empty.stderr)
+    }
+}

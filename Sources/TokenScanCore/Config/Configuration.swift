@@ -35,8 +35,9 @@ public struct Configuration: Sendable {
     public var disabledRules: [String] = []
     public var scopes: ScopeTaxonomy?
     public var providers: ProviderCatalog?
+    public var allowRules: [AllowRule] = []
 
-    static let knownKeys = ["failOn", "rules", "disabledRules", "scopes", "providers"]
+    static let knownKeys = ["failOn", "rules", "disabledRules", "scopes", "providers", "allow"]
 
     public static func load(path: String) throws(ConfigError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -93,6 +94,13 @@ public struct Configuration: Sendable {
                 configuration.providers = try ProviderCatalog(toml: document.convert(), origin: path)
             } catch {
                 throw fail("providers", error.message)
+            }
+        }
+        if let allow = table["allow"] {
+            guard let array = allow.array else { throw fail("allow", "must be an array of tables ([[allow]])") }
+            for (index, entry) in array.enumerated() {
+                guard let entryTable = entry.table else { throw fail("allow", "allow[\(index)] must be a table") }
+                configuration.allowRules.append(try AllowRule.parse(entryTable, index: index) { fail("allow", $0) })
             }
         }
         return configuration

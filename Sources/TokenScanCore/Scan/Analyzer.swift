@@ -13,6 +13,8 @@ public struct AnalysisSettings: Sendable {
     public var keys = KeySet()
     /// Accepted findings (`--baseline`); matching findings are dismissed.
     public var baseline: BaselineFilter?
+    /// Claim-aware allow rules from the configuration.
+    public var allowRules: [AllowRule] = []
     /// Issuers recognised by their claims (`Rules/providers.toml` and the config's additions).
     public var providers = ProviderCatalog.builtin
 
@@ -39,6 +41,8 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     case ignoredFingerprint = "ignored-fingerprint"
     /// The finding is accepted in the baseline (`--baseline`).
     case baseline
+    /// A claim-aware allow rule of the configuration accepts it.
+    case allowRule = "allow-rule"
     /// Already reported at the same path with the same line content (`ScanOptions.reportRepeatsOnce`).
     case repeated
 }
@@ -127,6 +131,13 @@ public final class Analyzer {
         guard case .success(var finding) = verdict else { return verdict }
         if let baseline = settings.baseline, baseline.accepts(fingerprint: finding.fingerprint, path: path) {
             return .failure(.baseline)
+        }
+        if !settings.allowRules.isEmpty {
+            var located = finding
+            located.path = path
+            if settings.allowRules.contains(where: { $0.accepts(located, now: settings.now, scratch: scratch) }) {
+                return .failure(.allowRule)
+            }
         }
         finding.path = path
         finding.line = hit.start.line

@@ -69,6 +69,7 @@ public struct ScanRequest: Sendable {
         disabledRules += configuration.disabledRules
         if let scopes = configuration.scopes { settings.taxonomy = settings.taxonomy.merging(scopes) }
         if let providers = configuration.providers { settings.providers = settings.providers.merging(providers) }
+        settings.allowRules += configuration.allowRules
     }
 }
 
