@@ -203,12 +203,20 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("scan-binary"), help: "Scan files that look binary instead of skipping them.")
     var scanBinary = false
 
+    @Flag(name: .customLong("no-archives"), help: "Do not enter tar, tar.gz and zip archives.")
+    var noArchives = false
+
+    @Option(name: .customLong("max-archive-depth"), help: "How deep archives inside archives are entered (default 3).")
+    var maxArchiveDepth = 3
+
     func run() throws {
         let inputs: [ScanInput] = (paths.isEmpty ? ["."] : paths).map { $0 == "-" ? .standardInput : .path($0) }
         var request = try report.request(inputs: inputs)
         request.options.walk.respectIgnoreFiles = !noIgnore
         request.options.walk.followSymlinks = followSymlinks
         request.options.scanBinary = scanBinary
+        request.options.archives = !noArchives
+        request.options.maxArchiveDepth = max(1, maxArchiveDepth)
         let (status, _) = ScanSession.run(request, diagnostics: printError)
         try finish(status)
     }

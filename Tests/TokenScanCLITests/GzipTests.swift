@@ -110,3 +110,76 @@ final class GzipTests: XCTestCase {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 }
+
+/// Archives are entered: entries reported as `archive!inner/path`, nested archives to a bounded
+/// depth, bombs and corrupt archives named without losing other findings.
+final class ArchiveTests: XCTestCase {
+    let token = TokenMinter.jwt(claims: ["sub": "archived", "scope": "repo"])
+
+    func testTarGzZipNestedAndBombs() throws {
+        let directory = try temporaryDirectory()
+        let script = """
+            import tarfile, zipfile, gzip, io, struct
+            token = "\(token)"
+            def add(t, name, data):
+                info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
+            inner = io.BytesIO()
+            with tarfile.open(fileobj=inner, mode="w") as t:
+                add(t, "deep/inner.txt", f"x\\ninner={token}\\n".encode())
+            with tarfile.open("logs.tar.gz", "w:gz") as t:
+                add(t, "var/log/app.log", f"line\\nGET /a?access_token={token} HTTP/1.1\\n".encode())
+                add(t, "var/log/app.log.1.gz", gzip.compress(f"old\\nAuthorization: Bearer {token}\\n".encode()))
+                add(t, "nested.tar", inner.getvalue())
+                add(t, "image.png", b"\\x89PNG\\x00\\x00" + token.encode())
+            with zipfile.ZipFile("bundle.zip", "w", compression=zipfile.ZIP_DEFLATED) as z:
+                z.writestr("config/app.env", f"TOKEN={token}\\n")
+                z.writestr("zeros.bin", b"a" * (20 << 20))
+            data = bytearray(open("bundle.zip", "rb").read())
+            central = data.rfind(b"PK\\x01\\x02")
+            while central != -1:
+                name_len = struct.unpack_from("<H", data, central + 28)[0]
+                if data[central + 46:central + 46 + name_len] == b"zeros.bin":
+                    struct.pack_into("<I", data, central + 24, 100)
+                central = data.rfind(b"PK\\x01\\x02", 0, central)
+            open("bundle.zip", "wb").write(bytes(data))
+            whole = io.BytesIO()
+            with tarfile.open(fileobj=whole, mode="w") as t:
+                add(t, "first.env", f"A={token}\\n".encode())
+                add(t, "second.log", b"y" * 5000)
+            open("broken.tar", "wb").write(whole.getvalue()[:1024 + 512 + 100])
+            """
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script]
+        python.currentDirectoryURL = directory
+        try python.run()
+        python.waitUntilExit()
+        guard python.terminationStatus == 0 else { throw XCTSkip("python3 could not build the archives") }
+        try "t=\(token)\n".write(to: directory.appendingPathComponent("plain.txt"), atomically: true, encoding: .utf8)
+
+        let result = try run(["scan", directory.path, "--format", "json", "--fail-on", "never"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let found = (object["findings"] as! [[String: Any]]).map { String(($0["path"] as! String).dropFirst(directory.path.count + 1)) + " " + ($0["encodings"] as! [String]).joined(separator: ",") }
+        XCTAssertEqual(found.sorted(), [
+            "broken.tar!first.env tar",
+            "bundle.zip!config/app.env zip",
+            "logs.tar.gz!nested.tar!deep/inner.txt gzip,tar,tar",
+            "logs.tar.gz!var/log/app.log gzip,tar",
+            "logs.tar.gz!var/log/app.log.1.gz gzip,tar,gzip",
+            "plain.txt ",
+        ])
+        let skipped = (object["summary"] as! [String: Any])["skipped"] as! [[String: String]]
+        let reasons = skipped.map { (String($0["path"]!.dropFirst(directory.path.count + 1)), $0["reason"]!) }
+        XCTAssertTrue(reasons.contains { $0.0 == "bundle.zip!zeros.bin" && $0.1.contains("zip bomb") }, "\(reasons)")
+        XCTAssertTrue(reasons.contains { $0.0 == "logs.tar.gz!image.png" && $0.1.hasPrefix("binary file") }, "\(reasons)")
+        XCTAssertTrue(result.stderr.contains("zip bomb"), result.stderr)
+        XCTAssertTrue(reasons.contains { $0.0 == "broken.tar" && $0.1.contains("truncated tar") && $0.1.contains("entries before it were scanned") }, "\(reasons)")
+
+        let shallow = try run(["scan", directory.appendingPathComponent("logs.tar.gz").path, "--format", "jsonl", "--fail-on", "never", "--max-archive-depth", "1"])
+        XCTAssertFalse(shallow.stdout.contains("deep/inner.txt"))
+        XCTAssertTrue(shallow.stderr.contains("nested deeper than 1"), shallow.stderr)
+        let off = try run(["scan", directory.appendingPathComponent("bundle.zip").path, "--format", "jsonl", "--fail-on", "never", "--no-archives"])
+        XCTAssertEqual(off.stdout, "", "not entered: a zip is binary")
+    }
+}

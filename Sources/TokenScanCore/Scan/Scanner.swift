@@ -53,6 +53,12 @@ public struct ScanOptions: Sendable {
     public var search = SearchOptions()
     /// Scan files that look binary (a NUL byte near the start) instead of skipping them.
     public var scanBinary = false
+    /// Enter tar, tar.gz and zip archives (entries reported as `archive!inner/path`).
+    public var archives = true
+    /// How deep archives inside archives are entered.
+    public var maxArchiveDepth = 3
+    /// A zip entry that inflates beyond this many times its compressed size is cut off (zip bombs).
+    public var maxExpansionRatio = 1000
     /// Report a secret once per path and line content: a later finding with the same path,
     /// fingerprint and snippet is dropped (counted as dismissed `repeated`). History scans turn it
     /// on, so a line that a revert, cherry-pick or re-merge adds again is not reported twice.
@@ -202,6 +208,18 @@ public final class Scanner: Sendable {
         var ruleErrors: [RuleErrorReport] = []
         /// A later part of a split blob: not counted again as a file.
         var continuation = false
+        /// Archive entries that were skipped (binary, too deep, corrupt).
+        var innerSkipped: [SkippedInput] = []
+
+        /// Adds an archive entry's outcome to its archive's.
+        mutating func merge(_ entry: Outcome) {
+            bytes += entry.bytes
+            findings += entry.findings
+            for (dismissal, count) in entry.dismissed { dismissed[dismissal, default: 0] += count }
+            ruleErrors += entry.ruleErrors
+            if let skipped = entry.skipped { innerSkipped.append(skipped) }
+            innerSkipped += entry.innerSkipped
+        }
     }
 
     /// Per-thread state: a searcher and an analyzer with their scratch buffers.
@@ -251,31 +269,100 @@ public final class Scanner: Sendable {
             }
         }
 
-        /// Searches a file or stream, decompressing it first when it is gzip (sniffed, whatever
-        /// its name).
+        /// Searches a file or stream. Compressed and archived content is recognised by its bytes,
+        /// whatever its name: gzip is decompressed on the fly, tar (also inside gzip) and zip
+        /// archives are entered, entries named `archive!inner/path`, to `maxArchiveDepth` levels.
         private func search(_ base: FileDescriptorSource, display: String, using searcher: Searcher) -> Outcome {
             var base = base
-            let magic: [UInt8]
+            let head: [UInt8]
             do {
-                magic = try PrefixedSource<FileDescriptorSource>.sniff(&base, count: 2)
+                head = try PrefixedSource<FileDescriptorSource>.sniff(&base, count: 512)
             } catch {
                 var outcome = Outcome(path: display)
                 outcome.skipped = SkippedInput(path: display, reason: error.reason)
                 return outcome
             }
-            var prefixed = PrefixedSource(prefix: magic, base: base)
-            guard GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(magic) else {
-                return search(&prefixed, display: display, using: searcher)
+            if scanner.options.archives && ArchiveKind.isZip(head) && base.path != "-" {
+                return searchZip(base.descriptor, display: display)
             }
-            do {
-                var gzip = try GzipSource(prefixed, path: display)
-                // Decompressed content is judged for binary-ness like any file.
-                return search(&gzip, display: display, using: self.searcher, encodings: ["gzip"])
-            } catch {
+            var source = PrefixedSource(prefix: head, base: base)
+            return searchAny(&source, head: head, display: display, using: searcher, depth: 0, encodings: [])
+        }
+
+        /// Gzip, tar or plain content from a stream whose first bytes (`head`) were sniffed.
+        private func searchAny(
+            _ source: inout some ByteSource, head: [UInt8], display: String, using searcher: Searcher, depth: Int, encodings: [String]
+        ) -> Outcome {
+            let archives = scanner.options.archives
+            if GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(head) {
+                do {
+                    var gzip = try GzipSource(source, path: display)
+                    let inner = try PrefixedSource.sniff(&gzip, count: 512)
+                    var prefixed = PrefixedSource(prefix: inner, base: gzip)
+                    // Decompressed content is judged for binary-ness like any file.
+                    return searchAny(&prefixed, head: inner, display: display, using: self.searcher, depth: depth, encodings: encodings + ["gzip"])
+                } catch {
+                    var outcome = Outcome(path: display)
+                    outcome.skipped = SkippedInput(path: display, reason: error.reason)
+                    return outcome
+                }
+            }
+            if archives && ArchiveKind.isTar(head) {
+                return searchTar(source, display: display, depth: depth, encodings: encodings)
+            }
+            if archives && ArchiveKind.isZip(head) && depth > 0 {
                 var outcome = Outcome(path: display)
+                outcome.skipped = SkippedInput(path: display, reason: "zip archive inside an archive: not entered (zip needs random access)")
+                return outcome
+            }
+            return search(&source, display: display, using: searcher, encodings: encodings)
+        }
+
+        private func searchTar(_ source: some ByteSource, display: String, depth: Int, encodings: [String]) -> Outcome {
+            var outcome = Outcome(path: display)
+            outcome.scanned = true
+            guard depth < scanner.options.maxArchiveDepth else {
+                outcome.skipped = SkippedInput(path: display, reason: "archive nested deeper than \(scanner.options.maxArchiveDepth) levels: not entered")
+                return outcome
+            }
+            let reader = TarReader(source, path: display)
+            do {
+                while let entry = try reader.next() {
+                    guard entry.isRegularFile else { continue }
+                    let inner = "\(display)!\(entry.path)"
+                    var entrySource = reader.entrySource()
+                    let head = try PrefixedSource.sniff(&entrySource, count: 512)
+                    var prefixed = PrefixedSource(prefix: head, base: entrySource)
+                    outcome.merge(searchAny(&prefixed, head: head, display: inner, using: searcher, depth: depth + 1, encodings: encodings + ["tar"]))
+                }
+            } catch {
+                outcome.innerSkipped.append(SkippedInput(path: display, reason: "\(error.reason); entries before it were scanned"))
+            }
+            return outcome
+        }
+
+        private func searchZip(_ descriptor: Int32, display: String) -> Outcome {
+            var outcome = Outcome(path: display)
+            let zip: ZipReader
+            do {
+                zip = try ZipReader(descriptor: descriptor, path: display)
+            } catch {
                 outcome.skipped = SkippedInput(path: display, reason: error.reason)
                 return outcome
             }
+            outcome.scanned = true
+            for entry in zip.entries where !entry.isDirectory {
+                let inner = "\(display)!\(entry.path)"
+                do {
+                    var source = try zip.source(for: entry, maxRatio: scanner.options.maxExpansionRatio)
+                    let head = try PrefixedSource.sniff(&source, count: 512)
+                    var prefixed = PrefixedSource(prefix: head, base: source)
+                    outcome.merge(searchAny(&prefixed, head: head, display: inner, using: searcher, depth: 1, encodings: ["zip"]))
+                } catch {
+                    outcome.innerSkipped.append(SkippedInput(path: error.path, reason: error.reason))
+                }
+            }
+            return outcome
         }
 
         private func search(
@@ -377,7 +464,7 @@ final class ScanState: @unchecked Sendable {
         if outcome.scanned && !outcome.continuation { summary.files += 1 }
         summary.bytes += outcome.bytes
         for (dismissal, count) in outcome.dismissed { summary.dismissed[dismissal.rawValue, default: 0] += count }
-        if let skipped = outcome.skipped {
+        for skipped in (outcome.skipped.map { [$0] } ?? []) + outcome.innerSkipped {
             summary.skipped.append(skipped)
             if !skipped.reason.hasPrefix("binary file") {
                 observer.diagnostic("skipped \(skipped.path): \(skipped.reason)")
