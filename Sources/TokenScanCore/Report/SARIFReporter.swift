@@ -89,7 +89,8 @@ public final class SARIFReporter: Reporter {
                 severity: finding.severity.rawValue, score: finding.score,
                 securitySeverity: finding.severity.securitySeverity,
                 reasons: finding.reasons, fingerprint: finding.fingerprint,
-                expiry: finding.jwt?.expiry.status.rawValue))
+                expiry: finding.jwt?.expiry.status.rawValue,
+                tokenClass: finding.tokenClass, checksum: finding.checksum))
     }
 
     static func level(_ severity: Severity) -> String {
@@ -122,7 +123,8 @@ public final class SARIFReporter: Reporter {
             properties: .init(
                 tags: Array((["security", "secret"] + rule.tags).uniqued().prefix(10)),
                 securitySeverity: rule.baseSeverity.securitySeverity == "0.0" ? "0.1" : rule.baseSeverity.securitySeverity,
-                precision: rule.validate.contains("jwt") ? "very-high" : "high"))
+                // Decoded JWTs and checksum-verified provider tokens are not guesses.
+                precision: rule.validate.contains("jwt") || !rule.checksums.isEmpty ? "very-high" : "high"))
     }
 
     /// Percent-encodes what is not allowed in a URI path (RFC 3986), keeping `/`.
@@ -217,8 +219,10 @@ enum SARIF {
         var reasons: [Reason]
         var fingerprint: String
         var expiry: String?
+        var tokenClass: String?
+        var checksum: String?
         enum CodingKeys: String, CodingKey {
-            case severity, score, reasons, fingerprint, expiry
+            case severity, score, reasons, fingerprint, expiry, tokenClass, checksum
             case securitySeverity = "security-severity"
         }
     }

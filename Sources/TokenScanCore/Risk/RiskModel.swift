@@ -103,10 +103,37 @@ public struct RiskModel: Sendable {
         return Assessment(severity: severity, score: score, reasons: reasons)
     }
 
+    /// Tokens without readable claims take their rule's severity (design §5, "tokens without
+    /// claims"); the reason names the provider and class the rule declares, so that the reader
+    /// knows what to revoke and where.
+    ///
+    /// A valid provider checksum places the token in the upper half of its band: it is certainly
+    /// a token the provider issued, where a checksum-less match may still be a look-alike.
     private func opaque(_ facts: TokenFacts) -> Assessment {
-        let reason = Reason("opaque-token", "A \(facts.kind) token whose scope and lifetime cannot be read from it: treat it as live.")
+        let noun = [facts.providerName, facts.declaredClass ?? "\(facts.kind) token"].compactMap { $0 }.joined(separator: " ")
+        let checked = facts.verifiedChecksum == nil ? "" : " (checksum valid)"
+        var reasons = [Reason(
+            "opaque-token",
+            "\(RiskModel.article(for: noun)) \(noun)\(checked) whose scope and lifetime cannot be read from it: treat it as live.")]
+        if let declared = facts.declaredClass, declared.lowercased().contains("refresh") {
+            reasons.append(Reason("refresh-token", "A refresh token: it mints new access tokens for as long as the grant lives."))
+        }
         let band = facts.baseSeverity.scoreRange
-        return Assessment(severity: facts.baseSeverity, score: (band.lowerBound + band.upperBound) / 2, reasons: [reason])
+        let middle = (band.lowerBound + band.upperBound) / 2
+        let score = facts.verifiedChecksum == nil ? middle : middle + (band.upperBound - middle + 1) / 2
+        return Assessment(severity: facts.baseSeverity, score: score, reasons: reasons)
+    }
+
+    /// "A" or "An" before `phrase`, by how its first word is spoken: a vowel sound ("an OAuth
+    /// token"), or a word without vowels read letter by letter whose first letter's name starts
+    /// with one ("an npm token", "an SSH key").
+    static func article(for phrase: String) -> String {
+        let word = phrase.prefix { $0 != " " }.lowercased()
+        guard let first = word.first else { return "A" }
+        let vowels: Set<Character> = ["a", "e", "i", "o", "u"]
+        if vowels.contains(first) { return "An" }
+        let spelled = !word.contains(where: { vowels.contains($0) || $0 == "y" })
+        return spelled && "fhlmnrsx".contains(first) ? "An" : "A"
     }
 
     private func scopeReason(_ broad: [String], onlyWrite: Bool) -> Reason {

@@ -35,6 +35,9 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     case inlineAllow = "inline-allow"
     /// The secret's fingerprint is listed in a `.tokenscanignore`.
     case ignoredFingerprint = "ignored-fingerprint"
+    /// A provider token whose checksum is wrong: a typo, a truncated or edited copy, or a made-up
+    /// example, not a token the provider issued (design §5).
+    case badChecksum = "bad-checksum"
 }
 
 /// Turns a located match into a finding: decodes JWTs, drops placeholders and look-alikes, asks the
@@ -148,11 +151,23 @@ public final class Analyzer {
                 facts.weakSecret = String(decoding: key, as: UTF8.self)
             }
         } else {
-            if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(secret) {
-                return .failure(.placeholder)
+            // A correct provider checksum outweighs the placeholder and entropy heuristics: random
+            // text spells "here" or "none" now and then, but nobody writing an example computes a
+            // CRC. Without one, a placeholder still counts as a placeholder, and only a token that
+            // passes the heuristics is a checksum typo.
+            let checksums = rule.checksums
+            let verified = !checksums.isEmpty && checksums.allSatisfy { $0.verify(secret) }
+            if !verified {
+                if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(secret) {
+                    return .failure(.placeholder)
+                }
+                if let minimum = rule.minEntropy, Entropy.bits(secret) < minimum { return .failure(.lowEntropy) }
+                if !checksums.isEmpty { return .failure(.badChecksum) }
             }
-            if let minimum = rule.minEntropy, Entropy.bits(secret) < minimum { return .failure(.lowEntropy) }
             facts = TokenFacts(kind: rule.kind, baseSeverity: rule.baseSeverity)
+            facts.providerName = rule.provider
+            facts.declaredClass = rule.tokenClass
+            facts.verifiedChecksum = verified ? checksums.first : nil
         }
 
         var assessment = settings.riskModel.assess(facts, now: settings.now)
@@ -169,7 +184,9 @@ public final class Analyzer {
             secret: redactor.redact(String(decoding: secret, as: UTF8.self)),
             fingerprint: settings.fingerprinter.fingerprint(secret),
             jwt: facts.jwt.map { jwtReport($0, facts: facts) },
-            reasons: assessment.reasons))
+            reasons: assessment.reasons,
+            tokenClass: facts.jwt == nil ? facts.declaredClass : nil,
+            checksum: facts.verifiedChecksum?.rawValue))
     }
 
     private func jwtReport(_ jwt: JWT, facts: TokenFacts) -> JWTReport {
