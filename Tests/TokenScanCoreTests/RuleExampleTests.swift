@@ -70,6 +70,21 @@ final class RuleExampleTests: XCTestCase {
         XCTAssertEqual(findings.first?.severity, .high)
     }
 
+    /// Provider rules commit no token: every example of a provider kind is minted at check time.
+    func testProviderRuleExamplesAreMinted() {
+        let providerKinds: Set = ["github", "gitlab", "slack", "google", "stripe", "npm", "pypi", "openai", "anthropic", "vault", "atlassian", "shopify"]
+        let rules = TestSupport.builtinRules().filter { providerKinds.contains($0.kind) }
+        XCTAssertEqual(Set(rules.map(\.kind)), providerKinds)
+        for rule in rules {
+            XCTAssertNotNil(rule.tokenClass, rule.id)
+            XCTAssertNotNil(rule.provider, rule.id)
+            XCTAssertGreaterThan(rule.priority, 40, "\(rule.id) must win over the generic bearer and signing-secret rules on the same span")
+            for example in rule.examples {
+                XCTAssertNotNil(example.mint, "\(rule.id): provider examples are minted, never committed")
+            }
+        }
+    }
+
     /// A provider rule as a user would write it: an npm token with its checksum, a minted example
     /// and a counterexample whose checksum is one character off.
     static let npmRule = #"""
