@@ -168,6 +168,32 @@ final class ProviderTokenTests: XCTestCase {
         XCTAssertEqual(summary.dismissed, [Dismissal.placeholder.rawValue: 1])
     }
 
+    /// Generic bearer rules leave values that start with a provider's prefix to that provider's
+    /// rule: a cut or masked provider token is not an "opaque bearer token", and a provider token
+    /// followed by a dot (which the bearer pattern takes along) is reported once, by its provider.
+    func testGenericRulesLeaveProviderPrefixesToTheProviderRule() {
+        let token = TokenMinter.provider(.githubPersonal, seed: "generic")
+        let (found, _) = scan("use Authorization: Bearer \(token). then\n")
+        XCTAssertEqual(found.map(\.ruleId), ["github-pat"])
+        XCTAssertEqual(found.map(\.secret), [token])
+
+        let typo = TokenMinter.corruptingChecksum(of: token, .github)
+        let (none, summary) = scan("Authorization: Bearer \(typo).\n")
+        XCTAssertEqual(none.map(\.ruleId), [])
+        XCTAssertEqual(summary.dismissed, [Dismissal.badChecksum.rawValue: 1, Dismissal.providerLookalike.rawValue: 1])
+
+        let refresh = TokenMinter.provider(.googleRefresh, seed: "cut")
+        for cut in ["access_token=\(token.prefix(20))…", "SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-My0xLTI0...",
+                    "refresh_token=\(refresh.prefix(30))...", "Authorization: Bearer \(TokenMinter.provider(.stripeLiveSecret, seed: "cut").prefix(14))..."] {
+            let (findings, summary) = scan(cut + "\n")
+            XCTAssertEqual(findings.map(\.ruleId), [], cut)
+            XCTAssertEqual(summary.dismissed[Dismissal.providerLookalike.rawValue], 1, cut)
+        }
+        // A prefix inside an opaque token is no claim.
+        let (opaque, _) = scan("Authorization: Bearer Zr8wQ3mN6vK1xghp_T9pL4sB7dF2hJ5cG0aY\n")
+        XCTAssertEqual(opaque.map(\.ruleId), ["authorization-bearer"])
+    }
+
     /// Design §5, tokens without claims: the severities and the wording of the reasons.
     func testRiskModelGivesDesignSeverities() {
         func finding(_ format: ProviderTokenFormat) -> Finding {

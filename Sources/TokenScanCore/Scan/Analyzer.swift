@@ -38,6 +38,10 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     /// A provider token whose checksum is wrong: a typo, a truncated or edited copy, or a made-up
     /// example, not a token the provider issued (design §5).
     case badChecksum = "bad-checksum"
+    /// A generic bearer match that starts with a provider's prefix (`ghp_`, `xoxb-` …) which that
+    /// provider's rule did not report as this span: cut short, masked, edited, or reported by the
+    /// provider rule without the generic match's trailing characters.
+    case providerLookalike = "provider-look-alike"
 }
 
 /// Turns a located match into a finding: decodes JWTs, drops placeholders and look-alikes, asks the
@@ -47,9 +51,17 @@ public final class Analyzer {
     private let redactor: Redactor
     private let scratch = MatchScratch()
 
-    public init(settings: AnalysisSettings) {
+    /// Prefixes that belong to a provider: the keywords of the rules that name one.
+    private let providerPrefixes: [[UInt8]]
+
+    /// `rules`: the rule set the matches come from. A value that starts with the keyword of a rule
+    /// naming a `provider` is that provider's to judge, so generic bearer rules leave it alone
+    /// (otherwise `access_token=ghp_…` cut short, or a GitHub token with a wrong checksum followed
+    /// by a dot, would come back as an "opaque bearer token").
+    public init(settings: AnalysisSettings, rules: [Rule] = []) {
         self.settings = settings
         redactor = Redactor(showSecrets: settings.showSecrets)
+        providerPrefixes = Array(Set(rules.filter { $0.provider != nil }.flatMap(\.keywords))).sorted().map { Array($0.utf8) }
     }
 
     /// What analysis concluded about one secret for one rule, independent of where it stands.
@@ -151,6 +163,9 @@ public final class Analyzer {
                 facts.weakSecret = String(decoding: key, as: UTF8.self)
             }
         } else {
+            if rule.kind == "bearer", rule.provider == nil, providerPrefixes.contains(where: { secret.starts(with: $0) }) {
+                return .failure(.providerLookalike)
+            }
             // A correct provider checksum outweighs the placeholder and entropy heuristics: random
             // text spells "here" or "none" now and then, but nobody writing an example computes a
             // CRC. Without one, a placeholder still counts as a placeholder, and only a token that

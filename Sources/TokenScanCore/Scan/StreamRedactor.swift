@@ -24,7 +24,7 @@ public final class StreamRedactor {
         self.matcher = matcher
         var settings = settings
         settings.showSecrets = false
-        analyzer = Analyzer(settings: settings)
+        analyzer = Analyzer(settings: settings, rules: matcher.rules.map(\.rule))
         scratch = matcher.makeScratch()
         self.chunkSize = chunkSize
     }
