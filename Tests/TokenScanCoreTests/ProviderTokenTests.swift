@@ -19,6 +19,7 @@ final class ProviderTokenTests: XCTestCase {
         .githubOAuth: Expected(rule: "github-oauth-token", kind: "github", severity: .high, tokenClass: "OAuth access token"),
         .githubUserToServer: Expected(rule: "github-user-to-server-token", kind: "github", severity: .high, tokenClass: "GitHub App user access token"),
         .githubServerToServer: Expected(rule: "github-installation-token", kind: "github", severity: .high, tokenClass: "GitHub App installation access token"),
+        .githubServerToServerStateless: Expected(rule: "github-installation-token-stateless", kind: "github", severity: .high, tokenClass: "GitHub App installation access token"),
         .githubRefresh: Expected(rule: "github-refresh-token", kind: "github", severity: .high, tokenClass: "refresh token"),
         .githubFineGrained: Expected(rule: "github-fine-grained-pat", kind: "github", severity: .high, tokenClass: "fine-grained personal access token"),
         .gitlabPersonal: Expected(rule: "gitlab-pat", kind: "gitlab", severity: .high, tokenClass: "personal access token"),
@@ -99,7 +100,11 @@ final class ProviderTokenTests: XCTestCase {
                 XCTAssertEqual(finding.tokenClass, expected.tokenClass, format.rawValue)
                 XCTAssertEqual(finding.checksum, format.checksum?.rawValue, format.rawValue)
                 XCTAssertEqual(finding.reasons.first?.code, "opaque-token", format.rawValue)
-                XCTAssertEqual(summary.dismissed, [:], format.rawValue)
+                XCTAssertNil(finding.jwt, "\(format.rawValue): reported as a provider token, not as the JWT inside it")
+                // The JWT inside a stateless installation token also matches the jwt rule; it is
+                // counted as part of the provider token, not reported.
+                let inner: [String: Int] = format == .githubServerToServerStateless ? [Dismissal.providerLookalike.rawValue: 1] : [:]
+                XCTAssertEqual(summary.dismissed, inner, format.rawValue)
             }
         }
     }
@@ -192,6 +197,31 @@ final class ProviderTokenTests: XCTestCase {
         // A prefix inside an opaque token is no claim.
         let (opaque, _) = scan("Authorization: Bearer Zr8wQ3mN6vK1xghp_T9pL4sB7dF2hJ5cG0aY\n")
         XCTAssertEqual(opaque.map(\.ruleId), ["authorization-bearer"])
+    }
+
+    /// GitHub's stateless installation tokens carry a JWT: it must decode, it is not reported on its
+    /// own, and its `exp` rates the token as §5 rates any JWT (expired low, under an hour one lower).
+    func testStatelessInstallationTokenIsRatedByItsExpiry() {
+        let now = Int(TestSupport.now.timeIntervalSince1970)
+        func token(exp: Int) -> String {
+            "ghs_3141592_" + TokenMinter.jwt(alg: "RS256", claims: ["installation_id": 2718281, "exp": .number(Double(exp))], key: "k\(exp)")
+        }
+        let cases: [(Int, Severity, [String])] = [
+            (now + 86_400 * 30, .high, ["opaque-token", "expires"]),
+            (now + 1800, .medium, ["opaque-token", "expires-soon"]),
+            (now - 3600, .low, ["opaque-token", "expired"]),
+        ]
+        for (exp, severity, codes) in cases {
+            let (findings, summary) = scan("GITHUB_TOKEN=\(token(exp: exp))\n")
+            XCTAssertEqual(findings.map(\.ruleId), ["github-installation-token-stateless"])
+            XCTAssertEqual(findings.first?.severity, severity, "exp \(exp - now)")
+            XCTAssertEqual(findings.first?.reasons.map(\.code), codes)
+            XCTAssertEqual(summary.dismissed, [Dismissal.providerLookalike.rawValue: 1], "the JWT inside is the provider's")
+        }
+        // Not a JWT after the app id: nothing, not even the JWT rule.
+        let (none, summary) = scan("GITHUB_TOKEN=ghs_3141592_eyJub3QganNvbg.eyJub3QganNvbg.c2lnbmF0dXJlc2lnbmF0dXJl\n")
+        XCTAssertEqual(none.count, 0)
+        XCTAssertEqual(summary.dismissed[Dismissal.notAJWT.rawValue], 1)
     }
 
     /// Design §5, tokens without claims: the severities and the wording of the reasons.

@@ -17,9 +17,11 @@ public struct Rule: Sendable, Equatable {
     public var maxLength: Int
     /// Minimum Shannon entropy (bits per byte) of the secret; `nil` for no check.
     public var minEntropy: Double?
-    /// Named validations the analyzer runs on the secret: `jwt` (decode it), `allow-placeholders`
-    /// (skip the placeholder filter), and the provider checksums of `TokenChecksum` (`github-crc32`
-    /// …), which make a token with a wrong checksum a dismissal instead of a finding.
+    /// Named validations the analyzer runs on the secret: `jwt` (decode it), `embedded-jwt` (a
+    /// provider token whose body after the last `_` is a JWT that must decode; its `exp` is read),
+    /// `allow-placeholders` (skip the placeholder filter), and the provider checksums of
+    /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
+    /// instead of a finding.
     public var validate: [String]
     public var tags: [String]
     /// What the token is for, in words (`personal access token`, `OAuth access token`, `refresh
@@ -72,7 +74,7 @@ public struct Rule: Sendable, Equatable {
 
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
-    public static let validations: [String] = ["jwt", "allow-placeholders"] + TokenChecksum.allCases.map(\.rawValue)
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders"] + TokenChecksum.allCases.map(\.rawValue)
 }
 
 /// A text the rule must find, with the exact secret it must report.

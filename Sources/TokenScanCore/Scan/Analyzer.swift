@@ -38,9 +38,10 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     /// A provider token whose checksum is wrong: a typo, a truncated or edited copy, or a made-up
     /// example, not a token the provider issued (design §5).
     case badChecksum = "bad-checksum"
-    /// A generic bearer match that starts with a provider's prefix (`ghp_`, `xoxb-` …) which that
-    /// provider's rule did not report as this span: cut short, masked, edited, or reported by the
-    /// provider rule without the generic match's trailing characters.
+    /// A generic match that belongs to a provider token: it starts with a provider's prefix
+    /// (`ghp_`, `xoxb-` …) that the provider's rule did not report as this span (cut short, masked,
+    /// edited, or reported without the generic match's trailing characters), or it is the tail of
+    /// one (the JWT inside `ghs_<app id>_eyJ…`).
     case providerLookalike = "provider-look-alike"
 }
 
@@ -111,6 +112,7 @@ public final class Analyzer {
     /// `honorInlineAllow: false` for redaction: an accepted token is still a token to mask.
     public func analyze(_ hit: SearchHit, rule: Rule, path: String, honorInlineAllow: Bool = true) -> Result<Finding, Dismissal> {
         if honorInlineAllow && Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
+        if rule.provider == nil && continuesProviderToken(hit) { return .failure(.providerLookalike) }
         let result = locate(hit, rule: rule, path: path)
         if case .success(let finding) = result {
             if rule.kind == "hmac-secret" {
@@ -166,13 +168,21 @@ public final class Analyzer {
             if rule.kind == "bearer", rule.provider == nil, providerPrefixes.contains(where: { secret.starts(with: $0) }) {
                 return .failure(.providerLookalike)
             }
-            // A correct provider checksum outweighs the placeholder and entropy heuristics: random
-            // text spells "here" or "none" now and then, but nobody writing an example computes a
-            // CRC. Without one, a placeholder still counts as a placeholder, and only a token that
-            // passes the heuristics is a checksum typo.
+            // A correct provider checksum, or a provider token's embedded JWT that decodes,
+            // outweighs the placeholder and entropy heuristics: random text spells "here" or
+            // "none" now and then, but nobody writing an example computes a CRC or a JWT. Without
+            // such proof a placeholder still counts as a placeholder, and only a token that passes
+            // the heuristics is a checksum typo or a look-alike.
             let checksums = rule.checksums
             let verified = !checksums.isEmpty && checksums.allSatisfy { $0.verify(secret) }
-            if !verified {
+            var embedded: JWT?
+            if rule.validate.contains("embedded-jwt") {
+                guard let start = Analyzer.embeddedJWTStart(secret), case .success(let jwt) = JWT.decode(Array(secret[start...])),
+                    jwt.form == .jws
+                else { return .failure(.notAJWT) }
+                embedded = jwt
+            }
+            if !verified && embedded == nil {
                 if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(secret) {
                     return .failure(.placeholder)
                 }
@@ -183,6 +193,8 @@ public final class Analyzer {
             facts.providerName = rule.provider
             facts.declaredClass = rule.tokenClass
             facts.verifiedChecksum = verified ? checksums.first : nil
+            // The provider's JWT is its own business, but its `exp` says how long the token lives.
+            facts.expiresAt = embedded?.claims["exp"]?.number.map(Date.init(timeIntervalSince1970:))
         }
 
         var assessment = settings.riskModel.assess(facts, now: settings.now)
@@ -253,6 +265,38 @@ public final class Analyzer {
         text += replacement
         text += tail.count > 80 ? String(String.UnicodeScalarView(tail.prefix(80))) + "…" : String(tail)
         return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Where the JWT inside a provider token starts: after the last `_` that is followed by `eyJ`
+    /// (`ghs_<app id>_eyJ…`).
+    static func embeddedJWTStart(_ secret: [UInt8]) -> Int? {
+        var index = secret.count - 4
+        while index >= 0 {
+            if secret[index] == UInt8(ascii: "_"), secret[index + 1] == UInt8(ascii: "e"), secret[index + 2] == UInt8(ascii: "y"),
+                secret[index + 3] == UInt8(ascii: "J") {
+                return index + 1
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Whether the run of token characters (`A-Z a-z 0-9 _ -`) right before the secret starts with a
+    /// provider's prefix: the secret is then the tail of that provider's token (the JWT inside
+    /// `ghs_<app id>_eyJ…`), which the provider's rule reports whole.
+    func continuesProviderToken(_ hit: SearchHit) -> Bool {
+        guard !providerPrefixes.isEmpty else { return false }
+        var start = hit.secretInContext.lowerBound
+        while start > 0 {
+            let byte = hit.context[start - 1]
+            let isTokenCharacter = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            guard isTokenCharacter else { break }
+            start -= 1
+        }
+        guard start < hit.secretInContext.lowerBound else { return false }
+        let run = hit.context[start..<hit.secretInContext.lowerBound]
+        return providerPrefixes.contains { run.starts(with: $0) }
     }
 
     static func looksLikeJWT(_ secret: [UInt8]) -> Bool {

@@ -68,6 +68,8 @@ public enum ProviderTokenFormat: String, CaseIterable, Sendable {
     case githubOAuth = "github:gho"
     case githubUserToServer = "github:ghu"
     case githubServerToServer = "github:ghs"
+    /// GitHub's stateless installation token (`ghs_<app id>_<JWT>`, rolled out from April 2026).
+    case githubServerToServerStateless = "github:ghs-stateless"
     case githubRefresh = "github:ghr"
     case githubFineGrained = "github:github_pat"
     case gitlabPersonal = "gitlab:glpat"
@@ -131,12 +133,13 @@ extension TokenMinter {
     /// A minted token never looks like a placeholder (random text can spell `none` or `123456`,
     /// which the placeholder filter rejects): such a draw is replaced by the next one.
     public static func provider(_ format: ProviderTokenFormat, seed: String) -> String {
-        var attempt = 0
-        while true {
+        // Each draw has well under a 1% chance of tripping the heuristic; 64 in a row would mean a
+        // format's fixed parts trip it, a bug in this file that the tests would meet at once.
+        for attempt in 0..<64 {
             let token = draw(format, seed: attempt == 0 ? seed : "\(seed)#\(attempt)")
             if !Placeholder.isPlaceholder(Array(token.utf8)) { return token }
-            attempt += 1
         }
+        preconditionFailure("every minted \(format.rawValue) token looks like a placeholder: its fixed parts spell a placeholder marker")
     }
 
     /// `token` with one character of its checksum changed (cycling within the checksum's own
@@ -163,6 +166,17 @@ extension TokenMinter {
         case .githubPersonal, .githubOAuth, .githubUserToServer, .githubServerToServer, .githubRefresh:
             let prefix = String(format.rawValue.dropFirst("github:".count))
             return TokenChecksum.github.seal("\(prefix)_" + random(30, base62, "body"))
+        case .githubServerToServerStateless:
+            // GitHub does not document the JWT's claims (clients must not depend on them); these
+            // are plausible ones, with an `exp` far enough ahead that examples stay live.
+            let ids = bytes(count: 6, seed: "\(format.rawValue)/\(seed)/ids").reduce(0) { $0 << 8 | Int($1) }
+            let appID = 100_000 + ids % 900_000
+            let jwt = TokenMinter.jwt(
+                alg: "RS256", claims: [
+                    "app_id": .number(Double(appID)), "installation_id": .number(Double(10_000_000 + ids % 90_000_000)),
+                    "iat": .number(1_999_996_400), "exp": .number(2_000_000_000),
+                ], key: "\(format.rawValue)/\(seed)")
+            return "ghs_\(appID)_\(jwt)"
         case .githubFineGrained:
             return "github_pat_11" + random(20, base62, "id") + "_" + random(59, base62, "secret")
         case .gitlabPersonal:
