@@ -75,6 +75,16 @@ public enum FixtureCorpus {
         let jweHeader = Base64.urlEncode(Array(#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#.utf8))
         let parts = (1...4).map { TokenMinter.opaque(length: [342, 16, 64, 22][$0 - 1], seed: "jwe-\($0)", alphabet: base64url) }
         table["jwe-1"] = (([jweHeader] + parts).joined(separator: "."), "jwe")
+        // Provider tokens with valid checksums, minted here so that none is committed.
+        let providers: [(String, ProviderTokenFormat, String)] = [
+            ("github-pat", .githubPersonal, "github"), ("gitlab-pat", .gitlabPersonalRoutable, "gitlab"),
+            ("slack-bot", .slackBot, "slack"), ("stripe-live", .stripeLiveSecret, "stripe"),
+            ("stripe-test", .stripeTestSecret, "stripe"), ("npm-token", .npm, "npm"),
+            ("google-refresh", .googleRefresh, "google"),
+        ]
+        for (name, format, kind) in providers {
+            table[name] = (TokenMinter.provider(format, seed: "fixture-\(name)"), kind)
+        }
         for index in 1...8 {
             var opaque = Array(TokenMinter.opaque(length: 40, seed: "opaque-\(index)"))
             opaque[5] = Character(String(index)) // at least one digit, as real tokens have

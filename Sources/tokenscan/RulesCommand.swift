@@ -23,9 +23,11 @@ struct RulesCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.error.rawValue)
             }
             let width = rules.map(\.id.count).max() ?? 0
+            // Pad to the longest kind: padding(toLength:) also truncates (`anthropic`, `atlassian`).
+            let kindWidth = rules.map(\.kind.count).max() ?? 0
             for rule in rules {
                 let keywords = rule.keywords.isEmpty ? "(everywhere)" : rule.keywords.joined(separator: ",")
-                print("\(rule.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(rule.kind.padding(toLength: 8, withPad: " ", startingAt: 0))  \(rule.description)  [keywords: \(keywords); \(rule.origin)]")
+                print("\(rule.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(rule.kind.padding(toLength: kindWidth, withPad: " ", startingAt: 0))  \(rule.description)  [keywords: \(keywords); \(rule.origin)]")
             }
         }
     }

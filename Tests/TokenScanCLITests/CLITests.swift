@@ -114,10 +114,30 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("not a JWT"), bad.stderr)
     }
 
+    /// A provider token on stdin is reported with its provider severity and redacted; the same
+    /// kind of token with a wrong checksum is counted as dismissed, not reported.
+    func testProviderTokensOnStdin() throws {
+        let stripe = TokenMinter.provider(.stripeLiveSecret, seed: "cli")
+        let typo = TokenMinter.corruptingChecksum(of: TokenMinter.provider(.githubPersonal, seed: "cli"), .github)
+        let result = try run(["scan", "-", "--now", now, "--format", "json"], stdin: Data("STRIPE_KEY=\(stripe)\nGITHUB_TOKEN=\(typo)\n".utf8))
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertFalse(result.stdout.contains(stripe), "redacted by default")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let findings = object["findings"] as! [[String: Any]]
+        XCTAssertEqual(findings.map { $0["ruleId"] as? String }, ["stripe-live-secret-key"])
+        XCTAssertEqual(findings.first?["severity"] as? String, "critical")
+        XCTAssertEqual(findings.first?["tokenClass"] as? String, "live secret key")
+        let summary = object["summary"] as! [String: Any]
+        XCTAssertEqual((summary["dismissed"] as? [String: Int])?["bad-checksum"], 1)
+    }
+
     func testRulesListAndCheck() throws {
         let list = try run(["rules", "list"])
         XCTAssertEqual(list.status, 0)
-        for id in ["jwt", "jwe", "authorization-bearer", "oauth-token-parameter"] { XCTAssertTrue(list.stdout.contains(id), id) }
+        for id in ["jwt", "jwe", "authorization-bearer", "oauth-token-parameter", "github-pat", "stripe-live-secret-key"] {
+            XCTAssertTrue(list.stdout.contains(id), id)
+        }
+        XCTAssertTrue(list.stdout.contains("  anthropic  "), "kinds are listed whole")
         XCTAssertEqual(try run(["rules", "check"]).status, 0)
         let directory = try temporaryDirectory()
         let file = directory.appendingPathComponent("bad.toml")

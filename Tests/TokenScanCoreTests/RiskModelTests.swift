@@ -107,6 +107,31 @@ final class RiskModelTests: XCTestCase {
         XCTAssertEqual(codes(finding), ["opaque-token"])
     }
 
+    /// Tokens without claims: the reason names the rule's provider and class and says when a
+    /// checksum verified; without them it reads as before; a refresh class adds `refresh-token`.
+    func testOpaqueReasonNamesProviderClassAndChecksum() {
+        let facts = TokenFacts(kind: "bearer", baseSeverity: .medium)
+        let assessment = RiskModel().assess(facts, now: TestSupport.now)
+        XCTAssertEqual(assessment.reasons, [Reason("opaque-token", "A bearer token whose scope and lifetime cannot be read from it: treat it as live.")])
+        XCTAssertEqual(assessment.score, 54)
+        var verified = TokenFacts(kind: "acme", baseSeverity: .high)
+        verified.providerName = "ACME"
+        verified.declaredClass = "OAuth refresh token"
+        verified.verifiedChecksum = .github
+        let rated = RiskModel().assess(verified, now: TestSupport.now)
+        XCTAssertEqual(rated.severity, .high)
+        XCTAssertEqual(rated.reasons.map(\.message).first, "An ACME OAuth refresh token (checksum valid) whose scope and lifetime cannot be read from it: treat it as live.")
+        XCTAssertEqual(rated.reasons.map(\.code), ["opaque-token", "refresh-token"])
+        XCTAssertTrue((80...89).contains(rated.score), "\(rated.score)")
+    }
+
+    func testIndefiniteArticle() {
+        for (phrase, article) in [("GitHub token", "A"), ("npm access token", "An"), ("OAuth access token", "An"), ("bearer token", "A"),
+                                  ("SSH key", "An"), ("HashiCorp Vault token", "A"), ("Atlassian token", "An"), ("PyPI token", "A")] {
+            XCTAssertEqual(RiskModel.article(for: phrase), article, phrase)
+        }
+    }
+
     /// Moving `now` past `exp` never raises the score of a token that is not forgeable; a broader
     /// scope never lowers it.
     func testMonotonicity() throws {

@@ -17,7 +17,7 @@ final class RuleExampleTests: XCTestCase {
             XCTAssertFalse(rule.counterexamples.isEmpty, rule.id)
             XCTAssertFalse(rule.keywords.isEmpty, "\(rule.id): built-in rules need keywords for the prefilter")
             for example in rule.examples {
-                XCTAssertNotNil(example.secret, "\(rule.id): examples state the exact secret")
+                XCTAssertTrue(example.secret != nil || example.mint != nil, "\(rule.id): examples state the exact secret or mint it")
             }
         }
     }
@@ -68,6 +68,88 @@ final class RuleExampleTests: XCTestCase {
                                              rules: TestSupport.builtinRules() + rules)
         XCTAssertEqual(findings.map(\.ruleId), ["acme-key"])
         XCTAssertEqual(findings.first?.severity, .high)
+    }
+
+    /// Provider rules commit no token: every example of a provider kind is minted at check time.
+    func testProviderRuleExamplesAreMinted() {
+        let providerKinds: Set = ["github", "gitlab", "slack", "google", "stripe", "npm", "pypi", "openai", "anthropic", "vault", "atlassian", "shopify"]
+        let rules = TestSupport.builtinRules().filter { providerKinds.contains($0.kind) }
+        XCTAssertEqual(Set(rules.map(\.kind)), providerKinds)
+        for rule in rules {
+            XCTAssertNotNil(rule.tokenClass, rule.id)
+            XCTAssertNotNil(rule.provider, rule.id)
+            XCTAssertGreaterThan(rule.priority, 40, "\(rule.id) must win over the generic bearer and signing-secret rules on the same span")
+            for example in rule.examples {
+                XCTAssertNotNil(example.mint, "\(rule.id): provider examples are minted, never committed")
+            }
+        }
+    }
+
+    /// A provider rule as a user would write it: an npm token with its checksum, a minted example
+    /// and a counterexample whose checksum is one character off.
+    static let npmRule = #"""
+        [[rules]]
+        id = "my-npm"
+        kind = "npm"
+        provider = "npm"
+        tokenClass = "access token"
+        regex = '(?<secret>npm_[A-Za-z0-9]{36})'
+        keywords = ["npm_"]
+        validate = ["npm-crc32"]
+        severity = "high"
+        counterexamples = ["npm_jUPEs2gynkwzwkkPl3aiE6wM39WRS53x9IhO"]
+        [[rules.examples]]
+        text = "//registry.npmjs.org/:_authToken={{token}}"
+        mint = "npm"
+        """#
+
+    func testLoaderReadsProviderFieldsAndMintedExamples() throws {
+        let rules = try RuleLoader.load(toml: Self.npmRule, origin: "p.toml")
+        XCTAssertEqual(rules[0].tokenClass, "access token")
+        XCTAssertEqual(rules[0].provider, "npm")
+        XCTAssertEqual(rules[0].checksums, [.npm])
+        XCTAssertEqual(rules[0].examples, [RuleExample(text: "//registry.npmjs.org/:_authToken={{token}}", mint: .npm)])
+        XCTAssertEqual(RuleChecker.check(rules), [])
+        let (text, secret) = RuleChecker.instantiate(rules[0].examples[0], rule: rules[0], number: 1)
+        XCTAssertEqual(text, "//registry.npmjs.org/:_authToken=\(secret!)")
+        XCTAssertTrue(TokenChecksum.npm.verify(Array(secret!.utf8)))
+    }
+
+    func testLoaderRejectsUnknownValidationsAndBadMintedExamples() {
+        func error(_ body: String) -> String {
+            do {
+                _ = try RuleLoader.load(toml: "[[rules]]\nid = \"x\"\nregex = \"a\"\n" + body, origin: "m.toml")
+                return "no error"
+            } catch {
+                return error.description
+            }
+        }
+        XCTAssertTrue(error("validate = [\"github-crc23\"]").hasPrefix("m.toml: rule 'x': unknown validation 'github-crc23'"))
+        XCTAssertTrue(error("[[rules.examples]]\ntext = \"{{token}}\"\nmint = \"github:ghq\"").contains("unknown mint format 'github:ghq'"))
+        XCTAssertTrue(error("[[rules.examples]]\ntext = \"{{token}}\"\nmint = \"npm\"\nsecret = \"npm_x\"").contains("leave out 'secret'"))
+        XCTAssertTrue(error("[[rules.examples]]\ntext = \"no marker\"\nmint = \"npm\"").contains("needs {{token}}"))
+        XCTAssertTrue(error("tokenClass = \"\"").contains("must not be empty"))
+        XCTAssertEqual(error("validate = [\"jwt\", \"allow-placeholders\", \"npm-crc32\"]"), "no error")
+    }
+
+    /// A minted example of a checksummed format also proves that the rule rejects a wrong checksum:
+    /// a rule that forgot its `validate` fails the check (and so does its wrong-checksum counterexample).
+    func testCheckerCatchesARuleThatDoesNotValidateItsChecksum() throws {
+        var rule = try RuleLoader.load(toml: Self.npmRule, origin: "p.toml")[0]
+        rule.validate = []
+        let failures = RuleChecker.check([rule])
+        let report = failures.map(\.description).joined(separator: "\n")
+        XCTAssertEqual(failures.count, 2, report)
+        XCTAssertTrue(failures.contains { $0.message.hasPrefix("example 1: the minted npm token with a wrong checksum is still reported") }, report)
+        XCTAssertTrue(failures.contains { $0.message.hasPrefix("counterexample 1 is reported") }, report)
+    }
+
+    func testCheckerCatchesAMintedExampleTheRuleDoesNotFind() throws {
+        var rule = try RuleLoader.load(toml: Self.npmRule, origin: "p.toml")[0]
+        rule.examples = [RuleExample(text: "t={{token}}", mint: .githubPersonal)]
+        let failures = RuleChecker.check([rule])
+        XCTAssertEqual(failures.count, 1)
+        XCTAssertTrue(failures.first?.message.hasPrefix("example 1 is not found") == true, failures.map(\.description).joined())
     }
 
     func testDuplicateRuleIDsAreRejected() {

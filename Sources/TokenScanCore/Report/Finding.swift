@@ -27,11 +27,18 @@ public struct Finding: Sendable, Codable, Equatable {
     public var snippet: String?
     /// The request the token travelled in, when its line shows one (method, path, header).
     public var request: RequestContext?
+    /// For a token without claims: what its rule says it is (`personal access token` …). JWTs
+    /// carry their class, read from the claims, in `jwt.tokenClass`.
+    public var tokenClass: String?
+    /// The provider checksum the token passed (`github-crc32` …), when its format has one: the
+    /// token is one the provider issued, not a typo or a made-up example.
+    public var checksum: String?
 
     public init(
         ruleId: String, kind: String, severity: Severity, score: Int, path: String, line: Int, column: Int,
         endLine: Int, endColumn: Int, commit: CommitInfo? = nil, secret: String, fingerprint: String,
-        encodings: [String] = [], jwt: JWTReport? = nil, reasons: [Reason], snippet: String? = nil
+        encodings: [String] = [], jwt: JWTReport? = nil, reasons: [Reason], snippet: String? = nil,
+        tokenClass: String? = nil, checksum: String? = nil
     ) {
         self.ruleId = ruleId
         self.kind = kind
@@ -49,6 +56,8 @@ public struct Finding: Sendable, Codable, Equatable {
         self.jwt = jwt
         self.reasons = reasons
         self.snippet = snippet
+        self.tokenClass = tokenClass
+        self.checksum = checksum
     }
 
     /// Report order: by path, then position, then rule.

@@ -89,7 +89,8 @@ public final class SARIFReporter: Reporter {
                 severity: finding.severity.rawValue, score: finding.score,
                 securitySeverity: finding.severity.securitySeverity,
                 reasons: finding.reasons, fingerprint: finding.fingerprint,
-                expiry: finding.jwt?.expiry.status.rawValue, commit: finding.commit))
+                expiry: finding.jwt?.expiry.status.rawValue, commit: finding.commit,
+                tokenClass: finding.tokenClass, checksum: finding.checksum))
     }
 
     static func level(_ severity: Severity) -> String {
@@ -122,7 +123,8 @@ public final class SARIFReporter: Reporter {
             properties: .init(
                 tags: Array((["security", "secret"] + rule.tags).uniqued().prefix(10)),
                 securitySeverity: rule.baseSeverity.securitySeverity == "0.0" ? "0.1" : rule.baseSeverity.securitySeverity,
-                precision: rule.validate.contains("jwt") ? "very-high" : "high"))
+                // Decoded JWTs and checksum-verified provider tokens are not guesses.
+                precision: rule.validate.contains("jwt") || !rule.checksums.isEmpty ? "very-high" : "high"))
     }
 
     /// Percent-encodes what is not allowed in a URI path (RFC 3986), keeping `/`.
@@ -220,8 +222,10 @@ enum SARIF {
         /// The commit that added the secret (git sources): a history finding's path may no longer
         /// exist at the analysed revision.
         var commit: CommitInfo?
+        var tokenClass: String?
+        var checksum: String?
         enum CodingKeys: String, CodingKey {
-            case severity, score, reasons, fingerprint, expiry, commit
+            case severity, score, reasons, fingerprint, expiry, commit, tokenClass, checksum
             case securitySeverity = "security-severity"
         }
     }

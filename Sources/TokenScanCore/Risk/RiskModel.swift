@@ -39,7 +39,7 @@ public struct RiskModel: Sendable {
             return Assessment(severity: .info, score: 5, reasons: reasons)
         }
         guard let jwt = facts.jwt else {
-            return opaque(facts)
+            return opaque(facts, now: now)
         }
         if jwt.form == .jwe {
             reasons.append(Reason("jwe", "An encrypted JWT (JWE, \(jwt.header["enc"]?.string ?? "?")): its claims cannot be read without the key, so it is treated as live."))
@@ -103,10 +103,53 @@ public struct RiskModel: Sendable {
         return Assessment(severity: severity, score: score, reasons: reasons)
     }
 
-    private func opaque(_ facts: TokenFacts) -> Assessment {
-        let reason = Reason("opaque-token", "A \(facts.kind) token whose scope and lifetime cannot be read from it: treat it as live.")
-        let band = facts.baseSeverity.scoreRange
-        return Assessment(severity: facts.baseSeverity, score: (band.lowerBound + band.upperBound) / 2, reasons: [reason])
+    /// Tokens without readable claims take their rule's severity (design §5, "tokens without
+    /// claims"); the reason names the provider and class the rule declares, so that the reader
+    /// knows what to revoke and where.
+    ///
+    /// A valid provider checksum places the token in the upper half of its band: it is certainly
+    /// a token the provider issued, where a checksum-less match may still be a look-alike. When a
+    /// provider token states its expiry (the JWT inside GitHub's stateless `ghs_` tokens), rows 2
+    /// and 6 of §5 apply as to any JWT: expired is low, less than an hour left is one level lower.
+    private func opaque(_ facts: TokenFacts, now: Date) -> Assessment {
+        let noun = [facts.providerName, facts.declaredClass ?? "\(facts.kind) token"].compactMap { $0 }.joined(separator: " ")
+        let checked = facts.verifiedChecksum == nil ? "" : " (checksum valid)"
+        var reasons = [Reason(
+            "opaque-token",
+            "\(RiskModel.article(for: noun)) \(noun)\(checked) whose scope and lifetime cannot be read from it: treat it as live.")]
+        if let declared = facts.declaredClass, declared.lowercased().contains("refresh") {
+            reasons.append(Reason("refresh-token", "A refresh token: it mints new access tokens for as long as the grant lives."))
+        }
+        guard let expiresAt = facts.expiresAt else {
+            let band = facts.baseSeverity.scoreRange
+            let middle = (band.lowerBound + band.upperBound) / 2
+            let score = facts.verifiedChecksum == nil ? middle : middle + (band.upperBound - middle + 1) / 2
+            return Assessment(severity: facts.baseSeverity, score: score, reasons: reasons)
+        }
+        reasons[0].message = "\(RiskModel.article(for: noun)) \(noun)\(checked); its scope cannot be read from it."
+        let secondsLeft = expiresAt.timeIntervalSince(now)
+        let status = facts.expiryStatus(at: now)
+        var severity = facts.baseSeverity
+        if status == .expired {
+            severity = min(severity, .low)
+        } else if secondsLeft < 3600 {
+            severity = severity.lowered
+        }
+        appendExpiryReasons(facts, status: status, secondsLeft: secondsLeft, now: now, to: &reasons)
+        let score = RiskModel.score(severity: severity, facts: facts, isBroad: false, secondsLeft: secondsLeft)
+        return Assessment(severity: severity, score: score, reasons: reasons)
+    }
+
+    /// "A" or "An" before `phrase`, by how its first word is spoken: a vowel sound ("an OAuth
+    /// token"), or a word without vowels read letter by letter whose first letter's name starts
+    /// with one ("an npm token", "an SSH key").
+    static func article(for phrase: String) -> String {
+        let word = phrase.prefix { $0 != " " }.lowercased()
+        guard let first = word.first else { return "A" }
+        let vowels: Set<Character> = ["a", "e", "i", "o", "u"]
+        if vowels.contains(first) { return "An" }
+        let spelled = !word.contains(where: { vowels.contains($0) || $0 == "y" })
+        return spelled && "fhlmnrsx".contains(first) ? "An" : "A"
     }
 
     private func scopeReason(_ broad: [String], onlyWrite: Bool) -> Reason {

@@ -48,6 +48,12 @@ public struct TokenFacts: Sendable {
     public var headerFlags: [Reason] = []
     /// Set when a key the user supplied (`--jwks`) was tried and did not verify the signature.
     public var signatureMismatch = false
+    /// Who issues a token without claims, as people write it (the rule's `provider`: `GitHub`).
+    public var providerName: String?
+    /// What a token without claims is for, as its rule states it (`personal access token`).
+    public var declaredClass: String?
+    /// The provider checksum the token passed; `nil` when its format has none.
+    public var verifiedChecksum: TokenChecksum?
     public var issuedAt: Date?
     public var notBefore: Date?
     public var expiresAt: Date?

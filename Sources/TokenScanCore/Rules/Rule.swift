@@ -17,9 +17,20 @@ public struct Rule: Sendable, Equatable {
     public var maxLength: Int
     /// Minimum Shannon entropy (bits per byte) of the secret; `nil` for no check.
     public var minEntropy: Double?
-    /// Named validations the analyzer runs on the secret (`jwt`, `not-placeholder` …).
+    /// Named validations the analyzer runs on the secret: `jwt` (decode it), `embedded-jwt` (a
+    /// provider token whose body after the last `_` is a JWT that must decode; its `exp` is read),
+    /// `allow-placeholders` (skip the placeholder filter), and the provider checksums of
+    /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
+    /// instead of a finding.
     public var validate: [String]
     public var tags: [String]
+    /// What the token is for, in words (`personal access token`, `OAuth access token`, `refresh
+    /// token` …). Reasons and findings say it, because "a GitHub refresh token" tells the reader
+    /// what to revoke where "a github token" does not. A class that names a refresh token also
+    /// adds the `refresh-token` reason.
+    public var tokenClass: String?
+    /// Who issues the token, as people write it (`GitHub`, `npm`), for reasons.
+    public var provider: String?
     /// Severity for tokens whose risk cannot be judged from their content (opaque tokens).
     public var baseSeverity: Severity
     /// When two rules report the same span, the higher priority wins (a JWT rule beats a generic
@@ -36,7 +47,8 @@ public struct Rule: Sendable, Equatable {
         id: String, description: String = "", kind: String, regex: String, keywords: [String] = [],
         maxLength: Int = 4096, minEntropy: Double? = nil, validate: [String] = [], tags: [String] = [],
         baseSeverity: Severity = .medium, priority: Int = 50, utf: Bool = false,
-        examples: [RuleExample] = [], counterexamples: [String] = [], origin: String = "inline"
+        examples: [RuleExample] = [], counterexamples: [String] = [], origin: String = "inline",
+        tokenClass: String? = nil, provider: String? = nil
     ) {
         self.id = id
         self.description = description
@@ -53,16 +65,38 @@ public struct Rule: Sendable, Equatable {
         self.examples = examples
         self.counterexamples = counterexamples
         self.origin = origin
+        self.tokenClass = tokenClass
+        self.provider = provider
     }
+
+    /// The provider checksums among `validate`, in the order the rule names them.
+    public var checksums: [TokenChecksum] { validate.compactMap(TokenChecksum.init(rawValue:)) }
+
+    /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
+    /// otherwise switch the check off without a word, and typos would be reported as tokens.
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders"] + TokenChecksum.allCases.map(\.rawValue)
 }
 
 /// A text the rule must find, with the exact secret it must report.
 public struct RuleExample: Sendable, Equatable {
+    /// The marker a minted token replaces in `text`.
+    public static let tokenMarker = "{{token}}"
+
     public var text: String
-    /// The exact secret (the reported span). `nil`: only that the rule reports something.
+    /// The exact secret (the reported span). `nil`: only that the rule reports something, or,
+    /// with `mint`, the minted token.
     public var secret: String?
-    public init(text: String, secret: String? = nil) {
+    /// Mint a token of this format when the example is checked and put it at `{{token}}` in
+    /// `text`; the example must then report exactly that token.
+    ///
+    /// Why: a provider token with a valid checksum is indistinguishable from a live one, so none
+    /// may be committed (push protection blocks it, and every fork would inherit the alert). Rule
+    /// files therefore hold the text around a token and let the checker make the token.
+    public var mint: ProviderTokenFormat?
+
+    public init(text: String, secret: String? = nil, mint: ProviderTokenFormat? = nil) {
         self.text = text
         self.secret = secret
+        self.mint = mint
     }
 }

@@ -79,11 +79,21 @@ public enum RuleChecker {
                 return found
             }
             for (index, example) in rule.examples.enumerated() {
-                let found = findings(example.text)
+                let (text, expected) = instantiate(example, rule: rule, number: index + 1)
+                let found = findings(text)
                 if found.isEmpty {
-                    fail("example \(index + 1) is not found: \(abbreviate(example.text))")
-                } else if let secret = example.secret, !found.contains(where: { $0.secret == secret }) {
+                    fail("example \(index + 1) is not found: \(abbreviate(text))")
+                } else if let secret = expected, !found.contains(where: { $0.secret == secret }) {
                     fail("example \(index + 1) reports \(found.map { abbreviate($0.secret) }) instead of \(abbreviate(secret))")
+                }
+                // A minted token of a checksummed format proves the other half too: the same token
+                // with a wrong checksum is not reported (the rule validates it, as design §5 asks).
+                if let format = example.mint, let checksum = format.checksum, let token = expected {
+                    let corrupted = TokenMinter.corruptingChecksum(of: token, checksum)
+                    let wrong = findings(text.replacingOccurrences(of: token, with: corrupted))
+                    if !wrong.isEmpty {
+                        fail("example \(index + 1): the minted \(format.rawValue) token with a wrong checksum is still reported; add validate = [\"\(checksum.rawValue)\"]")
+                    }
                 }
             }
             for (index, counterexample) in rule.counterexamples.enumerated() {
@@ -94,6 +104,14 @@ public enum RuleChecker {
             }
         }
         return failures
+    }
+
+    /// The text an example is checked on and the secret it must report: for a `mint` example, a
+    /// token minted (deterministically, seeded by rule and example) at the `{{token}}` marker.
+    public static func instantiate(_ example: RuleExample, rule: Rule, number: Int) -> (text: String, secret: String?) {
+        guard let format = example.mint else { return (example.text, example.secret) }
+        let token = TokenMinter.provider(format, seed: "\(rule.id)#\(number)")
+        return (example.text.replacingOccurrences(of: RuleExample.tokenMarker, with: token), token)
     }
 
     static func abbreviate(_ text: String) -> String {

@@ -34,7 +34,7 @@ public enum RuleLoader {
         let reader2 = TableReader(table: table, origin: origin, context: "rules[\(index)]", ruleID: id)
         try reader2.rejectUnknownKeys([
             "id", "description", "kind", "regex", "keywords", "maxLength", "entropy", "validate", "tags",
-            "severity", "priority", "utf", "examples", "counterexamples",
+            "severity", "priority", "utf", "examples", "counterexamples", "tokenClass", "provider",
         ])
         guard id.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
             throw reader2.error("id must be lowercase letters, digits, '.', '_' or '-'")
@@ -56,6 +56,14 @@ public enum RuleLoader {
         }
         rule.minEntropy = try reader2.double("entropy")
         rule.validate = try reader2.stringArray("validate")
+        for name in rule.validate where !Rule.validations.contains(name) {
+            throw reader2.error("unknown validation '\(name)' in 'validate' (known: \(Rule.validations.joined(separator: ", ")))")
+        }
+        rule.tokenClass = try reader2.string("tokenClass")
+        rule.provider = try reader2.string("provider")
+        if rule.tokenClass?.isEmpty == true || rule.provider?.isEmpty == true {
+            throw reader2.error("'tokenClass' and 'provider' must not be empty")
+        }
         rule.tags = try reader2.stringArray("tags")
         if let severity = try reader2.string("severity") {
             guard let parsed = Severity(rawValue: severity) else {
@@ -74,15 +82,31 @@ public enum RuleLoader {
                 } else if let exampleTable = example.table {
                     let exampleReader = TableReader(
                         table: exampleTable, origin: origin, context: "rules[\(index)].examples[\(n)]", ruleID: id)
-                    try exampleReader.rejectUnknownKeys(["text", "secret"])
-                    rule.examples.append(RuleExample(
-                        text: try exampleReader.requiredString("text"), secret: try exampleReader.string("secret")))
+                    try exampleReader.rejectUnknownKeys(["text", "secret", "mint"])
+                    rule.examples.append(try parseExample(exampleReader, number: n))
                 } else {
-                    throw reader2.error("examples[\(n)] must be a string or a table with 'text' and 'secret'")
+                    throw reader2.error("examples[\(n)] must be a string or a table with 'text' and 'secret' (or 'mint')")
                 }
             }
         }
         return rule
+    }
+
+    /// An example table: `text` and `secret`, or `text` with a `{{token}}` marker and `mint`.
+    static func parseExample(_ reader: TableReader, number n: Int) throws(RuleError) -> RuleExample {
+        let text = try reader.requiredString("text")
+        let secret = try reader.string("secret")
+        guard let name = try reader.string("mint") else { return RuleExample(text: text, secret: secret) }
+        guard let format = ProviderTokenFormat(rawValue: name) else {
+            throw reader.error("examples[\(n)]: unknown mint format '\(name)' (known: \(ProviderTokenFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard secret == nil else {
+            throw reader.error("examples[\(n)]: an example with 'mint' reports the minted token; leave out 'secret'")
+        }
+        guard text.contains(RuleExample.tokenMarker) else {
+            throw reader.error("examples[\(n)]: an example with 'mint' needs \(RuleExample.tokenMarker) in 'text' where the token goes")
+        }
+        return RuleExample(text: text, mint: format)
     }
 }
 

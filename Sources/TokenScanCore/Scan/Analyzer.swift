@@ -45,6 +45,14 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     case allowRule = "allow-rule"
     /// Already reported at the same path with the same line content (`ScanOptions.reportRepeatsOnce`).
     case repeated
+    /// A provider token whose checksum is wrong: a typo, a truncated or edited copy, or a made-up
+    /// example, not a token the provider issued (design §5).
+    case badChecksum = "bad-checksum"
+    /// A generic match that belongs to a provider token: it starts with a provider's prefix
+    /// (`ghp_`, `xoxb-` …) that the provider's rule did not report as this span (cut short, masked,
+    /// edited, or reported without the generic match's trailing characters), or it is the tail of
+    /// one (the JWT inside `ghs_<app id>_eyJ…`).
+    case providerLookalike = "provider-look-alike"
 }
 
 /// Turns a located match into a finding: decodes JWTs, drops placeholders and look-alikes, asks the
@@ -54,9 +62,17 @@ public final class Analyzer {
     private let redactor: Redactor
     private let scratch = MatchScratch()
 
-    public init(settings: AnalysisSettings) {
+    /// Prefixes that belong to a provider: the keywords of the rules that name one.
+    private let providerPrefixes: [[UInt8]]
+
+    /// `rules`: the rule set the matches come from. A value that starts with the keyword of a rule
+    /// naming a `provider` is that provider's to judge, so generic bearer rules leave it alone
+    /// (otherwise `access_token=ghp_…` cut short, or a GitHub token with a wrong checksum followed
+    /// by a dot, would come back as an "opaque bearer token").
+    public init(settings: AnalysisSettings, rules: [Rule] = []) {
         self.settings = settings
         redactor = Redactor(showSecrets: settings.showSecrets)
+        providerPrefixes = Array(Set(rules.filter { $0.provider != nil }.flatMap(\.keywords))).sorted().map { Array($0.utf8) }
     }
 
     /// What analysis concluded about one secret for one rule, independent of where it stands.
@@ -106,6 +122,7 @@ public final class Analyzer {
     /// `honorInlineAllow: false` for redaction: an accepted token is still a token to mask.
     public func analyze(_ hit: SearchHit, rule: Rule, path: String, honorInlineAllow: Bool = true) -> Result<Finding, Dismissal> {
         if honorInlineAllow && Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
+        if rule.provider == nil && continuesProviderToken(hit) { return .failure(.providerLookalike) }
         let result = locate(hit, rule: rule, path: path)
         if case .success(let finding) = result {
             if rule.kind == "hmac-secret" {
@@ -169,11 +186,36 @@ public final class Analyzer {
                 facts.weakSecret = String(decoding: key, as: UTF8.self)
             }
         } else {
-            if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(secret) {
-                return .failure(.placeholder)
+            if rule.kind == "bearer", rule.provider == nil, providerPrefixes.contains(where: { secret.starts(with: $0) }) {
+                return .failure(.providerLookalike)
             }
-            if let minimum = rule.minEntropy, Entropy.bits(secret) < minimum { return .failure(.lowEntropy) }
+            // A correct provider checksum, or a provider token's embedded JWT that decodes,
+            // outweighs the placeholder and entropy heuristics: random text spells "here" or
+            // "none" now and then, but nobody writing an example computes a CRC or a JWT. Without
+            // such proof a placeholder still counts as a placeholder, and only a token that passes
+            // the heuristics is a checksum typo or a look-alike.
+            let checksums = rule.checksums
+            let verified = !checksums.isEmpty && checksums.allSatisfy { $0.verify(secret) }
+            var embedded: JWT?
+            if rule.validate.contains("embedded-jwt") {
+                guard let start = Analyzer.embeddedJWTStart(secret), case .success(let jwt) = JWT.decode(Array(secret[start...])),
+                    jwt.form == .jws
+                else { return .failure(.notAJWT) }
+                embedded = jwt
+            }
+            if !verified && embedded == nil {
+                if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(secret) {
+                    return .failure(.placeholder)
+                }
+                if let minimum = rule.minEntropy, Entropy.bits(secret) < minimum { return .failure(.lowEntropy) }
+                if !checksums.isEmpty { return .failure(.badChecksum) }
+            }
             facts = TokenFacts(kind: rule.kind, baseSeverity: rule.baseSeverity)
+            facts.providerName = rule.provider
+            facts.declaredClass = rule.tokenClass
+            facts.verifiedChecksum = verified ? checksums.first : nil
+            // The provider's JWT is its own business, but its `exp` says how long the token lives.
+            facts.expiresAt = embedded?.claims["exp"]?.number.map(Date.init(timeIntervalSince1970:))
         }
 
         var assessment = settings.riskModel.assess(facts, now: settings.now)
@@ -190,7 +232,9 @@ public final class Analyzer {
             secret: redactor.redact(String(decoding: secret, as: UTF8.self)),
             fingerprint: settings.fingerprinter.fingerprint(secret),
             jwt: facts.jwt.map { jwtReport($0, facts: facts) },
-            reasons: assessment.reasons))
+            reasons: assessment.reasons,
+            tokenClass: facts.jwt == nil ? facts.declaredClass : nil,
+            checksum: facts.verifiedChecksum?.rawValue))
     }
 
     private func jwtReport(_ jwt: JWT, facts: TokenFacts) -> JWTReport {
@@ -242,6 +286,38 @@ public final class Analyzer {
         text += replacement
         text += tail.count > 80 ? String(String.UnicodeScalarView(tail.prefix(80))) + "…" : String(tail)
         return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Where the JWT inside a provider token starts: after the last `_` that is followed by `eyJ`
+    /// (`ghs_<app id>_eyJ…`).
+    static func embeddedJWTStart(_ secret: [UInt8]) -> Int? {
+        var index = secret.count - 4
+        while index >= 0 {
+            if secret[index] == UInt8(ascii: "_"), secret[index + 1] == UInt8(ascii: "e"), secret[index + 2] == UInt8(ascii: "y"),
+                secret[index + 3] == UInt8(ascii: "J") {
+                return index + 1
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Whether the run of token characters (`A-Z a-z 0-9 _ -`) right before the secret starts with a
+    /// provider's prefix: the secret is then the tail of that provider's token (the JWT inside
+    /// `ghs_<app id>_eyJ…`), which the provider's rule reports whole.
+    func continuesProviderToken(_ hit: SearchHit) -> Bool {
+        guard !providerPrefixes.isEmpty else { return false }
+        var start = hit.secretInContext.lowerBound
+        while start > 0 {
+            let byte = hit.context[start - 1]
+            let isTokenCharacter = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            guard isTokenCharacter else { break }
+            start -= 1
+        }
+        guard start < hit.secretInContext.lowerBound else { return false }
+        let run = hit.context[start..<hit.secretInContext.lowerBound]
+        return providerPrefixes.contains { run.starts(with: $0) }
     }
 
     static func looksLikeJWT(_ secret: [UInt8]) -> Bool {

@@ -240,7 +240,7 @@ public final class Scanner: Sendable {
             searcher = Searcher(matcher: scanner.matcher, options: options)
             options.skipBinary = false
             binarySearcher = Searcher(matcher: scanner.matcher, options: options)
-            analyzer = Analyzer(settings: scanner.settings)
+            analyzer = Analyzer(settings: scanner.settings, rules: scanner.matcher.rules.map(\.rule))
         }
 
         func run(_ work: Work) -> Outcome {

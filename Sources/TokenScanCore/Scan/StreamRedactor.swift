@@ -24,7 +24,7 @@ public final class StreamRedactor {
         self.matcher = matcher
         var settings = settings
         settings.showSecrets = false
-        analyzer = Analyzer(settings: settings)
+        analyzer = Analyzer(settings: settings, rules: matcher.rules.map(\.rule))
         scratch = matcher.makeScratch()
         self.chunkSize = chunkSize
     }
@@ -77,7 +77,11 @@ public final class StreamRedactor {
                 $0.secret.lowerBound != $1.secret.lowerBound ? $0.secret.lowerBound < $1.secret.lowerBound
                     : rules[$0.ruleIndex].rule.priority > rules[$1.ruleIndex].rule.priority
             }
-            for match in matches where match.secret.lowerBound >= emitted {
+            // As in a scan, a span is judged by its highest-priority rule only: when that rule
+            // dismisses it (a provider token with a wrong checksum), a generic rule matching the
+            // same span (Authorization: Bearer …) must not mask it after all.
+            var judged: Set<Range<Int>> = []
+            for match in matches where match.secret.lowerBound >= emitted && judged.insert(match.secret).inserted {
                 let lineStart = (UnsafeRawBufferPointer(rebasing: view[max(0, match.secret.lowerBound - 512)..<match.secret.lowerBound])
                     .lastIndex(of: 0x0A).map { max(0, match.secret.lowerBound - 512) + $0 + 1 }) ?? max(0, match.secret.lowerBound - 512)
                 let lineEnd = UnsafeRawBufferPointer(rebasing: view[match.secret.upperBound..<min(filled, match.secret.upperBound + 512)])
