@@ -43,15 +43,15 @@ public struct RuleFailure: Sendable, Equatable {
 /// bounds work per start position, so a pathological rule given a whole megabyte can run for
 /// minutes. Each call therefore sees one slice (`sliceSize` plus the rule's `maxLength`), runs only
 /// where a keyword of the rule occurs, and a rule whose call exceeds `timeBudget` is stopped for
-/// the rest of that input and reported. The keyword prefilter is one case-insensitive JIT
-/// alternation of all keywords.
+/// the rest of that input and reported. The keyword prefilter is one Aho–Corasick DFA over all
+/// keywords (`KeywordAutomaton`): one pass over the bytes, whatever the number of rules.
 public final class Matcher: Sendable {
     public let rules: [CompiledRule]
     /// The longest match any rule can produce; the searcher keeps this much overlap between chunks.
     public let maxMatchLength: Int
-    let prefilter: Pattern?
-    /// Lowercased keyword hit → the rules that have a keyword contained in it.
-    let rulesForHit: [[UInt8]: [Int]]
+    let automaton: KeywordAutomaton?
+    /// Keyword (index in the automaton) → the rules that list it.
+    let rulesForKeyword: [[Int]]
     let keywordless: [Int]
     let sliceSize: Int
     let timeBudget: Duration
@@ -76,27 +76,15 @@ public final class Matcher: Sendable {
         self.timeBudget = timeBudget
         maxMatchLength = rules.map(\.maxLength).max() ?? 0
 
-        let keywords = Set(rules.flatMap { $0.keywords.map { Array($0.lowercased().utf8) } })
-        var map: [[UInt8]: [Int]] = [:]
-        for keyword in keywords {
-            map[keyword] = rules.indices.filter { index in
-                rules[index].keywords.contains { Matcher.contains(keyword, Array($0.lowercased().utf8)) }
-            }
+        let keywords = Array(Set(rules.flatMap { $0.keywords.map { Array($0.lowercased().utf8) } }))
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        rulesForKeyword = keywords.map { keyword in
+            rules.indices.filter { rules[$0].keywords.contains { Array($0.lowercased().utf8) == keyword } }
         }
-        rulesForHit = map
         keywordless = rules.indices.filter { rules[$0].keywords.isEmpty }
-        if keywords.isEmpty {
-            prefilter = nil
-        } else {
-            // Longest first, so that at one position the most specific keyword is the one reported.
-            let alternation = keywords.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
-                .map { Matcher.escape(String(decoding: $0, as: UTF8.self)) }
-                .joined(separator: "|")
-            do {
-                prefilter = try Pattern("(?:\(alternation))", options: .caseInsensitive)
-            } catch {
-                throw RuleError(file: "keywords", message: "keyword prefilter does not compile: \(error)")
-            }
+        automaton = KeywordAutomaton(keywords: keywords)
+        if !keywords.isEmpty && automaton == nil {
+            throw RuleError(file: "keywords", message: "too many keywords for the prefilter (\(keywords.count))")
         }
     }
 
@@ -107,15 +95,6 @@ public final class Matcher: Sendable {
             return true
         }
         return false
-    }
-
-    static func escape(_ literal: String) -> String {
-        var out = ""
-        for character in literal {
-            if "\\^$.|?*+()[]{}#- ".contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
     }
 
     public func makeScratch() -> MatcherScratch { MatcherScratch(ruleCount: rules.count, limits: limits) }
@@ -188,24 +167,21 @@ public final class Matcher: Sendable {
         }
     }
 
-    /// Records, per rule, the offsets of its keyword hits at or after `start`.
+    /// Records, per rule, the offsets (ascending) of its keyword hits at or after `start`.
     private func collectHits(_ buffer: UnsafeRawBufferPointer, from start: Int, scratch: MatcherScratch) {
         for index in scratch.hits.indices { scratch.hits[index].removeAll(keepingCapacity: true) }
-        guard let prefilter else { return }
-        var position = start
-        var lowered: [UInt8] = []
-        while position < buffer.count {
-            guard let hit = try? scratch.patterns.firstMatch(prefilter, in: buffer, from: position) else { break }
-            lowered.removeAll(keepingCapacity: true)
-            for offset in hit.range { lowered.append(Matcher.lowercaseASCII(buffer[offset])) }
-            for ruleIndex in rulesForHit[lowered] ?? [] { scratch.hits[ruleIndex].append(hit.range.lowerBound) }
-            // Continue one byte on, so overlapping keywords ("ab", "bc" in "abc") are all seen.
-            position = hit.range.lowerBound + 1
+        guard let automaton else { return }
+        var unsorted = false
+        automaton.scan(buffer, from: start) { keyword, position in
+            for ruleIndex in rulesForKeyword[keyword] {
+                if let last = scratch.hits[ruleIndex].last, last > position { unsorted = true }
+                scratch.hits[ruleIndex].append(position)
+            }
         }
-    }
-
-    @inline(__always) static func lowercaseASCII(_ byte: UInt8) -> UInt8 {
-        byte &- 0x41 < 26 ? byte | 0x20 : byte
+        // Hits arrive in order of their end; keywords of different lengths can cross.
+        if unsorted {
+            for index in scratch.hits.indices { scratch.hits[index].sort() }
+        }
     }
 }
 

@@ -16,21 +16,7 @@ public struct GzipSource<Base: ByteSource>: ByteSource {
     private var midMember = false
     private var compressedOffset = 0
 
-    /// zlib's stream and the compressed-input buffer; frees them when the source goes away.
-    private final class State {
-        let stream: UnsafeMutablePointer<z_stream>
-        let input: UnsafeMutableRawBufferPointer
-        init() {
-            stream = .allocate(capacity: 1)
-            stream.initialize(to: z_stream())
-            input = .allocate(byteCount: 64 * 1024, alignment: 16)
-        }
-        deinit {
-            inflateEnd(stream)
-            stream.deallocate()
-            input.deallocate()
-        }
-    }
+    private typealias State = InflateState
 
     public init(_ base: Base, path: String) throws(InputError) {
         self.base = base
@@ -101,6 +87,29 @@ public struct GzipSource<Base: ByteSource>: ByteSource {
     /// Whether `bytes` start with the gzip magic number.
     public static func isGzip(_ bytes: some Collection<UInt8>) -> Bool {
         bytes.count >= 2 && bytes.first == 0x1F && bytes.dropFirst().first == 0x8B
+    }
+}
+
+/// zlib's stream and a compressed-input buffer (shared by gzip and zip entries); frees them when
+/// the owning source goes away (a struct source cannot have a deinit).
+final class InflateState {
+    let stream: UnsafeMutablePointer<z_stream>
+    let input: UnsafeMutableRawBufferPointer
+    /// Compressed bytes read but not yet inflated: `input[start..<end]` (zip entries).
+    var start = 0
+    var end = 0
+    var done = false
+
+    init() {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        input = .allocate(byteCount: 64 * 1024, alignment: 16)
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deallocate()
+        input.deallocate()
     }
 }
 

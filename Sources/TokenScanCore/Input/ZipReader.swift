@@ -148,23 +148,7 @@ public struct ZipEntrySource: ByteSource {
     var produced = 0
     let inflater: Inflater?
 
-    final class Inflater {
-        let stream: UnsafeMutablePointer<z_stream>
-        let input: UnsafeMutableRawBufferPointer
-        var start = 0
-        var end = 0
-        var done = false
-        init() {
-            stream = .allocate(capacity: 1)
-            stream.initialize(to: z_stream())
-            input = .allocate(byteCount: 64 * 1024, alignment: 16)
-        }
-        deinit {
-            inflateEnd(stream)
-            stream.deallocate()
-            input.deallocate()
-        }
-    }
+    typealias Inflater = InflateState
 
     init(descriptor: Int32, path: String, offset: Int, compressedSize: Int, declaredSize: Int, deflated: Bool, maxRatio: Int) throws(InputError) {
         self.descriptor = descriptor

@@ -24,12 +24,7 @@ public struct ProviderCatalog: Sendable {
     }
 
     public init(toml: String, origin: String) throws(RuleError) {
-        let table: TOMLTable
-        do {
-            table = try TOMLDocument.parse(toml)
-        } catch {
-            throw RuleError(file: origin, line: error.line, message: error.message)
-        }
+        let table = try TOMLDocument.parse(toml, origin: origin)
         var providers: [Provider] = []
         var issuers: [Pattern?] = []
         var subjects: [Pattern?] = []

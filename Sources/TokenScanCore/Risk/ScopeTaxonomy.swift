@@ -47,12 +47,7 @@ public struct ScopeTaxonomy: Sendable {
     }
 
     public init(toml: String, origin: String) throws(RuleError) {
-        let table: TOMLTable
-        do {
-            table = try TOMLDocument.parse(toml)
-        } catch {
-            throw RuleError(file: origin, line: error.line, message: error.message)
-        }
+        let table = try TOMLDocument.parse(toml, origin: origin)
         let reader = TableReader(table: table, origin: origin, context: "scopes")
         try reader.rejectUnknownKeys(["claims", "adminClaims", "broad", "write", "offline", "read", "examples"])
         claimPaths = []

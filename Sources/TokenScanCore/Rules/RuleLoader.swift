@@ -8,12 +8,7 @@ import TOMLKit
 public enum RuleLoader {
     /// Parses one TOML document. `origin` names it in messages and in `Rule.origin`.
     public static func load(toml text: String, origin: String) throws(RuleError) -> [Rule] {
-        let table: TOMLTable
-        do {
-            table = try TOMLDocument.parse(text)
-        } catch {
-            throw RuleError(file: origin, line: error.line, message: error.message)
-        }
+        let table = try TOMLDocument.parse(text, origin: origin)
         guard let entries = table["rules"] else { return [] }
         guard let array = entries.array else {
             throw RuleError(file: origin, message: "'rules' must be an array of tables ([[rules]])")

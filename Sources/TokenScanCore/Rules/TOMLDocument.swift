@@ -11,6 +11,15 @@ enum TOMLDocument {
         var message: String
     }
 
+    /// Parses a rule-like file, reporting errors as `RuleError`s naming `origin`.
+    static func parse(_ text: String, origin: String) throws(RuleError) -> TOMLTable {
+        do {
+            return try parse(text)
+        } catch {
+            throw RuleError(file: origin, line: error.line, message: error.message)
+        }
+    }
+
     static func parse(_ text: String) throws(ParseError) -> TOMLTable {
         try precheck(text)
         do {

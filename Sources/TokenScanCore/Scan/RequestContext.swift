@@ -9,7 +9,7 @@ public struct RequestContext: Sendable, Codable, Equatable {
 
     public var isEmpty: Bool { method == nil && path == nil && field == nil }
 
-    nonisolated(unsafe) private static let patterns: (request: Pattern, jsonMethod: Pattern, jsonPath: Pattern, field: Pattern, harName: Pattern) = {
+    private static let patterns: (request: Pattern, jsonMethod: Pattern, jsonPath: Pattern, field: Pattern, harName: Pattern) = {
         do {
             return (
                 try Pattern(#"\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE)\s+(?:https?://[^\s/"]+)?(/[^\s?#"]*)"#),
