@@ -80,6 +80,11 @@ final class ReporterGoldenTests: XCTestCase {
         let tokens = object["tokens"] as! [[String: Any]]
         XCTAssertLessThan(tokens.count, findings.count, "repeated tokens are grouped")
         XCTAssertEqual(tokens.map { $0["count"] as! Int }.reduce(0, +), findings.count)
+        for token in tokens {
+            XCTAssertNotNil(token["reasons"], "each token entry carries the token's facts")
+            for key in ["fingerprint", "count", "first", "last", "severity"] { XCTAssertNotNil(token[key], key) }
+        }
+        XCTAssertTrue(tokens.contains { ($0["jwt"] as? [String: Any])?["expiry"] != nil })
     }
 
     /// The SARIF passes the official schema and GitHub's upload checks (shared/tools/validate-sarif).

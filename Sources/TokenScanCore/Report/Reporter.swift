@@ -68,6 +68,12 @@ public struct TokenSummary: Sendable, Codable, Equatable {
     public var ruleId: String
     public var kind: String
     public var secret: String
+    /// What the token is, from its first occurrence: the decoded JWT (claims, expiry, scopes,
+    /// signature, provider), the reasons, and for provider tokens their class and checksum.
+    public var jwt: JWTReport?
+    public var reasons: [Reason]
+    public var tokenClass: String?
+    public var checksum: String?
 
     /// Groups findings (in report order) by fingerprint, keeping the first-seen order.
     public static func group(_ findings: [Finding]) -> [TokenSummary] {
@@ -87,7 +93,8 @@ public struct TokenSummary: Sendable, Codable, Equatable {
                 order.append(finding.fingerprint)
                 byFingerprint[finding.fingerprint] = TokenSummary(
                     fingerprint: finding.fingerprint, count: 1, first: place, last: place, severity: finding.severity,
-                    score: finding.score, ruleId: finding.ruleId, kind: finding.kind, secret: finding.secret)
+                    score: finding.score, ruleId: finding.ruleId, kind: finding.kind, secret: finding.secret,
+                    jwt: finding.jwt, reasons: finding.reasons, tokenClass: finding.tokenClass, checksum: finding.checksum)
             }
         }
         return order.map { byFingerprint[$0]! }
