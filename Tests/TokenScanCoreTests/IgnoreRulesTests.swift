@@ -466,7 +466,7 @@ final class IgnoreRulesTests: XCTestCase {
     /// IGNORE_FUZZ_NOISE (percentage of noise patterns) in the environment.
     func testAgreesWithGitOnRandomTrees() throws {
         let environment = ProcessInfo.processInfo.environment
-        var random = SplitMix64(seed: environment["IGNORE_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5EED_1610)
+        var random = SplitMix(seed: environment["IGNORE_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5EED_1610)
         let rounds = environment["IGNORE_FUZZ_ROUNDS"].flatMap { Int($0) } ?? 25
         let noise = environment["IGNORE_FUZZ_NOISE"].flatMap { Int($0) } ?? 12
         for round in 0..<rounds {
@@ -506,7 +506,7 @@ final class IgnoreRulesTests: XCTestCase {
         }
     }
 
-    private func randomName(_ random: inout SplitMix64) -> String {
+    private func randomName(_ random: inout SplitMix) -> String {
         let names = ["a", "b", "ab", "ba", "abc", "a.log", "b.log", "x.o", "x.obj", "cache", "build", "foo",
                      "bar", "A", "a1", "[a]", "a b", "#h", "!n", "a*", "q?", ".hidden", "Ab.Log", "a\\b", "t "]
         return names[random.below(names.count)]
@@ -514,7 +514,7 @@ final class IgnoreRulesTests: XCTestCase {
 
     /// A pattern for `relative` (a path below the ignore file's directory), mutated so that it
     /// usually still matches it and often matches its neighbours too.
-    private func derivedPattern(_ relative: String, _ random: inout SplitMix64) -> String {
+    private func derivedPattern(_ relative: String, _ random: inout SplitMix) -> String {
         var parts = relative.split(separator: "/").map { mutate(String($0), &random) }
         var pattern: String
         switch random.below(7) {
@@ -539,7 +539,7 @@ final class IgnoreRulesTests: XCTestCase {
     }
 
     /// Replaces parts of a path component by wildcards, classes or escapes.
-    private func mutate(_ component: String, _ random: inout SplitMix64) -> String {
+    private func mutate(_ component: String, _ random: inout SplitMix) -> String {
         var chars = component.map(String.init)
         for _ in 0..<random.below(3) {
             guard !chars.isEmpty else { break }
@@ -560,7 +560,7 @@ final class IgnoreRulesTests: XCTestCase {
         return chars.joined()
     }
 
-    private func randomPattern(_ random: inout SplitMix64) -> String {
+    private func randomPattern(_ random: inout SplitMix) -> String {
         let tokens = ["a", "b", "ab", "ba", "c", "foo", "bar", "cache", "build", ".log", ".o", "x", "1", "A",
                       "*", "*", "?", "**", "[ab]", "[!a]", "[^b]", "[a-c]", "[[:alpha:]]", "[]a]", "\\*",
                       "\\?", "\\[a]", " ", "#h", "\\#h", ".", "[", "[[:punct:]]", "\\"]
@@ -667,20 +667,6 @@ final class IgnoreRulesTests: XCTestCase {
 }
 
 // MARK: - Test support
-
-/// Deterministic pseudo-random numbers, so a failing random round can be replayed.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
 
 /// A throwaway git repository isolated from the user's and system's configuration.
 private final class GitSandbox {

@@ -104,7 +104,7 @@ final class SearcherTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator for layout tests.
+/// Deterministic pseudo-random numbers (SplitMix64), so a failing random round can be replayed.
 struct SplitMix {
     var state: UInt64
     init(seed: UInt64) { state = seed }
@@ -115,4 +115,5 @@ struct SplitMix {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
