@@ -69,45 +69,11 @@ final class GzipTests: XCTestCase {
             line += 1
             block += line == 7 ? "GET /a?access_token=\(token) HTTP/1.1\n" : "10.0.0.\(line % 250) GET /api/v1/items/\(line % 977) 200\n"
         }
-        let member = try gzip(Data(block.utf8))
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["scan", "-", "--format", "jsonl", "--fail-on", "never", "--now", now]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let counter = LineCounter()
-        let reader = Thread {
-            while true {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                counter.add(chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
-            }
-        }
-        reader.start()
-        var peakKB = 0
-        for index in 0..<2048 {
-            input.fileHandleForWriting.write(member)
-            if index % 64 == 0 { peakKB = max(peakKB, Self.peakRSS(process.processIdentifier)) }
-        }
-        try input.fileHandleForWriting.close()
-        while process.isRunning {
-            peakKB = max(peakKB, Self.peakRSS(process.processIdentifier))
-            usleep(20_000)
-        }
-        while !reader.isFinished { usleep(10_000) }
-        XCTAssertEqual(process.terminationStatus, 0)
-        XCTAssertEqual(counter.value, 2048)
-        XCTAssertGreaterThan(peakKB, 0)
-        XCTAssertLessThan(peakKB / 1024, 64, "peak RSS (MB)")
-    }
-
-    static func peakRSS(_ pid: Int32) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
-        else { return 0 }
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        let run = try streamThroughScan(try gzip(Data(block.utf8)), times: 2048)
+        XCTAssertEqual(run.status, 0)
+        XCTAssertEqual(run.lines, 2048)
+        XCTAssertGreaterThan(run.peakKB, 0)
+        XCTAssertLessThan(run.peakKB / 1024, 64, "peak RSS (MB)")
     }
 }
 

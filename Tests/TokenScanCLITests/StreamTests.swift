@@ -18,8 +18,27 @@ final class StreamTests: XCTestCase {
                 block += "10.0.0.\(line % 250) - - [24/Nov/2026:10:00:00 +0000] \"GET /api/v1/items/\(line)?page=2 HTTP/1.1\" 200 \(line)\n"
             }
         }
-        let data = Data(block.utf8)
-        let blocks = 1024
+        let run = try streamThroughScan(Data(block.utf8), times: 1024)
+        XCTAssertEqual(run.status, 0)
+        XCTAssertEqual(run.lines, 1024 * (line / 2000), "every token in the stream is reported")
+        XCTAssertGreaterThan(run.peakKB, 0, "VmHWM was read")
+        XCTAssertLessThan(run.peakKB / 1024, 64, "peak RSS (MB) of the scan of a 1024 MiB stream")
+    }
+}
+
+/// What a large stream piped through `tokenscan scan -` produced.
+struct StreamRun {
+    var status: Int32
+    /// JSON Lines written, i.e. findings.
+    var lines: Int
+    /// The kernel's high-water mark of the scan's RSS (VmHWM), sampled while it ran.
+    var peakKB: Int
+}
+
+extension XCTestCase {
+    /// Writes `block` `times` times to `tokenscan scan - --format jsonl`, counting output lines on
+    /// a reader thread and sampling the process's peak RSS while it runs.
+    func streamThroughScan(_ block: Data, times: Int) throws -> StreamRun {
         let process = Process()
         process.executableURL = CLITests.binary
         process.arguments = ["scan", "-", "--format", "jsonl", "--fail-on", "never", "--now", "2026-01-01T00:00:00Z"]
@@ -29,38 +48,33 @@ final class StreamTests: XCTestCase {
         try process.run()
         let counter = LineCounter()
         let reader = Thread {
-            let handle = output.fileHandleForReading
             while true {
-                let chunk = handle.availableData
+                let chunk = output.fileHandleForReading.availableData
                 if chunk.isEmpty { break }
                 counter.add(chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
             }
         }
         reader.start()
-        // The kernel's high-water mark of the child's RSS (VmHWM), read while it runs.
         let pid = process.processIdentifier
         var peakKB = 0
-        func samplePeak() {
-            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-                let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return }
-            peakKB = max(peakKB, kb)
+        for index in 0..<times {
+            input.fileHandleForWriting.write(block)
+            if index % 64 == 0 { peakKB = max(peakKB, peakRSS(pid)) }
         }
-        for index in 0..<blocks {
-            input.fileHandleForWriting.write(data)
-            if index % 64 == 0 { samplePeak() }
-        }
-        samplePeak()
         try input.fileHandleForWriting.close()
         while process.isRunning {
-            samplePeak()
+            peakKB = max(peakKB, peakRSS(pid))
             usleep(20_000)
         }
         while !reader.isFinished { usleep(10_000) }
-        XCTAssertEqual(process.terminationStatus, 0)
-        XCTAssertEqual(counter.value, blocks * (line / 2000), "every token in the stream is reported")
-        XCTAssertGreaterThan(peakKB, 0, "VmHWM was read")
-        XCTAssertLessThan(peakKB / 1024, 64, "peak RSS (MB) of the scan of a \(blocks) MiB stream")
+        return StreamRun(status: process.terminationStatus, lines: counter.value, peakKB: peakKB)
+    }
+
+    private func peakRSS(_ pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 }
 
