@@ -59,6 +59,9 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Worker threads (default: the number of cores).")
     var jobs: Int?
 
+    @Option(name: .customLong("max-decode-depth"), help: "Layers of encoding undone to find hidden tokens: base64, percent, JSON and HTML escapes, split lines (default 3; 0 turns decoding off).")
+    var maxDecodeDepth = 3
+
     @Option(help: "Colour the text report: auto, always or never.")
     var color: String = "auto"
 
@@ -94,6 +97,7 @@ struct ReportOptions: ParsableArguments {
             throw ValidationError("--now must be ISO 8601 (2026-11-24T10:00:00Z) or Unix seconds, not '\(now)'")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if maxDecodeDepth < 0 || maxDecodeDepth > 32 { throw ValidationError("--max-decode-depth must be between 0 and 32") }
         guard ["auto", "always", "never"].contains(color) else { throw ValidationError("--color must be auto, always or never") }
     }
 
@@ -137,6 +141,7 @@ struct ReportOptions: ParsableArguments {
             }
         }
         if let jobs { request.options.jobs = jobs }
+        request.options.search.decode.maxDepth = maxDecodeDepth
         request.allOccurrences = allOccurrences
         request.writeBaselinePath = writeBaseline
         request.reportUnused = reportUnused

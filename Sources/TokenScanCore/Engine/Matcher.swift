@@ -167,12 +167,27 @@ public final class Matcher: Sendable {
         }
     }
 
+    /// Where keywords start in `range` of `buffer` (ascending), without touching the scratch's
+    /// per-rule hits of the last scan.
+    public func keywordPositions(in buffer: UnsafeRawBufferPointer, range: Range<Int>, scratch: MatcherScratch) -> [Int] {
+        guard let automaton, !range.isEmpty else { return [] }
+        var positions: [Int] = []
+        automaton.scan(UnsafeRawBufferPointer(rebasing: buffer[0..<range.upperBound]), from: range.lowerBound) { _, position in
+            positions.append(position)
+        }
+        return positions.sorted()
+    }
+
     /// Records, per rule, the offsets (ascending) of its keyword hits at or after `start`.
     private func collectHits(_ buffer: UnsafeRawBufferPointer, from start: Int, scratch: MatcherScratch) {
         for index in scratch.hits.indices { scratch.hits[index].removeAll(keepingCapacity: true) }
+        scratch.keywordPositions.removeAll(keepingCapacity: true)
         guard let automaton else { return }
         var unsorted = false
+        var positionsUnsorted = false
         automaton.scan(buffer, from: start) { keyword, position in
+            if let last = scratch.keywordPositions.last, last > position { positionsUnsorted = true }
+            scratch.keywordPositions.append(position)
             for ruleIndex in rulesForKeyword[keyword] {
                 if let last = scratch.hits[ruleIndex].last, last > position { unsorted = true }
                 scratch.hits[ruleIndex].append(position)
@@ -182,6 +197,7 @@ public final class Matcher: Sendable {
         if unsorted {
             for index in scratch.hits.indices { scratch.hits[index].sort() }
         }
+        if positionsUnsorted { scratch.keywordPositions.sort() }
     }
 }
 
@@ -190,6 +206,9 @@ public final class Matcher: Sendable {
 public final class MatcherScratch {
     let patterns: MatchScratch
     var hits: [[Int]]
+    /// Where any keyword starts in the last scanned buffer (ascending): split tokens are looked
+    /// for only where a token could begin.
+    public internal(set) var keywordPositions: [Int] = []
     public internal(set) var disabled: [Bool]
 
     init(ruleCount: Int, limits: MatchLimits) {

@@ -29,6 +29,15 @@ struct LineTracker {
     private var cursorOffset = 0
     private var cursor = TextPosition(line: 1, column: 1)
 
+    init() {}
+
+    /// Starts counting after `prefix` bytes that are not text: a UTF-8 byte-order mark, which no
+    /// editor shows as a column.
+    init(skipping prefix: Int) {
+        checkpointOffset = prefix
+        cursorOffset = prefix
+    }
+
     /// The position of `offset` in `buffer`; `offset` must not be before the checkpoint.
     mutating func position(of offset: Int, in buffer: UnsafeRawBufferPointer) -> TextPosition {
         if offset < cursorOffset {

@@ -14,6 +14,13 @@ public struct SearchHit: Sendable {
     /// Every matched span inside `context` (this secret's included), so that a snippet can redact
     /// the other secrets on the same line too.
     public var matchesInContext: [Range<Int>] = []
+    /// The layers undone to find the secret, outermost first (`["base64"]`, `["percent", "percent"]`,
+    /// `["string-concatenation"]`); empty when it stands in the input as written. `byteRange`,
+    /// `start` and `end` are those of the encoded text.
+    public var encodings: [String] = []
+    /// Hits whose spans overlap (a token found raw and decoded, or a cut-short and a joined form)
+    /// share a group and arrive one after another; a consumer keeps the best-judged of a group.
+    public var group = 0
 }
 
 /// A rule that stopped early on one input, with the absolute offset where it stopped.
@@ -35,6 +42,8 @@ public struct SearchOptions: Sendable {
     public var contextLimit = 512
     /// Counts bytes as they are read, for the progress line.
     public var progress: ProgressCounter?
+    /// Decoding layers (`--max-decode-depth`).
+    public var decode = DecodeOptions()
     public init() {}
 }
 
@@ -47,6 +56,8 @@ public struct SearchOutcome: Sendable, Equatable {
     /// The input stopped with an error (a read error, corrupt compressed data) after `bytes`
     /// bytes; everything before it was searched and its hits reported.
     public var readError: InputError?
+    /// Decoding limits hit on this input (the first of each kind).
+    public var limits: [LimitHit] = []
 }
 
 /// Streams a `ByteSource` through a `Matcher` in fixed-size chunks with an overlap window.
@@ -62,13 +73,34 @@ public final class Searcher {
     private let buffer: UnsafeMutableRawBufferPointer
     private let overlap: Int
     private var pending: [RuleMatch] = []
+    private let decoder: LayeredDecoder
+
+    /// A match about to be located: found as written (`secret == nil`) or in decoded text.
+    private struct Candidate {
+        var ruleIndex: Int
+        var span: Range<Int>
+        var secret: [UInt8]?
+        var encodings: [String]
+    }
+    private var candidates: [Candidate] = []
+    private var nextGroup = 0
+    /// How far before a chunk's accept range encoded text is looked for again. A decoded span is
+    /// reported by the chunk its secret starts in; the escape or keyword that leads to it may lie
+    /// up to this far before (a region reaches `EscapeLayer.radius` around its trigger), so the
+    /// chunks see the same decoded text as a search of the whole input would.
+    private let lookback: Int
+    /// Bytes kept before each chunk: lookbehind context, and the decoding lookback.
+    private let keep: Int
 
     public init(matcher: Matcher, options: SearchOptions = SearchOptions()) {
         self.matcher = matcher
         self.options = options
         scratch = matcher.makeScratch()
         overlap = matcher.maxMatchLength + 1
-        buffer = .allocate(byteCount: options.chunkSize + overlap + options.leftContext, alignment: 64)
+        lookback = options.decode.maxDepth > 0 ? EscapeLayer.radius + SplitTokenJoiner.leftReach : 0
+        keep = options.leftContext + lookback
+        buffer = .allocate(byteCount: options.chunkSize + overlap + keep, alignment: 64)
+        decoder = LayeredDecoder(matcher: matcher, scratch: scratch, options: options.decode)
     }
 
     deinit { buffer.deallocate() }
@@ -76,6 +108,7 @@ public final class Searcher {
     public func search(_ source: inout some ByteSource, onHit: (SearchHit) -> Void) -> SearchOutcome {
         var outcome = SearchOutcome()
         scratch.beginInput()
+        decoder.beginInput()
         var resume = Array(repeating: 0, count: matcher.rules.count)
         var tracker = LineTracker()
         var baseOffset = 0 // absolute offset of buffer[0]
@@ -111,11 +144,21 @@ public final class Searcher {
                     return outcome
                 }
             }
+            if baseOffset == 0 && acceptStart == 0 && filled >= 3 && view[0] == 0xEF && view[1] == 0xBB && view[2] == 0xBF {
+                tracker = LineTracker(skipping: 3)
+            }
             let commit = atEnd ? filled : max(acceptStart, filled - overlap)
 
             pending.removeAll(keepingCapacity: true)
-            let failures = matcher.scan(view, accept: acceptStart..<commit, resume: &resume, scratch: scratch) {
+            var failures = matcher.scan(view, accept: acceptStart..<commit, resume: &resume, scratch: scratch) {
                 pending.append($0)
+            }
+            candidates.removeAll(keepingCapacity: true)
+            for match in pending {
+                candidates.append(Candidate(ruleIndex: match.ruleIndex, span: match.secret, secret: nil, encodings: []))
+            }
+            if options.decode.maxDepth > 0 {
+                failures += decode(view, accept: acceptStart..<commit, baseOffset: baseOffset)
             }
             for failure in failures {
                 outcome.failures.append(RuleFailureReport(
@@ -126,7 +169,7 @@ public final class Searcher {
 
             guard !atEnd else { break }
             // Keep the overlap (not yet committed) plus left context; move it to the buffer's start.
-            let keepFrom = max(0, commit - options.leftContext)
+            let keepFrom = max(0, commit - keep)
             tracker.checkpoint(at: commit, in: view, shiftingBy: keepFrom)
             let kept = filled - keepFrom
             if keepFrom > 0 {
@@ -137,42 +180,85 @@ public final class Searcher {
             filled = kept
             acceptStart = commit - keepFrom
         }
+        outcome.limits = decoder.limitHits
         return outcome
     }
 
-    /// Sorts this chunk's matches, keeps one per secret span (the highest-priority rule's) and
-    /// locates them.
+    /// Adds the matches found in decoded and joined text of this chunk to `candidates`: those
+    /// whose secret starts in `accept`, as for matches found as written.
+    private func decode(_ view: UnsafeRawBufferPointer, accept: Range<Int>, baseOffset: Int) -> [RuleFailure] {
+        // An escape may stand anywhere inside the token it hides (`eyJ…%2E…`), so escapes up to the
+        // longest match past the commit line are looked at too; matches are kept by where they start.
+        let triggers = max(0, accept.lowerBound - lookback)..<min(view.count, accept.upperBound + overlap)
+        var keywords = matcher.keywordPositions(in: view, range: triggers.lowerBound..<accept.lowerBound, scratch: scratch)
+        keywords += scratch.keywordPositions.lazy.filter { $0 < accept.upperBound }
+        let raw = pending.map(\.secret).sorted { $0.lowerBound < $1.lowerBound }
+        decoder.expand(view, accept: triggers, raw: raw, keywords: keywords, baseOffset: baseOffset) { match in
+            guard accept.contains(match.span.lowerBound) else { return }
+            candidates.append(Candidate(ruleIndex: match.ruleIndex, span: match.span, secret: match.secret, encodings: match.encodings))
+        }
+        return decoder.takeFailures()
+    }
+
+    /// Sorts this chunk's candidates, keeps one per span and secret (the one with the fewest
+    /// layers, then the highest-priority rule), groups overlapping spans, and locates them.
     private func emit(_ view: UnsafeRawBufferPointer, baseOffset: Int, tracker: inout LineTracker, onHit: (SearchHit) -> Void) {
-        guard !pending.isEmpty else { return }
+        guard !candidates.isEmpty else { return }
         let rules = matcher.rules
-        pending.sort { lhs, rhs in
-            if lhs.secret.lowerBound != rhs.secret.lowerBound { return lhs.secret.lowerBound < rhs.secret.lowerBound }
-            if lhs.secret.upperBound != rhs.secret.upperBound { return lhs.secret.upperBound < rhs.secret.upperBound }
+        candidates.sort { lhs, rhs in
+            if lhs.span.lowerBound != rhs.span.lowerBound { return lhs.span.lowerBound < rhs.span.lowerBound }
+            if lhs.span.upperBound != rhs.span.upperBound { return lhs.span.upperBound < rhs.span.upperBound }
+            if lhs.encodings.count != rhs.encodings.count { return lhs.encodings.count < rhs.encodings.count }
             return rules[lhs.ruleIndex].rule.priority > rules[rhs.ruleIndex].rule.priority
         }
-        var previous: Range<Int>?
-        var spans: [Range<Int>] = []
-        for match in pending where match.secret != spans.last {
-            spans.append(match.secret)
+        func secret(_ candidate: Candidate) -> [UInt8] { candidate.secret ?? Array(view[candidate.span]) }
+        // Drop repeats: the same span with the same secret (two rules, or raw and decoded alike).
+        var kept: [Candidate] = []
+        kept.reserveCapacity(candidates.count)
+        for candidate in candidates {
+            if let last = kept.last, last.span == candidate.span,
+                candidate.secret == nil && last.secret == nil || secret(last) == secret(candidate) {
+                continue
+            }
+            kept.append(candidate)
         }
-        for match in pending {
-            if match.secret == previous { continue }
-            previous = match.secret
-            let start = tracker.position(of: match.secret.lowerBound, in: view)
-            let end = LineTracker.advance(start, over: view, from: match.secret.lowerBound, to: match.secret.upperBound)
-            let contextStart = lineStart(before: match.secret.lowerBound, in: view)
-            let contextEnd = lineEnd(after: match.secret.upperBound, in: view)
+        var groupEnd = -1
+        // Decoded spans are longer than what they decode to (base64 by a third, joins by the line breaks).
+        let reach = 2 * matcher.maxMatchLength + options.contextLimit
+        var windowStart = 0
+        for candidate in kept {
+            if candidate.span.lowerBound >= groupEnd { nextGroup += 1 }
+            groupEnd = max(groupEnd, candidate.span.upperBound)
+            let span = candidate.span
+            let start = tracker.position(of: span.lowerBound, in: view)
+            let end = LineTracker.advance(start, over: view, from: span.lowerBound, to: span.upperBound)
+            let contextStart = lineStart(before: span.lowerBound, in: view)
+            let contextEnd = lineEnd(after: span.upperBound, in: view)
+            // The other spans on these lines (sorted by start; none starts more than `reach`
+            // before the context and still overlaps it).
+            while windowStart < kept.count && kept[windowStart].span.lowerBound < contextStart - reach { windowStart += 1 }
+            var inContext: [Range<Int>] = []
+            var previous: Range<Int>?
+            var index = windowStart
+            while index < kept.count && kept[index].span.lowerBound < contextEnd {
+                let other = kept[index].span
+                if other.upperBound > contextStart && previous != other {
+                    previous = other
+                    inContext.append((max(other.lowerBound, contextStart) - contextStart)..<(min(other.upperBound, contextEnd) - contextStart))
+                }
+                index += 1
+            }
             onHit(SearchHit(
-                ruleIndex: match.ruleIndex,
-                secret: Array(view[match.secret]),
-                byteRange: (baseOffset + match.secret.lowerBound)..<(baseOffset + match.secret.upperBound),
+                ruleIndex: candidate.ruleIndex,
+                secret: secret(candidate),
+                byteRange: (baseOffset + span.lowerBound)..<(baseOffset + span.upperBound),
                 start: start,
                 end: end,
                 context: Array(view[contextStart..<contextEnd]),
-                secretInContext: (match.secret.lowerBound - contextStart)..<(match.secret.upperBound - contextStart),
-                matchesInContext: spans.filter { $0.overlaps(contextStart..<contextEnd) }.map {
-                    (max($0.lowerBound, contextStart) - contextStart)..<(min($0.upperBound, contextEnd) - contextStart)
-                }))
+                secretInContext: (span.lowerBound - contextStart)..<(span.upperBound - contextStart),
+                matchesInContext: inContext,
+                encodings: candidate.encodings,
+                group: nextGroup))
         }
     }
 

@@ -47,6 +47,9 @@ public final class SARIFReporter: Reporter {
         notifications += summary.ruleErrors.map {
             SARIF.Notification(level: "error", message: .init(text: "Rule \($0.ruleId) stopped on \($0.path) at byte \($0.offset): \($0.reason)"))
         }
+        notifications += (summary.limits ?? []).map {
+            SARIF.Notification(level: "warning", message: .init(text: "Limit \($0.limit) hit in \($0.path) at byte \($0.offset): \($0.detail)"))
+        }
         if capped > 0 {
             notifications.append(SARIF.Notification(level: "note", message: .init(
                 text: "\(capped) repeated occurrences of already reported secrets were left out (at most \(maxResultsPerFingerprint) results per secret); the JSON report lists them all.")))

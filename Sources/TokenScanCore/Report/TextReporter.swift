@@ -81,6 +81,7 @@ public final class TextReporter: Reporter {
         let dismissed = summary.dismissed.values.reduce(0, +)
         if dismissed > 0 { line += "; \(dismissed) placeholder\(dismissed == 1 ? "" : "s") or look-alike\(dismissed == 1 ? "" : "s") ignored" }
         if !summary.ruleErrors.isEmpty { line += "; \(summary.ruleErrors.count) rule error\(summary.ruleErrors.count == 1 ? "" : "s")" }
+        if let limits = summary.limits, !limits.isEmpty { line += "; \(limits.count) limit\(limits.count == 1 ? "" : "s") hit" }
         var text = currentPath == nil ? "" : "\n"
         if !repeatOrder.isEmpty {
             text += context.allOccurrences ? "Repeated tokens:\n" : "Repeated tokens (each shown once above; --all-occurrences lists every one):\n"

@@ -53,6 +53,9 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     /// edited, or reported without the generic match's trailing characters), or it is the tail of
     /// one (the JWT inside `ghs_<app id>_eyJ…`).
     case providerLookalike = "provider-look-alike"
+    /// A JWT whose signature is shorter or longer than its algorithm makes it: cut short, so not
+    /// a usable credential (or a join that glued the next line onto a complete token).
+    case truncated
 }
 
 /// Turns a located match into a finding: decodes JWTs, drops placeholders and look-alikes, asks the
@@ -157,6 +160,7 @@ public final class Analyzer {
             }
         }
         finding.path = path
+        finding.encodings = hit.encodings
         finding.line = hit.start.line
         finding.column = hit.start.column
         finding.endLine = hit.end.line
@@ -171,6 +175,7 @@ public final class Analyzer {
         var facts: TokenFacts
         if rule.validate.contains("jwt") || Analyzer.looksLikeJWT(secret) {
             guard case .success(let jwt) = JWT.decode(secret) else { return .failure(.notAJWT) }
+            if jwt.signatureLooksTruncated { return .failure(.truncated) }
             facts = TokenFacts.from(jwt: jwt, kind: rule.kind == "bearer" ? (jwt.form == .jwe ? "jwe" : "jwt") : rule.kind,
                                     baseSeverity: rule.baseSeverity, taxonomy: settings.taxonomy, scratch: scratch,
                                     providers: settings.providers)
@@ -257,29 +262,37 @@ public final class Analyzer {
     /// The secret's line, cut to 80 characters each side of the secret, with this secret and
     /// every other match on the line redacted (unless secrets are shown).
     private func snippet(_ hit: SearchHit, replacement: String) -> String {
-        let secret = hit.secretInContext
+        // Spans may overlap (a token found raw and inside a decoded span): merge them first; the
+        // merged span that holds this secret becomes the replacement, every other one is redacted.
+        var merged: [Range<Int>] = []
+        for span in (hit.matchesInContext + [hit.secretInContext]).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, span.lowerBound < last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, span.upperBound)
+            } else {
+                merged.append(span)
+            }
+        }
+        let secret = merged.first { $0.overlaps(hit.secretInContext) } ?? hit.secretInContext
         var before: [UInt8] = []
         var after: [UInt8] = []
         var cursor = 0
-        for span in hit.matchesInContext.sorted(by: { $0.lowerBound < $1.lowerBound }) where span.lowerBound >= cursor {
-            guard span != secret else {
+        for span in merged {
+            if span == secret {
                 before += hit.context[cursor..<span.lowerBound]
-                cursor = span.upperBound
-                continue
-            }
-            let redacted = Array(redactor.redact(String(decoding: hit.context[span], as: UTF8.self)).utf8)
-            if span.lowerBound < secret.lowerBound {
-                before += hit.context[cursor..<span.lowerBound] + redacted
             } else {
-                after += hit.context[max(cursor, secret.upperBound)..<span.lowerBound] + redacted
+                let redacted = Array(redactor.redact(String(decoding: hit.context[span], as: UTF8.self)).utf8)
+                if span.lowerBound < secret.lowerBound {
+                    before += hit.context[cursor..<span.lowerBound] + redacted
+                } else {
+                    after += hit.context[cursor..<span.lowerBound] + redacted
+                }
             }
             cursor = span.upperBound
         }
-        if cursor <= secret.lowerBound {
-            before += hit.context[cursor..<secret.lowerBound]
-            cursor = secret.upperBound
-        }
-        after += hit.context[max(cursor, secret.upperBound)...]
+        after += hit.context[cursor...]
+        // A token joined across lines has a context of several lines; a snippet is one line.
+        before = before.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
+        after = after.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
         let head = String(decoding: before, as: UTF8.self).unicodeScalars
         let tail = String(decoding: after, as: UTF8.self).unicodeScalars
         var text = head.count > 80 ? "…" + String(String.UnicodeScalarView(head.suffix(80))) : String(head)

@@ -74,6 +74,22 @@ public struct RuleErrorReport: Sendable, Codable, Equatable {
     public var reason: String
 }
 
+/// A limit that cut the search of one input short (decode depth, decoded size): what was not
+/// searched is named, never silently skipped.
+public struct LimitReport: Sendable, Codable, Equatable {
+    public var limit: String
+    public var path: String
+    public var offset: Int
+    public var detail: String
+
+    public init(path: String, hit: LimitHit) {
+        limit = hit.limit
+        self.path = path
+        offset = hit.offset
+        detail = hit.detail
+    }
+}
+
 /// Totals of a scan (design §4's `summary`).
 public struct ScanSummary: Sendable, Codable, Equatable {
     public var files = 0
@@ -84,6 +100,8 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     /// Matches that were not findings, by reason (placeholders, look-alikes, inline allows).
     public var dismissed: [String: Int] = [:]
     public var ruleErrors: [RuleErrorReport] = []
+    /// Limits hit (absent when none was).
+    public var limits: [LimitReport]?
     /// With `--report-unused`: baseline entries that matched nothing.
     public var unusedBaseline: [Baseline.Entry]?
     public init() {}
@@ -206,6 +224,7 @@ public final class Scanner: Sendable {
         var skipped: SkippedInput?
         var dismissed: [Dismissal: Int] = [:]
         var ruleErrors: [RuleErrorReport] = []
+        var limits: [LimitReport] = []
         /// A later part of a split blob: not counted again as a file.
         var continuation = false
         /// Archive entries that were skipped (binary, too deep, corrupt).
@@ -217,6 +236,7 @@ public final class Scanner: Sendable {
             findings += entry.findings
             for (dismissal, count) in entry.dismissed { dismissed[dismissal, default: 0] += count }
             ruleErrors += entry.ruleErrors
+            limits += entry.limits
             if let skipped = entry.skipped { innerSkipped.append(skipped) }
             innerSkipped += entry.innerSkipped
         }
@@ -263,7 +283,13 @@ public final class Scanner: Sendable {
                 return search(FileDescriptorSource.standardInput(), display: "-", using: binarySearcher)
             case .blob(let blob):
                 var source = MemorySource(blob.bytes)
-                var outcome = search(&source, display: blob.name, using: binarySearcher, blob: blob)
+                var outcome: Outcome
+                if !blob.isContinuation, let (order, hasBOM) = UTF16ByteOrder.detect(Array(blob.bytes.prefix(512))) {
+                    var text = UTF16Source(source, order: order, hasBOM: hasBOM)
+                    outcome = search(&text, display: blob.name, using: binarySearcher, blob: blob, encodings: [order.rawValue])
+                } else {
+                    outcome = search(&source, display: blob.name, using: binarySearcher, blob: blob)
+                }
                 outcome.continuation = blob.isContinuation
                 return outcome
             }
@@ -314,6 +340,10 @@ public final class Scanner: Sendable {
                 var outcome = Outcome(path: display)
                 outcome.skipped = SkippedInput(path: display, reason: "zip archive inside an archive: not entered (zip needs random access)")
                 return outcome
+            }
+            if let (order, hasBOM) = UTF16ByteOrder.detect(head) {
+                var text = UTF16Source(source, order: order, hasBOM: hasBOM)
+                return search(&text, display: display, using: searcher, encodings: encodings + [order.rawValue])
             }
             return search(&source, display: display, using: searcher, encodings: encodings)
         }
@@ -372,18 +402,28 @@ public final class Scanner: Sendable {
             var outcome = Outcome(path: display)
             let rules = scanner.matcher.rules
             analyzer.beginInput()
-            let result = searcher.search(&source) { hit in
-                switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: display) {
-                case .success(var finding):
-                    if !encodings.isEmpty { finding.encodings = encodings + finding.encodings }
-                    outcome.findings.append(blob?.place(finding) ?? finding)
-                    if outcome.findings.count >= Worker.flushThreshold {
-                        flush(display, outcome.findings)
-                        outcome.findings.removeAll(keepingCapacity: true)
-                    }
-                case .failure(let dismissal): outcome.dismissed[dismissal, default: 0] += 1
+            var group: [SearchHit] = []
+            func take(_ finding: Finding) {
+                var finding = finding
+                if !encodings.isEmpty { finding.encodings = encodings + finding.encodings }
+                outcome.findings.append(blob?.place(finding) ?? finding)
+                if outcome.findings.count >= Worker.flushThreshold {
+                    flush(display, outcome.findings)
+                    outcome.findings.removeAll(keepingCapacity: true)
                 }
             }
+            func resolve() {
+                let resolution = HitGroup.resolve(group, analyzer: analyzer, rules: rules, path: display)
+                resolution.findings.forEach(take)
+                for dismissal in resolution.dismissals { outcome.dismissed[dismissal, default: 0] += 1 }
+                group.removeAll(keepingCapacity: true)
+            }
+            let result = searcher.search(&source) { hit in
+                if let first = group.first, first.group != hit.group { resolve() }
+                group.append(hit)
+            }
+            if !group.isEmpty { resolve() }
+            outcome.limits = result.limits.map { LimitReport(path: display, hit: $0) }
             analyzer.finishInput(&outcome.findings)
             outcome.bytes = result.bytes
             if let offset = result.binaryAt {
@@ -473,6 +513,10 @@ final class ScanState: @unchecked Sendable {
         for error in outcome.ruleErrors {
             summary.ruleErrors.append(error)
             observer.diagnostic("rule '\(error.ruleId)' stopped on \(error.path) at byte \(error.offset): \(error.reason); its other matches in this input may be missing")
+        }
+        for limit in outcome.limits {
+            summary.limits = (summary.limits ?? []) + [limit]
+            observer.diagnostic("limit \(limit.limit) hit in \(limit.path) at byte \(limit.offset): \(limit.detail)")
         }
         if outcome.scanned || !outcome.findings.isEmpty {
             deliver(path: outcome.path, findings: outcome.findings.sorted(by: Finding.reportOrder))

@@ -1,7 +1,7 @@
 /// Base64 decoding that accepts what real tokens contain: the URL-safe and the standard alphabet,
 /// with or without padding. Foundation's decoder rejects unpadded base64url, which is what JWTs use.
 public enum Base64 {
-    private static let table: [UInt8] = {
+    static let table: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
         for (index, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8.enumerated() {
             table[Int(byte)] = UInt8(index)

@@ -20,6 +20,26 @@ public struct JWT: Sendable, Equatable {
     public var algorithm: String? { header["alg"]?.string }
     public var isUnsigned: Bool { form == .jws && (signature.isEmpty || algorithm?.lowercased() == "none") }
 
+    /// True when the signature cannot be whole: its length is not one its algorithm produces (an
+    /// HS256 MAC is 32 bytes, an ES256 signature 64, an RSA signature the modulus size). A JWT cut
+    /// by a log line limit, a copy-paste or a line wrap is not a usable credential, and its
+    /// complete form is what a split-token join finds.
+    public var signatureLooksTruncated: Bool {
+        guard form == .jws, !signature.isEmpty, let algorithm = algorithm?.uppercased() else { return false }
+        let length = signature.count
+        switch algorithm {
+        case "HS256": return length != 32
+        case "HS384": return length != 48
+        case "HS512": return length != 64
+        case "ES256", "ES256K": return length != 64
+        case "ES384": return length != 96
+        case "ES512": return length != 132
+        case "EDDSA", "ED25519": return length != 64 && length != 114
+        case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512": return length < 128 || length % 64 != 0
+        default: return false
+        }
+    }
+
     public enum DecodeError: Error, Sendable, Equatable {
         case segmentCount(Int)
         case badBase64(segment: Int)

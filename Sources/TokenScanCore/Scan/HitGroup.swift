@@ -1,0 +1,53 @@
+/// Chooses what a group of overlapping hits becomes: the same token found as written and decoded,
+/// or a token cut short at a line end and the same token joined across lines, must be one
+/// finding, and the right one.
+///
+/// Every hit of the group is analysed; judgement decides, not position: a joined JWT whose
+/// signature has the length its algorithm produces beats the cut-short piece (`truncated`), and a
+/// complete JWT beats a join that glued the next line's word onto it. Of the findings left, one
+/// whose secret is part of another's longer secret is dropped, and of equal secrets the one found
+/// with the fewest layers (they arrive first) is kept.
+enum HitGroup {
+    /// The findings kept, and why each other hit was not one (counted in the summary).
+    struct Resolution {
+        var findings: [Finding] = []
+        var dismissals: [Dismissal] = []
+    }
+
+    static func resolve(_ hits: [SearchHit], analyzer: Analyzer, rules: [CompiledRule], path: String) -> Resolution {
+        var resolution = Resolution()
+        if hits.count == 1 {
+            switch analyzer.analyze(hits[0], rule: rules[hits[0].ruleIndex].rule, path: path) {
+            case .success(let finding): resolution.findings = [finding]
+            case .failure(let dismissal): resolution.dismissals = [dismissal]
+            }
+            return resolution
+        }
+        var accepted: [(hit: SearchHit, finding: Finding)] = []
+        for hit in hits {
+            switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: path) {
+            case .success(let finding): accepted.append((hit, finding))
+            case .failure(let dismissal): resolution.dismissals.append(dismissal)
+            }
+        }
+        for (index, candidate) in accepted.enumerated() {
+            let covered = accepted.indices.contains { other in
+                guard other != index, accepted[other].hit.byteRange.overlaps(candidate.hit.byteRange) else { return false }
+                let longer = accepted[other].hit.secret
+                let secret = candidate.hit.secret
+                if longer == secret { return other < index }
+                return longer.count > secret.count && contains(longer, secret)
+            }
+            if !covered { resolution.findings.append(candidate.finding) }
+        }
+        return resolution
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return needle.isEmpty }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+}
