@@ -19,14 +19,18 @@ public final class StreamRedactor {
     let scratch: MatcherScratch
     let chunkSize: Int
     let leftContext = 256
+    /// Tokens hidden by an encoding (a `Basic` header, a `%2E`-escaped JWT) are masked too: the
+    /// whole encoded span is replaced.
+    let decoder: LayeredDecoder
 
-    public init(matcher: Matcher, settings: AnalysisSettings, chunkSize: Int = 1 << 20) {
+    public init(matcher: Matcher, settings: AnalysisSettings, chunkSize: Int = 1 << 20, decode: DecodeOptions = DecodeOptions()) {
         self.matcher = matcher
         var settings = settings
         settings.showSecrets = false
         analyzer = Analyzer(settings: settings, rules: matcher.rules.map(\.rule))
         scratch = matcher.makeScratch()
         self.chunkSize = chunkSize
+        decoder = LayeredDecoder(matcher: matcher, scratch: scratch, options: decode)
     }
 
     /// The mask for a finding: kind and fingerprint prefix, never any part of the secret.
@@ -70,33 +74,52 @@ public final class StreamRedactor {
             }
             guard commit > acceptStart || atEnd else { continue }
 
-            var matches: [RuleMatch] = []
+            var matches: [(ruleIndex: Int, span: Range<Int>, secret: [UInt8]?)] = []
             let subject = UnsafeRawBufferPointer(rebasing: view[0..<filled])
-            _ = matcher.scan(subject, accept: acceptStart..<commit, resume: &resume, scratch: scratch) { matches.append($0) }
+            _ = matcher.scan(subject, accept: acceptStart..<commit, resume: &resume, scratch: scratch) {
+                matches.append(($0.ruleIndex, $0.secret, nil))
+            }
+            // Encoded tokens: only those whose encoded span starts in this batch of lines (the
+            // lines before it are already written).
+            let keywords = scratch.keywordPositions.filter { $0 < commit }
+            let raw = matches.map(\.span)
+            decoder.expand(subject, accept: acceptStart..<commit, raw: raw, keywords: keywords, baseOffset: 0) { match in
+                if match.span.lowerBound >= acceptStart && match.span.upperBound <= commit {
+                    matches.append((match.ruleIndex, match.span, match.secret))
+                }
+            }
+            _ = decoder.takeFailures()
             matches.sort {
-                $0.secret.lowerBound != $1.secret.lowerBound ? $0.secret.lowerBound < $1.secret.lowerBound
+                $0.span.lowerBound != $1.span.lowerBound ? $0.span.lowerBound < $1.span.lowerBound
+                    : $0.span.upperBound != $1.span.upperBound ? $0.span.upperBound > $1.span.upperBound
                     : rules[$0.ruleIndex].rule.priority > rules[$1.ruleIndex].rule.priority
             }
             // As in a scan, a span is judged by its highest-priority rule only: when that rule
             // dismisses it (a provider token with a wrong checksum), a generic rule matching the
             // same span (Authorization: Bearer …) must not mask it after all.
             var judged: Set<Range<Int>> = []
-            for match in matches where match.secret.lowerBound >= emitted && judged.insert(match.secret).inserted {
-                let lineStart = (UnsafeRawBufferPointer(rebasing: view[max(0, match.secret.lowerBound - 512)..<match.secret.lowerBound])
-                    .lastIndex(of: 0x0A).map { max(0, match.secret.lowerBound - 512) + $0 + 1 }) ?? max(0, match.secret.lowerBound - 512)
-                let lineEnd = UnsafeRawBufferPointer(rebasing: view[match.secret.upperBound..<min(filled, match.secret.upperBound + 512)])
-                    .firstIndex(of: 0x0A).map { match.secret.upperBound + $0 } ?? min(filled, match.secret.upperBound + 512)
+            for match in matches where match.span.lowerBound >= emitted && judged.insert(match.span).inserted {
+                let span = match.span
+                let lineStart = (UnsafeRawBufferPointer(rebasing: view[max(0, span.lowerBound - 512)..<span.lowerBound])
+                    .lastIndex(of: 0x0A).map { max(0, span.lowerBound - 512) + $0 + 1 }) ?? max(0, span.lowerBound - 512)
+                let lineEnd = UnsafeRawBufferPointer(rebasing: view[span.upperBound..<min(filled, span.upperBound + 512)])
+                    .firstIndex(of: 0x0A).map { span.upperBound + $0 } ?? min(filled, span.upperBound + 512)
                 let hit = SearchHit(
-                    ruleIndex: match.ruleIndex, secret: Array(view[match.secret]), byteRange: match.secret,
+                    ruleIndex: match.ruleIndex, secret: match.secret ?? Array(view[span]), byteRange: span,
                     start: TextPosition(line: 1, column: 1), end: TextPosition(line: 1, column: 1),
                     context: Array(view[lineStart..<lineEnd]),
-                    secretInContext: (match.secret.lowerBound - lineStart)..<(match.secret.upperBound - lineStart))
-                guard case .success(let finding) = analyzer.analyze(hit, rule: rules[match.ruleIndex].rule, path: "-", honorInlineAllow: false)
-                else { continue }
-                try write(UnsafeRawBufferPointer(rebasing: view[emitted..<match.secret.lowerBound]))
-                let mask = Array(StreamRedactor.mask(for: finding).utf8)
+                    secretInContext: (span.lowerBound - lineStart)..<(span.upperBound - lineStart))
+                let mask: [UInt8]
+                switch analyzer.analyze(hit, rule: rules[match.ruleIndex].rule, path: "-", honorInlineAllow: false) {
+                case .success(let finding): mask = Array(StreamRedactor.mask(for: finding).utf8)
+                // Not a usable credential, but most of one: a log must not keep it either (its
+                // rest may be on the next line).
+                case .failure(.truncated): mask = Array("[REDACTED:jwt:truncated]".utf8)
+                case .failure: continue
+                }
+                try write(UnsafeRawBufferPointer(rebasing: view[emitted..<span.lowerBound]))
                 try mask.withUnsafeBytes { try write($0) }
-                emitted = match.secret.upperBound
+                emitted = span.upperBound
                 statistics.redacted += 1
             }
             if emitted < commit {
