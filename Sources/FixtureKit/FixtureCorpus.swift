@@ -138,11 +138,13 @@ public enum FixtureCorpus {
         return (line, column)
     }
 
-    /// Writes the generated files into `directory`.
+    /// Writes the generated files into `directory` (paths may name subdirectories).
     public static func write(_ files: [File], to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for file in files {
-            try Data(file.bytes).write(to: directory.appendingPathComponent(file.path))
+            let url = directory.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.bytes).write(to: url)
         }
     }
 }
