@@ -146,7 +146,9 @@ struct Piece {
         var text = Data(bytes).base64EncodedString()
         if url { text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_") }
         if !padded { text = String(text.prefix { $0 != "=" }) }
-        return layered(url ? .base64url : .base64, Array(text.utf8)) { range in
+        // Without a `-` or `_` the text is in both alphabets; a scanner can only call it base64.
+        let urlSafe = url && text.contains { $0 == "-" || $0 == "_" }
+        return layered(urlSafe ? .base64url : .base64, Array(text.utf8)) { range in
             let first = range.lowerBound, last = range.upperBound - 1
             return (4 * (first / 3) + first % 3)..<(4 * (last / 3) + last % 3 + 2)
         }

@@ -96,6 +96,17 @@ final class DecodingTests: XCTestCase {
         assertOne(wrapped, line: 1, column: 63, encodings: ["wrapped-line"])
     }
 
+    func testWrappedOpaqueTokenIsReportedFromItsFirstLine() {
+        // Nothing proves where an opaque token ends: the piece on the first line is the finding
+        // (at the token's start), rather than a guess that may glue the next line on.
+        let opaque = "Zr8wQ3mN6vK1xT9pL4sB7dF2hJ5cG0aYq4Wm"
+        let head = "2026-01-01T00:00:00Z INFO call Authorization: Bearer "
+        let cut = 80 - head.count
+        let text = head + opaque.prefix(cut) + "\n" + opaque.dropFirst(cut) + " status=200\n"
+        let (findings, _) = scan(text)
+        XCTAssertEqual(findings.map { [$0.line, $0.column, $0.endLine] }, [[1, head.count + 1, 1]])
+    }
+
     func testCompleteTokenAtLineEndIsNotGluedToTheNextLine() {
         // An 80-column line that ends with a complete JWT, then a line starting with a word: the
         // join is tried and judged truncated; the token as written is the finding.

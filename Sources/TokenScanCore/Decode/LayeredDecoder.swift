@@ -158,12 +158,13 @@ final class LayeredDecoder {
                 offer(layer.rawValue, layer.decode(buffer, region: region, into: &level.text))
             }
         }
-        var covered = range.lowerBound
-        for keyword in keywords where keyword >= covered && keyword < range.upperBound && !stop {
-            // One attempt per line: a line full of keywords is looked at once.
-            let (joiner, next) = SplitTokenJoiner.join(buffer, keyword: keyword, into: &level.text)
-            covered = next
+        var index = 0
+        while index < keywords.count && keywords[index] < range.lowerBound { index += 1 }
+        while index < keywords.count && keywords[index] < range.upperBound && !stop {
+            // One attempt per line, with all the line's keywords: a line full of them is looked at once.
+            let (joiner, next) = SplitTokenJoiner.join(buffer, keywords: keywords, first: index, into: &level.text)
             if let joiner { offer(joiner.rawValue, true) }
+            while index < keywords.count && keywords[index] < next { index += 1 }
         }
     }
 

@@ -19,31 +19,40 @@ enum SplitTokenJoiner: String, CaseIterable {
     case wrappedLine = "wrapped-line"
 
     /// The widths at which terminals, log shippers and `fold` cut lines.
-    static let wrapWidths: Set<Int> = [64, 72, 76, 78, 79, 80, 96, 100, 110, 120, 128, 132, 140, 150, 160, 200, 240, 250, 255, 256, 500, 512, 1000, 1024, 2000, 2048, 4000, 4096, 8192]
+    static let wrapWidths: Set<Int> = [76, 78, 79, 80, 100, 120, 128, 132, 140, 150, 160, 200, 240, 250, 255, 256, 500, 512, 1000, 1024, 2000, 2048, 4000, 4096, 8192]
     /// At most this many lines are joined into one.
     static let maxLines = 64
     /// How far before the keyword the joined text starts (the header or assignment before a token).
     static let leftReach = 1024
 
-    /// Joins the split token that may begin on the line holding `keyword` (an offset in
-    /// `buffer`). Returns the joiner used (nil: nothing to join) and the offset from which a later
-    /// keyword is worth trying (after the joined lines, or after this line).
-    static func join(_ buffer: UnsafeRawBufferPointer, keyword: Int, into output: inout DecodedText) -> (SplitTokenJoiner?, Int) {
-        let line = lineBounds(buffer, around: keyword)
-        guard let (joiner, end) = join(buffer, line: line, keyword: keyword, into: &output) else { return (nil, line.next) }
+    /// Joins the split token that may begin on the line holding `keywords[first]` (offsets in
+    /// `buffer`, ascending). Returns the joiner used (nil: nothing to join), the offset from which
+    /// later keywords are worth trying (after the joined lines, or after this line), and the index
+    /// of the first keyword past that offset.
+    static func join(
+        _ buffer: UnsafeRawBufferPointer, keywords: [Int], first: Int, into output: inout DecodedText
+    ) -> (joiner: SplitTokenJoiner?, next: Int) {
+        let line = lineBounds(buffer, around: keywords[first])
+        var last = first
+        while last + 1 < keywords.count && keywords[last + 1] < line.contentEnd { last += 1 }
+        let onLine = keywords[first...last]
+        guard let (joiner, end) = join(buffer, line: line, keywords: onLine, into: &output) else { return (nil, line.next) }
         return (joiner, max(end, line.next))
     }
 
-    private static func join(_ buffer: UnsafeRawBufferPointer, line: Line, keyword: Int, into output: inout DecodedText) -> (SplitTokenJoiner, Int)? {
-        guard line.contentEnd < buffer.count else { return nil } // the last line: nothing follows
-        let last = line.contentEnd > line.start ? buffer[line.contentEnd - 1] : 0
-        if last == UInt8(ascii: "\\") {
-            return joinContinuation(buffer, from: max(line.start, keyword - leftReach), into: &output).map { (.lineContinuation, $0) }
-        }
-        if let end = joinConcatenation(buffer, line: line, keyword: keyword, into: &output) {
+    private static func join(
+        _ buffer: UnsafeRawBufferPointer, line: Line, keywords: ArraySlice<Int>, into output: inout DecodedText
+    ) -> (SplitTokenJoiner, Int)? {
+        guard line.contentEnd < buffer.count, let firstKeyword = keywords.first, let lastKeyword = keywords.last else { return nil }
+        // Python's `"…" \` + newline + `"…"` is concatenation more than continuation.
+        if let end = joinConcatenation(buffer, line: line, keywords: keywords, into: &output) {
             return (.stringConcatenation, end)
         }
-        if let end = joinWrapped(buffer, line: line, keyword: keyword, into: &output) {
+        let last = line.contentEnd > line.start ? buffer[line.contentEnd - 1] : 0
+        if last == UInt8(ascii: "\\") {
+            return joinContinuation(buffer, from: max(line.start, firstKeyword - leftReach), into: &output).map { (.lineContinuation, $0) }
+        }
+        if let end = joinWrapped(buffer, line: line, keyword: lastKeyword, into: &output) {
             return (.wrappedLine, end)
         }
         return nil
@@ -142,8 +151,13 @@ enum SplitTokenJoiner: String, CaseIterable {
         return nil
     }
 
-    /// After a literal's closing quote: the end of the line holds only `+` (or `.`, PHP's operator)
-    /// and blanks, or nothing (implicit concatenation). Returns whether an operator was seen, or nil
+    /// `+`, PHP's `.`, or Python's line-continuing `\\` between literals.
+    private static func isOperator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "\\")
+    }
+
+    /// After a literal's closing quote: the end of the line holds only `+` (or `.`, PHP's operator,
+    /// or `\\`) and blanks, or nothing (implicit concatenation). Returns whether an operator was seen, or nil
     /// when something else follows.
     private static func trailer(after close: Int, in buffer: UnsafeRawBufferPointer, lineEnd: Int) -> Bool? {
         var index = close + 1
@@ -152,7 +166,7 @@ enum SplitTokenJoiner: String, CaseIterable {
             let byte = buffer[index]
             if isBlank(byte) {
                 index += 1
-            } else if !sawOperator && (byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")) {
+            } else if !sawOperator && isOperator(byte) {
                 sawOperator = true
                 index += 1
             } else {
@@ -163,16 +177,17 @@ enum SplitTokenJoiner: String, CaseIterable {
     }
 
     private static func joinConcatenation(
-        _ buffer: UnsafeRawBufferPointer, line firstLine: Line, keyword: Int, into output: inout DecodedText
+        _ buffer: UnsafeRawBufferPointer, line firstLine: Line, keywords: ArraySlice<Int>, into output: inout DecodedText
     ) -> Int? {
-        // The last literal of the first line must end the line (but for `+`) and hold the keyword.
+        // The last literal of the first line must end the line (but for `+` or `\\`) and hold a keyword.
         var close = firstLine.contentEnd - 1
-        while close > firstLine.start && (isBlank(buffer[close]) || buffer[close] == UInt8(ascii: "+") || buffer[close] == UInt8(ascii: ".")) {
+        while close > firstLine.start && (isBlank(buffer[close]) || isOperator(buffer[close])) {
             close -= 1
         }
         guard close > firstLine.start, isQuote(buffer[close]),
             trailer(after: close, in: buffer, lineEnd: firstLine.contentEnd) != nil,
-            let open = literal(endingAt: close, in: buffer, lineStart: firstLine.start), open < keyword, keyword < close
+            let open = literal(endingAt: close, in: buffer, lineStart: firstLine.start),
+            keywords.contains(where: { open < $0 && $0 < close })
         else { return nil }
         output.removeAll()
         for index in (open + 1)..<close { output.append(buffer[index], from: index, to: index + 1) }

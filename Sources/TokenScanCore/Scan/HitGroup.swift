@@ -6,7 +6,8 @@
 /// signature has the length its algorithm produces beats the cut-short piece (`truncated`), and a
 /// complete JWT beats a join that glued the next line's word onto it. Of the findings left, one
 /// whose secret is part of another's longer secret is dropped, and of equal secrets the one found
-/// with the fewest layers (they arrive first) is kept.
+/// with the fewest layers (they arrive first) is kept. A wrapped-line join must prove itself
+/// against the line as written (see below).
 enum HitGroup {
     /// The findings kept, and why each other hit was not one (counted in the summary).
     struct Resolution {
@@ -29,6 +30,16 @@ enum HitGroup {
             case .success(let finding): accepted.append((hit, finding))
             case .failure(let dismissal): resolution.dismissals.append(dismissal)
             }
+        }
+        // Joining a line to the next because it is as long as terminals wrap is a guess. Where the
+        // line's own text already is a finding from the same place, the joined token must prove
+        // itself: a JWT (its signature length fits its algorithm) or a verified checksum. A
+        // secret assignment at the end of a 120-character line is not glued to the next line.
+        let asWritten = accepted.filter { $0.hit.encodings.isEmpty }.map(\.hit.byteRange.lowerBound)
+        accepted.removeAll { candidate in
+            candidate.hit.encodings.contains(SplitTokenJoiner.wrappedLine.rawValue)
+                && candidate.finding.jwt == nil && candidate.finding.checksum == nil
+                && asWritten.contains(candidate.hit.byteRange.lowerBound)
         }
         for (index, candidate) in accepted.enumerated() {
             let covered = accepted.indices.contains { other in
