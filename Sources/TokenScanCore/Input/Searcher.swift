@@ -14,6 +14,17 @@ public struct SearchHit: Sendable {
     /// Every matched span inside `context` (this secret's included), so that a snippet can redact
     /// the other secrets on the same line too.
     public var matchesInContext: [Range<Int>] = []
+    /// The rule's whole match (the secret may be a part of it), for allow rules that test it.
+    public var match: [UInt8] = []
+}
+
+/// An occurrence of one of the matcher's markers (`Matcher.markers`): where it starts.
+public struct MarkerHit: Sendable, Equatable {
+    /// Which marker (index in `Matcher.markers`).
+    public var marker: Int
+    /// Absolute byte offset in the input.
+    public var offset: Int
+    public var position: TextPosition
 }
 
 /// A rule that stopped early on one input, with the absolute offset where it stopped.
@@ -73,9 +84,15 @@ public final class Searcher {
 
     deinit { buffer.deallocate() }
 
-    public func search(_ source: inout some ByteSource, onHit: (SearchHit) -> Void) -> SearchOutcome {
+    /// `path`: the input's path as reported, for rules restricted to some paths (`Rule.path`);
+    /// `nil` runs every rule. `onMarker`: each occurrence of the matcher's markers, once.
+    public func search(
+        _ source: inout some ByteSource, path: String? = nil, onMarker: ((MarkerHit) -> Void)? = nil,
+        onHit: (SearchHit) -> Void
+    ) -> SearchOutcome {
         var outcome = SearchOutcome()
         scratch.beginInput()
+        if let path { matcher.restrict(to: path, scratch: scratch) }
         var resume = Array(repeating: 0, count: matcher.rules.count)
         var tracker = LineTracker()
         var baseOffset = 0 // absolute offset of buffer[0]
@@ -123,6 +140,14 @@ public final class Searcher {
                     reason: failure.reason))
             }
             emit(view, baseOffset: baseOffset, tracker: &tracker, onHit: onHit)
+            if let onMarker, !scratch.markerHits.isEmpty {
+                // Each marker once: those that start in this chunk's accepted range (the overlap
+                // after it is the next chunk's).
+                for start in scratch.markerHits.sorted() where start < commit {
+                    let marker = matcher.markers.firstIndex { view.count >= start + $0.count && view[start..<(start + $0.count)].elementsEqual($0) } ?? 0
+                    onMarker(MarkerHit(marker: marker, offset: baseOffset + start, position: tracker.position(of: start, in: view)))
+                }
+            }
 
             guard !atEnd else { break }
             // Keep the overlap (not yet committed) plus left context; move it to the buffer's start.
@@ -172,7 +197,8 @@ public final class Searcher {
                 secretInContext: (match.secret.lowerBound - contextStart)..<(match.secret.upperBound - contextStart),
                 matchesInContext: spans.filter { $0.overlaps(contextStart..<contextEnd) }.map {
                     (max($0.lowerBound, contextStart) - contextStart)..<(min($0.upperBound, contextEnd) - contextStart)
-                }))
+                },
+                match: Array(view[match.range])))
         }
     }
 
