@@ -120,10 +120,13 @@ public final class Analyzer {
     }
 
     /// `honorInlineAllow: false` for redaction: an accepted token is still a token to mask.
-    public func analyze(_ hit: SearchHit, rule: Rule, path: String, honorInlineAllow: Bool = true) -> Result<Finding, Dismissal> {
+    /// `commit`: the commit that added the text (`tokenscan git`), for allow rules that name commits.
+    public func analyze(
+        _ hit: SearchHit, rule: Rule, path: String, commit: String? = nil, honorInlineAllow: Bool = true
+    ) -> Result<Finding, Dismissal> {
         if honorInlineAllow && Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
         if rule.provider == nil && continuesProviderToken(hit) { return .failure(.providerLookalike) }
-        let result = locate(hit, rule: rule, path: path)
+        let result = locate(hit, rule: rule, path: path, commit: commit)
         if case .success(let finding) = result {
             if rule.kind == "hmac-secret" {
                 inputSigningKeys.append((hit.secret, "\(rule.id) at line \(hit.start.line)"))
@@ -135,7 +138,7 @@ public final class Analyzer {
         return result
     }
 
-    private func locate(_ hit: SearchHit, rule: Rule, path: String) -> Result<Finding, Dismissal> {
+    private func locate(_ hit: SearchHit, rule: Rule, path: String, commit: String?) -> Result<Finding, Dismissal> {
         let key = CacheKey(rule: rule.id, secret: hit.secret)
         let verdict: Verdict
         if let cached = cache[key] {
@@ -152,7 +155,8 @@ public final class Analyzer {
         if !settings.allowRules.isEmpty {
             var located = finding
             located.path = path
-            if settings.allowRules.contains(where: { $0.accepts(located, now: settings.now, scratch: scratch) }) {
+            let subject = AllowRule.Subject(secret: hit.secret, match: hit.match, line: hit.context, commit: commit)
+            if settings.allowRules.contains(where: { $0.accepts(located, subject: subject, now: settings.now, scratch: scratch) }) {
                 return .failure(.allowRule)
             }
         }

@@ -371,9 +371,10 @@ public final class Scanner: Sendable {
         ) -> Outcome {
             var outcome = Outcome(path: display)
             let rules = scanner.matcher.rules
+            let commit = blob?.commit?.sha
             analyzer.beginInput()
-            let result = searcher.search(&source) { hit in
-                switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: display) {
+            let result = searcher.search(&source, path: display) { hit in
+                switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: display, commit: commit) {
                 case .success(var finding):
                     if !encodings.isEmpty { finding.encodings = encodings + finding.encodings }
                     outcome.findings.append(blob?.place(finding) ?? finding)
