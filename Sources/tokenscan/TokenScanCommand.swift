@@ -71,7 +71,7 @@ struct ReportOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Progress line on stderr (default: when stderr is a terminal).")
     var progress: Bool?
 
-    @Flag(name: .customLong("report-unused"), help: "Name baseline entries that no longer match anything.")
+    @Flag(name: .customLong("report-unused"), help: "Name baseline entries that no longer match anything, and inline allow comments that accept nothing.")
     var reportUnused = false
 
     @Flag(name: .customLong("all-occurrences"), help: "Text report: list every occurrence of a repeated token (default: the first, then a count).")

@@ -124,7 +124,7 @@ public final class Analyzer {
     public func analyze(
         _ hit: SearchHit, rule: Rule, path: String, commit: String? = nil, honorInlineAllow: Bool = true
     ) -> Result<Finding, Dismissal> {
-        if honorInlineAllow && Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
+        if honorInlineAllow && InlineAllow.covers(hit.context) { return .failure(.inlineAllow) }
         if rule.provider == nil && continuesProviderToken(hit) { return .failure(.providerLookalike) }
         let result = locate(hit, rule: rule, path: path, commit: commit)
         if case .success(let finding) = result {
@@ -138,16 +138,26 @@ public final class Analyzer {
         return result
     }
 
+    /// Whether the hit would be a finding if no inline allow comment covered it: a real token, not
+    /// a placeholder or look-alike (baselines and allow rules aside). An inline allow comment
+    /// that covers only hits like these is unused (`--report-unused`).
+    public func wouldReportWithoutInlineAllow(_ hit: SearchHit, rule: Rule) -> Bool {
+        if rule.provider == nil && continuesProviderToken(hit) { return false }
+        if case .success = verdict(hit.secret, rule: rule) { return true }
+        return false
+    }
+
+    private func verdict(_ secret: [UInt8], rule: Rule) -> Verdict {
+        let key = CacheKey(rule: rule.id, secret: secret)
+        if let cached = cache[key] { return cached }
+        let verdict = judge(secret, rule: rule)
+        if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
+        cache[key] = verdict
+        return verdict
+    }
+
     private func locate(_ hit: SearchHit, rule: Rule, path: String, commit: String?) -> Result<Finding, Dismissal> {
-        let key = CacheKey(rule: rule.id, secret: hit.secret)
-        let verdict: Verdict
-        if let cached = cache[key] {
-            verdict = cached
-        } else {
-            verdict = judge(hit.secret, rule: rule)
-            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[key] = verdict
-        }
+        let verdict = verdict(hit.secret, rule: rule)
         guard case .success(var finding) = verdict else { return verdict }
         if let baseline = settings.baseline, baseline.accepts(fingerprint: finding.fingerprint, path: path) {
             return .failure(.baseline)
@@ -327,12 +337,5 @@ public final class Analyzer {
     static func looksLikeJWT(_ secret: [UInt8]) -> Bool {
         secret.count > 10 && secret[0] == UInt8(ascii: "e") && secret[1] == UInt8(ascii: "y") && secret[2] == UInt8(ascii: "J")
             && secret.contains(UInt8(ascii: "."))
-    }
-
-    private static let allowMarkers = [Array("tokenscan:allow".utf8), Array("gitleaks:allow".utf8)]
-
-    /// `tokenscan:allow` (or `gitleaks:allow`) on the secret's own line suppresses it.
-    static func hasInlineAllow(_ line: [UInt8]) -> Bool {
-        allowMarkers.contains { Matcher.contains(line, $0) }
     }
 }

@@ -50,7 +50,8 @@ public struct ScanRequest: Sendable {
     public var allOccurrences = false
     /// `--write-baseline`: where to write the accepted set (every current finding).
     public var writeBaselinePath: String?
-    /// `--report-unused`: name baseline entries that no longer match anything.
+    /// `--report-unused`: name baseline entries that no longer match anything, and inline allow
+    /// comments that accept nothing.
     public var reportUnused = false
     /// Draw a progress line on stderr (the CLI sets it when stderr is a terminal, or `--progress`).
     public var progress = false
@@ -101,7 +102,9 @@ public enum ScanSession {
         }
         let matcher: Matcher
         do {
-            matcher = try Matcher(rules: loadRules(request.ruleSources, disabled: request.disabledRules))
+            // Inline allow markers join the keyword pass only when unused ones are to be named.
+            matcher = try Matcher(rules: loadRules(request.ruleSources, disabled: request.disabledRules),
+                                  markers: request.reportUnused ? InlineAllow.markers : [])
         } catch {
             diagnostics("error: \(error)")
             return (.error, nil)
@@ -118,6 +121,7 @@ public enum ScanSession {
         output.lineBuffered = request.outputPath == nil && (request.format == .jsonl || request.format == .text)
         var context = ReportContext(toolVersion: request.toolVersion, now: request.settings.now, rules: matcher.rules.map(\.rule))
         context.colors = request.colors
+        context.reportsUnused = request.reportUnused
         context.allOccurrences = request.allOccurrences
         let reporter = Reporters.make(request.format, context: context, output: output)
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
@@ -150,10 +154,15 @@ public enum ScanSession {
             let unused = baseline.unusedEntries
             if request.reportUnused {
                 summary.unusedBaseline = unused
-                for entry in unused {
+                // The text report lists them itself; other formats name them on stderr too.
+                for entry in unused where request.format != .text {
                     diagnostics("baseline entry matches nothing any more: \(entry.path) \(entry.fingerprint) (\(entry.ruleId)); remove it")
                 }
             }
+        }
+        for allow in summary.unusedInlineAllow ?? [] where request.format != .text {
+            let commit = allow.commit.map { " (commit \($0.prefix(12)))" } ?? ""
+            diagnostics("\(allow.marker) accepts nothing: \(allow.path):\(allow.line)\(commit); remove it")
         }
         if let path = request.writeBaselinePath {
             // Still-present accepted entries stay; every reported finding joins them.
