@@ -36,5 +36,8 @@ final class AllowRuleTextConditionTests: XCTestCase {
         XCTAssertThrowsError(try Configuration.parse("[[allow]]\nline = 3\n", path: "t.toml")) { error in
             XCTAssertTrue("\(error)".contains("allow[0].line must be a string (a PCRE2 pattern)"), "\(error)")
         }
+        XCTAssertThrowsError(try Configuration.parse("gitleaks = true\n", path: "t.toml"))
+        XCTAssertEqual(try Configuration.parse("gitleaks = \"ci/gl.toml\"\n", path: "repo/.tokenscan.toml").gitleaks, .path("repo/ci/gl.toml"))
+        XCTAssertEqual(try Configuration.parse("gitleaks = false\n", path: "repo/.tokenscan.toml").gitleaks, .disabled)
     }
 }

@@ -46,6 +46,8 @@ public struct ScanRequest: Sendable {
     public var ruleSources: [String] = []
     /// Rule ids not to run (the config's `disabledRules`).
     public var disabledRules: [String] = []
+    /// Rules built elsewhere (translated from a gitleaks configuration), run with the others.
+    public var importedRules: [Rule] = []
     public var colors = false
     public var allOccurrences = false
     /// `--write-baseline`: where to write the accepted set (every current finding).
@@ -72,6 +74,12 @@ public struct ScanRequest: Sendable {
         if let providers = configuration.providers { settings.providers = settings.providers.merging(providers) }
         settings.allowRules += configuration.allowRules
     }
+
+    /// Adds what a gitleaks configuration translated to: its rules, and its allowlists as allow rules.
+    public mutating func apply(_ gitleaks: GitleaksImport) {
+        importedRules += gitleaks.rules
+        settings.allowRules += gitleaks.allowRules
+    }
 }
 
 public enum TokenScanVersion {
@@ -81,9 +89,10 @@ public enum TokenScanVersion {
 /// Runs a `ScanRequest` end to end: rules → scanner → reporter → exit status. Diagnostics go to
 /// the `diagnostics` closure (stderr in the CLI); only the report goes to the output.
 public enum ScanSession {
-    public static func loadRules(_ sources: [String], disabled: [String] = []) throws(RuleError) -> [Rule] {
+    public static func loadRules(_ sources: [String], disabled: [String] = [], imported: [Rule] = []) throws(RuleError) -> [Rule] {
         var rules = try RuleCatalog.builtin()
         for source in sources { rules += try RuleCatalog.load(path: source) }
+        rules += imported
         for id in disabled where !rules.contains(where: { $0.id == id }) {
             throw RuleError(file: "configuration", ruleID: id, message: "disabledRules names a rule that does not exist")
         }
@@ -103,7 +112,7 @@ public enum ScanSession {
         let matcher: Matcher
         do {
             // Inline allow markers join the keyword pass only when unused ones are to be named.
-            matcher = try Matcher(rules: loadRules(request.ruleSources, disabled: request.disabledRules),
+            matcher = try Matcher(rules: loadRules(request.ruleSources, disabled: request.disabledRules, imported: request.importedRules),
                                   markers: request.reportUnused ? InlineAllow.markers : [])
         } catch {
             diagnostics("error: \(error)")
