@@ -14,10 +14,19 @@ struct RulesCommand: ParsableCommand {
         @Option(name: .customLong("rules"), help: "Add rules from a TOML file or a directory of them (repeatable).")
         var ruleSources: [String] = []
 
+        @Option(name: .customLong("gitleaks-config"), help: ArgumentHelp("Add the rules of a gitleaks configuration, as tokenscan imports them.", valueName: "FILE"))
+        var gitleaksConfig: String?
+
         func run() throws {
             let rules: [Rule]
             do {
-                rules = try ScanSession.loadRules(ruleSources)
+                var imported: [Rule] = []
+                if let gitleaksConfig {
+                    let result = try GitleaksConfig.load(path: gitleaksConfig)
+                    for warning in result.warnings { printError("warning: \(warning)") }
+                    imported = result.rules
+                }
+                rules = try ScanSession.loadRules(ruleSources, imported: imported)
             } catch {
                 printError("\(error)")
                 throw ExitCode(ExitStatus.error.rawValue)

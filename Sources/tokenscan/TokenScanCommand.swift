@@ -50,6 +50,11 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Configuration file (default: .tokenscan.toml in the scanned directory or the repository root).")
     var config: String?
 
+    @Option(name: .customLong("gitleaks-config"), help: ArgumentHelp(
+        "Import the rules and allowlists of a gitleaks configuration (default: the config's 'gitleaks', else a .gitleaks.toml found like .tokenscan.toml).",
+        valueName: "FILE"))
+    var gitleaksConfig: String?
+
     @Flag(name: .customLong("show-secrets"), help: "Show secrets in reports (redacted by default).")
     var showSecrets = false
 
@@ -74,7 +79,7 @@ struct ReportOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Progress line on stderr (default: when stderr is a terminal).")
     var progress: Bool?
 
-    @Flag(name: .customLong("report-unused"), help: "Name baseline entries that no longer match anything.")
+    @Flag(name: .customLong("report-unused"), help: "Name baseline entries that no longer match anything, and inline allow comments that accept nothing.")
     var reportUnused = false
 
     @Flag(name: .customLong("all-occurrences"), help: "Text report: list every occurrence of a repeated token (default: the first, then a count).")
@@ -132,11 +137,24 @@ struct ReportOptions: ParsableArguments {
             if case .path(let path) = input { return path }
             return nil
         }
+        var configuration: Configuration?
         if let path = config ?? (discoverConfig ? Configuration.discover(near: configNear ?? roots) : nil) {
             do {
-                request.apply(try Configuration.load(path: path), failOnFromCommandLine: failOn != nil)
+                configuration = try Configuration.load(path: path)
+                request.apply(configuration!, failOnFromCommandLine: failOn != nil)
             } catch {
                 printError("error: invalid configuration: \(error)")
+                throw ExitCode(ExitStatus.error.rawValue)
+            }
+        }
+        if let (path, explicit) = GitleaksConfig.locate(
+            commandLine: gitleaksConfig, configuration: configuration, discoverNear: discoverConfig ? configNear ?? roots : nil) {
+            do {
+                let imported = try GitleaksConfig.load(path: path, required: explicit)
+                for warning in imported.warnings { printError("warning: \(warning)") }
+                request.apply(imported)
+            } catch {
+                printError("error: invalid gitleaks configuration: \(error)")
                 throw ExitCode(ExitStatus.error.rawValue)
             }
         }

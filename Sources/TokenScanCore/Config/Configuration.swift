@@ -26,8 +26,19 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
 /// name = "ACME SSO"
 /// issuer = '^https://sso\.acme\.example/'
 /// ```
+///
+/// `gitleaks = "ci/gitleaks.toml"` imports a gitleaks configuration (relative to this file);
+/// `gitleaks = false` stops tokenscan from picking up a `.gitleaks.toml` by itself.
 public struct Configuration: Sendable {
     public static let fileName = ".tokenscan.toml"
+
+    /// The `gitleaks` key.
+    public enum GitleaksSetting: Sendable, Equatable {
+        /// Import this gitleaks configuration (resolved against the configuration's directory).
+        case path(String)
+        /// Do not look for a `.gitleaks.toml`.
+        case disabled
+    }
 
     public var path: String
     public var failOn: FailThreshold?
@@ -36,8 +47,9 @@ public struct Configuration: Sendable {
     public var scopes: ScopeTaxonomy?
     public var providers: ProviderCatalog?
     public var allowRules: [AllowRule] = []
+    public var gitleaks: GitleaksSetting?
 
-    static let knownKeys = ["failOn", "rules", "disabledRules", "scopes", "providers", "allow"]
+    static let knownKeys = ["failOn", "rules", "disabledRules", "scopes", "providers", "allow", "gitleaks"]
 
     public static func load(path: String) throws(ConfigError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -78,6 +90,15 @@ public struct Configuration: Sendable {
             $0.hasPrefix("/") || directory.isEmpty ? $0 : (directory as NSString).appendingPathComponent($0)
         }
         configuration.disabledRules = try strings("disabledRules")
+        if let value = table["gitleaks"] {
+            if let file = value.string, !file.isEmpty {
+                configuration.gitleaks = .path(file.hasPrefix("/") || directory.isEmpty ? file : (directory as NSString).appendingPathComponent(file))
+            } else if value.bool == false {
+                configuration.gitleaks = .disabled
+            } else {
+                throw fail("gitleaks", "must be the path of a gitleaks configuration, or false")
+            }
+        }
         if let scopes = table["scopes"] {
             guard let scopesTable = scopes.table else { throw fail("scopes", "must be a table") }
             do {
@@ -118,9 +139,9 @@ public struct Configuration: Sendable {
         return nil
     }
 
-    /// `.tokenscan.toml` in the first scanned directory (or the current one), else at the root of
-    /// the git repository around it.
-    public static func discover(near roots: [String]) -> String? {
+    /// `fileName` (`.tokenscan.toml`) in the first scanned directory (or the current one), or in a
+    /// directory above it up to the root of the git repository around it.
+    public static func discover(near roots: [String], fileName: String = Configuration.fileName) -> String? {
         var start = FileManager.default.currentDirectoryPath
         if let first = roots.first {
             var isDirectory: ObjCBool = false

@@ -7,6 +7,8 @@ struct DecodedMatch {
     var secret: [UInt8]
     /// Outermost first: `["base64", "percent"]` is percent-encoding inside base64.
     var encodings: [String]
+    /// The rule's whole decoded match.
+    var match: [UInt8]
 }
 
 /// A limit that cut decoding short on an input (reported in the summary, never silent).
@@ -88,7 +90,7 @@ final class LayeredDecoder {
                 spans.append(match.secret)
                 emit(DecodedMatch(
                     ruleIndex: match.ruleIndex, span: text.origin(of: match.secret), secret: Array(bytes[match.secret]),
-                    encodings: encodings))
+                    encodings: encodings, match: Array(bytes[match.range])))
             }
             for failure in failed {
                 var mapped = failure

@@ -4,8 +4,10 @@ import Foundation
 public final class CompiledRule: Sendable {
     public let rule: Rule
     public let pattern: Pattern
-    /// The capture group that holds the secret (0: the whole match).
+    /// The capture group that holds the secret (0: the whole match; `Pattern.firstNonEmptyGroup`).
     public let secretGroup: Int
+    /// `Rule.path`, compiled: the rule runs only on inputs whose path matches.
+    public let pathPattern: Pattern?
 
     init(rule: Rule) throws(RuleError) {
         self.rule = rule
@@ -14,10 +16,26 @@ public final class CompiledRule: Sendable {
         } catch {
             throw RuleError(file: rule.origin, ruleID: rule.id, message: "regex does not compile: \(error)")
         }
-        if let named = pattern.groupNames["secret"] {
-            secretGroup = named
-        } else {
-            secretGroup = pattern.captureCount > 0 ? 1 : 0
+        do {
+            pathPattern = try rule.path.map { source throws(PatternCompileError) in try Pattern(source) }
+        } catch {
+            throw RuleError(file: rule.origin, ruleID: rule.id, message: "path does not compile: \(error)")
+        }
+        switch rule.secretGroup {
+        case .number(let group)?:
+            guard (0...pattern.captureCount).contains(group) else {
+                throw RuleError(file: rule.origin, ruleID: rule.id,
+                                message: "secret group \(group) does not exist (the regex has \(pattern.captureCount) groups)")
+            }
+            secretGroup = group
+        case .firstNonEmpty?:
+            secretGroup = pattern.captureCount > 0 ? Pattern.firstNonEmptyGroup : 0
+        case nil:
+            if let named = pattern.groupNames["secret"] {
+                secretGroup = named
+            } else {
+                secretGroup = pattern.captureCount > 0 ? 1 : 0
+            }
         }
     }
 }
@@ -56,10 +74,19 @@ public final class Matcher: Sendable {
     let sliceSize: Int
     let timeBudget: Duration
     public let limits: MatchLimits
+    /// Literals found in the same keyword pass as the rules' keywords and reported by position
+    /// (`MatcherScratch.markerHits`), matched case-sensitively; no rule runs for them. Used for
+    /// inline allow comments under `--report-unused`; empty otherwise, so they cost nothing then.
+    public let markers: [[UInt8]]
+    /// Keyword (index in the automaton) → the marker it is (index in `markers`), if any.
+    let markerForKeyword: [Int?]
+    /// Rules with a `path` restriction.
+    let pathRestricted: [Int]
 
+    /// `markers`: see `Matcher.markers` (ASCII, non-empty).
     public init(
         rules: [Rule], limits: MatchLimits = MatchLimits(), sliceSize: Int = 32 * 1024,
-        timeBudget: Duration = .milliseconds(500)
+        timeBudget: Duration = .milliseconds(500), markers: [String] = []
     ) throws(RuleError) {
         var seen: [String: String] = [:]
         var compiled: [CompiledRule] = []
@@ -74,13 +101,17 @@ public final class Matcher: Sendable {
         self.limits = limits
         self.sliceSize = sliceSize
         self.timeBudget = timeBudget
-        maxMatchLength = rules.map(\.maxLength).max() ?? 0
+        self.markers = markers.map { Array($0.utf8) }
+        maxMatchLength = max(rules.map(\.maxLength).max() ?? 0, self.markers.map(\.count).max() ?? 0)
+        pathRestricted = compiled.indices.filter { compiled[$0].pathPattern != nil }
 
-        let keywords = Array(Set(rules.flatMap { $0.keywords.map { Array($0.lowercased().utf8) } }))
+        let lowerMarkers = markers.map { Array($0.lowercased().utf8) }
+        let keywords = Array(Set(rules.flatMap { $0.keywords.map { Array($0.lowercased().utf8) } } + lowerMarkers))
             .sorted { $0.lexicographicallyPrecedes($1) }
         rulesForKeyword = keywords.map { keyword in
             rules.indices.filter { rules[$0].keywords.contains { Array($0.lowercased().utf8) == keyword } }
         }
+        markerForKeyword = keywords.map { lowerMarkers.firstIndex(of: $0) }
         keywordless = rules.indices.filter { rules[$0].keywords.isEmpty }
         automaton = KeywordAutomaton(keywords: keywords)
         if !keywords.isEmpty && automaton == nil {
@@ -99,6 +130,17 @@ public final class Matcher: Sendable {
 
     public func makeScratch() -> MatcherScratch { MatcherScratch(ruleCount: rules.count, limits: limits) }
 
+    /// Disables, for the current input, the rules whose `path` does not match `path`.
+    public func restrict(to path: String, scratch: MatcherScratch) {
+        guard !pathRestricted.isEmpty else { return }
+        Array(path.utf8).withUnsafeBytes { bytes in
+            for index in pathRestricted {
+                guard let pattern = rules[index].pathPattern else { continue }
+                if (try? scratch.patterns.firstMatch(pattern, in: bytes, from: 0)) == nil { scratch.disabled[index] = true }
+            }
+        }
+    }
+
     /// Finds the matches of every rule that start in `accept`, in `buffer`.
     ///
     /// - `resume[r]`: rule r's matches must start at or after it (it is advanced past each match,
@@ -110,6 +152,7 @@ public final class Matcher: Sendable {
         onMatch: (RuleMatch) -> Void
     ) -> [RuleFailure] {
         var failures: [RuleFailure] = []
+        scratch.markerHits.removeAll(keepingCapacity: true)
         guard !accept.isEmpty else { return failures }
         collectHits(buffer, from: accept.lowerBound, scratch: scratch)
         for index in rules.indices where !scratch.disabled[index] {
@@ -185,9 +228,17 @@ public final class Matcher: Sendable {
         guard let automaton else { return }
         var unsorted = false
         var positionsUnsorted = false
+        let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
         automaton.scan(buffer, from: start) { keyword, position in
             if let last = scratch.keywordPositions.last, last > position { positionsUnsorted = true }
             scratch.keywordPositions.append(position)
+            if !markers.isEmpty, let marker = markerForKeyword[keyword], let base {
+                // The automaton ignores case; markers are exact.
+                let bytes = markers[marker]
+                if position + bytes.count <= buffer.count, bytes.withUnsafeBytes({ memcmp(base + position, $0.baseAddress!, bytes.count) == 0 }) {
+                    scratch.markerHits.append(position)
+                }
+            }
             for ruleIndex in rulesForKeyword[keyword] {
                 if let last = scratch.hits[ruleIndex].last, last > position { unsorted = true }
                 scratch.hits[ruleIndex].append(position)
@@ -209,6 +260,9 @@ public final class MatcherScratch {
     /// Where any keyword starts in the last scanned buffer (ascending): split tokens are looked
     /// for only where a token could begin.
     public internal(set) var keywordPositions: [Int] = []
+    /// Start offsets of `Matcher.markers` found by the last `scan` (at or after its accept start,
+    /// also in the overlap after it), in order of their end.
+    var markerHits: [Int] = []
     public internal(set) var disabled: [Bool]
 
     init(ruleCount: Int, limits: MatchLimits) {

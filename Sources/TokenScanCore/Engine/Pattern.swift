@@ -63,6 +63,10 @@ public final class Pattern: @unchecked Sendable {
 
     deinit { pcre2_code_free_8(code) }
 
+    /// The `group` argument of `MatchScratch.firstMatch` that asks for the first capture group
+    /// that matched a non-empty text (falling back to the whole match).
+    public static let firstNonEmptyGroup = -1
+
     private static func readGroupNames(_ code: OpaquePointer) -> [String: Int] {
         var nameCount: UInt32 = 0
         var entrySize: UInt32 = 0
@@ -128,7 +132,8 @@ public final class MatchScratch {
 
     /// Finds the first match of `pattern` in `subject` at or after `start`. Bytes before `start`
     /// are visible to lookbehind assertions, which is how callers give a window its left context.
-    /// `group` selects the capture group to report (0: the whole match).
+    /// `group` selects the capture group to report (0: the whole match;
+    /// `Pattern.firstNonEmptyGroup`: the first group that matched a non-empty text, else the whole match).
     public func firstMatch(
         _ pattern: Pattern, in subject: UnsafeRawBufferPointer, from start: Int, group: Int = 0
     ) throws(MatchFailure) -> PatternMatch? {
@@ -146,7 +151,13 @@ public final class MatchScratch {
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
         let whole = ovector[0]..<max(ovector[0], ovector[1])
         var selected: Range<Int>? = whole
-        if group > 0 {
+        if group == Pattern.firstNonEmptyGroup {
+            let available = rc == 0 ? ovectorPairs : Int(rc)
+            for index in 1..<max(1, available) where ovector[2 * index] != tokenscan_pcre2_unset() && ovector[2 * index + 1] > ovector[2 * index] {
+                selected = ovector[2 * index]..<ovector[2 * index + 1]
+                break
+            }
+        } else if group > 0 {
             // rc == 0 means the ovector was too small for every pair; pairs beyond it are unset.
             let available = rc == 0 ? ovectorPairs : Int(rc)
             if group < available, ovector[2 * group] != tokenscan_pcre2_unset() {

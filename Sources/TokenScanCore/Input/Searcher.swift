@@ -21,6 +21,18 @@ public struct SearchHit: Sendable {
     /// Hits whose spans overlap (a token found raw and decoded, or a cut-short and a joined form)
     /// share a group and arrive one after another; a consumer keeps the best-judged of a group.
     public var group = 0
+    /// The rule's whole match (the secret may be a part of it), for allow rules that test it; in
+    /// decoded text, the decoded match.
+    public var match: [UInt8] = []
+}
+
+/// An occurrence of one of the matcher's markers (`Matcher.markers`): where it starts.
+public struct MarkerHit: Sendable, Equatable {
+    /// Which marker (index in `Matcher.markers`).
+    public var marker: Int
+    /// Absolute byte offset in the input.
+    public var offset: Int
+    public var position: TextPosition
 }
 
 /// A rule that stopped early on one input, with the absolute offset where it stopped.
@@ -81,6 +93,9 @@ public final class Searcher {
         var span: Range<Int>
         var secret: [UInt8]?
         var encodings: [String]
+        /// The rule's whole match: a range of the view, or (decoded) the bytes.
+        var matchRange: Range<Int>
+        var match: [UInt8]? = nil
     }
     private var candidates: [Candidate] = []
     private var nextGroup = 0
@@ -105,10 +120,16 @@ public final class Searcher {
 
     deinit { buffer.deallocate() }
 
-    public func search(_ source: inout some ByteSource, onHit: (SearchHit) -> Void) -> SearchOutcome {
+    /// `path`: the input's path as reported, for rules restricted to some paths (`Rule.path`);
+    /// `nil` runs every rule. `onMarker`: each occurrence of the matcher's markers, once.
+    public func search(
+        _ source: inout some ByteSource, path: String? = nil, onMarker: ((MarkerHit) -> Void)? = nil,
+        onHit: (SearchHit) -> Void
+    ) -> SearchOutcome {
         var outcome = SearchOutcome()
         scratch.beginInput()
         decoder.beginInput()
+        if let path { matcher.restrict(to: path, scratch: scratch) }
         var resume = Array(repeating: 0, count: matcher.rules.count)
         var tracker = LineTracker()
         var baseOffset = 0 // absolute offset of buffer[0]
@@ -155,7 +176,16 @@ public final class Searcher {
             }
             candidates.removeAll(keepingCapacity: true)
             for match in pending {
-                candidates.append(Candidate(ruleIndex: match.ruleIndex, span: match.secret, secret: nil, encodings: []))
+                candidates.append(Candidate(ruleIndex: match.ruleIndex, span: match.secret, secret: nil, encodings: [], matchRange: match.range))
+            }
+            // Markers before decoding: decoded text is scanned with the same scratch.
+            if let onMarker, !scratch.markerHits.isEmpty {
+                // Each marker once: those that start in this chunk's accepted range (the overlap
+                // after it is the next chunk's).
+                for start in scratch.markerHits.sorted() where start < commit {
+                    let marker = matcher.markers.firstIndex { view.count >= start + $0.count && view[start..<(start + $0.count)].elementsEqual($0) } ?? 0
+                    onMarker(MarkerHit(marker: marker, offset: baseOffset + start, position: tracker.position(of: start, in: view)))
+                }
             }
             if options.decode.maxDepth > 0 {
                 failures += decode(view, accept: acceptStart..<commit, baseOffset: baseOffset)
@@ -166,7 +196,6 @@ public final class Searcher {
                     reason: failure.reason))
             }
             emit(view, baseOffset: baseOffset, tracker: &tracker, onHit: onHit)
-
             guard !atEnd else { break }
             // Keep the overlap (not yet committed) plus left context; move it to the buffer's start.
             let keepFrom = max(0, commit - keep)
@@ -195,7 +224,9 @@ public final class Searcher {
         let raw = pending.map(\.secret).sorted { $0.lowerBound < $1.lowerBound }
         decoder.expand(view, accept: triggers, raw: raw, keywords: keywords, baseOffset: baseOffset) { match in
             guard accept.contains(match.span.lowerBound) else { return }
-            candidates.append(Candidate(ruleIndex: match.ruleIndex, span: match.span, secret: match.secret, encodings: match.encodings))
+            candidates.append(Candidate(
+                ruleIndex: match.ruleIndex, span: match.span, secret: match.secret, encodings: match.encodings,
+                matchRange: match.span, match: match.match))
         }
         return decoder.takeFailures()
     }
@@ -258,7 +289,8 @@ public final class Searcher {
                 secretInContext: (span.lowerBound - contextStart)..<(span.upperBound - contextStart),
                 matchesInContext: inContext,
                 encodings: candidate.encodings,
-                group: nextGroup))
+                group: nextGroup,
+                match: candidate.match ?? Array(view[candidate.matchRange])))
         }
     }
 

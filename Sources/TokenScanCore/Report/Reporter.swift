@@ -14,6 +14,8 @@ public struct ReportContext: Sendable {
     public var colors = false
     /// Text: list every occurrence of a token instead of the first one and a count.
     public var allOccurrences = false
+    /// `--report-unused`: the text report lists unused baseline entries and inline allow comments.
+    public var reportsUnused = false
     public init(toolVersion: String, now: Date, rules: [Rule]) {
         self.toolVersion = toolVersion
         self.now = now

@@ -92,12 +92,30 @@ public final class TextReporter: Reporter {
             }
             text += "\n"
         }
+        text += unusedSection(summary)
         text += line + "\n"
         let binary = summary.skipped.filter { $0.reason.hasPrefix("binary file") }
         if !binary.isEmpty {
             text += "skipped as binary: \(binary.prefix(5).map(\.path).joined(separator: ", "))\(binary.count > 5 ? " and \(binary.count - 5) more" : "")\n"
         }
         try output.write(text)
+    }
+
+    /// `--report-unused`: suppressions that accepted nothing, safe to remove.
+    private func unusedSection(_ summary: ScanSummary) -> String {
+        guard context.reportsUnused else { return "" }
+        let baseline = summary.unusedBaseline ?? []
+        let inline = summary.unusedInlineAllow ?? []
+        guard !baseline.isEmpty || !inline.isEmpty else { return "No unused suppressions.\n\n" }
+        var text = "Unused suppressions (they accept nothing; remove them):\n"
+        for allow in inline {
+            let commit = allow.commit.map { "  commit \($0.prefix(12))" } ?? ""
+            text += "  \(allow.path):\(allow.line):\(allow.column)  \(allow.marker)\(commit)\n"
+        }
+        for entry in baseline {
+            text += "  baseline entry \(entry.path)  \(entry.fingerprint)  (\(entry.ruleId))\n"
+        }
+        return text + "\n"
     }
 
     private func color(_ severity: Severity) -> String {

@@ -8,8 +8,16 @@ public struct Rule: Sendable, Equatable {
     public var description: String
     /// What the secret is (`jwt`, `jwe`, `bearer`, `github` …). Analysis and risk scoring key on it.
     public var kind: String
-    /// A PCRE2 pattern. The secret is the named group `secret`, else group 1, else the whole match.
+    /// A PCRE2 pattern. The secret is the named group `secret`, else group 1, else the whole match
+    /// (unless `secretGroup` says otherwise).
     public var regex: String
+    /// Which capture group is the secret, when the default above does not fit: rules imported from
+    /// gitleaks name a group by number, or take the first group that matched something.
+    public var secretGroup: SecretGroup?
+    /// A PCRE2 pattern on the input's path (as reported: relative to the scan root, `archive!entry`
+    /// inside archives, `-` for stdin); the rule runs only on inputs whose path matches. `nil`:
+    /// everywhere. Why: some secrets only mean something in one kind of file (gitleaks' `path`).
+    public var path: String?
     /// Literals (ASCII, matched case-insensitively) of which at least one occurs in every match.
     /// The prefilter only runs the regex near them; a rule without keywords runs everywhere.
     public var keywords: [String]
@@ -75,6 +83,15 @@ public struct Rule: Sendable, Equatable {
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
     public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders"] + TokenChecksum.allCases.map(\.rawValue)
+}
+
+/// Which capture group of a rule's regex holds the secret.
+public enum SecretGroup: Sendable, Equatable {
+    /// This group (0: the whole match).
+    case number(Int)
+    /// The first group that matched a non-empty text, else the whole match (gitleaks' rule when
+    /// `secretGroup` is not set).
+    case firstNonEmpty
 }
 
 /// A text the rule must find, with the exact secret it must report.

@@ -123,10 +123,13 @@ public final class Analyzer {
     }
 
     /// `honorInlineAllow: false` for redaction: an accepted token is still a token to mask.
-    public func analyze(_ hit: SearchHit, rule: Rule, path: String, honorInlineAllow: Bool = true) -> Result<Finding, Dismissal> {
-        if honorInlineAllow && Analyzer.hasInlineAllow(hit.context) { return .failure(.inlineAllow) }
+    /// `commit`: the commit that added the text (`tokenscan git`), for allow rules that name commits.
+    public func analyze(
+        _ hit: SearchHit, rule: Rule, path: String, commit: String? = nil, honorInlineAllow: Bool = true
+    ) -> Result<Finding, Dismissal> {
+        if honorInlineAllow && InlineAllow.covers(hit.context) { return .failure(.inlineAllow) }
         if rule.provider == nil && continuesProviderToken(hit) { return .failure(.providerLookalike) }
-        let result = locate(hit, rule: rule, path: path)
+        let result = locate(hit, rule: rule, path: path, commit: commit)
         if case .success(let finding) = result {
             if rule.kind == "hmac-secret" {
                 inputSigningKeys.append((hit.secret, "\(rule.id) at line \(hit.start.line)"))
@@ -138,16 +141,26 @@ public final class Analyzer {
         return result
     }
 
-    private func locate(_ hit: SearchHit, rule: Rule, path: String) -> Result<Finding, Dismissal> {
-        let key = CacheKey(rule: rule.id, secret: hit.secret)
-        let verdict: Verdict
-        if let cached = cache[key] {
-            verdict = cached
-        } else {
-            verdict = judge(hit.secret, rule: rule)
-            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[key] = verdict
-        }
+    /// Whether the hit would be a finding if no inline allow comment covered it: a real token, not
+    /// a placeholder or look-alike (baselines and allow rules aside). An inline allow comment
+    /// that covers only hits like these is unused (`--report-unused`).
+    public func wouldReportWithoutInlineAllow(_ hit: SearchHit, rule: Rule) -> Bool {
+        if rule.provider == nil && continuesProviderToken(hit) { return false }
+        if case .success = verdict(hit.secret, rule: rule) { return true }
+        return false
+    }
+
+    private func verdict(_ secret: [UInt8], rule: Rule) -> Verdict {
+        let key = CacheKey(rule: rule.id, secret: secret)
+        if let cached = cache[key] { return cached }
+        let verdict = judge(secret, rule: rule)
+        if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
+        cache[key] = verdict
+        return verdict
+    }
+
+    private func locate(_ hit: SearchHit, rule: Rule, path: String, commit: String?) -> Result<Finding, Dismissal> {
+        let verdict = verdict(hit.secret, rule: rule)
         guard case .success(var finding) = verdict else { return verdict }
         if let baseline = settings.baseline, baseline.accepts(fingerprint: finding.fingerprint, path: path) {
             return .failure(.baseline)
@@ -155,7 +168,8 @@ public final class Analyzer {
         if !settings.allowRules.isEmpty {
             var located = finding
             located.path = path
-            if settings.allowRules.contains(where: { $0.accepts(located, now: settings.now, scratch: scratch) }) {
+            let subject = AllowRule.Subject(secret: hit.secret, match: hit.match, line: hit.context, commit: commit)
+            if settings.allowRules.contains(where: { $0.accepts(located, subject: subject, now: settings.now, scratch: scratch) }) {
                 return .failure(.allowRule)
             }
         }
@@ -336,12 +350,5 @@ public final class Analyzer {
     static func looksLikeJWT(_ secret: [UInt8]) -> Bool {
         secret.count > 10 && secret[0] == UInt8(ascii: "e") && secret[1] == UInt8(ascii: "y") && secret[2] == UInt8(ascii: "J")
             && secret.contains(UInt8(ascii: "."))
-    }
-
-    private static let allowMarkers = [Array("tokenscan:allow".utf8), Array("gitleaks:allow".utf8)]
-
-    /// `tokenscan:allow` (or `gitleaks:allow`) on the secret's own line suppresses it.
-    static func hasInlineAllow(_ line: [UInt8]) -> Bool {
-        allowMarkers.contains { Matcher.contains(line, $0) }
     }
 }

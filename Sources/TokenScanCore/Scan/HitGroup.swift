@@ -9,28 +9,20 @@
 /// with the fewest layers (they arrive first) is kept. A wrapped-line join must prove itself
 /// against the line as written (see below).
 enum HitGroup {
-    /// The findings kept, and why each other hit was not one (counted in the summary).
-    struct Resolution {
-        var findings: [Finding] = []
-        var dismissals: [Dismissal] = []
-    }
-
-    static func resolve(_ hits: [SearchHit], analyzer: Analyzer, rules: [CompiledRule], path: String) -> Resolution {
-        var resolution = Resolution()
-        if hits.count == 1 {
-            switch analyzer.analyze(hits[0], rule: rules[hits[0].ruleIndex].rule, path: path) {
-            case .success(let finding): resolution.findings = [finding]
-            case .failure(let dismissal): resolution.dismissals = [dismissal]
-            }
-            return resolution
-        }
+    /// Returns the findings kept; `dismissed` hears why each other hit was not one (counted in
+    /// the summary).
+    static func resolve(
+        _ hits: [SearchHit], analyzer: Analyzer, rules: [CompiledRule], path: String, commit: String? = nil,
+        dismissed: (SearchHit, Dismissal) -> Void
+    ) -> [Finding] {
         var accepted: [(hit: SearchHit, finding: Finding)] = []
         for hit in hits {
-            switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: path) {
+            switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: path, commit: commit) {
             case .success(let finding): accepted.append((hit, finding))
-            case .failure(let dismissal): resolution.dismissals.append(dismissal)
+            case .failure(let dismissal): dismissed(hit, dismissal)
             }
         }
+        if accepted.count <= 1 { return accepted.map(\.finding) }
         // Joining a line to the next because it is as long as terminals wrap is a guess. Where the
         // line's own text already is a finding from the same place, the joined token must prove
         // itself: a JWT (its signature length fits its algorithm) or a verified checksum. A
@@ -41,6 +33,7 @@ enum HitGroup {
                 && candidate.finding.jwt == nil && candidate.finding.checksum == nil
                 && asWritten.contains(candidate.hit.byteRange.lowerBound)
         }
+        var kept: [Finding] = []
         for (index, candidate) in accepted.enumerated() {
             let covered = accepted.indices.contains { other in
                 guard other != index, accepted[other].hit.byteRange.overlaps(candidate.hit.byteRange) else { return false }
@@ -49,9 +42,9 @@ enum HitGroup {
                 if longer == secret { return other < index }
                 return longer.count > secret.count && contains(longer, secret)
             }
-            if !covered { resolution.findings.append(candidate.finding) }
+            if !covered { kept.append(candidate.finding) }
         }
-        return resolution
+        return kept
     }
 
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {

@@ -46,11 +46,14 @@ public struct ScanRequest: Sendable {
     public var ruleSources: [String] = []
     /// Rule ids not to run (the config's `disabledRules`).
     public var disabledRules: [String] = []
+    /// Rules built elsewhere (translated from a gitleaks configuration), run with the others.
+    public var importedRules: [Rule] = []
     public var colors = false
     public var allOccurrences = false
     /// `--write-baseline`: where to write the accepted set (every current finding).
     public var writeBaselinePath: String?
-    /// `--report-unused`: name baseline entries that no longer match anything.
+    /// `--report-unused`: name baseline entries that no longer match anything, and inline allow
+    /// comments that accept nothing.
     public var reportUnused = false
     /// Draw a progress line on stderr (the CLI sets it when stderr is a terminal, or `--progress`).
     public var progress = false
@@ -71,6 +74,12 @@ public struct ScanRequest: Sendable {
         if let providers = configuration.providers { settings.providers = settings.providers.merging(providers) }
         settings.allowRules += configuration.allowRules
     }
+
+    /// Adds what a gitleaks configuration translated to: its rules, and its allowlists as allow rules.
+    public mutating func apply(_ gitleaks: GitleaksImport) {
+        importedRules += gitleaks.rules
+        settings.allowRules += gitleaks.allowRules
+    }
 }
 
 public enum TokenScanVersion {
@@ -80,9 +89,10 @@ public enum TokenScanVersion {
 /// Runs a `ScanRequest` end to end: rules → scanner → reporter → exit status. Diagnostics go to
 /// the `diagnostics` closure (stderr in the CLI); only the report goes to the output.
 public enum ScanSession {
-    public static func loadRules(_ sources: [String], disabled: [String] = []) throws(RuleError) -> [Rule] {
+    public static func loadRules(_ sources: [String], disabled: [String] = [], imported: [Rule] = []) throws(RuleError) -> [Rule] {
         var rules = try RuleCatalog.builtin()
         for source in sources { rules += try RuleCatalog.load(path: source) }
+        rules += imported
         for id in disabled where !rules.contains(where: { $0.id == id }) {
             throw RuleError(file: "configuration", ruleID: id, message: "disabledRules names a rule that does not exist")
         }
@@ -101,7 +111,9 @@ public enum ScanSession {
         }
         let matcher: Matcher
         do {
-            matcher = try Matcher(rules: loadRules(request.ruleSources, disabled: request.disabledRules))
+            // Inline allow markers join the keyword pass only when unused ones are to be named.
+            matcher = try Matcher(rules: loadRules(request.ruleSources, disabled: request.disabledRules, imported: request.importedRules),
+                                  markers: request.reportUnused ? InlineAllow.markers : [])
         } catch {
             diagnostics("error: \(error)")
             return (.error, nil)
@@ -118,6 +130,7 @@ public enum ScanSession {
         output.lineBuffered = request.outputPath == nil && (request.format == .jsonl || request.format == .text)
         var context = ReportContext(toolVersion: request.toolVersion, now: request.settings.now, rules: matcher.rules.map(\.rule))
         context.colors = request.colors
+        context.reportsUnused = request.reportUnused
         context.allOccurrences = request.allOccurrences
         let reporter = Reporters.make(request.format, context: context, output: output)
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
@@ -150,10 +163,15 @@ public enum ScanSession {
             let unused = baseline.unusedEntries
             if request.reportUnused {
                 summary.unusedBaseline = unused
-                for entry in unused {
+                // The text report lists them itself; other formats name them on stderr too.
+                for entry in unused where request.format != .text {
                     diagnostics("baseline entry matches nothing any more: \(entry.path) \(entry.fingerprint) (\(entry.ruleId)); remove it")
                 }
             }
+        }
+        for allow in summary.unusedInlineAllow ?? [] where request.format != .text {
+            let commit = allow.commit.map { " (commit \($0.prefix(12)))" } ?? ""
+            diagnostics("\(allow.marker) accepts nothing: \(allow.path):\(allow.line)\(commit); remove it")
         }
         if let path = request.writeBaselinePath {
             // Still-present accepted entries stay; every reported finding joins them.

@@ -35,6 +35,12 @@ public struct Blob: Sendable, Equatable {
         self.isContinuation = isContinuation
     }
 
+    /// The original line number of line `line` of `bytes`.
+    func originalLine(_ line: Int) -> Int {
+        guard let lineMap, line - 1 < lineMap.count, line >= 1 else { return line }
+        return lineMap[line - 1]
+    }
+
     /// Moves a finding from `bytes`' line numbers to the original ones and attaches the commit.
     func place(_ finding: Finding) -> Finding {
         var finding = finding
@@ -104,6 +110,8 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     public var limits: [LimitReport]?
     /// With `--report-unused`: baseline entries that matched nothing.
     public var unusedBaseline: [Baseline.Entry]?
+    /// With `--report-unused`: inline allow comments that accepted nothing, in input order.
+    public var unusedInlineAllow: [UnusedInlineAllow]?
     public init() {}
 
     mutating func add(_ findings: [Finding]) {
@@ -152,7 +160,8 @@ public final class Scanner: Sendable {
     public func scan<Failure: Error>(
         observer: ScanObserver, producer: (_ emit: (ScanInput) -> Void) throws(Failure) -> Void
     ) throws(Failure) -> ScanSummary {
-        let state = ScanState(observer: observer, reportRepeatsOnce: options.reportRepeatsOnce)
+        let state = ScanState(observer: observer, reportRepeatsOnce: options.reportRepeatsOnce,
+                              trackUnusedInlineAllow: !matcher.markers.isEmpty)
         let queue = WorkQueue<(Int, Work)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
         let workers = max(1, options.jobs)
         let group = DispatchGroup()
@@ -229,6 +238,8 @@ public final class Scanner: Sendable {
         var continuation = false
         /// Archive entries that were skipped (binary, too deep, corrupt).
         var innerSkipped: [SkippedInput] = []
+        /// Inline allow comments that accepted nothing (only when the matcher has markers).
+        var unusedInlineAllow: [UnusedInlineAllow] = []
 
         /// Adds an archive entry's outcome to its archive's.
         mutating func merge(_ entry: Outcome) {
@@ -239,6 +250,7 @@ public final class Scanner: Sendable {
             limits += entry.limits
             if let skipped = entry.skipped { innerSkipped.append(skipped) }
             innerSkipped += entry.innerSkipped
+            unusedInlineAllow += entry.unusedInlineAllow
         }
     }
 
@@ -401,7 +413,13 @@ public final class Scanner: Sendable {
         ) -> Outcome {
             var outcome = Outcome(path: display)
             let rules = scanner.matcher.rules
+            let commit = blob?.commit?.sha
             analyzer.beginInput()
+            // `--report-unused`: where inline allow comments stand, and the lines (as the searcher
+            // cut them) where one accepted a secret that would otherwise have been reported.
+            let trackMarkers = !scanner.matcher.markers.isEmpty
+            var markers: [MarkerHit] = []
+            var accepted: [Range<Int>] = []
             var group: [SearchHit] = []
             func take(_ finding: Finding) {
                 var finding = finding
@@ -413,18 +431,30 @@ public final class Scanner: Sendable {
                 }
             }
             func resolve() {
-                let resolution = HitGroup.resolve(group, analyzer: analyzer, rules: rules, path: display)
-                resolution.findings.forEach(take)
-                for dismissal in resolution.dismissals { outcome.dismissed[dismissal, default: 0] += 1 }
+                let resolution = HitGroup.resolve(group, analyzer: analyzer, rules: rules, path: display, commit: commit) { hit, dismissal in
+                    outcome.dismissed[dismissal, default: 0] += 1
+                    if trackMarkers && dismissal == .inlineAllow
+                        && analyzer.wouldReportWithoutInlineAllow(hit, rule: rules[hit.ruleIndex].rule) {
+                        let start = hit.byteRange.lowerBound - hit.secretInContext.lowerBound
+                        accepted.append(start..<(start + hit.context.count))
+                    }
+                }
+                resolution.forEach(take)
                 group.removeAll(keepingCapacity: true)
             }
-            let result = searcher.search(&source) { hit in
+            let result = searcher.search(&source, path: display, onMarker: trackMarkers ? { markers.append($0) } : nil) { hit in
                 if let first = group.first, first.group != hit.group { resolve() }
                 group.append(hit)
             }
             if !group.isEmpty { resolve() }
             outcome.limits = result.limits.map { LimitReport(path: display, hit: $0) }
             analyzer.finishInput(&outcome.findings)
+            for marker in markers where !accepted.contains(where: { $0.contains(marker.offset) }) {
+                outcome.unusedInlineAllow.append(UnusedInlineAllow(
+                    path: display, line: blob?.originalLine(marker.position.line) ?? marker.position.line,
+                    column: marker.position.column, marker: String(decoding: scanner.matcher.markers[marker.marker], as: UTF8.self),
+                    commit: commit))
+            }
             outcome.bytes = result.bytes
             if let offset = result.binaryAt {
                 outcome.skipped = SkippedInput(path: display, reason: "binary file (NUL byte at offset \(offset)); --scan-binary to scan it")
@@ -465,9 +495,10 @@ final class ScanState: @unchecked Sendable {
         var snippet: String?
     }
 
-    init(observer: ScanObserver, reportRepeatsOnce: Bool = false) {
+    init(observer: ScanObserver, reportRepeatsOnce: Bool = false, trackUnusedInlineAllow: Bool = false) {
         self.observer = observer
         self.reportRepeatsOnce = reportRepeatsOnce
+        if trackUnusedInlineAllow { summary.unusedInlineAllow = [] }
     }
 
     func ignore(fingerprints: [String]) {
@@ -510,6 +541,7 @@ final class ScanState: @unchecked Sendable {
                 observer.diagnostic("skipped \(skipped.path): \(skipped.reason)")
             }
         }
+        if !outcome.unusedInlineAllow.isEmpty { summary.unusedInlineAllow?.append(contentsOf: outcome.unusedInlineAllow) }
         for error in outcome.ruleErrors {
             summary.ruleErrors.append(error)
             observer.diagnostic("rule '\(error.ruleId)' stopped on \(error.path) at byte \(error.offset): \(error.reason); its other matches in this input may be missing")
