@@ -7,15 +7,38 @@ public struct WeakSecrets: Sendable {
     public let secrets: [[UInt8]]
     /// HMAC states with each key's padded block already hashed: checking a token against all keys
     /// then costs the token's own blocks per key, not the key setup (a few µs, not a millisecond).
-    private let sha256: [KeyedHash<SHA256>]
-    private let sha384: [KeyedHash<SHA384>]
-    private let sha512: [KeyedHash<SHA512>]
+    /// Built on first use, per hash: most scans meet no HMAC-signed JWT, and a one-file scan
+    /// should not pay 1,600 key setups at start-up.
+    private let tables: Tables
+
+    private final class Tables: @unchecked Sendable {
+        let secrets: [[UInt8]]
+        private let lock = NSLock()
+        private var sha256: [KeyedHash<SHA256>]?
+        private var sha384: [KeyedHash<SHA384>]?
+        private var sha512: [KeyedHash<SHA512>]?
+
+        init(secrets: [[UInt8]]) { self.secrets = secrets }
+
+        func table<H: HashFunction>(_ type: H.Type) -> [KeyedHash<H>] {
+            lock.lock()
+            defer { lock.unlock() }
+            func build<T>(_ slot: inout [KeyedHash<T>]?) -> [KeyedHash<T>] {
+                if let built = slot { return built }
+                let built = secrets.map { KeyedHash<T>(key: $0) }
+                slot = built
+                return built
+            }
+            if H.self == SHA256.self { return build(&sha256) as! [KeyedHash<H>] }
+            if H.self == SHA384.self { return build(&sha384) as! [KeyedHash<H>] }
+            if H.self == SHA512.self { return build(&sha512) as! [KeyedHash<H>] }
+            return secrets.map { KeyedHash<H>(key: $0) }
+        }
+    }
 
     public init(secrets: [String]) {
         self.secrets = secrets.map { Array($0.utf8) }
-        sha256 = self.secrets.map { KeyedHash(key: $0) }
-        sha384 = self.secrets.map { KeyedHash(key: $0) }
-        sha512 = self.secrets.map { KeyedHash(key: $0) }
+        tables = Tables(secrets: self.secrets)
     }
 
     /// Parses the file format: one secret per line, `# ` comments, blank lines ignored.
@@ -33,17 +56,17 @@ public struct WeakSecrets: Sendable {
     /// The key that produced `jwt`'s HMAC signature, if it is one of the known secrets (or of `extra`).
     public func findKey(for jwt: JWT, extra: [[UInt8]] = []) -> [UInt8]? {
         guard jwt.form == .jws, !jwt.signature.isEmpty, let alg = jwt.algorithm?.uppercased() else { return nil }
-        func check<H: HashFunction>(_ table: [KeyedHash<H>]) -> [UInt8]? {
+        func check<H: HashFunction>(_ hash: H.Type) -> [UInt8]? {
             guard jwt.signature.count == H.Digest.byteCount else { return nil }
-            for key in extra.map({ KeyedHash<H>(key: $0) }) + table where key.signs(jwt.signingInput, jwt.signature) {
+            for key in extra.map({ KeyedHash<H>(key: $0) }) + tables.table(H.self) where key.signs(jwt.signingInput, jwt.signature) {
                 return key.key
             }
             return nil
         }
         switch alg {
-        case "HS256": return check(sha256)
-        case "HS384": return check(sha384)
-        case "HS512": return check(sha512)
+        case "HS256": return check(SHA256.self)
+        case "HS384": return check(SHA384.self)
+        case "HS512": return check(SHA512.self)
         default: return nil
         }
     }

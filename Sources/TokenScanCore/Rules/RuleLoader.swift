@@ -31,7 +31,13 @@ public enum RuleLoader {
             "id", "description", "kind", "regex", "keywords", "maxLength", "entropy", "validate", "tags",
             "severity", "priority", "utf", "examples", "counterexamples", "tokenClass", "provider",
         ])
-        guard id.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
+        // `^[a-z0-9][a-z0-9._-]*$`, without compiling a regular expression per rule at start-up.
+        func isIDCharacter(_ byte: UInt8, first: Bool) -> Bool {
+            (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || (!first && (byte == 0x2E || byte == 0x5F || byte == 0x2D))
+        }
+        guard let firstByte = id.utf8.first, isIDCharacter(firstByte, first: true),
+            id.utf8.dropFirst().allSatisfy({ isIDCharacter($0, first: false) })
+        else {
             throw reader2.error("id must be lowercase letters, digits, '.', '_' or '-'")
         }
         var rule = Rule(
