@@ -197,3 +197,48 @@ final class DecodingTests: XCTestCase {
         }
     }
 }
+
+/// The fast base64 run finder (a word tested every 16 bytes) against a plain character loop.
+final class Base64RunTests: XCTestCase {
+    private func reference(_ bytes: [UInt8], range: Range<Int>) -> [Range<Int>] {
+        func isBase64(_ byte: UInt8) -> Bool { Base64.table[Int(byte)] != 0xFF }
+        var runs: [Range<Int>] = []
+        guard !range.isEmpty else { return [] }
+        var index = 0
+        while index < bytes.count {
+            guard isBase64(bytes[index]) else { index += 1; continue }
+            let start = index
+            while index < bytes.count && isBase64(bytes[index]) { index += 1 }
+            var padded = index
+            while padded < bytes.count && padded - index < 2 && bytes[padded] == UInt8(ascii: "=") { padded += 1 }
+            // Runs that start in the range; one that starts before it is taken when its start is
+            // inside the buffer (always, here: the buffer starts at 0 only when the range does).
+            if index - start >= Base64Layer.minimumRun && (range.contains(start) || (start < range.lowerBound && range.lowerBound < index && start > 0)) {
+                runs.append(start..<padded)
+            }
+        }
+        return runs
+    }
+
+    func testFastRunsEqualACharacterLoop() {
+        var random = SplitMix(seed: 0xB64)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_".utf8)
+        let others = Array(" \n\t.,:;\"'(){}=é".utf8)
+        for round in 0..<400 {
+            var bytes: [UInt8] = []
+            let length = Int(random.next() % 600)
+            while bytes.count < length {
+                let run = Int(random.next() % (round % 3 == 0 ? 60 : 30))
+                for _ in 0..<run { bytes.append(alphabet[Int(random.next() % UInt64(alphabet.count))]) }
+                for _ in 0..<(1 + Int(random.next() % 3)) { bytes.append(others[Int(random.next() % UInt64(others.count))]) }
+            }
+            let lower = bytes.isEmpty ? 0 : Int(random.next() % UInt64(bytes.count))
+            let upper = lower + Int(random.next() % UInt64(bytes.count - lower + 1))
+            var found: [Range<Int>] = []
+            bytes.withUnsafeBytes { buffer in
+                Base64Layer.runs(in: buffer, starting: lower..<upper, skip: []) { found.append($0) }
+            }
+            XCTAssertEqual(found, reference(bytes, range: lower..<upper), "round \(round), range \(lower)..<\(upper)")
+        }
+    }
+}

@@ -67,9 +67,11 @@ enum SplitTokenJoiner: String, CaseIterable {
     }
 
     static func lineBounds(_ buffer: UnsafeRawBufferPointer, around offset: Int) -> Line {
-        var start = offset
         let lowest = max(0, offset - 16 * 1024)
-        while start > lowest && buffer[start - 1] != 0x0A { start -= 1 }
+        var start = offset
+        if let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+            while start > lowest && base[start - 1] != 0x0A { start -= 1 }
+        }
         return lineBounds(buffer, from: start)
     }
 
@@ -218,10 +220,13 @@ enum SplitTokenJoiner: String, CaseIterable {
     // MARK: Wrapped lines
 
     private static func joinWrapped(_ buffer: UnsafeRawBufferPointer, line first: Line, keyword: Int, into output: inout DecodedText) -> Int? {
-        let width = scalarCount(buffer, first.start..<first.contentEnd)
-        guard wrapWidths.contains(width), first.next < buffer.count, isTokenCharacter(buffer[first.next]),
-            isTokenCharacter(buffer[first.contentEnd - 1])
+        // Cheap tests first: most lines with a keyword end in something else.
+        let bytes = first.contentEnd - first.start
+        guard bytes >= 76, first.next < buffer.count, isTokenCharacter(buffer[first.contentEnd - 1]),
+            isTokenCharacter(buffer[first.next])
         else { return nil }
+        let width = scalarCount(buffer, first.start..<first.contentEnd)
+        guard wrapWidths.contains(width) else { return nil }
         // The keyword must be where the line's trailing run of token characters begins (or just
         // before it: `Bearer <token>`), so that the run is the start of a token.
         var runStart = first.contentEnd

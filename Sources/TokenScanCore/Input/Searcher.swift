@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A match located in its input: absolute byte offsets, lines and columns, and the text of its line.
 public struct SearchHit: Sendable {
     public var ruleIndex: Int
@@ -159,9 +163,8 @@ public final class Searcher {
             let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
             if !sniffed {
                 sniffed = true
-                let sniff = UnsafeRawBufferPointer(rebasing: view[0..<min(filled, options.binarySniffLength)])
-                if let nul = sniff.firstIndex(of: 0) {
-                    outcome.binaryAt = nul
+                if filled > 0, let base = view.baseAddress, let found = memchr(base, 0, min(filled, options.binarySniffLength)) {
+                    outcome.binaryAt = base.distance(to: UnsafeRawPointer(found))
                     return outcome
                 }
             }
