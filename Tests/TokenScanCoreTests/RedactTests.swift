@@ -52,6 +52,19 @@ final class RedactTests: XCTestCase {
         XCTAssertFalse(output.hasSuffix("\n"), "no newline is added at the end")
     }
 
+    /// A token hidden by an encoding is masked too (its whole encoded span), and a JWT cut short
+    /// is masked although it is not a finding.
+    func testEncodedAndTruncatedTokensAreMasked() throws {
+        let token = TokenMinter.jwt(claims: ["sub": "enc", "exp": 1_900_000_000])
+        let basic = Data("deploy:\(token)".utf8).base64EncodedString()
+        let input = "Authorization: Basic \(basic)\nnext=\(token.replacingOccurrences(of: ".", with: "%2E"))\ncut=\(token.dropLast(5))\n"
+        let (output, statistics) = try redact(Array(input.utf8))
+        XCTAssertEqual(statistics.redacted, 3, output)
+        XCTAssertFalse(output.contains(String(token.prefix(20))), output)
+        XCTAssertFalse(output.contains(String(basic.dropFirst(12).prefix(40))), output)
+        XCTAssertTrue(output.contains("[REDACTED:jwt:truncated]"), output)
+    }
+
     func testLongLineLongerThanTheChunk() throws {
         let token = TokenMinter.jwt(claims: ["sub": "long", "exp": 1_900_000_000])
         var line = ""
