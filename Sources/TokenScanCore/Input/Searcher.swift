@@ -14,6 +14,8 @@ public struct SearchHit: Sendable {
     /// Every matched span inside `context` (this secret's included), so that a snippet can redact
     /// the other secrets on the same line too.
     public var matchesInContext: [Range<Int>] = []
+    /// The match was longer than its rule's `maxLength`: `secret` is only its first bytes.
+    public var truncated = false
 }
 
 /// A rule that stopped early on one input, with the absolute offset where it stopped.
@@ -172,7 +174,8 @@ public final class Searcher {
                 secretInContext: (match.secret.lowerBound - contextStart)..<(match.secret.upperBound - contextStart),
                 matchesInContext: spans.filter { $0.overlaps(contextStart..<contextEnd) }.map {
                     (max($0.lowerBound, contextStart) - contextStart)..<(min($0.upperBound, contextEnd) - contextStart)
-                }))
+                },
+                truncated: match.truncated))
         }
     }
 

@@ -47,6 +47,7 @@ public final class StreamRedactor {
         var filled = 0
         var acceptStart = 0
         var emitted = 0
+        var dropping: Int?
         var atEnd = false
         scratch.beginInput()
         analyzer.beginInput()
@@ -73,6 +74,11 @@ public final class StreamRedactor {
             var matches: [RuleMatch] = []
             let subject = UnsafeRawBufferPointer(rebasing: view[0..<filled])
             _ = matcher.scan(subject, accept: acceptStart..<commit, resume: &resume, scratch: scratch) { matches.append($0) }
+            if let rule = dropping {
+                // The rest of a masked token longer than its rule's window: dropped as it arrives.
+                emitted = max(emitted, min(resume[rule], filled))
+                if !scratch.isContinuing(rule) { dropping = nil }
+            }
             matches.sort {
                 $0.secret.lowerBound != $1.secret.lowerBound ? $0.secret.lowerBound < $1.secret.lowerBound
                     : rules[$0.ruleIndex].rule.priority > rules[$1.ruleIndex].rule.priority
@@ -90,13 +96,17 @@ public final class StreamRedactor {
                     ruleIndex: match.ruleIndex, secret: Array(view[match.secret]), byteRange: match.secret,
                     start: TextPosition(line: 1, column: 1), end: TextPosition(line: 1, column: 1),
                     context: Array(view[lineStart..<lineEnd]),
-                    secretInContext: (match.secret.lowerBound - lineStart)..<(match.secret.upperBound - lineStart))
+                    secretInContext: (match.secret.lowerBound - lineStart)..<(match.secret.upperBound - lineStart),
+                    truncated: match.truncated)
                 guard case .success(let finding) = analyzer.analyze(hit, rule: rules[match.ruleIndex].rule, path: "-", honorInlineAllow: false)
                 else { continue }
                 try write(UnsafeRawBufferPointer(rebasing: view[emitted..<match.secret.lowerBound]))
                 let mask = Array(StreamRedactor.mask(for: finding).utf8)
                 try mask.withUnsafeBytes { try write($0) }
-                emitted = match.secret.upperBound
+                // A truncated match masks the whole token, up to where its run ends (or beyond
+                // this buffer: `dropping`), not only the part its rule saw.
+                emitted = match.truncated ? match.runEnd : match.secret.upperBound
+                if match.runContinues { dropping = match.ruleIndex }
                 statistics.redacted += 1
             }
             if emitted < commit {
