@@ -26,6 +26,9 @@ public struct WalkOptions: Sendable {
     public var respectIgnoreFiles = true
     /// Follow symlinks, also out of the scan root (loops are detected).
     public var followSymlinks = false
+    /// Files larger than this many bytes (as they are on disk) are skipped and named; `nil`: no
+    /// limit. Streams (stdin) have no size to judge and are never skipped for it.
+    public var maxFileSize: Int?
     public init() {}
 }
 
@@ -60,6 +63,7 @@ public struct Walker {
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
+            if let skipped = tooLarge(info, display: display) { return emit(.skipped(skipped)) }
             emit(.file(path: root, display: display, viaLink: rootIsLink))
         case S_IFDIR:
             let realRoot = Walker.realPath(root) ?? root
@@ -96,6 +100,14 @@ public struct Walker {
             let path = Walker.join(directory, name)
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             let childDisplay = Walker.display(displayRoot, childRelative)
+            // Paths are opened whole; beyond PATH_MAX the system refuses them. Such an entry (a
+            // tree nested thousands deep) is named, and the walk's depth stays bounded by it.
+            if path.utf8.count >= Int(PATH_MAX) {
+                emit(.skipped(SkippedInput(
+                    path: childDisplay,
+                    reason: "path of \(path.utf8.count) bytes, longer than the system's limit (PATH_MAX \(PATH_MAX)): not read, nor anything below it")))
+                continue
+            }
             var info = stat()
             guard lstat(path, &info) == 0 else {
                 emit(.skipped(SkippedInput(path: childDisplay, reason: "cannot access: \(String(cString: strerror(errno)))")))
@@ -125,6 +137,10 @@ public struct Walker {
             if options.respectIgnoreFiles && stack.isIgnored(childRelative, isDirectory: isDirectory) { continue }
             switch type {
             case S_IFREG:
+                if let skipped = tooLarge(info, display: childDisplay) {
+                    emit(.skipped(skipped))
+                    continue
+                }
                 emit(.file(path: path, display: childDisplay, viaLink: isLink))
             case S_IFDIR:
                 guard visited.insert(FileID(info)).inserted else {
@@ -136,6 +152,11 @@ public struct Walker {
                 emit(.skipped(SkippedInput(path: childDisplay, reason: Walker.describeType(info.st_mode))))
             }
         }
+    }
+
+    private func tooLarge(_ info: stat, display: String) -> SkippedInput? {
+        guard let maximum = options.maxFileSize, Int(info.st_size) > maximum else { return nil }
+        return SkippedInput(path: display, reason: "\(info.st_size) bytes, larger than --max-file-size (\(maximum) bytes): not read")
     }
 
     struct FileID: Hashable {
