@@ -112,13 +112,25 @@ public final class Matcher: Sendable {
         }
     }
 
+    /// `memchr` for the first byte, `memcmp` for the rest: fast in debug builds too (a context
+    /// can be the line of a 50 MB token).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard needle.count <= haystack.count else { return false }
         if needle.isEmpty { return true }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
-            return true
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pattern in
+                let base = hay.baseAddress!
+                let last = hay.count - pattern.count
+                var offset = 0
+                while offset <= last {
+                    guard let found = memchr(base + offset, Int32(pattern[0]), last - offset + 1) else { return false }
+                    offset = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(base + offset, pattern.baseAddress!, pattern.count) == 0 { return true }
+                    offset += 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     public func makeScratch() -> MatcherScratch { MatcherScratch(ruleCount: rules.count, limits: limits) }

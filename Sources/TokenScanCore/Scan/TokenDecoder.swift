@@ -13,8 +13,13 @@ public enum TokenDecoder {
     }
 
     public static func finding(for token: String, settings: AnalysisSettings, rules: [Rule]) throws(DecodeError) -> Finding {
-        let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
-        let bytes = Array(trimmed.utf8)
+        // Trimmed as bytes: a pasted token may be megabytes long, and it is ASCII where it matters.
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        var bytes = Array(token.utf8)
+        while let last = bytes.last, isSpace(last) { bytes.removeLast() }
+        let leading = bytes.prefix(while: isSpace).count
+        if leading > 0 { bytes.removeFirst(leading) }
+        let trimmed = String(decoding: bytes, as: UTF8.self)
         let ruleID: String
         switch JWT.decode(bytes) {
         case .success(let jwt): ruleID = jwt.form == .jwe ? "jwe" : "jwt"
