@@ -81,6 +81,7 @@ final class FuzzTests: XCTestCase {
             "[[rules]]\nid = \"x\"\n[[\nkeywords = [x\"]\n",               // a table header without a key
             "[ \n",
             "[[\t=",
+            "s=[}", "s=[1,}", "s = {a=[}}", "s=[[}]",                        // a closer of the other kind (fuzz-rules)
         ]
         for text in crashes {
             XCTAssertThrowsError(try RuleLoader.load(toml: text, origin: "crash.toml")) { error in
@@ -89,7 +90,7 @@ final class FuzzTests: XCTestCase {
             XCTAssertThrowsError(try Configuration.parse(text, path: "crash.toml"))
         }
         // Valid documents that look similar are still accepted.
-        XCTAssertNoThrow(try TOMLDocument.precheck("x = [\n  [1, 2],\n  [ [3] ],\n]\n[a]\n[[b]]\n[ \"q\" ]\ny = { z = [1] }\n# ünïcode ok\ns = 'é'\n"))
+        XCTAssertNoThrow(try TOMLDocument.precheck("x = [\n  [1, 2],\n  [ [3] ],\n]\n[a]\n[[b]]\n[ \"q\" ]\ny = { z = [1] }\n# ünïcode ok\ns = 'é'\nt = [{a = [1]}, '}]', \"[}\"]\n"))
     }
 
     func testRuleLoaderRejectsGarbageWithErrors() {
