@@ -64,6 +64,11 @@ public final class Searcher {
     private let buffer: UnsafeMutableRawBufferPointer
     private let overlap: Int
     private var pending: [RuleMatch] = []
+    /// Hits whose secret reaches past the chunk's commit line, held back for one chunk: another
+    /// rule's match that starts in the next chunk (the JWT inside `Authorization: Bearer eyJ…`,
+    /// whose bearer match starts a few bytes earlier) can report the same secret, and a span is
+    /// reported once, by its highest-priority rule, as it is within one chunk.
+    private var held: [(hit: SearchHit, priority: Int)] = []
 
     public init(matcher: Matcher, options: SearchOptions = SearchOptions()) {
         self.matcher = matcher
@@ -85,6 +90,7 @@ public final class Searcher {
         var acceptStart = 0
         var atEnd = false
         var sniffed = !options.skipBinary
+        held.removeAll()
 
         while !atEnd {
             // Fill the buffer completely (pipes return short reads) or until the input ends.
@@ -124,7 +130,7 @@ public final class Searcher {
                     ruleID: matcher.rules[failure.ruleIndex].rule.id, offset: baseOffset + failure.offset,
                     reason: failure.reason))
             }
-            emit(view, baseOffset: baseOffset, tracker: &tracker, onHit: onHit)
+            emit(view, baseOffset: baseOffset, commit: commit, atEnd: atEnd, tracker: &tracker, onHit: onHit)
 
             guard !atEnd else { break }
             // Keep the overlap (not yet committed) plus left context; move it to the buffer's start.
@@ -142,9 +148,33 @@ public final class Searcher {
         return outcome
     }
 
-    /// Sorts this chunk's matches, keeps one per secret span (the highest-priority rule's) and
-    /// locates them.
-    private func emit(_ view: UnsafeRawBufferPointer, baseOffset: Int, tracker: inout LineTracker, onHit: (SearchHit) -> Void) {
+    /// Sorts this chunk's matches, keeps one per secret span (the highest-priority rule's), locates
+    /// them, and hands them over in order of position, holding back those that a match in the
+    /// next chunk could still report again (see `held`).
+    private func emit(
+        _ view: UnsafeRawBufferPointer, baseOffset: Int, commit: Int, atEnd: Bool, tracker: inout LineTracker,
+        onHit: (SearchHit) -> Void
+    ) {
+        var hits = held
+        held.removeAll(keepingCapacity: true)
+        locate(view, baseOffset: baseOffset, tracker: &tracker) { hit, priority in
+            if let same = hits.firstIndex(where: { $0.hit.byteRange == hit.byteRange }) {
+                if priority > hits[same].priority { hits[same] = (hit, priority) }
+            } else {
+                hits.append((hit, priority))
+            }
+        }
+        guard !hits.isEmpty else { return }
+        hits.sort { ($0.hit.byteRange.lowerBound, $0.hit.byteRange.upperBound) < ($1.hit.byteRange.lowerBound, $1.hit.byteRange.upperBound) }
+        // Everything from the first hit that reaches past the commit line waits (order is kept).
+        let line = baseOffset + commit
+        let waiting = atEnd ? hits.endIndex : (hits.firstIndex { $0.hit.byteRange.upperBound > line } ?? hits.endIndex)
+        for entry in hits[..<waiting] { onHit(entry.hit) }
+        held.append(contentsOf: hits[waiting...])
+    }
+
+    /// This chunk's matches as hits, one per secret span (the highest-priority rule's).
+    private func locate(_ view: UnsafeRawBufferPointer, baseOffset: Int, tracker: inout LineTracker, onHit: (SearchHit, Int) -> Void) {
         guard !pending.isEmpty else { return }
         let rules = matcher.rules
         pending.sort { lhs, rhs in
@@ -175,7 +205,7 @@ public final class Searcher {
                 matchesInContext: spans.filter { $0.overlaps(contextStart..<contextEnd) }.map {
                     (max($0.lowerBound, contextStart) - contextStart)..<(min($0.upperBound, contextEnd) - contextStart)
                 },
-                truncated: match.truncated))
+                truncated: match.truncated), rules[match.ruleIndex].rule.priority)
         }
     }
 
