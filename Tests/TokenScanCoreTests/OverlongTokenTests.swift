@@ -93,6 +93,26 @@ final class OverlongTokenTests: XCTestCase {
         XCTAssertEqual(findings.last?.jwt?.claims["sub"], "after")
     }
 
+    /// A JWE longer than the jwe rule's window (a large ciphertext) is reported truncated, as a
+    /// JWE, whatever the chunking: its tag may lie beyond the window.
+    func testOverlongJWEIsReportedAsJWE() throws {
+        let header = Base64.urlEncode(Array(#"{"alg":"dir","enc":"A256GCM"}"#.utf8))
+        let jwe = header + "..AAAAAAAAAAAAAAAA." + Base64.urlEncode([UInt8](repeating: 0xA5, count: 30_000)) + ".dGFndGFndGFndGFn"
+        let bytes = Array("cookie: session=\(jwe); Path=/\n".utf8)
+        let matcher = TestSupport.matcher()
+        let (reference, _) = try TestSupport.hits(bytes, matcher: matcher)
+        XCTAssertEqual(reference.map { matcher.rules[$0.ruleIndex].rule.id }, ["jwe"])
+        XCTAssertEqual(reference.first?.truncated, true)
+        for chunkSize in [1000, 16_000, 40_000] {
+            XCTAssertEqual(try TestSupport.hits(bytes, matcher: matcher, chunkSize: chunkSize, maxRead: 4093).0.map(\.byteRange),
+                           reference.map(\.byteRange), "chunk \(chunkSize)")
+        }
+        let (findings, _) = TestSupport.scan([("cookies.txt", bytes)])
+        XCTAssertEqual(findings.map(\.kind), ["jwe"])
+        XCTAssertEqual(findings.first?.reasons.map(\.code), ["token-too-long"])
+        XCTAssertTrue(findings.first?.reasons.first?.message.contains(#"alg "dir""#) ?? false)
+    }
+
     /// A 50 MB JWT on a line between two others: found from its start, its claims not decoded
     /// (named as the reason), the tokens around it found, in bounded time (the skip is linear).
     func testFiftyMegabyteJWTIsReportedAndItsNeighboursFound() throws {

@@ -94,8 +94,8 @@ public struct JWT: Sendable, Equatable {
 
     /// A token cut short at its rule's `maxLength` (`prefix` holds its first bytes): its header
     /// is decoded when complete, the claims are not. `.limitExceeded(.length)` when it has the
-    /// shape of a JWT (a header with `alg`, then claims that start as a JSON object), else the
-    /// reason it is not one.
+    /// shape of a JWT (a header with `alg`, then claims that start as a JSON object, or a JWE
+    /// header with `enc`), else the reason it is not one.
     public static func decodeTruncated(_ prefix: some Collection<UInt8>, limit: Int) -> Result<JWT, DecodeError> {
         let bytes = Array(prefix)
         let segments = bytes.split(separator: UInt8(ascii: "."), maxSplits: 2, omittingEmptySubsequences: false)
@@ -106,7 +106,8 @@ public struct JWT: Sendable, Equatable {
         case .failure(let error): return .failure(error)
         }
         guard header["alg"]?.string != nil else { return .failure(.missingAlgorithm) }
-        guard startsLikeJSONObject(segments[1]) else { return .failure(.notJSONObject(segment: 1)) }
+        // A JWE's second part is its encrypted key; a JWS's is its claims, a JSON object.
+        guard header["enc"]?.string != nil || startsLikeJSONObject(segments[1]) else { return .failure(.notJSONObject(segment: 1)) }
         return .failure(.limitExceeded(.length(limit: limit), header: header))
     }
 
