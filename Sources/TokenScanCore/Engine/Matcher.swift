@@ -194,9 +194,9 @@ public final class Matcher: Sendable {
                     if match.range.count > rule.rule.maxLength {
                         let cut = match.range.lowerBound + rule.rule.maxLength
                         guard let secret = match.group, secret.lowerBound < cut else {
-                            // Nothing of the secret within the limit: move on past the start.
-                            position = match.range.lowerBound + 1
-                            resume[index] = position
+                            // Nothing of the secret within the limit: go on after the window.
+                            position = cut
+                            resume[index] = cut
                             continue
                         }
                         let truncated = secret.lowerBound..<min(secret.upperBound, cut)
