@@ -31,6 +31,8 @@ final class OverlongTokenTests: XCTestCase {
         XCTAssertNil(JSONValue.parse(Array("{\"a\":\(brackets)}".utf8)))
         XCTAssertFalse(JSONValue.exceedsDepth(Array(#"{"a":"[[[[[[[[[[[[\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}"#.utf8), 2),
                        "brackets inside strings do not nest")
+        XCTAssertNil(JSONValue.parse(Array("{\"a\":1}\u{0}junk".utf8)), "a NUL byte ends nothing: not JSON (fuzz-decoders)")
+        XCTAssertEqual(JSONValue.parse(Array("{\"a\":1} ".utf8)), ["a": 1])
     }
 
     func testLargeClaimsAndHeadersHitTheSizeLimit() {

@@ -48,9 +48,10 @@ public enum JSONValue: Sendable, Equatable, Codable {
     /// few levels; hostile ones nest 100,000 deep to exhaust the stack of recursive decoders.
     public static let maxDepth = 64
 
-    /// Parses a JSON text; `nil` if it is not JSON or nests deeper than `maxDepth`.
+    /// Parses a JSON text; `nil` if it is not JSON or nests deeper than `maxDepth`. A NUL byte
+    /// is never JSON (Foundation's decoder stops at one and takes `{…}\0junk` for `{…}`).
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        guard !exceedsDepth(bytes, maxDepth) else { return nil }
+        guard !bytes.contains(0), !exceedsDepth(bytes, maxDepth) else { return nil }
         return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
 
