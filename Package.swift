@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .executable(name: "tokenscan", targets: ["tokenscan"]),
         .library(name: "TokenScanCore", targets: ["TokenScanCore"]),
+        // The bodies of the libFuzzer targets (Fuzz/, built by scripts/fuzz), shared with the tests.
+        .library(name: "FuzzKit", targets: ["FuzzKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,10 +53,13 @@ let package = Package(
         // Mints the labelled fixture corpus from Fixtures/templates (tests and `swift run fixturegen`).
         .target(name: "FixtureKit", dependencies: ["TokenScanCore"]),
         .executableTarget(name: "fixturegen", dependencies: ["FixtureKit"]),
+        // One input through a parser, invariants checked: what each fuzz target runs, and what the
+        // tests replay for every input a fuzzer once failed on (Fixtures/fuzz-regressions/).
+        .target(name: "FuzzKit", dependencies: ["TokenScanCore"]),
         .testTarget(
             name: "TokenScanCoreTests",
             dependencies: [
-                "TokenScanCore", "FixtureKit",
+                "TokenScanCore", "FixtureKit", "FuzzKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],

@@ -232,11 +232,23 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("max-archive-depth"), help: "How deep archives inside archives are entered (default 3).")
     var maxArchiveDepth = 3
 
+    @Option(name: .customLong("max-file-size"), help: ArgumentHelp(
+        "Skip (and name) files larger than SIZE: bytes, or with a K, M, G or T suffix (powers of 1024). Never applies to stdin.",
+        valueName: "SIZE"))
+    var maxFileSize: String?
+
+    func validate() throws {
+        if let maxFileSize, ByteSize.parse(maxFileSize) == nil {
+            throw ValidationError("--max-file-size must be a size such as 500K, 10M or 1G, not '\(maxFileSize)'")
+        }
+    }
+
     func run() throws {
         let inputs: [ScanInput] = (paths.isEmpty ? ["."] : paths).map { $0 == "-" ? .standardInput : .path($0) }
         var request = try report.request(inputs: inputs)
         request.options.walk.respectIgnoreFiles = !noIgnore
         request.options.walk.followSymlinks = followSymlinks
+        request.options.walk.maxFileSize = maxFileSize.flatMap(ByteSize.parse)
         request.options.scanBinary = scanBinary
         request.options.archives = !noArchives
         request.options.maxArchiveDepth = max(1, maxArchiveDepth)

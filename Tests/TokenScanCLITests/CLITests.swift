@@ -84,6 +84,39 @@ final class CLITests: XCTestCase {
         let bad = try run(["scan", directory.path, "--now", now, "-o", "/nonexistent-dir/report.json"])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("/nonexistent-dir/report.json"), bad.stderr)
+        XCTAssertEqual(bad.stdout, "", "the report goes to the file or nowhere, never half to stdout")
+        // An existing directory as the report is refused before the scan, not at the final rename.
+        let folder = try run(["scan", "-", "--now", now, "-o", directory.path], stdin: Data("t=\(liveAdmin)\n".utf8))
+        XCTAssertEqual(folder.status, 2)
+        XCTAssertEqual(folder.stderr, "tokenscan: error: \(directory.path): is a directory: name a file for the report\n")
+        XCTAssertEqual(folder.stdout, "")
+    }
+
+    /// `--max-file-size`: larger files are skipped and named (summary and stderr); stdin, which
+    /// has no size to judge, is never skipped; a size that is not one is a usage error.
+    func testMaxFileSize() throws {
+        let directory = try temporaryDirectory()
+        try "t=\(liveAdmin)\n".write(to: directory.appendingPathComponent("small.env"), atomically: true, encoding: .utf8)
+        try ("t=\(liveAdmin)\n" + String(repeating: "y", count: 2 << 20)).write(to: directory.appendingPathComponent("big.log"), atomically: true, encoding: .utf8)
+        let result = try run(["scan", directory.path, "--now", now, "--format", "json", "--max-file-size", "1M"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let findings = object["findings"] as! [[String: Any]]
+        XCTAssertEqual(findings.map { ($0["path"] as! String).hasSuffix("/small.env") }, [true])
+        let skipped = (object["summary"] as! [String: Any])["skipped"] as! [[String: String]]
+        XCTAssertEqual(skipped.count, 1)
+        XCTAssertTrue(skipped[0]["path"]!.hasSuffix("/big.log"))
+        XCTAssertTrue(skipped[0]["reason"]!.hasSuffix("bytes, larger than --max-file-size (1048576 bytes): not read"), skipped[0]["reason"]!)
+        XCTAssertTrue(result.stderr.contains("big.log"), result.stderr)
+        XCTAssertEqual(try run(["scan", directory.path, "--now", now, "--format", "jsonl"]).stdout.split(separator: "\n").count, 2, "off by default")
+
+        let stdin = try run(["scan", "-", "--now", now, "--format", "jsonl", "--max-file-size", "10"], stdin: Data("t=\(liveAdmin)\n".utf8))
+        XCTAssertEqual(stdin.status, 1, "stdin is never skipped for its size")
+        XCTAssertEqual(stdin.stdout.split(separator: "\n").count, 1)
+
+        let bad = try run(["scan", directory.path, "--max-file-size", "ten"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--max-file-size must be a size such as 500K, 10M or 1G, not 'ten'"), bad.stderr)
     }
 
     func testDemoShowsEverySeverity() throws {

@@ -73,7 +73,7 @@ final class GzipTests: XCTestCase {
         XCTAssertEqual(run.status, 0)
         XCTAssertEqual(run.lines, 2048)
         XCTAssertGreaterThan(run.peakKB, 0)
-        XCTAssertLessThan(run.peakKB / 1024, 64, "peak RSS (MB)")
+        run.assertPeakRSS(belowMB: 64, "peak RSS (MB)")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TokenScanCore
+import FuzzKit
 
 /// Bounded, deterministic fuzzing of everything that parses hostile input: random and mutated
 /// inputs must never crash, hang or break an invariant. Each case is a seed; a failure names it,
@@ -51,11 +52,12 @@ final class FuzzTests: XCTestCase {
         }
     }
 
-    func testDeeplyNestedClaimsAreRejectedNotCrashing() {
-        for depth in [100, 1000, 10_000] {
+    func testDeeplyNestedClaimsHitTheDepthLimitNotTheStack() {
+        for depth in [100, 1000, 10_000, 100_000] {
             let json = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
             let token = Base64.urlEncode(Array(#"{"alg":"HS256"}"#.utf8)) + "." + Base64.urlEncode(Array("{\"a\":\(json)}".utf8)) + ".c2ln"
-            _ = JWT.decode(Array(token.utf8)) // must return (either way), not overflow the stack
+            XCTAssertEqual(JWT.decode(Array(token.utf8)), .failure(.limitExceeded(.depth(segment: 1, limit: JWT.maxDepth), header: ["alg": "HS256"])),
+                           "depth \(depth)")
         }
     }
 
@@ -80,6 +82,7 @@ final class FuzzTests: XCTestCase {
             "[[rules]]\nid = \"x\"\n[[\nkeywords = [x\"]\n",               // a table header without a key
             "[ \n",
             "[[\t=",
+            "s=[}", "s=[1,}", "s = {a=[}}", "s=[[}]",                        // a closer of the other kind (fuzz-rules)
         ]
         for text in crashes {
             XCTAssertThrowsError(try RuleLoader.load(toml: text, origin: "crash.toml")) { error in
@@ -88,7 +91,7 @@ final class FuzzTests: XCTestCase {
             XCTAssertThrowsError(try Configuration.parse(text, path: "crash.toml"))
         }
         // Valid documents that look similar are still accepted.
-        XCTAssertNoThrow(try TOMLDocument.precheck("x = [\n  [1, 2],\n  [ [3] ],\n]\n[a]\n[[b]]\n[ \"q\" ]\ny = { z = [1] }\n# ünïcode ok\ns = 'é'\n"))
+        XCTAssertNoThrow(try TOMLDocument.precheck("x = [\n  [1, 2],\n  [ [3] ],\n]\n[a]\n[[b]]\n[ \"q\" ]\ny = { z = [1] }\n# ünïcode ok\ns = 'é'\nt = [{a = [1]}, '}]', \"[}\"]\n"))
     }
 
     func testRuleLoaderRejectsGarbageWithErrors() {
@@ -128,6 +131,35 @@ final class FuzzTests: XCTestCase {
                                                     maxRead: Int(1 + generator.next() % 700))
             XCTAssertEqual(chunked.map(\.byteRange), reference.map(\.byteRange), "seed \(seed)")
             XCTAssertEqual(chunked.map(\.start), reference.map(\.start), "seed \(seed)")
+        }
+    }
+
+    /// Every input a libFuzzer target (`scripts/fuzz`) once failed on is kept in
+    /// `Fixtures/fuzz-regressions/<target>/` and replayed here through the same target body; the
+    /// bodies also run on generated inputs of their kind, so that a broken harness shows here too.
+    func testFuzzTargetsOnRegressionsAndGeneratedInputs() throws {
+        let regressions = TestSupport.repositoryRoot.appendingPathComponent("Fixtures/fuzz-regressions")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: regressions.path))
+        var inputs: [(String, String, [UInt8])] = []
+        for target in FuzzTargets.names {
+            let directory = regressions.appendingPathComponent(target)
+            for file in ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !file.hasPrefix(".") {
+                inputs.append((target, file, Array(try Data(contentsOf: directory.appendingPathComponent(file)))))
+            }
+        }
+        var generator = SplitMix(seed: 8)
+        let tokens = [TokenMinter.jwt(claims: ["sub": "f", "scope": "repo"]), TokenMinter.jwt(alg: "none", claims: ["sub": "n"]),
+                      "Authorization: Bearer 8f14e45fceea167a5a36dedd4bea2543b1c9"]
+        let rules = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("Rules/jwt.toml"), encoding: .utf8)
+        for round in 0..<40 {
+            let token = Array(tokens[round % tokens.count].utf8)
+            inputs.append(("jwt", "generated \(round)", mutate(token, &generator)))
+            inputs.append(("decoders", "generated \(round)", bytes(&generator, maxLength: 600)))
+            inputs.append(("rules", "generated \(round)", round == 0 ? Array(rules.utf8) : mutate(Array(rules.utf8.prefix(900)), &generator)))
+            inputs.append(("searcher", "generated \(round)", [UInt8(round), UInt8(round * 7 % 256)] + bytes(&generator, maxLength: 300) + token + bytes(&generator, maxLength: 300)))
+        }
+        for (target, name, data) in inputs {
+            FuzzTargets.run(target, data) { XCTFail("\(target) \(name): \($0)") }
         }
     }
 

@@ -227,6 +227,9 @@ final class IgnoreRulesTests: XCTestCase {
                      "q/x1y", "]yy", "xb", "ab", "[a]q", "aab", "aaab", "x/abc", "ab/cd", "abq/czd", "a*", "ab/c"]
         for pattern in patterns {
             let storage = IgnoreFile(contents: pattern, base: "", collectsFingerprints: false).storage
+            // `rules` and `text` point into memory the storage frees: keep it alive while they are read
+            // (AddressSanitizer found the release after the last use of `storage` itself).
+            defer { withExtendedLifetime(storage) {} }
             guard let rule = storage.rules.first else { return XCTFail("no rule for \(pattern)") }
             var unfiltered = rule
             unfiltered.suffixLength = 0
@@ -242,7 +245,8 @@ final class IgnoreRulesTests: XCTestCase {
             }
         }
         // And the filters exist where they should.
-        let rule = IgnoreFile(contents: "**/gen/**/*.map", base: "").storage.rules[0]
+        let filters = IgnoreFile(contents: "**/gen/**/*.map", base: "").storage
+        let rule = withExtendedLifetime(filters) { filters.rules[0] }
         XCTAssertEqual(rule.suffixLength, 4)
         XCTAssertEqual(rule.innerLength, 3)
     }

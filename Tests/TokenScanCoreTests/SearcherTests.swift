@@ -36,6 +36,28 @@ final class SearcherTests: XCTestCase {
         }
     }
 
+    /// Two rules can report the same secret from matches that start a few bytes apart (the
+    /// bearer rule's at `Bearer`, the jwt rule's at `eyJ`); when a chunk boundary falls between
+    /// the two starts, the span is still reported once, by the higher-priority rule, as within one
+    /// chunk (the fuzzer found it reported twice, first by the bearer rule).
+    func testSameSecretFromTwoRulesAcrossAChunkBoundaryIsReportedOnce() throws {
+        let text = (0..<12).map { "line \($0) Authorization: Bearer \(token)\n" }.joined()
+        let bytes = Array(text.utf8)
+        let matcher = TestSupport.matcher(TestSupport.smallWindowRules())
+        // The lines are 160 characters, a wrap width: each line's token is also tried joined to
+        // the next line (a hit with encodings, in the same group, judged later). Hits as written:
+        let reference = try TestSupport.hits(bytes, matcher: matcher).0.filter { $0.encodings.isEmpty }
+        XCTAssertEqual(reference.count, 12)
+        XCTAssertTrue(reference.allSatisfy { matcher.rules[$0.ruleIndex].rule.id == "jwt" })
+        for chunkSize in [5, 21, 50, 97, 200] {
+            for maxRead in [10, 333, Int.max] {
+                let hits = try TestSupport.hits(bytes, matcher: matcher, chunkSize: chunkSize, maxRead: maxRead).0.filter { $0.encodings.isEmpty }
+                XCTAssertEqual(hits.map(\.byteRange), reference.map(\.byteRange), "chunk \(chunkSize), reads of \(maxRead)")
+                XCTAssertEqual(hits.map { matcher.rules[$0.ruleIndex].rule.id }, reference.map { _ in "jwt" })
+            }
+        }
+    }
+
     func testRandomLayoutsMatchWholeBufferScan() throws {
         var generator = SplitMix(seed: 42)
         let matcher = TestSupport.matcher(TestSupport.smallWindowRules())

@@ -60,9 +60,12 @@ final class LayeredDecoder {
         levels = (0...(options.maxDepth + 1)).map { _ in Level() }
     }
 
-    func beginInput() {
+    /// `path`: as for the searcher, rules limited to other paths stay off in decoded text too.
+    func beginInput(path: String? = nil) {
         limitHits.removeAll()
         failures.removeAll()
+        scratch.beginInput()
+        if let path { matcher.restrict(to: path, scratch: scratch) }
     }
 
     /// Decodes what starts in `accept` of `view` (`raw`: the rules' matches in it, sorted by

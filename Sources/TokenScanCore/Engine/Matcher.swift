@@ -45,6 +45,23 @@ public struct RuleMatch: Sendable, Equatable {
     public var ruleIndex: Int
     public var range: Range<Int>
     public var secret: Range<Int>
+    /// The match was longer than the rule's `maxLength`: `secret` holds only its first bytes (up
+    /// to `maxLength` from the start of the match), and the token goes on to `runEnd`.
+    public var truncated = false
+    /// Where the token ends in this buffer: `secret.upperBound`, or for a truncated match the end
+    /// of the run of bytes that continue it. `runContinues`: the run reaches the end of the buffer
+    /// and goes on in the next one (`MatcherScratch.isContinuing`).
+    public var runEnd: Int
+    public var runContinues = false
+
+    public init(ruleIndex: Int, range: Range<Int>, secret: Range<Int>, truncated: Bool = false, runEnd: Int? = nil, runContinues: Bool = false) {
+        self.ruleIndex = ruleIndex
+        self.range = range
+        self.secret = secret
+        self.truncated = truncated
+        self.runEnd = runEnd ?? secret.upperBound
+        self.runContinues = runContinues
+    }
 }
 
 /// A rule that could not finish on an input: it hit a match limit or its time budget.
@@ -63,6 +80,13 @@ public struct RuleFailure: Sendable, Equatable {
 /// where a keyword of the rule occurs, and a rule whose call exceeds `timeBudget` is stopped for
 /// the rest of that input and reported. The keyword prefilter is one Aho–Corasick DFA over all
 /// keywords (`KeywordAutomaton`): one pass over the bytes, whatever the number of rules.
+///
+/// Why matches are cut at `maxLength`: a call sees `maxLength` bytes past its slice, so whether a
+/// longer match is seen whole depends on where slice and chunk boundaries fall. To make the result
+/// independent of them, a match longer than `maxLength` is always reported *truncated* to its first
+/// `maxLength` bytes, and the rule then skips the rest of the token (the following bytes that are
+/// letters, digits, base64 punctuation or bytes the truncated secret itself contains), also across
+/// chunks, so that the inside of a 50 MB token is neither rescanned nor reported again.
 public final class Matcher: Sendable {
     public let rules: [CompiledRule]
     /// The longest match any rule can produce; the searcher keeps this much overlap between chunks.
@@ -119,13 +143,25 @@ public final class Matcher: Sendable {
         }
     }
 
+    /// `memchr` for the first byte, `memcmp` for the rest: fast in debug builds too (a context
+    /// can be the line of a 50 MB token).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard needle.count <= haystack.count else { return false }
         if needle.isEmpty { return true }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
-            return true
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pattern in
+                let base = hay.baseAddress!
+                let last = hay.count - pattern.count
+                var offset = 0
+                while offset <= last {
+                    guard let found = memchr(base + offset, Int32(pattern[0]), last - offset + 1) else { return false }
+                    offset = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(base + offset, pattern.baseAddress!, pattern.count) == 0 { return true }
+                    offset += 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     public func makeScratch() -> MatcherScratch { MatcherScratch(ruleCount: rules.count, limits: limits) }
@@ -154,6 +190,13 @@ public final class Matcher: Sendable {
         var failures: [RuleFailure] = []
         scratch.markerHits.removeAll(keepingCapacity: true)
         guard !accept.isEmpty else { return failures }
+        // The rest of a truncated token that went on past the previous buffer: skip what follows.
+        for index in rules.indices {
+            guard let run = scratch.continuing[index] else { continue }
+            let end = run.end(of: buffer, from: max(0, resume[index]))
+            resume[index] = end
+            if end < buffer.count { scratch.continuing[index] = nil }
+        }
         collectHits(buffer, from: accept.lowerBound, scratch: scratch)
         for index in rules.indices where !scratch.disabled[index] {
             let rule = rules[index]
@@ -191,6 +234,25 @@ public final class Matcher: Sendable {
                         break sliceLoop
                     }
                     guard let match = found, match.range.lowerBound < sliceEnd else { break }
+                    if match.range.count > rule.rule.maxLength {
+                        let cut = match.range.lowerBound + rule.rule.maxLength
+                        guard let secret = match.group, secret.lowerBound < cut else {
+                            // Nothing of the secret within the limit: go on after the window.
+                            position = cut
+                            resume[index] = cut
+                            continue
+                        }
+                        let truncated = secret.lowerBound..<min(secret.upperBound, cut)
+                        let run = TokenRun(UnsafeRawBufferPointer(rebasing: buffer[truncated]))
+                        let end = run.end(of: buffer, from: truncated.upperBound)
+                        let continues = end == buffer.count
+                        if continues { scratch.continuing[index] = run }
+                        position = end
+                        resume[index] = end
+                        onMatch(RuleMatch(ruleIndex: index, range: match.range.lowerBound..<cut, secret: truncated,
+                                          truncated: true, runEnd: end, runContinues: continues))
+                        continue
+                    }
                     let next = match.range.isEmpty ? match.range.upperBound + 1 : match.range.upperBound
                     position = next
                     resume[index] = next
@@ -264,14 +326,53 @@ public final class MatcherScratch {
     /// also in the overlap after it), in order of their end.
     var markerHits: [Int] = []
     public internal(set) var disabled: [Bool]
+    /// Per rule: the bytes of a truncated token whose rest goes on in the next buffer.
+    var continuing: [TokenRun?]
 
     init(ruleCount: Int, limits: MatchLimits) {
         patterns = MatchScratch(limits: limits)
         hits = Array(repeating: [], count: ruleCount)
         disabled = Array(repeating: false, count: ruleCount)
+        continuing = Array(repeating: nil, count: ruleCount)
     }
 
     public func beginInput() {
-        for index in disabled.indices { disabled[index] = false }
+        for index in disabled.indices {
+            disabled[index] = false
+            continuing[index] = nil
+        }
+    }
+
+    /// Whether rule `index` is still skipping the rest of a truncated token at the buffer's end.
+    public func isContinuing(_ index: Int) -> Bool { continuing[index] != nil }
+}
+
+/// The bytes that continue a truncated token: letters, digits, the base64 and base64url
+/// punctuation (`+ / - _ =`), and any other printable byte the truncated secret contains (the
+/// dots of a JWT). Whitespace and control bytes always end a token.
+struct TokenRun: Sendable, Equatable {
+    /// 256 entries: 1 for a byte that continues the token.
+    private var table = [UInt8](repeating: 0, count: 256)
+
+    init(_ secret: UnsafeRawBufferPointer) {
+        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = 1 }
+        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = 1 }
+        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = 1 }
+        for byte in "+/-_=".utf8 { table[Int(byte)] = 1 }
+        for byte in secret where byte > 0x20 && byte < 0x7F { table[Int(byte)] = 1 }
+    }
+
+    func contains(_ byte: UInt8) -> Bool { table[Int(byte)] != 0 }
+
+    /// The first offset at or after `start` whose byte does not continue the token (or the end).
+    func end(of buffer: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let end = buffer.count
+        guard start < end, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return min(start, end) }
+        return table.withUnsafeBufferPointer { table in
+            var index = start
+            while index < end && table[Int(base[index])] != 0 { index += 1 }
+            return index
+        }
     }
 }
+

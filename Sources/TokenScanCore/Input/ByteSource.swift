@@ -7,14 +7,18 @@ import Foundation
 public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {
     public var path: String
     public var reason: String
-    public init(path: String, reason: String) {
+    /// The `errno` behind it, when a system call failed (callers word some cases better: a file
+    /// that is gone by the time it is opened vanished during the scan).
+    public var code: Int32?
+    public init(path: String, reason: String, code: Int32? = nil) {
         self.path = path
         self.reason = reason
+        self.code = code
     }
     public var description: String { "\(path): \(reason)" }
 
     static func posix(_ path: String, _ operation: String, _ code: Int32 = errno) -> InputError {
-        InputError(path: path, reason: "\(operation): \(String(cString: strerror(code)))")
+        InputError(path: path, reason: "\(operation): \(String(cString: strerror(code)))", code: code)
     }
 }
 
@@ -30,6 +34,19 @@ public struct FileDescriptorSource: ByteSource {
     public let descriptor: Int32
     public let path: String
     let ownsDescriptor: Bool
+    /// A regular file is read up to the size it had when it was opened: a file that another
+    /// process appends to as fast as we read (a live log) would otherwise never end. `nil`: no
+    /// bound (streams, and files whose size says nothing, such as `/proc` files of size 0).
+    public let sizeAtOpen: Int?
+    private var remaining: Int?
+
+    init(descriptor: Int32, path: String, ownsDescriptor: Bool, sizeAtOpen: Int? = nil) {
+        self.descriptor = descriptor
+        self.path = path
+        self.ownsDescriptor = ownsDescriptor
+        self.sizeAtOpen = sizeAtOpen
+        remaining = sizeAtOpen
+    }
 
     /// Opens `path` read-only without following a final symlink (the walker decides about links)
     /// and without blocking on FIFOs.
@@ -51,7 +68,8 @@ public struct FileDescriptorSource: ByteSource {
         // Regular files never block; clear O_NONBLOCK so reads behave normally.
         _ = fcntl(fd, F_SETFL, O_RDONLY)
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-        return FileDescriptorSource(descriptor: fd, path: displayPath, ownsDescriptor: true)
+        let size = Int(info.st_size)
+        return FileDescriptorSource(descriptor: fd, path: displayPath, ownsDescriptor: true, sizeAtOpen: size > 0 ? size : nil)
     }
 
     /// Standard input. Raises the pipe buffer so that large streams need fewer reads.
@@ -61,9 +79,24 @@ public struct FileDescriptorSource: ByteSource {
     }
 
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        var wanted = buffer.count
+        if let remaining {
+            guard remaining > 0 else {
+                // Everything it had when opened is read; say so if more arrived meanwhile.
+                var info = stat()
+                if fstat(descriptor, &info) == 0, let sizeAtOpen, Int(info.st_size) > sizeAtOpen {
+                    throw InputError(path: path, reason: "grew while it was read (\(sizeAtOpen) bytes when opened, \(info.st_size) now): what was added is not scanned")
+                }
+                return 0
+            }
+            wanted = min(wanted, remaining)
+        }
         while true {
-            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
+            let count = Glibc.read(descriptor, buffer.baseAddress, wanted)
+            if count >= 0 {
+                if let remaining { self.remaining = remaining - count }
+                return count
+            }
             if errno == EINTR { continue }
             throw .posix(path, "read failed")
         }

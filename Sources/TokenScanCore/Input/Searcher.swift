@@ -28,6 +28,8 @@ public struct SearchHit: Sendable {
     /// The rule's whole match (the secret may be a part of it), for allow rules that test it; in
     /// decoded text, the decoded match.
     public var match: [UInt8] = []
+    /// The match was longer than its rule's `maxLength`: `secret` is only its first bytes.
+    public var truncated = false
 }
 
 /// An occurrence of one of the matcher's markers (`Matcher.markers`): where it starts.
@@ -100,6 +102,7 @@ public final class Searcher {
         /// The rule's whole match: a range of the view, or (decoded) the bytes.
         var matchRange: Range<Int>
         var match: [UInt8]? = nil
+        var truncated = false
     }
     private var candidates: [Candidate] = []
     private var nextGroup = 0
@@ -110,6 +113,13 @@ public final class Searcher {
     private let lookback: Int
     /// Bytes kept before each chunk: lookbehind context, and the decoding lookback.
     private let keep: Int
+    /// Hits whose secret reaches past the chunk's commit line, held back for one chunk: another
+    /// rule's match that starts in the next chunk (the JWT inside `Authorization: Bearer eyJ…`,
+    /// whose bearer match starts a few bytes earlier) can report the same secret, and a span is
+    /// reported once, by its highest-priority rule, as it is within one chunk.
+    private var held: [(hit: SearchHit, priority: Int)] = []
+    /// Where the current group of overlapping hits ends (absolute), across chunks.
+    private var groupEnd = -1
 
     public init(matcher: Matcher, options: SearchOptions = SearchOptions()) {
         self.matcher = matcher
@@ -119,7 +129,10 @@ public final class Searcher {
         lookback = options.decode.maxDepth > 0 ? EscapeLayer.radius + SplitTokenJoiner.leftReach : 0
         keep = options.leftContext + lookback
         buffer = .allocate(byteCount: options.chunkSize + overlap + keep, alignment: 64)
-        decoder = LayeredDecoder(matcher: matcher, scratch: scratch, options: options.decode)
+        decoder = LayeredDecoder(
+            // Its own scratch: decoded text must not disturb the state the searcher keeps between
+            // chunks (rules stopped, an overlong token still running on).
+            matcher: matcher, scratch: matcher.makeScratch(), options: options.decode)
     }
 
     deinit { buffer.deallocate() }
@@ -132,7 +145,7 @@ public final class Searcher {
     ) -> SearchOutcome {
         var outcome = SearchOutcome()
         scratch.beginInput()
-        decoder.beginInput()
+        decoder.beginInput(path: path)
         if let path { matcher.restrict(to: path, scratch: scratch) }
         var resume = Array(repeating: 0, count: matcher.rules.count)
         var tracker = LineTracker()
@@ -141,6 +154,8 @@ public final class Searcher {
         var acceptStart = 0
         var atEnd = false
         var sniffed = !options.skipBinary
+        held.removeAll()
+        groupEnd = -1
 
         while !atEnd {
             // Fill the buffer completely (pipes return short reads) or until the input ends.
@@ -179,7 +194,9 @@ public final class Searcher {
             }
             candidates.removeAll(keepingCapacity: true)
             for match in pending {
-                candidates.append(Candidate(ruleIndex: match.ruleIndex, span: match.secret, secret: nil, encodings: [], matchRange: match.range))
+                candidates.append(Candidate(
+                    ruleIndex: match.ruleIndex, span: match.secret, secret: nil, encodings: [], matchRange: match.range,
+                    truncated: match.truncated))
             }
             // Markers before decoding: decoded text is scanned with the same scratch.
             if let onMarker, !scratch.markerHits.isEmpty {
@@ -198,7 +215,7 @@ public final class Searcher {
                     ruleID: matcher.rules[failure.ruleIndex].rule.id, offset: baseOffset + failure.offset,
                     reason: failure.reason))
             }
-            emit(view, baseOffset: baseOffset, tracker: &tracker, onHit: onHit)
+            emit(view, baseOffset: baseOffset, commit: commit, atEnd: atEnd, tracker: &tracker, onHit: onHit)
             guard !atEnd else { break }
             // Keep the overlap (not yet committed) plus left context; move it to the buffer's start.
             let keepFrom = max(0, commit - keep)
@@ -234,9 +251,39 @@ public final class Searcher {
         return decoder.takeFailures()
     }
 
+    /// Locates this chunk's candidates and hands them over in order of position, holding back
+    /// those that a match in the next chunk could still report again (see `held`). Hits whose
+    /// spans overlap get the same `group`, also across chunks.
+    private func emit(
+        _ view: UnsafeRawBufferPointer, baseOffset: Int, commit: Int, atEnd: Bool, tracker: inout LineTracker,
+        onHit: (SearchHit) -> Void
+    ) {
+        var hits = held
+        held.removeAll(keepingCapacity: true)
+        locate(view, baseOffset: baseOffset, tracker: &tracker) { hit, priority in
+            if let same = hits.firstIndex(where: { $0.hit.byteRange == hit.byteRange && $0.hit.secret == hit.secret }) {
+                if priority > hits[same].priority && hit.encodings.count <= hits[same].hit.encodings.count { hits[same] = (hit, priority) }
+            } else {
+                hits.append((hit, priority))
+            }
+        }
+        guard !hits.isEmpty else { return }
+        hits.sort { ($0.hit.byteRange.lowerBound, $0.hit.byteRange.upperBound) < ($1.hit.byteRange.lowerBound, $1.hit.byteRange.upperBound) }
+        // Everything from the first hit that reaches past the commit line waits (order is kept).
+        let line = baseOffset + commit
+        let waiting = atEnd ? hits.endIndex : (hits.firstIndex { $0.hit.byteRange.upperBound > line } ?? hits.endIndex)
+        for var entry in hits[..<waiting] {
+            if entry.hit.byteRange.lowerBound >= groupEnd { nextGroup += 1 }
+            groupEnd = max(groupEnd, entry.hit.byteRange.upperBound)
+            entry.hit.group = nextGroup
+            onHit(entry.hit)
+        }
+        held.append(contentsOf: hits[waiting...])
+    }
+
     /// Sorts this chunk's candidates, keeps one per span and secret (the one with the fewest
-    /// layers, then the highest-priority rule), groups overlapping spans, and locates them.
-    private func emit(_ view: UnsafeRawBufferPointer, baseOffset: Int, tracker: inout LineTracker, onHit: (SearchHit) -> Void) {
+    /// layers, then the highest-priority rule), and locates them.
+    private func locate(_ view: UnsafeRawBufferPointer, baseOffset: Int, tracker: inout LineTracker, onHit: (SearchHit, Int) -> Void) {
         guard !candidates.isEmpty else { return }
         let rules = matcher.rules
         candidates.sort { lhs, rhs in
@@ -256,13 +303,10 @@ public final class Searcher {
             }
             kept.append(candidate)
         }
-        var groupEnd = -1
         // Decoded spans are longer than what they decode to (base64 by a third, joins by the line breaks).
         let reach = 2 * matcher.maxMatchLength + options.contextLimit
         var windowStart = 0
         for candidate in kept {
-            if candidate.span.lowerBound >= groupEnd { nextGroup += 1 }
-            groupEnd = max(groupEnd, candidate.span.upperBound)
             let span = candidate.span
             let start = tracker.position(of: span.lowerBound, in: view)
             let end = LineTracker.advance(start, over: view, from: span.lowerBound, to: span.upperBound)
@@ -292,8 +336,8 @@ public final class Searcher {
                 secretInContext: (span.lowerBound - contextStart)..<(span.upperBound - contextStart),
                 matchesInContext: inContext,
                 encodings: candidate.encodings,
-                group: nextGroup,
-                match: candidate.match ?? Array(view[candidate.matchRange])))
+                match: candidate.match ?? Array(view[candidate.matchRange]),
+                truncated: candidate.truncated), rules[candidate.ruleIndex].rule.priority)
         }
     }
 

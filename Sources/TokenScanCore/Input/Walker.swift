@@ -26,6 +26,9 @@ public struct WalkOptions: Sendable {
     public var respectIgnoreFiles = true
     /// Follow symlinks, also out of the scan root (loops are detected).
     public var followSymlinks = false
+    /// Files larger than this many bytes (as they are on disk) are skipped and named; `nil`: no
+    /// limit. Streams (stdin) have no size to judge and are never skipped for it.
+    public var maxFileSize: Int?
     public init() {}
 }
 
@@ -60,6 +63,7 @@ public struct Walker {
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
+            if let skipped = tooLarge(info, display: display) { return emit(.skipped(skipped)) }
             emit(.file(path: root, display: display, viaLink: rootIsLink))
         case S_IFDIR:
             let realRoot = Walker.realPath(root) ?? root
@@ -68,34 +72,49 @@ public struct Walker {
                 stack = stack.pushing(IgnoreFile(contents: exclude, base: "", collectsFingerprints: false))
             }
             var visited: Set<FileID> = [FileID(info)]
-            walkDirectory(root, relative: "", displayRoot: display, realRoot: realRoot, stack: stack, visited: &visited, emit: emit)
+            walkTree(root, displayRoot: display, realRoot: realRoot, stack: stack, visited: &visited, emit: emit)
         default:
             emit(.skipped(SkippedInput(path: display, reason: Walker.describeType(info.st_mode))))
         }
     }
 
-    private mutating func walkDirectory(
-        _ directory: String, relative: String, displayRoot: String, realRoot: String, stack: IgnoreStack,
-        visited: inout Set<FileID>, emit: (WalkItem) -> Void
+    /// A directory being walked: its entries (sorted) and the next one to look at.
+    private struct Frame {
+        var directory: String
+        var relative: String
+        var stack: IgnoreStack
+        var entries: [String]
+        var next = 0
+    }
+
+    /// Depth-first, in sorted order, with an explicit stack of directories rather than recursion:
+    /// a tree thousands of levels deep must not overflow the thread's stack (it did under
+    /// AddressSanitizer at 2,000 levels, whose frames are larger; a CI runner's stack may be small).
+    private mutating func walkTree(
+        _ root: String, displayRoot: String, realRoot: String, stack: IgnoreStack, visited: inout Set<FileID>,
+        emit: (WalkItem) -> Void
     ) {
-        var stack = stack
-        if options.respectIgnoreFiles {
-            for name in [".gitignore", ".tokenscanignore"] {
-                if let text = Walker.readSmallFile(Walker.join(directory, name)) {
-                    let file = IgnoreFile(contents: text, base: relative, collectsFingerprints: name == ".tokenscanignore")
-                    if name == ".tokenscanignore" && !file.fingerprints.isEmpty { onIgnoredFingerprints(file.fingerprints) }
-                    stack = stack.pushing(file)
-                }
+        var frames: [Frame] = []
+        if let frame = enter(root, relative: "", displayRoot: displayRoot, stack: stack, emit: emit) { frames.append(frame) }
+        while let top = frames.indices.last {
+            guard frames[top].next < frames[top].entries.count else {
+                frames.removeLast()
+                continue
             }
-        }
-        guard let entries = Walker.listDirectory(directory) else {
-            emit(.skipped(SkippedInput(path: Walker.display(displayRoot, relative), reason: "cannot read directory: \(String(cString: strerror(errno)))")))
-            return
-        }
-        for name in entries {
+            let name = frames[top].entries[frames[top].next]
+            frames[top].next += 1
+            let directory = frames[top].directory, relative = frames[top].relative, stack = frames[top].stack
             let path = Walker.join(directory, name)
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             let childDisplay = Walker.display(displayRoot, childRelative)
+            // Paths are opened whole; beyond PATH_MAX the system refuses them. Such an entry (a
+            // tree nested thousands deep) is named, and the walk's depth stays bounded by it.
+            if path.utf8.count >= Int(PATH_MAX) {
+                emit(.skipped(SkippedInput(
+                    path: childDisplay,
+                    reason: "path of \(path.utf8.count) bytes, longer than the system's limit (PATH_MAX \(PATH_MAX)): not read, nor anything below it")))
+                continue
+            }
             var info = stat()
             guard lstat(path, &info) == 0 else {
                 emit(.skipped(SkippedInput(path: childDisplay, reason: "cannot access: \(String(cString: strerror(errno)))")))
@@ -125,17 +144,49 @@ public struct Walker {
             if options.respectIgnoreFiles && stack.isIgnored(childRelative, isDirectory: isDirectory) { continue }
             switch type {
             case S_IFREG:
+                if let skipped = tooLarge(info, display: childDisplay) {
+                    emit(.skipped(skipped))
+                    continue
+                }
                 emit(.file(path: path, display: childDisplay, viaLink: isLink))
             case S_IFDIR:
                 guard visited.insert(FileID(info)).inserted else {
                     emit(.skipped(SkippedInput(path: childDisplay, reason: "directory loop (already visited through a symlink)")))
                     continue
                 }
-                walkDirectory(path, relative: childRelative, displayRoot: displayRoot, realRoot: realRoot, stack: stack, visited: &visited, emit: emit)
+                if let frame = enter(path, relative: childRelative, displayRoot: displayRoot, stack: stack, emit: emit) {
+                    frames.append(frame)
+                }
             default:
                 emit(.skipped(SkippedInput(path: childDisplay, reason: Walker.describeType(info.st_mode))))
             }
         }
+    }
+
+    /// Reads a directory's ignore files and lists it; `nil`, after naming it, when it cannot be read.
+    private mutating func enter(
+        _ directory: String, relative: String, displayRoot: String, stack: IgnoreStack, emit: (WalkItem) -> Void
+    ) -> Frame? {
+        var stack = stack
+        if options.respectIgnoreFiles {
+            for name in [".gitignore", ".tokenscanignore"] {
+                if let text = Walker.readSmallFile(Walker.join(directory, name)) {
+                    let file = IgnoreFile(contents: text, base: relative, collectsFingerprints: name == ".tokenscanignore")
+                    if name == ".tokenscanignore" && !file.fingerprints.isEmpty { onIgnoredFingerprints(file.fingerprints) }
+                    stack = stack.pushing(file)
+                }
+            }
+        }
+        guard let entries = Walker.listDirectory(directory) else {
+            emit(.skipped(SkippedInput(path: Walker.display(displayRoot, relative), reason: "cannot read directory: \(String(cString: strerror(errno)))")))
+            return nil
+        }
+        return Frame(directory: directory, relative: relative, stack: stack, entries: entries)
+    }
+
+    private func tooLarge(_ info: stat, display: String) -> SkippedInput? {
+        guard let maximum = options.maxFileSize, Int(info.st_size) > maximum else { return nil }
+        return SkippedInput(path: display, reason: "\(info.st_size) bytes, larger than --max-file-size (\(maximum) bytes): not read")
     }
 
     struct FileID: Hashable {

@@ -145,6 +145,7 @@ public struct ZipEntrySource: ByteSource {
     var compressedLeft: Int
     let declaredSize: Int
     let limit: Int
+    let bombReason: String
     var produced = 0
     let inflater: Inflater?
 
@@ -157,7 +158,12 @@ public struct ZipEntrySource: ByteSource {
         compressedLeft = compressedSize
         self.declaredSize = declaredSize
         // A bomb guard that real data never hits: the declared size (plus slack) and a ratio cap.
-        limit = min(declaredSize + 1024, max(compressedSize, 1) * maxRatio)
+        let ratioLimit = max(compressedSize, 1) * maxRatio
+        limit = min(declaredSize + 1024, ratioLimit)
+        // The message names the limit that binds, so that a reader knows which one was hit.
+        bombReason = ratioLimit < declaredSize + 1024
+            ? "expands to more than \(maxRatio)× its compressed size (\(compressedSize) bytes, declared \(declaredSize) uncompressed): possible zip bomb, rest not scanned"
+            : "expands beyond its declared size (\(declaredSize) bytes): possible zip bomb, rest not scanned"
         if deflated {
             let inflater = Inflater()
             guard tokenscan_inflate_init_raw(inflater.stream) == Z_OK else {
@@ -202,7 +208,7 @@ public struct ZipEntrySource: ByteSource {
             produced += count
             if produced > limit {
                 inflater.done = true
-                throw InputError(path: path, reason: "expands beyond \(limit) bytes (declared \(declaredSize)): possible zip bomb, rest not scanned")
+                throw InputError(path: path, reason: bombReason)
             }
             switch status {
             case Z_STREAM_END: inflater.done = true

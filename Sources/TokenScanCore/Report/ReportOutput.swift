@@ -65,6 +65,11 @@ public final class ReportOutput {
 
     /// A file created with `mode` (e.g. the mode of a file being replaced in place).
     public init(path: String, mode: mode_t) throws(OutputError) {
+        // Found now, not at the final rename: a scan must not run for an hour and then fail.
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw OutputError(path: path, reason: "is a directory: name a file for the report")
+        }
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tokenscan-\(getpid())"

@@ -38,6 +38,14 @@ public struct RiskModel: Sendable {
             reasons.append(Reason("doc-sample", "This is \(sample), published in documentation; its key is public on purpose."))
             return Assessment(severity: .info, score: 5, reasons: reasons)
         }
+        if let undecoded = facts.undecodedReason {
+            // Its claims cannot be read (a decoding limit): like a JWE, treated as live; an
+            // unsigned header still makes it forgeable.
+            reasons.append(undecoded)
+            guard facts.signature == .unsigned else { return Assessment(severity: .medium, score: 55, reasons: reasons) }
+            reasons.append(Reason("alg-none", "The token is unsigned (alg \"none\"): anyone can forge a token like it with any claims."))
+            return Assessment(severity: .high, score: 80, reasons: reasons)
+        }
         guard let jwt = facts.jwt else {
             return opaque(facts, now: now)
         }

@@ -54,6 +54,9 @@ public struct TokenFacts: Sendable {
     public var declaredClass: String?
     /// The provider checksum the token passed; `nil` when its format has none.
     public var verifiedChecksum: TokenChecksum?
+    /// Why a JWT was judged without its claims: it hit a decoding limit (too long for its rule,
+    /// claims too large or too deep). Such a token is treated as live, like a JWE.
+    public var undecodedReason: Reason?
     public var issuedAt: Date?
     public var notBefore: Date?
     public var expiresAt: Date?

@@ -32,13 +32,14 @@ enum TOMLDocument {
     }
 
     /// Walks strings (basic, literal, multi-line) and comments; outside them everything must be
-    /// ASCII, and a table header's `[` or `[[` must be followed by a key (toml++ asserts otherwise).
+    /// ASCII, a table header's `[` or `[[` must be followed by a key, and a value's `]` or `}`
+    /// must close the bracket opened last (toml++ asserts on `s=[}` instead of reporting it).
     static func precheck(_ text: String) throws(ParseError) {
         let bytes = Array(text.utf8)
         var index = 0
         var line = 1
         var atLineStart = true
-        var valueDepth = 0 // open [ and { of values (arrays, inline tables)
+        var open: [UInt8] = [] // the [ and { of values (arrays, inline tables) not yet closed
         func starts(_ delimiter: [UInt8], at position: Int) -> Bool {
             position + delimiter.count <= bytes.count && bytes[position..<(position + delimiter.count)].elementsEqual(delimiter)
         }
@@ -71,7 +72,7 @@ enum TOMLDocument {
                     index += escapes && bytes[index] == UInt8(ascii: "\\") ? 2 : 1
                 }
                 index += delimiter.count
-            } else if byte == UInt8(ascii: "[") && atLineStart && valueDepth == 0 {
+            } else if byte == UInt8(ascii: "[") && atLineStart && open.isEmpty {
                 // A table header: [key] or [[key]].
                 index += 1
                 if index < bytes.count && bytes[index] == UInt8(ascii: "[") { index += 1 }
@@ -80,10 +81,13 @@ enum TOMLDocument {
                     throw ParseError(line: line, message: "invalid TOML: a table header without a key")
                 }
             } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
-                valueDepth += 1
+                open.append(byte)
                 index += 1
             } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
-                valueDepth = max(0, valueDepth - 1)
+                // A closer with nothing open (a header's `]`, or a stray one) is toml++'s to report.
+                if let last = open.popLast(), last != (byte == UInt8(ascii: "]") ? UInt8(ascii: "[") : UInt8(ascii: "{")) {
+                    throw ParseError(line: line, message: "invalid TOML: '\(Character(Unicode.Scalar(byte)))' closes a '\(Character(Unicode.Scalar(last)))'")
+                }
                 index += 1
             } else if byte >= 0x80 {
                 throw ParseError(line: line, message: "invalid TOML: a non-ASCII character outside a string or comment")

@@ -83,6 +83,7 @@ public final class Analyzer {
     private struct CacheKey: Hashable {
         var rule: String
         var secret: [UInt8]
+        var truncated: Bool
     }
     /// Logs repeat one token thousands of times; decoding, the weak-key check (hundreds of HMACs)
     /// and scoring run once per distinct secret. Bounded: cleared when full.
@@ -146,21 +147,21 @@ public final class Analyzer {
     /// that covers only hits like these is unused (`--report-unused`).
     public func wouldReportWithoutInlineAllow(_ hit: SearchHit, rule: Rule) -> Bool {
         if rule.provider == nil && continuesProviderToken(hit) { return false }
-        if case .success = verdict(hit.secret, rule: rule) { return true }
+        if case .success = verdict(hit.secret, rule: rule, truncated: hit.truncated) { return true }
         return false
     }
 
-    private func verdict(_ secret: [UInt8], rule: Rule) -> Verdict {
-        let key = CacheKey(rule: rule.id, secret: secret)
+    private func verdict(_ secret: [UInt8], rule: Rule, truncated: Bool = false) -> Verdict {
+        let key = CacheKey(rule: rule.id, secret: secret, truncated: truncated)
         if let cached = cache[key] { return cached }
-        let verdict = judge(secret, rule: rule)
+        let verdict = judge(secret, rule: rule, truncated: truncated)
         if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
         cache[key] = verdict
         return verdict
     }
 
     private func locate(_ hit: SearchHit, rule: Rule, path: String, commit: String?) -> Result<Finding, Dismissal> {
-        let verdict = verdict(hit.secret, rule: rule)
+        let verdict = verdict(hit.secret, rule: rule, truncated: hit.truncated)
         guard case .success(var finding) = verdict else { return verdict }
         if let baseline = settings.baseline, baseline.accepts(fingerprint: finding.fingerprint, path: path) {
             return .failure(.baseline)
@@ -185,11 +186,26 @@ public final class Analyzer {
     }
 
     /// Decodes, filters and scores a secret; the location fields of the result are filled in by the caller.
-    private func judge(_ secret: [UInt8], rule: Rule, exposedKey: (key: [UInt8], place: String)? = nil) -> Verdict {
+    ///
+    /// `truncated`: the match was longer than the rule's `maxLength` and `secret` is its beginning.
+    private func judge(_ secret: [UInt8], rule: Rule, truncated: Bool = false, exposedKey: (key: [UInt8], place: String)? = nil) -> Verdict {
         var facts: TokenFacts
         if rule.validate.contains("jwt") || Analyzer.looksLikeJWT(secret) {
-            guard case .success(let jwt) = JWT.decode(secret) else { return .failure(.notAJWT) }
-            if jwt.signatureLooksTruncated { return .failure(.truncated) }
+            let jwt: JWT
+            switch truncated ? JWT.decodeTruncated(secret, limit: rule.maxLength) : JWT.decode(secret) {
+            case .success(let decoded): jwt = decoded
+            case .failure(.limitExceeded(let limit, let header)):
+                // A leaked JWT too large or too deep to decode is still a leaked JWT: reported,
+                // judged without its claims, never dropped as "not a JWT".
+                facts = TokenFacts(kind: rule.kind == "bearer" ? "jwt" : rule.kind, baseSeverity: rule.baseSeverity)
+                facts.undecodedReason = Analyzer.reason(for: limit, header: header, rule: rule)
+                if header?["alg"]?.string?.lowercased() == "none" { facts.signature = .unsigned }
+                return .success(finding(secret, rule: rule, facts: facts, assessment: settings.riskModel.assess(facts, now: settings.now)))
+            case .failure: return .failure(.notAJWT)
+            }
+            // A signature shorter than its algorithm makes (unless the rule cut the match) is a
+            // token cut short, not a usable credential.
+            if !truncated && jwt.signatureLooksTruncated { return .failure(.truncated) }
             facts = TokenFacts.from(jwt: jwt, kind: rule.kind == "bearer" ? (jwt.form == .jwe ? "jwe" : "jwt") : rule.kind,
                                     baseSeverity: rule.baseSeverity, taxonomy: settings.taxonomy, scratch: scratch,
                                     providers: settings.providers)
@@ -242,9 +258,18 @@ public final class Analyzer {
             let index = assessment.reasons.firstIndex(where: { $0.code == "weak-hmac-secret" }) {
             assessment.reasons[index].message += " The key is \"\(weak)\"."
         }
-        return .success(Finding(
+        if truncated {
+            assessment.reasons.append(Reason(
+                "token-too-long",
+                "The match is longer than the \(rule.id) rule's maxLength (\(rule.maxLength) bytes): it is reported from its first \(secret.count) bytes."))
+        }
+        return .success(finding(secret, rule: rule, facts: facts, assessment: assessment))
+    }
+
+    private func finding(_ secret: [UInt8], rule: Rule, facts: TokenFacts, assessment: Assessment) -> Finding {
+        Finding(
             ruleId: rule.id,
-            kind: facts.jwt.map { $0.form == .jwe ? "jwe" : "jwt" } ?? rule.kind,
+            kind: facts.jwt.map { $0.form == .jwe ? "jwe" : "jwt" } ?? facts.kind,
             severity: assessment.severity,
             score: assessment.score,
             path: "", line: 0, column: 0, endLine: 0, endColumn: 0,
@@ -253,7 +278,29 @@ public final class Analyzer {
             jwt: facts.jwt.map { jwtReport($0, facts: facts) },
             reasons: assessment.reasons,
             tokenClass: facts.jwt == nil ? facts.declaredClass : nil,
-            checksum: facts.verifiedChecksum?.rawValue))
+            checksum: facts.verifiedChecksum?.rawValue)
+    }
+
+    /// The reason a JWT was judged without its claims, naming the limit it hit.
+    static func reason(for limit: JWT.DecodeLimit, header: [String: JSONValue]?, rule: Rule) -> Reason {
+        let alg = header?["alg"]?.string.map { " Its header says alg \"\($0)\"." } ?? ""
+        let live = " Treat it as live."
+        switch limit {
+        case .length(let maxLength):
+            return Reason(
+                "token-too-long",
+                "This JWT is longer than the \(rule.id) rule's maxLength (\(maxLength) bytes): it is reported from its first \(maxLength) bytes and its claims were not decoded.\(alg)\(live)")
+        case .depth(let segment, let depth):
+            let part = segment == 0 ? "header" : "claims"
+            return Reason(
+                "\(part)-too-deep",
+                "Its \(part) nest deeper than \(depth) levels, tokenscan's decoding limit: \(segment == 0 ? "the token was" : "they were") not decoded.\(alg)\(live)")
+        case .size(let segment, let bytes, let maximum):
+            let part = segment == 0 ? "header" : "claims"
+            return Reason(
+                "\(part)-too-large",
+                "Its \(part) take about \(bytes) bytes, more than tokenscan's decoding limit of \(maximum) bytes: \(segment == 0 ? "the token was" : "they were") not decoded.\(alg)\(live)")
+        }
     }
 
     private func jwtReport(_ jwt: JWT, facts: TokenFacts) -> JWTReport {

@@ -69,7 +69,16 @@ public struct ScanOptions: Sendable {
     /// fingerprint and snippet is dropped (counted as dismissed `repeated`). History scans turn it
     /// on, so a line that a revert, cherry-pick or re-merge adds again is not reported twice.
     public var reportRepeatsOnce = false
+    /// Test seam: runs around the opening of each walked file, so that a test can remove, grow
+    /// or shrink a file between the walk and the read deterministically.
+    var fileHooks: FileHooks?
     public init() {}
+}
+
+/// Called by workers with a walked file's path just before it is opened and just after.
+struct FileHooks: Sendable {
+    var beforeOpen: @Sendable (String) -> Void = { _ in }
+    var afterOpen: @Sendable (String) -> Void = { _ in }
 }
 
 /// A rule that failed on one input.
@@ -283,12 +292,16 @@ public final class Scanner: Sendable {
                 return outcome
             case .file(let path, let display, let followLink):
                 do {
+                    scanner.options.fileHooks?.beforeOpen(path)
                     let file = try FileDescriptorSource.open(path, displayPath: display, followSymlink: followLink)
                     defer { file.close() }
+                    scanner.options.fileHooks?.afterOpen(path)
                     return search(file, display: display, using: searcher)
                 } catch {
                     var outcome = Outcome(path: display)
-                    outcome.skipped = SkippedInput(path: display, reason: error.reason)
+                    // The walk listed it a moment ago: it was removed (or renamed) during the scan.
+                    let reason = error.code == ENOENT ? "vanished during the scan (listed, then gone before it was read)" : error.reason
+                    outcome.skipped = SkippedInput(path: display, reason: reason)
                     return outcome
                 }
             case .stdin:

@@ -30,7 +30,10 @@ public final class StreamRedactor {
         analyzer = Analyzer(settings: settings, rules: matcher.rules.map(\.rule))
         scratch = matcher.makeScratch()
         self.chunkSize = chunkSize
-        decoder = LayeredDecoder(matcher: matcher, scratch: scratch, options: decode)
+        decoder = LayeredDecoder(
+            // Its own scratch: decoded text must not disturb the state the searcher keeps between
+            // chunks (rules stopped, an overlong token still running on).
+            matcher: matcher, scratch: matcher.makeScratch(), options: decode)
     }
 
     /// The mask for a finding: kind and fingerprint prefix, never any part of the secret.
@@ -51,8 +54,10 @@ public final class StreamRedactor {
         var filled = 0
         var acceptStart = 0
         var emitted = 0
+        var dropping: Int?
         var atEnd = false
         scratch.beginInput()
+        decoder.beginInput()
         analyzer.beginInput()
         let rules = matcher.rules
 
@@ -74,18 +79,27 @@ public final class StreamRedactor {
             }
             guard commit > acceptStart || atEnd else { continue }
 
-            var matches: [(ruleIndex: Int, span: Range<Int>, secret: [UInt8]?)] = []
+            var matches: [(ruleIndex: Int, span: Range<Int>, secret: [UInt8]?, truncated: Bool, runEnd: Int, runContinues: Bool)] = []
             let subject = UnsafeRawBufferPointer(rebasing: view[0..<filled])
             _ = matcher.scan(subject, accept: acceptStart..<commit, resume: &resume, scratch: scratch) {
-                matches.append(($0.ruleIndex, $0.secret, nil))
+                matches.append(($0.ruleIndex, $0.secret, nil, $0.truncated, $0.runEnd, $0.runContinues))
+            }
+            if let rule = dropping {
+                // The rest of a masked token longer than its rule's window: dropped as it arrives.
+                emitted = max(emitted, min(resume[rule], filled))
+                if !scratch.isContinuing(rule) { dropping = nil }
             }
             // Encoded tokens: only those whose encoded span starts in this batch of lines (the
             // lines before it are already written).
             let keywords = scratch.keywordPositions.filter { $0 < commit }
             let raw = matches.map(\.span)
+            // Tokens as written win: a decoded span that overlaps one (or the rest of an overlong
+            // one) is already covered by its mask.
+            let covered = matches.map { $0.span.lowerBound..<max($0.span.upperBound, $0.runEnd) }
             decoder.expand(subject, accept: acceptStart..<commit, raw: raw, keywords: keywords, baseOffset: 0) { match in
-                if match.span.lowerBound >= acceptStart && match.span.upperBound <= commit {
-                    matches.append((match.ruleIndex, match.span, match.secret))
+                if match.span.lowerBound >= acceptStart && match.span.upperBound <= commit
+                    && !covered.contains(where: { $0.overlaps(match.span) }) && !(dropping.map { _ in true } ?? false) {
+                    matches.append((match.ruleIndex, match.span, match.secret, false, match.span.upperBound, false))
                 }
             }
             _ = decoder.takeFailures()
@@ -108,7 +122,8 @@ public final class StreamRedactor {
                     ruleIndex: match.ruleIndex, secret: match.secret ?? Array(view[span]), byteRange: span,
                     start: TextPosition(line: 1, column: 1), end: TextPosition(line: 1, column: 1),
                     context: Array(view[lineStart..<lineEnd]),
-                    secretInContext: (span.lowerBound - lineStart)..<(span.upperBound - lineStart))
+                    secretInContext: (span.lowerBound - lineStart)..<(span.upperBound - lineStart),
+                    truncated: match.truncated)
                 let mask: [UInt8]
                 switch analyzer.analyze(hit, rule: rules[match.ruleIndex].rule, path: "-", honorInlineAllow: false) {
                 case .success(let finding): mask = Array(StreamRedactor.mask(for: finding).utf8)
@@ -119,7 +134,10 @@ public final class StreamRedactor {
                 }
                 try write(UnsafeRawBufferPointer(rebasing: view[emitted..<span.lowerBound]))
                 try mask.withUnsafeBytes { try write($0) }
-                emitted = span.upperBound
+                // A truncated match masks the whole token, up to where its run ends (or beyond
+                // this buffer: `dropping`), not only the part its rule saw.
+                emitted = match.truncated ? match.runEnd : span.upperBound
+                if match.runContinues { dropping = match.ruleIndex }
                 statistics.redacted += 1
             }
             if emitted < commit {

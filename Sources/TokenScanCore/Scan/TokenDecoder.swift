@@ -13,14 +13,20 @@ public enum TokenDecoder {
     }
 
     public static func finding(for token: String, settings: AnalysisSettings, rules: [Rule]) throws(DecodeError) -> Finding {
-        let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
-        let bytes = Array(trimmed.utf8)
-        let decoded: JWT
+        // Trimmed as bytes: a pasted token may be megabytes long, and it is ASCII where it matters.
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        var bytes = Array(token.utf8)
+        while let last = bytes.last, isSpace(last) { bytes.removeLast() }
+        let leading = bytes.prefix(while: isSpace).count
+        if leading > 0 { bytes.removeFirst(leading) }
+        let trimmed = String(decoding: bytes, as: UTF8.self)
+        let ruleID: String
         switch JWT.decode(bytes) {
-        case .success(let jwt): decoded = jwt
+        case .success(let jwt): ruleID = jwt.form == .jwe ? "jwe" : "jwt"
+        // Too large or too deep to decode: still a JWT, assessed without its claims.
+        case .failure(.limitExceeded): ruleID = "jwt"
         case .failure(let error): throw .notAToken("not a JWT: \(describe(error))")
         }
-        let ruleID = decoded.form == .jwe ? "jwe" : "jwt"
         let rule = rules.first { $0.id == ruleID } ?? Rule(id: ruleID, kind: ruleID, regex: ".", validate: ["jwt"])
         let endColumn = trimmed.unicodeScalars.count + 1
         let hit = SearchHit(
@@ -38,13 +44,25 @@ public enum TokenDecoder {
         case .badBase64(let segment): "part \(segment + 1) is not base64url"
         case .notJSONObject(let segment): "part \(segment + 1) does not decode to a JSON object"
         case .missingAlgorithm: "the header has no \"alg\" (or a JWE header no \"enc\")"
+        case .limitExceeded(let limit, _):
+            switch limit {
+            case .length(let maximum): "longer than \(maximum) bytes"
+            case .depth(let segment, let maximum): "part \(segment + 1) nests deeper than \(maximum) levels"
+            case .size(let segment, let bytes, let maximum): "part \(segment + 1) takes \(bytes) bytes, more than \(maximum)"
+            }
         }
     }
 
     /// The human-readable rendering of a decoded finding.
     public static func describe(_ finding: Finding, now: Date) -> String {
         var out = ""
-        guard let jwt = finding.jwt else { return out }
+        guard let jwt = finding.jwt else {
+            // A JWT beyond a decoding limit: no header or claims to show, only the verdict.
+            out += "Claims        not decoded\n"
+            out += "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"
+            for reason in finding.reasons { out += "  - \(reason.message) [\(reason.code)]\n" }
+            return out
+        }
         func render(_ value: JSONValue) -> String {
             if case .string(let string) = value { return string }
             return TokenMinter.canonicalJSON(value)

@@ -44,9 +44,45 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    /// Parses a JSON text; `nil` if it is not JSON.
+    /// How deep `parse` lets arrays and objects nest. Real documents (JWT claims, JWKS) nest a
+    /// few levels; hostile ones nest 100,000 deep to exhaust the stack of recursive decoders.
+    public static let maxDepth = 64
+
+    /// Parses a JSON text; `nil` if it is not JSON or nests deeper than `maxDepth`. A NUL byte
+    /// is never JSON (Foundation's decoder stops at one and takes `{…}\0junk` for `{…}`).
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        guard !bytes.contains(0), !exceedsDepth(bytes, maxDepth) else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    /// Whether arrays and objects in `bytes` nest deeper than `limit`, without parsing: one pass
+    /// that counts brackets outside strings, so that deep input is turned away before any
+    /// recursive decoder sees it.
+    public static func exceedsDepth(_ bytes: some Collection<UInt8>, _ limit: Int) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return true }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return false
     }
 
     public var string: String? {
