@@ -1,5 +1,6 @@
 import XCTest
 @testable import TokenScanCore
+import FixtureKit
 
 final class SearcherTests: XCTestCase {
     let token = TokenMinter.jwt(claims: ["sub": "chunk-test", "exp": 1_900_000_000])
@@ -127,15 +128,4 @@ final class SearcherTests: XCTestCase {
 }
 
 /// Deterministic pseudo-random numbers (SplitMix64), so a failing random round can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
+typealias SplitMix = SplitMix64
