@@ -94,6 +94,23 @@ final class CLITests: XCTestCase {
 
     /// `--max-file-size`: larger files are skipped and named (summary and stderr); stdin, which
     /// has no size to judge, is never skipped; a size that is not one is a usage error.
+    /// `--max-decode-depth`: the default undoes a base64 layer, 0 turns decoding off, and a depth
+    /// out of range is a usage error.
+    func testMaxDecodeDepth() throws {
+        let directory = try temporaryDirectory()
+        let file = directory.appendingPathComponent("secret.yaml")
+        try "data:\n  token: \(Data(liveAdmin.utf8).base64EncodedString())\n".write(to: file, atomically: true, encoding: .utf8)
+        let decoded = try run(["scan", file.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(decoded.status, 1, decoded.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(decoded.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((object["findings"] as! [[String: Any]]).map { $0["encodings"] as! [String] }, [["base64"]])
+        let off = try run(["scan", file.path, "--now", now, "--format", "json", "--max-decode-depth", "0"])
+        XCTAssertEqual(off.status, 0, off.stderr)
+        let invalid = try run(["scan", file.path, "--max-decode-depth", "40"])
+        XCTAssertEqual(invalid.status, 2)
+        XCTAssertTrue(invalid.stderr.contains("--max-decode-depth"), invalid.stderr)
+    }
+
     func testMaxFileSize() throws {
         let directory = try temporaryDirectory()
         try "t=\(liveAdmin)\n".write(to: directory.appendingPathComponent("small.env"), atomically: true, encoding: .utf8)

@@ -40,18 +40,10 @@ enum HitGroup {
                 let longer = accepted[other].hit.secret
                 let secret = candidate.hit.secret
                 if longer == secret { return other < index }
-                return longer.count > secret.count && contains(longer, secret)
+                return longer.count > secret.count && Matcher.contains(longer, secret)
             }
             if !covered { kept.append(candidate.finding) }
         }
         return kept
-    }
-
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, needle.count <= haystack.count else { return needle.isEmpty }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
     }
 }
