@@ -180,4 +180,13 @@ final class ScopeTaxonomyTests: XCTestCase {
         XCTAssertEqual(taxonomy.scopes(in: claims), ["openid", "profile", "User.Read", "Admin", "ops", "manage-account", "user", "editor"])
         XCTAssertEqual(taxonomy.adminFlags(in: claims), ["is_admin"])
     }
+
+    /// The weak-secret list's format: one secret per line, CRLF too; `# ` lines and a lone `#` are
+    /// comments, blank lines are skipped, and a secret may itself start with `#`.
+    func testWeakSecretListFormat() {
+        let list = WeakSecrets(text: "# comment\nsecret\r\n\n#\n#hash\n  spaced  \r\nlast")
+        XCTAssertEqual(list.secrets.map { String(decoding: $0, as: UTF8.self) }, ["secret", "#hash", "  spaced  ", "last"])
+        XCTAssertGreaterThan(WeakSecrets.builtin.secrets.count, 500)
+        XCTAssertTrue(WeakSecrets.builtin.secrets.contains(Array("secret".utf8)))
+    }
 }

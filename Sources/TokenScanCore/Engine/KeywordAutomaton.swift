@@ -18,55 +18,49 @@ struct KeywordAutomaton: Sendable {
     init?(keywords: [[UInt8]]) {
         let keywords = keywords.map { $0.map(KeywordAutomaton.lower) }
         guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty }) else { return nil }
-        // Trie.
-        var children: [[UInt8: Int]] = [[:]]
+        // Trie as a flat table, `trie[state << 8 | byte]`, 0 for no child (the root is nobody's
+        // child). Flat arrays, not dictionaries: this runs at every start-up.
+        var trie = [Int32](repeating: 0, count: 256)
         var ends: [[Int]] = [[]]
         for (index, keyword) in keywords.enumerated() {
             var state = 0
             for byte in keyword {
-                if let next = children[state][byte] {
-                    state = next
-                } else {
-                    children.append([:])
+                let slot = state << 8 | Int(byte)
+                if trie[slot] == 0 {
+                    trie[slot] = Int32(ends.count)
                     ends.append([])
-                    children[state][byte] = children.count - 1
-                    state = children.count - 1
+                    trie.append(contentsOf: repeatElement(0, count: 256))
                 }
+                state = Int(trie[slot])
             }
             ends[state].append(index)
         }
-        guard children.count < Int(KeywordAutomaton.outputFlag) else { return nil }
-        // Failure links, breadth first; outputs inherit their failure state's.
-        var failure = [Int](repeating: 0, count: children.count)
-        var queue = Array(children[0].values)
+        let stateCount = ends.count
+        guard stateCount < Int(KeywordAutomaton.outputFlag) else { return nil }
+        // Breadth first, so that a state's failure state (shallower) is complete before it: the
+        // failure links, the outputs (a state's own plus its failure state's), and the full DFA
+        // over all 256 bytes, upper- and lowercase letters alike.
+        var failure = [Int](repeating: 0, count: stateCount)
+        var table = [UInt16](repeating: 0, count: stateCount << 8)
+        var queue = [0]
         var head = 0
         while head < queue.count {
             let state = queue[head]
             head += 1
-            for (byte, child) in children[state] {
-                var fallback = failure[state]
-                while fallback != 0 && children[fallback][byte] == nil { fallback = failure[fallback] }
-                let target = children[fallback][byte] ?? 0
-                failure[child] = target == child ? 0 : target
+            for byte in 0..<256 {
+                let child = Int(trie[state << 8 | byte])
+                guard child != 0 else { continue }
+                failure[child] = state == 0 ? 0 : Int(table[failure[state] << 8 | byte] & ~KeywordAutomaton.outputFlag)
                 ends[child] += ends[failure[child]]
                 queue.append(child)
             }
-        }
-        // Full DFA over all 256 bytes, upper- and lowercase letters alike.
-        var table = [UInt16](repeating: 0, count: children.count << 8)
-        let order = [0] + queue // parents before children: a state's failure is computed first
-        for state in order {
             for value in 0..<256 {
-                let byte = KeywordAutomaton.lower(UInt8(value))
-                let next: Int
-                if let child = children[state][byte] {
-                    next = child
-                } else if state == 0 {
-                    next = 0
-                } else {
-                    next = Int(table[failure[state] << 8 | value] & ~KeywordAutomaton.outputFlag)
+                let child = Int(trie[state << 8 | Int(KeywordAutomaton.lower(UInt8(value)))])
+                if child != 0 {
+                    table[state << 8 | value] = UInt16(child) | (ends[child].isEmpty ? 0 : KeywordAutomaton.outputFlag)
+                } else if state != 0 {
+                    table[state << 8 | value] = table[failure[state] << 8 | value]
                 }
-                table[state << 8 | value] = UInt16(next) | (ends[next].isEmpty ? 0 : KeywordAutomaton.outputFlag)
             }
         }
         transitions = table
