@@ -9,7 +9,8 @@ struct RulesCommand: ParsableCommand {
         subcommands: [List.self, Check.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the built-in rules and those added with --rules.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the built-in rules and those added with --rules.")
 
         @Option(name: .customLong("rules"), help: "Add rules from a TOML file or a directory of them (repeatable).")
         var ruleSources: [String] = []
@@ -43,6 +44,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Run the examples and counterexamples of rule files (exit 1 if any fails).")
 
         @Argument(help: "Rule files or directories; none: the built-in rules.")

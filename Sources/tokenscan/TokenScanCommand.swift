@@ -16,6 +16,7 @@ struct TokenScanCommand: ParsableCommand {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
         Interrupts.install()
+        Prewarm.start()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -40,6 +40,22 @@ public final class CompiledRule: Sendable {
     }
 }
 
+extension CompiledRule {
+    /// The built-in rules, compiled once per process (ahead of need by `Prewarm`), by id: PCRE2
+    /// compilation and JIT of all of them is about 2 ms of a one-file scan's start-up.
+    static let builtin: [String: CompiledRule] = {
+        var compiled: [String: CompiledRule] = [:]
+        for rule in (try? RuleCatalog.builtin()) ?? [] { compiled[rule.id] = try? CompiledRule(rule: rule) }
+        return compiled
+    }()
+
+    /// `rule` compiled: the shared built-in compilation when `rule` is an unchanged built-in rule.
+    static func make(_ rule: Rule) throws(RuleError) -> CompiledRule {
+        if rule.origin.hasPrefix("builtin:"), let ready = builtin[rule.id], ready.rule == rule { return ready }
+        return try CompiledRule(rule: rule)
+    }
+}
+
 /// One rule's match inside a buffer (offsets relative to the buffer).
 public struct RuleMatch: Sendable, Equatable {
     public var ruleIndex: Int
@@ -119,7 +135,7 @@ public final class Matcher: Sendable {
                 throw RuleError(file: rule.origin, ruleID: rule.id, message: "duplicate rule id (also in \(other))")
             }
             seen[rule.id] = rule.origin
-            compiled.append(try CompiledRule(rule: rule))
+            compiled.append(try CompiledRule.make(rule))
         }
         self.rules = compiled
         self.limits = limits
@@ -130,18 +146,31 @@ public final class Matcher: Sendable {
         pathRestricted = compiled.indices.filter { compiled[$0].pathPattern != nil }
 
         let lowerMarkers = markers.map { Array($0.lowercased().utf8) }
-        let keywords = Array(Set(rules.flatMap { $0.keywords.map { Array($0.lowercased().utf8) } } + lowerMarkers))
-            .sorted { $0.lexicographicallyPrecedes($1) }
+        let keywords = Matcher.keywordList(rules: rules, markers: lowerMarkers)
         rulesForKeyword = keywords.map { keyword in
             rules.indices.filter { rules[$0].keywords.contains { Array($0.lowercased().utf8) == keyword } }
         }
         markerForKeyword = keywords.map { lowerMarkers.firstIndex(of: $0) }
         keywordless = rules.indices.filter { rules[$0].keywords.isEmpty }
-        automaton = KeywordAutomaton(keywords: keywords)
+        let builtin = Matcher.builtinAutomaton
+        automaton = keywords == builtin.keywords ? builtin.automaton : KeywordAutomaton(keywords: keywords)
         if !keywords.isEmpty && automaton == nil {
             throw RuleError(file: "keywords", message: "too many keywords for the prefilter (\(keywords.count))")
         }
     }
+
+    /// Every rule keyword and marker, lowercased, once each, sorted: the automaton's keywords.
+    static func keywordList(rules: [Rule], markers lowerMarkers: [[UInt8]]) -> [[UInt8]] {
+        Array(Set(rules.flatMap { $0.keywords.map { Array($0.lowercased().utf8) } } + lowerMarkers))
+            .sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// The automaton of the built-in rules' keywords, built once per process (ahead of need by
+    /// `Prewarm`) and shared by every matcher whose keywords are exactly those.
+    static let builtinAutomaton: (keywords: [[UInt8]], automaton: KeywordAutomaton?) = {
+        let keywords = keywordList(rules: (try? RuleCatalog.builtin()) ?? [], markers: [])
+        return (keywords, KeywordAutomaton(keywords: keywords))
+    }()
 
     /// `memchr` for the first byte, `memcmp` for the rest: fast in debug builds too (a context
     /// can be the line of a 50 MB token).

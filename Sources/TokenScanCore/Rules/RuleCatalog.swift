@@ -4,6 +4,11 @@ import Foundation
 public enum RuleCatalog {
     /// The default rules, compiled into the binary from `Rules/*.toml`.
     public static func builtin() throws(RuleError) -> [Rule] {
+        try parsedBuiltin.get()
+    }
+
+    /// Parsed once per process (about 3 ms of TOML), and possibly ahead of need by `Prewarm`.
+    private static let parsedBuiltin = Result { () throws(RuleError) -> [Rule] in
         var rules: [Rule] = []
         for file in EmbeddedResources.files where file.name.hasSuffix(".toml") && file.name != "scopes.toml" {
             rules += try RuleLoader.load(toml: file.contents, origin: "builtin:\(file.name)")
