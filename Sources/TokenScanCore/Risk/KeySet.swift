@@ -40,13 +40,11 @@ public struct KeySet: Sendable {
             throw LoadError(path: path, message: "cannot read the file")
         }
         let text = String(decoding: data, as: UTF8.self)
-        do {
+        do throws(LoadError) {
             if text.contains("-----BEGIN") { return try KeySet(pem: text) }
             return try KeySet(jwks: Array(data))
-        } catch let error as LoadError {
-            throw LoadError(path: path, message: error.message)
         } catch {
-            throw LoadError(path: path, message: "\(error)")
+            throw LoadError(path: path, message: error.message)
         }
     }
 
