@@ -196,6 +196,27 @@ final class DecodingTests: XCTestCase {
             XCTAssertEqual(chunked, whole, "chunk size \(chunk): missing \(Set(whole).subtracting(chunked).sorted()), extra \(Set(chunked).subtracting(whole).sorted())")
         }
     }
+
+    /// A base64 blob much longer than the decoding lookback (a Secret's `data:` holding a whole
+    /// config file) is cut by many chunk boundaries; the tokens past each cut are still found.
+    /// A chunk that starts inside the blob does not know where the blob's groups of four begin, so
+    /// the part in view is decoded at the phase that gives text.
+    func testTokensDeepInABase64BlobLongerThanAChunk() {
+        var inner = ""
+        var generator = SplitMix(seed: 11)
+        for index in 0..<40 {
+            inner += String(repeating: "lorem ipsum dolor sit amet ", count: 40 + Int(generator.next() % 80))
+            inner += "\nservice_\(index): Authorization: Bearer \(token)\n"
+        }
+        let text = "apiVersion: v1\nkind: Secret\ndata:\n  config: " + base64(inner) + "\n"
+        XCTAssertGreaterThan(text.utf8.count, 100_000)
+        let whole = scan(text).0.map { "\($0.line):\($0.column)-\($0.endLine):\($0.endColumn) \($0.encodings)" }
+        XCTAssertEqual(whole.count, 40)
+        for chunk in [4096, 16 * 1024, 64 * 1024 + 3] {
+            let chunked = scan(text, chunkSize: chunk).0.map { "\($0.line):\($0.column)-\($0.endLine):\($0.endColumn) \($0.encodings)" }
+            XCTAssertEqual(chunked, whole, "chunk size \(chunk): missing \(Set(whole).subtracting(chunked).count), extra \(Set(chunked).subtracting(whole).count)")
+        }
+    }
 }
 
 /// The fast base64 run finder (a word tested every 16 bytes) against a plain character loop.
@@ -211,9 +232,9 @@ final class Base64RunTests: XCTestCase {
             while index < bytes.count && isBase64(bytes[index]) { index += 1 }
             var padded = index
             while padded < bytes.count && padded - index < 2 && bytes[padded] == UInt8(ascii: "=") { padded += 1 }
-            // Runs that start in the range; one that starts before it is taken when its start is
-            // inside the buffer (always, here: the buffer starts at 0 only when the range does).
-            if index - start >= Base64Layer.minimumRun && (range.contains(start) || (start < range.lowerBound && range.lowerBound < index && start > 0)) {
+            // Runs that start in the range, and one that starts before it and reaches into it
+            // (from the buffer's start, at the latest).
+            if index - start >= Base64Layer.minimumRun && (range.contains(start) || (start < range.lowerBound && range.lowerBound < index)) {
                 runs.append(start..<padded)
             }
         }

@@ -26,16 +26,13 @@ enum Base64Layer {
         let minimum = minimumRun
         isBase64Character.withUnsafeBufferPointer { isBase64 in
             var index = range.lowerBound
-            // A run that started before the range is taken whole when its start is in the buffer
-            // (decoding from its middle would misalign it), and skipped when it is not.
+            // A run that started before the range is taken whole from its start, or from the
+            // buffer's start when it began even earlier (a blob longer than a chunk's lookback;
+            // `decode` finds the phase of its groups of four).
             if index > 0 && index < count && isBase64[Int(base[index - 1])] && isBase64[Int(base[index])] {
                 var start = index - 1
                 while start > 0 && isBase64[Int(base[start - 1])] { start -= 1 }
-                if start > 0 {
-                    index = start
-                } else {
-                    while index < count && isBase64[Int(base[index])] { index += 1 }
-                }
+                index = start
             }
             var skipCursor = 0
             func emit(_ start: Int, _ end: Int) {
@@ -109,8 +106,21 @@ enum Base64Layer {
     }
 
     /// Decodes `run` of `buffer` into `output` (cleared first); false when it is not base64 of text.
+    ///
+    /// A run at the buffer's very start may be the rest of a blob cut by a chunk boundary, whose
+    /// groups of four begin one to three characters in: when it does not decode to text as it
+    /// stands, the other three phases are tried (a wrong phase shifts every byte's bits, which
+    /// `looksLikeText` rejects within the first 12 bytes).
     static func decode(_ buffer: UnsafeRawBufferPointer, run: Range<Int>, into output: inout DecodedText) -> Bool {
+        if decodeAligned(buffer, run: run, into: &output) { return true }
+        guard run.lowerBound == 0 else { return false }
+        for phase in 1...3 where decodeAligned(buffer, run: phase..<run.upperBound, into: &output) { return true }
+        return false
+    }
+
+    private static func decodeAligned(_ buffer: UnsafeRawBufferPointer, run: Range<Int>, into output: inout DecodedText) -> Bool {
         output.removeAll()
+        guard run.count > 0 else { return false }
         var end = run.upperBound
         while end > run.lowerBound && buffer[end - 1] == UInt8(ascii: "=") { end -= 1 }
         // A remainder of one character cannot be base64; decode what precedes it.
