@@ -354,6 +354,18 @@ struct CLIRun {
 extension XCTestCase {
 
     @discardableResult
+    /// One-character names: Foundation's `deletingLastPathComponent` traps on them, and both the
+    /// configuration lookup next to a scanned file and `--output` used it.
+    func testOneCharacterPathsDoNotCrash() throws {
+        let directory = try temporaryDirectory()
+        try "Authorization: Bearer \(TokenMinter.jwt(claims: ["exp": .number(1_900_000_000)]))\n"
+            .write(to: directory.appendingPathComponent("x"), atomically: true, encoding: .utf8)
+        let result = try run(["scan", "x", "--now", "2026-01-01T00:00:00Z", "-o", "y", "--format", "json"], directory: directory)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let report = try String(contentsOf: directory.appendingPathComponent("y"), encoding: .utf8)
+        XCTAssertTrue(report.contains(#""path" : "x""#), report)
+    }
+
     func run(_ arguments: [String], stdin: Data? = nil, directory: URL? = nil, prefix: [String] = []) throws -> CLIRun {
         let process = Process()
         if prefix.isEmpty {

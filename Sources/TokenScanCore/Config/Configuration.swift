@@ -78,7 +78,7 @@ public struct Configuration: Sendable {
             }
             configuration.failOn = threshold
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathName.parent(of: path)
         func strings(_ key: String) throws(ConfigError) -> [String] {
             guard let value = table[key] else { return [] }
             guard let array = value.array, array.allSatisfy({ $0.string != nil }) else {
@@ -146,7 +146,7 @@ public struct Configuration: Sendable {
         if let first = roots.first {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: first, isDirectory: &isDirectory) {
-                start = isDirectory.boolValue ? first : (first as NSString).deletingLastPathComponent
+                start = isDirectory.boolValue ? first : PathName.parent(of: first)
                 if start.isEmpty { start = "." }
             }
         }

@@ -70,8 +70,8 @@ public final class ReportOutput {
         if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             throw OutputError(path: path, reason: "is a directory: name a file for the report")
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        let directory = PathName.parent(of: path)
+        let name = PathName.lastComponent(of: path)
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tokenscan-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else {
