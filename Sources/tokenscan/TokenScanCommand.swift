@@ -149,13 +149,23 @@ struct ReportOptions: ParsableArguments {
             }
         }
         if let (path, explicit) = GitleaksConfig.locate(
-            commandLine: gitleaksConfig, configuration: configuration, discoverNear: discoverConfig ? configNear ?? roots : nil) {
+            commandLine: gitleaksConfig, configuration: configuration, environment: environment["GITLEAKS_CONFIG"],
+            discoverNear: discoverConfig ? configNear ?? roots : nil) {
             do {
                 let imported = try GitleaksConfig.load(path: path, required: explicit)
                 for warning in imported.warnings { printError("warning: \(warning)") }
                 request.apply(imported)
             } catch {
                 printError("error: invalid gitleaks configuration: \(error)")
+                throw ExitCode(ExitStatus.error.rawValue)
+            }
+        }
+        if discoverConfig, configuration?.gitleaks != .disabled,
+           let path = Configuration.discover(near: configNear ?? roots, fileName: ".gitleaksignore") {
+            do {
+                request.options.gitleaksIgnore = try GitleaksIgnore.load(path: path)
+            } catch {
+                printError("error: \(error)")
                 throw ExitCode(ExitStatus.error.rawValue)
             }
         }

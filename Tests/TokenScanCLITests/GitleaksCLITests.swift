@@ -94,4 +94,48 @@ final class GitleaksCLITests: XCTestCase {
         XCTAssertTrue(invalid.stderr.contains("invalid gitleaks configuration: "), invalid.stderr)
         XCTAssertEqual(try run(["scan", directory.path, "--gitleaks-config", directory.appendingPathComponent("nope.toml").path]).status, 2)
     }
+
+    /// `.gitleaksignore` keeps what a team accepted in gitleaks: `file:rule:line` entries for files,
+    /// `commit:file:rule:line` entries for history, each only where gitleaks would apply it.
+    func testGitleaksIgnoreEntriesAreHonoured() throws {
+        let repo = try GitFixture()
+        try repo.write(".gitleaks.toml", try String(contentsOf: Self.fixture, encoding: .utf8))
+        let jwt = TokenMinter.jwt(claims: ["sub": .string("svc"), "exp": .number(1_900_000_000)])
+        try repo.write("src/settings.py", GitFixture.text(["ACME_KEY = \"\(acmeKey)\"", "TOKEN = \"\(jwt)\""]))
+        let sha = try repo.commitAll("add settings")
+        let before = try run(["scan", ".", "--now", now, "--format", "json"], directory: repo.directory)
+        XCTAssertEqual(try json(before.stdout).findings.map { "\($0["line"]!) \($0["ruleId"]!)" }, ["1 acme-api-key", "2 jwt"])
+
+        try repo.write(".gitleaksignore", """
+            # accepted in SEC-77
+            ./src/settings.py:acme-api-key:1
+            \(sha):src/settings.py:jwt:2
+            """)
+        let files = try run(["scan", ".", "--now", now, "--format", "json"], directory: repo.directory)
+        let (fileFindings, fileSummary) = try json(files.stdout)
+        XCTAssertEqual(fileFindings.map { "\($0["line"]!) \($0["ruleId"]!)" }, ["2 jwt"], "a commit entry does not cover a file scan")
+        XCTAssertEqual((fileSummary["dismissed"] as? [String: Int])?["ignored-fingerprint"], 1)
+
+        let history = try run(["git", "--now", now, "--format", "json"], directory: repo.directory)
+        XCTAssertEqual(history.status, 0, history.stderr)
+        XCTAssertEqual(try json(history.stdout).findings.count, 0)
+        XCTAssertEqual((try json(history.stdout).summary["dismissed"] as? [String: Int])?["ignored-fingerprint"], 2)
+    }
+
+    /// `GITLEAKS_CONFIG` names the gitleaks configuration as it does for gitleaks; the command line
+    /// and `.tokenscan.toml` come first.
+    func testGitleaksConfigEnvironmentVariable() throws {
+        let directory = try temporaryDirectory()
+        try "ACME_KEY = \"\(acmeKey)\"\n".write(to: directory.appendingPathComponent("settings.py"), atomically: true, encoding: .utf8)
+        let plain = try run(["scan", directory.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(try json(plain.stdout).findings.count, 0)
+        let env = ["/usr/bin/env", "GITLEAKS_CONFIG=\(Self.fixture.path)"]
+        let imported = try run(["scan", directory.path, "--now", now, "--format", "json"], prefix: env)
+        XCTAssertEqual(try json(imported.stdout).findings.map { $0["ruleId"] as? String }, ["acme-api-key"], imported.stderr)
+        let missing = try run(["scan", directory.path], prefix: ["/usr/bin/env", "GITLEAKS_CONFIG=/nonexistent/gitleaks.toml"])
+        XCTAssertEqual(missing.status, 2, "a named file that cannot be read fails the run")
+        try "gitleaks = false\n".write(to: directory.appendingPathComponent(".tokenscan.toml"), atomically: true, encoding: .utf8)
+        let off = try run(["scan", directory.path, "--now", now, "--format", "json"], prefix: env)
+        XCTAssertEqual(try json(off.stdout).findings.count, 0, "gitleaks = false wins")
+    }
 }

@@ -86,11 +86,12 @@ public enum GitleaksConfig {
     }
 
     /// Which gitleaks configuration applies: `--gitleaks-config`, else the tokenscan configuration's
-    /// `gitleaks` key (`false` turns discovery off), else a `.gitleaks.toml` found like
+    /// `gitleaks` key (`false` turns discovery off), else `environment` (the `GITLEAKS_CONFIG`
+    /// variable gitleaks reads, passed in by the caller), else a `.gitleaks.toml` found like
     /// `.tokenscan.toml` (in the scanned directory or above it, up to the repository root) when
     /// `discoverNear` is given. `explicit`: the user named the file.
     public static func locate(
-        commandLine: String?, configuration: Configuration?, discoverNear roots: [String]?
+        commandLine: String?, configuration: Configuration?, environment: String? = nil, discoverNear roots: [String]?
     ) -> (path: String, explicit: Bool)? {
         if let commandLine { return (commandLine, true) }
         switch configuration?.gitleaks {
@@ -98,6 +99,7 @@ public enum GitleaksConfig {
         case .disabled?: return nil
         case nil: break
         }
+        if let environment, !environment.isEmpty { return (environment, true) }
         guard let roots else { return nil }
         return Configuration.discover(near: roots, fileName: fileName).map { ($0, false) }
     }
@@ -256,7 +258,7 @@ public enum GitleaksConfig {
                 if depth >= maxExtendDepth {
                     warnings.append(GitleaksWarning(file: path, message: "[extend] path '\(extendPath)': extended more than \(maxExtendDepth) levels deep; not imported"))
                 } else {
-                    let directory = (path as NSString).deletingLastPathComponent
+                    let directory = PathName.parent(of: path)
                     let nearby = extendPath.hasPrefix("/") || directory.isEmpty ? extendPath : (directory as NSString).appendingPathComponent(extendPath)
                     var found: (String, String)?
                     for file in [nearby, extendPath] where found == nil {

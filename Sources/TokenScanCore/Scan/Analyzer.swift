@@ -37,7 +37,7 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     case lowEntropy = "low-entropy"
     case notAJWT = "not-a-jwt"
     case inlineAllow = "inline-allow"
-    /// The secret's fingerprint is listed in a `.tokenscanignore`.
+    /// The secret's fingerprint is listed in a `.tokenscanignore`, or its place in a `.gitleaksignore`.
     case ignoredFingerprint = "ignored-fingerprint"
     /// The finding is accepted in the baseline (`--baseline`).
     case baseline

@@ -69,6 +69,8 @@ public struct ScanOptions: Sendable {
     /// fingerprint and snippet is dropped (counted as dismissed `repeated`). History scans turn it
     /// on, so a line that a revert, cherry-pick or re-merge adds again is not reported twice.
     public var reportRepeatsOnce = false
+    /// Findings accepted in a `.gitleaksignore` (dismissed as `ignored-fingerprint`).
+    public var gitleaksIgnore: GitleaksIgnore?
     /// Test seam: runs around the opening of each walked file, so that a test can remove, grow
     /// or shrink a file between the walk and the read deterministically.
     var fileHooks: FileHooks?
@@ -170,7 +172,7 @@ public final class Scanner: Sendable {
         observer: ScanObserver, producer: (_ emit: (ScanInput) -> Void) throws(Failure) -> Void
     ) throws(Failure) -> ScanSummary {
         let state = ScanState(observer: observer, reportRepeatsOnce: options.reportRepeatsOnce,
-                              trackUnusedInlineAllow: !matcher.markers.isEmpty)
+                              trackUnusedInlineAllow: !matcher.markers.isEmpty, gitleaksIgnore: options.gitleaksIgnore)
         let queue = WorkQueue<(Int, Work)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
         let workers = max(1, options.jobs)
         let group = DispatchGroup()
@@ -508,9 +510,13 @@ final class ScanState: @unchecked Sendable {
         var snippet: String?
     }
 
-    init(observer: ScanObserver, reportRepeatsOnce: Bool = false, trackUnusedInlineAllow: Bool = false) {
+    private let gitleaksIgnore: GitleaksIgnore?
+
+    init(observer: ScanObserver, reportRepeatsOnce: Bool = false, trackUnusedInlineAllow: Bool = false,
+         gitleaksIgnore: GitleaksIgnore? = nil) {
         self.observer = observer
         self.reportRepeatsOnce = reportRepeatsOnce
+        self.gitleaksIgnore = gitleaksIgnore?.isEmpty == false ? gitleaksIgnore : nil
         if trackUnusedInlineAllow { summary.unusedInlineAllow = [] }
     }
 
@@ -570,8 +576,8 @@ final class ScanState: @unchecked Sendable {
 
     private func deliver(path: String, findings: [Finding]) {
         var findings = findings
-        if !ignoredFingerprints.isEmpty {
-            let kept = findings.filter { !ignoredFingerprints.contains($0.fingerprint) }
+        if !ignoredFingerprints.isEmpty || gitleaksIgnore != nil {
+            let kept = findings.filter { !ignoredFingerprints.contains($0.fingerprint) && gitleaksIgnore?.ignores($0) != true }
             if kept.count != findings.count {
                 summary.dismissed[Dismissal.ignoredFingerprint.rawValue, default: 0] += findings.count - kept.count
                 findings = kept
