@@ -26,6 +26,7 @@ final class GitleaksIgnoreTests: XCTestCase {
         XCTAssertTrue(ignore.ignores(finding(path: "src/b.py", rule: "github-pat", line: 7, commit: "abc123")))
         XCTAssertFalse(ignore.ignores(finding(path: "src/b.py", rule: "github-pat", line: 7)), "commit entries cover history only")
         XCTAssertFalse(ignore.ignores(finding(path: "src/b.py", rule: "github-pat", line: 7, commit: "def456")))
+        XCTAssertTrue(ignore.ignores(finding(path: "src/a.py", rule: "gitleaks:jwt", line: 3)), "an imported rule renamed on import")
         XCTAssertTrue(GitleaksIgnore(text: "# nothing\n\n", path: "x").isEmpty)
     }
 }

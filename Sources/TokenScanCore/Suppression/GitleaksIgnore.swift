@@ -44,10 +44,16 @@ public struct GitleaksIgnore: Sendable, Equatable {
         guard !finding.path.isEmpty else { return false }
         let absolute = URL(fileURLWithPath: finding.path).standardizedFileURL.path
         if absolute.hasPrefix(directory + "/") { paths.append(String(absolute.dropFirst(directory.count + 1))) }
+        // An imported rule whose id a built-in rule has is renamed `gitleaks:<id>`; entries use the
+        // id gitleaks knows.
+        var rules = [finding.ruleId]
+        if finding.ruleId.hasPrefix("gitleaks:") { rules.append(String(finding.ruleId.dropFirst("gitleaks:".count))) }
         for path in paths {
-            let place = "\(path):\(finding.ruleId):\(finding.line)"
-            if entries.contains(place) { return true }
-            if let commit = finding.commit?.sha, entries.contains("\(commit):\(place)") { return true }
+            for rule in rules {
+                let place = "\(path):\(rule):\(finding.line)"
+                if entries.contains(place) { return true }
+                if let commit = finding.commit?.sha, entries.contains("\(commit):\(place)") { return true }
+            }
         }
         return false
     }
