@@ -45,26 +45,16 @@ public final class GitFixture {
     @discardableResult
     public func run(_ arguments: [String], date: String = "2026-03-01T10:00:00+00:00", in workingDirectory: URL? = nil) throws -> String {
         guard let executable = GitFixture.executable else { throw Failure(arguments: arguments, status: -1, output: "git is not installed") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", "-c", "protocol.file.allow=always"] + arguments
-        process.currentDirectoryURL = workingDirectory ?? directory
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GIT_") }
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
         environment["GIT_AUTHOR_DATE"] = date
         environment["GIT_COMMITTER_DATE"] = date
         environment["GIT_EDITOR"] = "true"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw Failure(arguments: arguments, status: process.terminationStatus, output: text) }
+        let (status, text) = try Command.run(
+            [executable, "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", "-c", "protocol.file.allow=always"] + arguments,
+            in: workingDirectory ?? directory, environment: environment)
+        guard status == 0 else { throw Failure(arguments: arguments, status: status, output: text) }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

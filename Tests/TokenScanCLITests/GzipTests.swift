@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import FixtureKit
 import TokenScanCore
 
 /// Compressed logs: `.gz` files and gzip on stdin are decompressed on the fly, concatenated
@@ -114,13 +115,7 @@ final class ArchiveTests: XCTestCase {
                 add(t, "second.log", b"y" * 5000)
             open("broken.tar", "wb").write(whole.getvalue()[:1024 + 512 + 100])
             """
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", script]
-        python.currentDirectoryURL = directory
-        try python.run()
-        python.waitUntilExit()
-        guard python.terminationStatus == 0 else { throw XCTSkip("python3 could not build the archives") }
+        guard try Command.run(["python3", "-c", script], in: directory).status == 0 else { throw XCTSkip("python3 could not build the archives") }
         try "t=\(token)\n".write(to: directory.appendingPathComponent("plain.txt"), atomically: true, encoding: .utf8)
 
         let result = try run(["scan", directory.path, "--format", "json", "--fail-on", "never"])

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import FixtureKit
 import TokenScanCore
 
 /// The `language: swift` hook of `.pre-commit-hooks.yaml`, installed by the real pre-commit
@@ -34,7 +35,7 @@ final class SwiftHookTests: XCTestCase {
         environment["GIT_AUTHOR_NAME"] = "Dev"; environment["GIT_AUTHOR_EMAIL"] = "dev@example.com"
         environment["GIT_COMMITTER_NAME"] = "Dev"; environment["GIT_COMMITTER_EMAIL"] = "dev@example.com"
         func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-            try Self.run(arguments, in: directory, environment: environment)
+            try Command.run(arguments, in: directory, environment: environment)
         }
         @discardableResult
         func git(_ arguments: String..., in directory: URL) throws -> String {
@@ -126,20 +127,4 @@ final class SwiftHookTests: XCTestCase {
 
     struct CommandFailure: Error, CustomStringConvertible { var description: String }
 
-    /// Runs a command found on PATH; standard output and error together, in the order written.
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import FixtureKit
 @testable import TokenScanCore
 
 /// Tar and zip readers against archives written by Python's tarfile and zipfile modules.
@@ -7,13 +8,8 @@ final class ArchiveReaderTests: XCTestCase {
     func python(_ script: String, in directory: URL) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/python3")
         else { throw XCTSkip("python3 is missing") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        process.currentDirectoryURL = directory
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
+        let (status, output) = try Command.run(["python3", "-c", script], in: directory)
+        XCTAssertEqual(status, 0, output)
     }
 
     func readAll(_ source: inout some ByteSource) throws -> String {

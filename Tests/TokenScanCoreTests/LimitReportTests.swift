@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import FixtureKit
 @testable import TokenScanCore
 
 /// Every limit that stops work on an input says so in the report, naming the input and the limit,
@@ -18,13 +19,7 @@ final class LimitReportTests: XCTestCase {
     }
 
     func python(_ script: String, in directory: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        process.currentDirectoryURL = directory
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw XCTSkip("python3 could not build the archives") }
+        guard try Command.run(["python3", "-c", script], in: directory).status == 0 else { throw XCTSkip("python3 could not build the archives") }
     }
 
     /// PCRE2's match limit (not the time budget: it is set far away) stops a backtracking rule
