@@ -5,7 +5,7 @@ let package = Package(
     name: "tokenscan",
     products: [
         .executable(name: "tokenscan", targets: ["tokenscan"]),
-        .library(name: "TokenScanCore", targets: ["TokenScanCore"]),
+        .library(name: "TokenScanApp", targets: ["TokenScanApp"]),
         // The bodies of the libFuzzer targets (Fuzz/, built by scripts/fuzz), shared with the tests.
         .library(name: "FuzzKit", targets: ["FuzzKit"]),
     ],
@@ -32,34 +32,59 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["embed-resources"]
         ),
+        // The layers of design §1, each a target so that the compiler refuses a dependency that
+        // runs the wrong way: every target below imports only the ones above it in this list.
+        //
+        // Token formats as values: base64, JSON, JWT parsing, checksums, minting.
         .target(
-            name: "TokenScanCore",
-            dependencies: [
-                "CPCRE2",
-                "CZlib",
-                .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
-            ],
+            name: "TokenFormats",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // What every layer speaks: findings, severities, reasons, the summary, byte sources, errors.
+        .target(name: "TokenScanModel", dependencies: ["TokenFormats"]),
+        // Rules and their loader, PCRE2 patterns, the keyword automaton and the matcher. Carries
+        // the built-in rule files (Rules/) as generated source.
+        .target(
+            name: "TokenScanEngine",
+            dependencies: ["TokenScanModel", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
             plugins: ["EmbedResources"]
         ),
+        // The one chunked search loop and the decoding layers behind it.
+        .target(name: "TokenScanSearch", dependencies: ["TokenScanEngine"]),
+        // From a hit to a judged finding: validation, token facts, the risk model, redaction.
+        .target(
+            name: "TokenScanJudge",
+            dependencies: [
+                "TokenScanSearch",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // Every way of accepting a finding, in one stage.
+        .target(name: "TokenScanSuppression", dependencies: ["TokenScanJudge"]),
+        // What is scanned: the file walk, stdin, git, archives and compressed streams.
+        .target(name: "TokenScanSources", dependencies: ["TokenScanSuppression", "CZlib"]),
+        // One reporter per format, and the output file.
+        .target(name: "TokenScanReport", dependencies: ["TokenScanSources"]),
+        // The pipeline every command runs, and configuration discovery.
+        .target(name: "TokenScanApp", dependencies: ["TokenScanReport"]),
         .executableTarget(
             name: "tokenscan",
             dependencies: [
-                "TokenScanCore",
+                "TokenScanApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Mints the labelled fixture corpus from Fixtures/templates (tests and `swift run fixturegen`).
-        .target(name: "FixtureKit", dependencies: ["TokenScanCore"]),
+        .target(name: "FixtureKit", dependencies: ["TokenScanApp"]),
         .executableTarget(name: "fixturegen", dependencies: ["FixtureKit"]),
         // One input through a parser, invariants checked: what each fuzz target runs, and what the
         // tests replay for every input a fuzzer once failed on (Fixtures/fuzz-regressions/).
-        .target(name: "FuzzKit", dependencies: ["TokenScanCore"]),
+        .target(name: "FuzzKit", dependencies: ["TokenScanApp"]),
         .testTarget(
             name: "TokenScanCoreTests",
             dependencies: [
-                "TokenScanCore", "FixtureKit", "FuzzKit",
+                "TokenScanApp", "FixtureKit", "FuzzKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
@@ -68,7 +93,7 @@ let package = Package(
         // Runs the built `tokenscan` binary: exit codes, stdin, files, formats.
         .testTarget(
             name: "TokenScanCLITests",
-            dependencies: ["TokenScanCore", "FixtureKit", "tokenscan"]
+            dependencies: ["TokenScanApp", "FixtureKit", "tokenscan"]
         ),
     ]
 )

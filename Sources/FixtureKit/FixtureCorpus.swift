@@ -1,5 +1,13 @@
 import Foundation
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// The labelled fixture corpus: `Fixtures/templates/*` with `{{name}}` markers replaced by tokens
 /// minted here, and the exact location every token must be reported at.

@@ -1,5 +1,13 @@
 import Foundation
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// The labelled corpus of issue #4: a deterministic generator of files that hold tokens of every
 /// kind the rules detect — raw, encoded (base64, percent, JSON escapes, HTML entities, UTF-16),

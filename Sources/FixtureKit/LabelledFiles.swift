@@ -1,5 +1,13 @@
 import Foundation
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 // The files of the labelled corpus. Every file mixes tokens and look-alikes; each function says
 // which encodings and placements it covers.

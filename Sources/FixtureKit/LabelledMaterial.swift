@@ -1,5 +1,13 @@
 import Foundation
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 // What the labelled corpus writes: minted secrets (`Mint`) and look-alikes (`Fakes`).
 

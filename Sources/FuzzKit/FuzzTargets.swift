@@ -1,5 +1,13 @@
 import Foundation
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// The bodies of the libFuzzer targets (`Fuzz/`, run by `scripts/fuzz`), kept here so that the
 /// XCTest suite replays the inputs they once failed on (`Fixtures/fuzz-regressions/<target>/`)

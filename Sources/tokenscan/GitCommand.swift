@@ -1,6 +1,14 @@
 import ArgumentParser
 import Foundation
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 struct GitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,6 +58,12 @@ struct GitCommand: ParsableCommand {
         // The repository's .tokenscan.toml applies (found from --repo up to its root).
         var request = try report.request(inputs: [], configNear: [repo])
         request.producer = source
+        do {
+            try request.acceptIgnoreFiles(try source.ignoreFiles())
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(ExitStatus.error.rawValue)
+        }
         request.options.reportRepeatsOnce = true
         let (status, _) = ScanSession.run(request, diagnostics: printError)
         try finish(status)

@@ -1,6 +1,14 @@
 import ArgumentParser
 import Foundation
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 struct RedactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,14 @@
 import ArgumentParser
 import Foundation
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 @main
 struct TokenScanCommand: ParsableCommand {
@@ -113,13 +121,12 @@ struct ReportOptions: ParsableArguments {
         let key = fingerprintKey ?? environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
         var settings = AnalysisSettings(
             now: now.flatMap(Clock.parse) ?? Date(), showSecrets: showSecrets, fingerprinter: Fingerprinter(key: key))
-        if let baseline {
-            do {
-                settings.baseline = BaselineFilter(try Baseline.load(path: baseline))
-            } catch {
-                printError("error: --baseline \(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
-            }
+        let baselineFilter: BaselineFilter?
+        do {
+            baselineFilter = try baseline.map { path throws(Baseline.LoadError) in BaselineFilter(try Baseline.load(path: path)) }
+        } catch {
+            printError("error: --baseline \(error)")
+            throw ExitCode(ExitStatus.error.rawValue)
         }
         if let jwks {
             do {
@@ -130,6 +137,7 @@ struct ReportOptions: ParsableArguments {
             }
         }
         var request = ScanRequest(inputs: inputs, settings: settings)
+        request.options.suppressions.baseline = baselineFilter
         request.format = ReportFormat(rawValue: format)!
         request.outputPath = output
         if let failOn { request.failOn = FailThreshold(failOn)! }
@@ -163,7 +171,7 @@ struct ReportOptions: ParsableArguments {
         if discoverConfig, configuration?.gitleaks != .disabled,
            let path = Configuration.discover(near: configNear ?? roots, fileName: ".gitleaksignore") {
             do {
-                request.options.gitleaksIgnore = try GitleaksIgnore.load(path: path)
+                request.options.suppressions.gitleaksIgnore = try GitleaksIgnore.load(path: path)
             } catch {
                 printError("error: \(error)")
                 throw ExitCode(ExitStatus.error.rawValue)

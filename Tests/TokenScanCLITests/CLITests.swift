@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// Runs the built `tokenscan` binary as users do: exit codes, stdin, files, formats, stderr.
 final class CLITests: XCTestCase {

@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 import FixtureKit
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// `tokenscan git` as users run it: pre-commit, CI ranges, exit codes — and the guarantee that a
 /// scanned repository cannot make tokenscan (or the git it runs) execute anything.

@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 import FixtureKit
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// A team moving from gitleaks: its `.gitleaks.toml` is read as rules and allowlists, in a real
 /// repository, with warnings for what does not carry over.

@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 import FixtureKit
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// Compressed logs: `.gz` files and gzip on stdin are decompressed on the fly, concatenated
 /// members are read in turn, and corrupt data is named without losing the findings before it.

@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// The shipped `.pre-commit-hooks.yaml`, run by the real pre-commit framework on a temporary
 /// repository: a live token blocks the commit, an expired test token and an allowed line do not.

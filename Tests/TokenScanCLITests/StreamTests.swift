@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// Bounded memory on a large stream: stdin is read in chunks and findings are handed to the
 /// streaming reporter as they are found, so peak RSS does not grow with the input.

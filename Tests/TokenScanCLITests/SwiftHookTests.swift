@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 import FixtureKit
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// The `language: swift` hook of `.pre-commit-hooks.yaml`, installed by the real pre-commit
 /// framework as a user's machine installs it: pre-commit clones the hook repository into its

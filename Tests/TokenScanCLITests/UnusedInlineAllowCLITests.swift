@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 import FixtureKit
-import TokenScanCore
+import TokenFormats
+import TokenScanModel
+import TokenScanEngine
+import TokenScanSearch
+import TokenScanJudge
+import TokenScanSuppression
+import TokenScanSources
+import TokenScanReport
+import TokenScanApp
 
 /// `--report-unused` names inline allow comments that accept nothing, next to unused baseline entries.
 final class UnusedInlineAllowCLITests: XCTestCase {

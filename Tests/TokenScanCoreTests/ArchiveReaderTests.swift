@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 import FixtureKit
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// Tar and zip readers against archives written by Python's tarfile and zipfile modules.
 final class ArchiveReaderTests: XCTestCase {

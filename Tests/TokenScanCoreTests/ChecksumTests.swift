@@ -1,5 +1,13 @@
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// CRC32, the positional encodings and each provider's checksum scheme, against published vectors,
 /// values computed with Python's `zlib.crc32`, and an independent bitwise implementation.

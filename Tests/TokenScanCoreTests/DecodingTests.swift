@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// Tokens hidden by an encoding or split over lines: each is found once, at the characters of
 /// the file that encode it, with the layers it was found under.

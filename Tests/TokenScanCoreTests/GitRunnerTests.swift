@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 import FixtureKit
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// How git is invoked: the environment and the command line that keep a hostile repository from
 /// running anything (the end-to-end proof is `GitCLITests.testNothingFromTheRepositoryIsExecuted`).

@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 import FixtureKit
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// `GitSource` on real repositories made by the tests: what is reported, where, and at which commit.
 final class GitSourceTests: XCTestCase {

@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// Reading a gitleaks configuration as tokenscan rules and allow rules (`GitleaksConfig`).
 final class GitleaksConfigTests: XCTestCase {
@@ -55,8 +63,6 @@ final class GitleaksConfigTests: XCTestCase {
     /// suppress what they name, for imported and built-in rules alike.
     func testImportedRulesFindAndAllowlistsSuppress() throws {
         let imported = try load()
-        var settings = TestSupport.settings()
-        settings.allowRules = imported.allowRules
         let jwt = TokenMinter.jwt(claims: ["sub": "vendored", "scope": "repo"])
         let files: [(String, String)] = [
             ("src/settings.py", """
@@ -71,7 +77,7 @@ final class GitleaksConfigTests: XCTestCase {
             ("vendor/lib/client.py", "KEY = \"\(acmeKey)\"\nTOKEN = \"\(jwt)\"\n"),
         ]
         let (findings, summary) = TestSupport.scan(files.map { ($0.0, Array($0.1.utf8)) }, rules: TestSupport.builtinRules() + imported.rules,
-                                                   settings: settings)
+                                                   allowRules: imported.allowRules)
         XCTAssertEqual(findings.map { "\($0.path):\($0.line) \($0.ruleId) \($0.secret)" }, [
             "src/settings.py:1 acme-api-key \(acmeKey)",
             ".ci/release.yml:1 acme-deploy-token \(deployToken)",

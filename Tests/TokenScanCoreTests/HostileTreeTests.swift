@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// Trees and files that fight back: nesting beyond PATH_MAX, files that vanish, grow or shrink
 /// between the walk and the read, files over `--max-file-size`, and hundreds of thousands of files.

@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// The ignore matcher decides what the scanner never reads, so it is tested twice: by hand for
 /// every rule of gitignore(5), and against the real `git` on fixed and randomly generated trees,

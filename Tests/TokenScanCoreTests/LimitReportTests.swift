@@ -1,7 +1,15 @@
 import Foundation
 import XCTest
 import FixtureKit
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// Every limit that stops work on an input says so in the report, naming the input and the limit,
 /// while the input's other findings are kept. (Decoding limits of JWTs: `OverlongTokenTests`;

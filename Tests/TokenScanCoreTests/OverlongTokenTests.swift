@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// JWTs beyond a limit — longer than the rule's window, claims too large or nested too deep — are
 /// reported with a reason naming the limit instead of vanishing as "not a JWT", cost bounded time

@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 final class PathNameTests: XCTestCase {
     /// The same answers as `NSString` where it does not trap, and sensible ones where it does

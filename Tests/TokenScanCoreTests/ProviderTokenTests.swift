@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// Provider tokens through the whole pipeline (built-in rules, searcher, analyzer, risk model):
 /// every format the minter knows is found once, by the right rule, with design §5's severity; a
@@ -68,10 +76,10 @@ final class ProviderTokenTests: XCTestCase {
     ]
 
     /// One scanner for the whole class: compiling every built-in rule per scan would dominate.
-    static let scanner: TokenScanCore.Scanner = {
+    static let scanner: TokenScanApp.Scanner = {
         var options = ScanOptions()
         options.jobs = 1
-        return TokenScanCore.Scanner(matcher: TestSupport.matcher(), settings: TestSupport.settings(), options: options)
+        return TokenScanApp.Scanner(matcher: TestSupport.matcher(), settings: TestSupport.settings(), options: options)
     }()
 
     func scan(_ text: String) -> ([Finding], ScanSummary) {

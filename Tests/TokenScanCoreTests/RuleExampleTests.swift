@@ -1,5 +1,13 @@
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// Every rule in `Rules/` proves itself: its examples are found with the exact secret, its
 /// counterexamples are not reported (SwiftLint-style self-testing rules).

@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 enum TestSupport {
     static let now = Date(timeIntervalSince1970: 1_767_225_600) // 2026-01-01T00:00:00Z
@@ -46,10 +54,12 @@ enum TestSupport {
 
     /// Scans in-memory files through the whole pipeline and returns findings and summary.
     static func scan(
-        _ files: [(String, [UInt8])], rules: [Rule]? = nil, settings: AnalysisSettings = settings(), jobs: Int = 2
+        _ files: [(String, [UInt8])], rules: [Rule]? = nil, settings: AnalysisSettings = settings(), jobs: Int = 2,
+        allowRules: [AllowRule] = []
     ) -> ([Finding], ScanSummary) {
         var options = ScanOptions()
         options.jobs = jobs
+        options.suppressions.allowRules = allowRules
         let scanner = Scanner(matcher: matcher(rules), settings: settings, options: options)
         let collector = Collector()
         let summary = scanner.scan(files.map { .memory(name: $0.0, bytes: $0.1) }, observer: collector)

@@ -2,7 +2,15 @@ import Crypto
 import CryptoExtras
 import Foundation
 import XCTest
-@testable import TokenScanCore
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanEngine
+@testable import TokenScanSearch
+@testable import TokenScanJudge
+@testable import TokenScanSuppression
+@testable import TokenScanSources
+@testable import TokenScanReport
+@testable import TokenScanApp
 
 /// A table of tokens minted at test time and signed with real keys (HMAC, RSA, ECDSA, Ed25519),
 /// covering every reason code and every severity boundary of the risk model.

@@ -1,0 +1,91 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanJudge
+import TokenScanModel
+import TokenScanReport
+import TokenScanSearch
+import TokenScanSources
+import TokenScanSuppression
+
+/// Runs rules' examples and counterexamples through the same pipeline a scan uses (searcher and
+/// analyzer, so placeholders and look-alikes are judged as in a real scan).
+public enum RuleChecker {
+    public struct Failure: Sendable, CustomStringConvertible, Equatable {
+        public var ruleID: String
+        public var origin: String
+        public var message: String
+        public var description: String { "\(origin): rule '\(ruleID)': \(message)" }
+    }
+
+    /// A fixed clock: examples must not change verdict as time passes.
+    public static let exampleClock = Date(timeIntervalSince1970: 1_700_000_000)
+
+    public static func check(_ rules: [Rule], settings: AnalysisSettings? = nil) -> [Failure] {
+        var failures: [Failure] = []
+        let settings = settings ?? AnalysisSettings(now: exampleClock, showSecrets: true)
+        for rule in rules {
+            func fail(_ message: String) { failures.append(Failure(ruleID: rule.id, origin: rule.origin, message: message)) }
+            let matcher: Matcher
+            do {
+                matcher = try Matcher(rules: [rule])
+            } catch {
+                fail(error.message)
+                continue
+            }
+            if rule.examples.isEmpty { fail("has no examples; every rule must show what it finds") }
+            let searcher = Searcher(matcher: matcher, options: {
+                var options = SearchOptions()
+                options.skipBinary = false
+                return options
+            }())
+            let analyzer = Analyzer(settings: settings)
+            func findings(_ text: String) -> [Finding] {
+                var source = MemorySource(text)
+                var found: [Finding] = []
+                _ = searcher.search(&source) { hit in
+                    if case .success(let finding) = analyzer.analyze(hit, rule: rule, path: "example") { found.append(finding) }
+                }
+                return found
+            }
+            for (index, example) in rule.examples.enumerated() {
+                let (text, expected) = instantiate(example, rule: rule, number: index + 1)
+                let found = findings(text)
+                if found.isEmpty {
+                    fail("example \(index + 1) is not found: \(abbreviate(text))")
+                } else if let secret = expected, !found.contains(where: { $0.secret == secret }) {
+                    fail("example \(index + 1) reports \(found.map { abbreviate($0.secret) }) instead of \(abbreviate(secret))")
+                }
+                // A minted token of a checksummed format proves the other half too: the same token
+                // with a wrong checksum is not reported (the rule validates it, as design §5 asks).
+                if let format = example.mint, let checksum = format.checksum, let token = expected {
+                    let corrupted = TokenMinter.corruptingChecksum(of: token, checksum)
+                    let wrong = findings(text.replacingOccurrences(of: token, with: corrupted))
+                    if !wrong.isEmpty {
+                        fail("example \(index + 1): the minted \(format.rawValue) token with a wrong checksum is still reported; add validate = [\"\(checksum.rawValue)\"]")
+                    }
+                }
+            }
+            for (index, counterexample) in rule.counterexamples.enumerated() {
+                let found = findings(counterexample)
+                if !found.isEmpty {
+                    fail("counterexample \(index + 1) is reported (\(found.map { abbreviate($0.secret) })): \(abbreviate(counterexample))")
+                }
+            }
+        }
+        return failures
+    }
+
+    /// The text an example is checked on and the secret it must report: for a `mint` example, a
+    /// token minted (deterministically, seeded by rule and example) at the `{{token}}` marker.
+    public static func instantiate(_ example: RuleExample, rule: Rule, number: Int) -> (text: String, secret: String?) {
+        guard let format = example.mint else { return (example.text, example.secret) }
+        let token = TokenMinter.provider(format, seed: "\(rule.id)#\(number)")
+        return (example.text.replacingOccurrences(of: RuleExample.tokenMarker, with: token), token)
+    }
+
+    package static func abbreviate(_ text: String) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: "⏎")
+        return flat.count > 90 ? "\"\(flat.prefix(87))…\"" : "\"\(flat)\""
+    }
+}

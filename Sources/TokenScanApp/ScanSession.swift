@@ -1,0 +1,225 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanJudge
+import TokenScanModel
+import TokenScanReport
+import TokenScanSearch
+import TokenScanSources
+import TokenScanSuppression
+
+/// Everything one scan needs, assembled by the command line (or a test).
+public struct ScanRequest: Sendable {
+    public var inputs: [ScanInput]
+    /// Inputs produced while the scan runs (git history), scanned after `inputs`. Its failure makes
+    /// the run fail (exit 2) after what was produced before is reported.
+    public var producer: (any ScanInputProducer)?
+    public var format: ReportFormat = .text
+    public var outputPath: String?
+    public var failOn: FailThreshold = .severity(.medium)
+    public var settings: AnalysisSettings
+    public var options = ScanOptions()
+    /// Extra rule files or directories (`--rules`, the config's `rules`).
+    public var ruleSources: [String] = []
+    /// Rule ids not to run (the config's `disabledRules`).
+    public var disabledRules: [String] = []
+    /// Rules built elsewhere (translated from a gitleaks configuration), run with the others.
+    public var importedRules: [Rule] = []
+    public var colors = false
+    public var allOccurrences = false
+    /// `--write-baseline`: where to write the accepted set (every current finding).
+    public var writeBaselinePath: String?
+    /// `--report-unused`: name baseline entries that no longer match anything, and inline allow
+    /// comments that accept nothing.
+    public var reportUnused = false
+    /// Draw a progress line on stderr (the CLI sets it when stderr is a terminal, or `--progress`).
+    public var progress = false
+    public var toolVersion = TokenScanVersion.current
+
+    public init(inputs: [ScanInput], settings: AnalysisSettings) {
+        self.inputs = inputs
+        self.settings = settings
+    }
+
+    /// Applies a configuration file. Command-line choices win: `failOn` is taken from the file
+    /// only when `failOnFromCommandLine` is false.
+    public mutating func apply(_ configuration: Configuration, failOnFromCommandLine: Bool) {
+        if !failOnFromCommandLine, let failOn = configuration.failOn { self.failOn = failOn }
+        ruleSources = configuration.ruleSources + ruleSources
+        disabledRules += configuration.disabledRules
+        if let scopes = configuration.scopes { settings.taxonomy = settings.taxonomy.merging(scopes) }
+        if let providers = configuration.providers { settings.providers = settings.providers.merging(providers) }
+        options.suppressions.allowRules += configuration.allowRules
+    }
+
+    /// Accepts the fingerprints of `.tokenscanignore` files that are not walked (a git scan's),
+    /// each for its own directory (`path` is relative to where findings' paths start).
+    public func acceptIgnoreFiles(_ files: [(path: String, contents: String)]) throws {
+        for file in files {
+            let fingerprints = IgnoreFile(contents: file.contents, base: "", collectsFingerprints: true).fingerprints
+            options.suppressions.addIgnoredFingerprints(fingerprints, scope: PathName.parent(of: file.path), file: file.path)
+        }
+    }
+
+    /// Adds what a gitleaks configuration translated to: its rules, and its allowlists as allow rules.
+    public mutating func apply(_ gitleaks: GitleaksImport) {
+        importedRules += gitleaks.rules
+        options.suppressions.allowRules += gitleaks.allowRules
+    }
+}
+
+/// Runs a `ScanRequest` end to end: rules → scanner → reporter → exit status. Diagnostics go to
+/// the `diagnostics` closure (stderr in the CLI); only the report goes to the output.
+public enum ScanSession {
+    public static func loadRules(_ sources: [String], disabled: [String] = [], imported: [Rule] = []) throws(RuleError) -> [Rule] {
+        var rules = try RuleCatalog.builtin()
+        for source in sources { rules += try RuleCatalog.load(path: source) }
+        rules += imported
+        for id in disabled where !rules.contains(where: { $0.id == id }) {
+            throw RuleError(file: "configuration", ruleID: id, message: "disabledRules names a rule that does not exist")
+        }
+        return rules.filter { !disabled.contains($0.id) }
+    }
+
+    public static func run(_ request: ScanRequest, diagnostics: @escaping (String) -> Void) -> (ExitStatus, ScanSummary?) {
+        // A path the user named that does not exist is a usage error (a typo in a CI step must not
+        // pass as "no findings"); unreadable entries inside a tree are reported and skipped instead.
+        for case .path(let root) in request.inputs where !FileManager.default.fileExists(atPath: root) {
+            var isLink = stat()
+            if lstat(root, &isLink) != 0 {
+                diagnostics("error: \(root): no such file or directory")
+                return (.error, nil)
+            }
+        }
+        let matcher: Matcher
+        do {
+            // Inline allow markers join the keyword pass only when unused ones are to be named.
+            matcher = try Matcher(rules: loadRules(request.ruleSources, disabled: request.disabledRules, imported: request.importedRules),
+                                  markers: request.reportUnused ? InlineAllow.markers : [])
+        } catch {
+            diagnostics("error: \(error)")
+            return (.error, nil)
+        }
+        let output: ReportOutput
+        do {
+            output = try request.outputPath.map { path throws(OutputError) in
+                try ReportOutput(path: path, private: request.settings.showSecrets)
+            } ?? ReportOutput()
+        } catch {
+            diagnostics("error: \(error)")
+            return (.error, nil)
+        }
+        output.lineBuffered = request.outputPath == nil && (request.format == .jsonl || request.format == .text)
+        var context = ReportContext(toolVersion: request.toolVersion, now: request.settings.now, rules: matcher.rules.map(\.rule))
+        context.colors = request.colors
+        context.reportsUnused = request.reportUnused
+        context.allOccurrences = request.allOccurrences
+        let reporter = Reporters.make(request.format, context: context, output: output)
+        let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
+        var options = request.options
+        var progressLine: ProgressLine?
+        if request.progress {
+            let counter = ProgressCounter()
+            options.search.progress = counter
+            observer.progress = counter
+            progressLine = ProgressLine(counter: counter) { FileHandle.standardError.write(Data($0.utf8)) }
+            progressLine?.start()
+            observer.beforeDiagnostic = { progressLine?.stop() }
+        }
+        let scanner = Scanner(matcher: matcher, settings: request.settings, options: options)
+        observer.collectForBaseline = request.writeBaselinePath != nil
+        var summary: ScanSummary
+        do {
+            summary = try scanner.scan(observer: observer) { emit in
+                for input in request.inputs { emit(input) }
+                try request.producer?.produce(emit)
+            }
+        } catch {
+            progressLine?.stop()
+            output.abandon()
+            diagnostics("error: \(error)")
+            return (.error, nil)
+        }
+        progressLine?.stop()
+        if let baseline = request.options.suppressions.baseline {
+            let unused = baseline.unusedEntries
+            if request.reportUnused {
+                summary.unusedBaseline = unused
+                // The text report lists them itself; other formats name them on stderr too.
+                for entry in unused where request.format != .text {
+                    diagnostics("baseline entry matches nothing any more: \(entry.path) \(entry.fingerprint) (\(entry.ruleId)); remove it")
+                }
+            }
+        }
+        for allow in summary.unusedInlineAllow ?? [] where request.format != .text {
+            let commit = allow.commit.map { " (commit \($0.prefix(12)))" } ?? ""
+            diagnostics("\(allow.marker) accepts nothing: \(allow.path):\(allow.line)\(commit); remove it")
+        }
+        if let path = request.writeBaselinePath {
+            // Still-present accepted entries stay; every reported finding joins them.
+            let kept: [Baseline.Entry] = request.options.suppressions.baseline.map { baseline in
+                let unused = Set(baseline.unusedEntries)
+                return baseline.baseline.entries.filter { !unused.contains($0) }
+            } ?? []
+            let written = Baseline(entries: kept + Baseline(findings: observer.collected).entries)
+            do {
+                let output = try ReportOutput(path: path, private: false)
+                try output.write(written.encoded())
+                try output.commit()
+                diagnostics("wrote \(written.entries.count) baseline entries to \(path)")
+            } catch {
+                diagnostics("error: \(error)")
+                return (.error, summary)
+            }
+        }
+        do {
+            if let error = observer.outputError { throw error }
+            try reporter.finish(summary)
+            try output.commit()
+        } catch {
+            output.abandon()
+            if !((error as? OutputError)?.isBrokenPipe ?? false) { diagnostics("error: \(error)") }
+            return (.error, summary)
+        }
+        return (request.failOn.fails(summary) ? .findings : .clean, summary)
+    }
+}
+
+/// Bridges scan events to a reporter and stderr; remembers the first output error (a closed pipe
+/// stops reporting, the scan finishes quietly).
+package final class ReportingObserver: ScanObserver {
+    package let reporter: Reporter
+    package let diagnostics: (String) -> Void
+    package var outputError: OutputError?
+
+    package init(reporter: Reporter, diagnostics: @escaping (String) -> Void) {
+        self.reporter = reporter
+        self.diagnostics = diagnostics
+    }
+
+    /// Findings kept for `--write-baseline` (small: fingerprint, path, rule).
+    package var collectForBaseline = false
+    package var collected: [Finding] = []
+
+    package var progress: ProgressCounter?
+    /// Called before a diagnostic is printed (clears the progress line for good: mixing the two
+    /// on one terminal line garbles both).
+    package var beforeDiagnostic: () -> Void = {}
+
+    package func scanned(path: String, findings: [Finding]) {
+        progress?.inputs.add(1, ordering: .relaxed)
+        progress?.findings.add(findings.count, ordering: .relaxed)
+        if collectForBaseline { collected += findings }
+        guard outputError == nil, !findings.isEmpty else { return }
+        do {
+            try reporter.add(findings)
+        } catch {
+            outputError = error
+        }
+    }
+
+    package func diagnostic(_ message: String) {
+        beforeDiagnostic()
+        diagnostics(message)
+    }
+}

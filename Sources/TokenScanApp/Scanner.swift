@@ -1,0 +1,554 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanJudge
+import TokenScanModel
+import TokenScanReport
+import TokenScanSearch
+import TokenScanSources
+import TokenScanSuppression
+
+public struct ScanOptions: Sendable {
+    public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var walk = WalkOptions()
+    public var search = SearchOptions()
+    /// Scan files that look binary (a NUL byte near the start) instead of skipping them.
+    public var scanBinary = false
+    /// Enter tar, tar.gz and zip archives (entries reported as `archive!inner/path`).
+    public var archives = true
+    /// How deep archives inside archives are entered.
+    public var maxArchiveDepth = 3
+    /// A zip entry that inflates beyond this many times its compressed size is cut off (zip bombs).
+    public var maxExpansionRatio = 1000
+    /// Report a secret once per path and line content: a later finding with the same path,
+    /// fingerprint and snippet is dropped (counted as dismissed `repeated`). History scans turn it
+    /// on, so a line that a revert, cherry-pick or re-merge adds again is not reported twice.
+    public var reportRepeatsOnce = false
+    /// Every way of accepting a finding (inline allows, ignore files, baseline, allow rules):
+    /// applied after judgement, the same for every command.
+    public var suppressions = SuppressionSet()
+    /// Test seam: runs around the opening of each walked file, so that a test can remove, grow
+    /// or shrink a file between the walk and the read deterministically.
+    package var fileHooks: FileHooks?
+    public init() {}
+}
+
+/// Called by workers with a walked file's path just before it is opened and just after.
+package struct FileHooks: Sendable {
+    package var beforeOpen: @Sendable (String) -> Void = { _ in }
+    package var afterOpen: @Sendable (String) -> Void = { _ in }
+}
+
+/// Receives what a scan produces, in a deterministic order (inputs in walk order), from one thread
+/// at a time. Streaming reporters write as findings arrive; others collect.
+public protocol ScanObserver: AnyObject {
+    func scanned(path: String, findings: [Finding])
+    /// An input was skipped or a rule failed on it: a message for stderr.
+    func diagnostic(_ message: String)
+}
+
+/// Wires sources, searcher and analyzer, and runs them on worker threads.
+///
+/// The walker produces work into a bounded queue (so a million files do not become a million
+/// queued items), each worker owns a `Searcher` and an `Analyzer`, and a reorder buffer hands
+/// results to the observer in walk order, so that output never depends on thread timing.
+public final class Scanner: Sendable {
+    public let matcher: Matcher
+    public let settings: AnalysisSettings
+    public let options: ScanOptions
+
+    public init(matcher: Matcher, settings: AnalysisSettings, options: ScanOptions = ScanOptions()) {
+        self.matcher = matcher
+        self.settings = settings
+        self.options = options
+    }
+
+    public func scan(_ inputs: [ScanInput], observer: ScanObserver) -> ScanSummary {
+        scan(observer: observer) { emit in
+            for input in inputs { emit(input) }
+        }
+    }
+
+    /// The streaming entry point: `producer` hands inputs over one at a time while the workers
+    /// already scan earlier ones, so a source of unknown size (a repository's history) is never
+    /// held in memory. `emit` blocks while the work queue is full, which throttles the producer
+    /// to the speed of the scan. Outputs are in emit order, exactly as with an array.
+    ///
+    /// When the producer throws, the inputs it emitted before are still scanned and reported to
+    /// the observer, then the error is rethrown (the caller decides that the run failed).
+    public func scan<Failure: Error>(
+        observer: ScanObserver, producer: (_ emit: (ScanInput) -> Void) throws(Failure) -> Void
+    ) throws(Failure) -> ScanSummary {
+        let state = ScanState(observer: observer, reportRepeatsOnce: options.reportRepeatsOnce,
+                              trackUnusedInlineAllow: !matcher.markers.isEmpty)
+        let queue = WorkQueue<(Int, Work)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
+        let workers = max(1, options.jobs)
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            let thread = Thread { [self] in
+                let worker = Worker(scanner: self)
+                while let (sequence, work) = queue.pop() {
+                    worker.flush = { state.partial(sequence, path: $0, findings: $1) }
+                    state.complete(sequence, worker.run(work))
+                }
+                group.leave()
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+        var sequence = 0
+        var walker = Walker(options: options.walk)
+        let suppressions = options.suppressions
+        walker.onIgnoredFingerprints = { suppressions.addIgnoredFingerprints($0.fingerprints, scope: $0.scope, file: $0.file) }
+        func enqueue(_ work: Work) {
+            var weight = 0
+            if case .blob(let blob) = work { weight = blob.bytes.count }
+            queue.push((sequence, work), weight: weight)
+            sequence += 1
+        }
+        var failure: Failure?
+        do {
+            try producer { input in
+                switch input {
+                case .path(let root):
+                    walker.walk(root: root) { item in
+                        switch item {
+                        case .file(let path, let display, let viaLink):
+                            enqueue(.file(path: path, display: display, followLink: viaLink))
+                        case .skipped(let skipped): enqueue(.skip(skipped))
+                        }
+                    }
+                case .standardInput: enqueue(.stdin)
+                case .memory(let name, let bytes): enqueue(.blob(Blob(name: name, bytes: bytes)))
+                case .blob(let blob): enqueue(.blob(blob))
+                case .skipped(let skipped): enqueue(.skip(skipped))
+                }
+            }
+        } catch {
+            failure = error
+        }
+        queue.close()
+        group.wait()
+        if let failure { throw failure }
+        return state.finish()
+    }
+
+    /// In-memory blobs waiting for a worker, at most (one larger blob is let through alone).
+    package static let queuedBlobBytes = 32 << 20
+
+    package enum Work: Sendable {
+        case file(path: String, display: String, followLink: Bool)
+        case stdin
+        case blob(Blob)
+        case skip(SkippedInput)
+    }
+
+    /// The result of one input.
+    package struct Outcome: Sendable {
+        package var path: String
+        package var scanned = false
+        package var bytes = 0
+        package var findings: [Finding] = []
+        package var skipped: SkippedInput?
+        package var dismissed: [Dismissal: Int] = [:]
+        package var ruleErrors: [RuleErrorReport] = []
+        package var limits: [LimitReport] = []
+        /// A later part of a split blob: not counted again as a file.
+        package var continuation = false
+        /// Archive entries that were skipped (binary, too deep, corrupt).
+        package var innerSkipped: [SkippedInput] = []
+        /// Inline allow comments that accepted nothing (only when the matcher has markers).
+        package var unusedInlineAllow: [UnusedInlineAllow] = []
+
+        /// Adds an archive entry's outcome to its archive's.
+        package mutating func merge(_ entry: Outcome) {
+            bytes += entry.bytes
+            findings += entry.findings
+            for (dismissal, count) in entry.dismissed { dismissed[dismissal, default: 0] += count }
+            ruleErrors += entry.ruleErrors
+            limits += entry.limits
+            if let skipped = entry.skipped { innerSkipped.append(skipped) }
+            innerSkipped += entry.innerSkipped
+            unusedInlineAllow += entry.unusedInlineAllow
+        }
+    }
+
+    /// Per-thread state: a searcher and an analyzer with their scratch buffers.
+    package final class Worker {
+        package let scanner: Scanner
+        package let searcher: Searcher
+        package let analyzer: Analyzer
+        package let binarySearcher: Searcher
+        /// For allow rules' patterns in the suppression stage.
+        package let scratch = MatchScratch()
+        /// Hands over findings of a long input before it ends, so that a multi-gigabyte stream's
+        /// findings do not pile up in memory (streaming reporters write them at once).
+        package var flush: (String, [Finding]) -> Void = { _, _ in }
+        package static let flushThreshold = 256
+
+        package init(scanner: Scanner) {
+            self.scanner = scanner
+            var options = scanner.options.search
+            options.skipBinary = !scanner.options.scanBinary
+            searcher = Searcher(matcher: scanner.matcher, options: options)
+            options.skipBinary = false
+            binarySearcher = Searcher(matcher: scanner.matcher, options: options)
+            analyzer = Analyzer(settings: scanner.settings, rules: scanner.matcher.rules.map(\.rule))
+        }
+
+        package func run(_ work: Work) -> Outcome {
+            switch work {
+            case .skip(let skipped):
+                var outcome = Outcome(path: skipped.path)
+                outcome.skipped = skipped
+                return outcome
+            case .file(let path, let display, let followLink):
+                do {
+                    scanner.options.fileHooks?.beforeOpen(path)
+                    let file = try FileDescriptorSource.open(path, displayPath: display, followSymlink: followLink)
+                    defer { file.close() }
+                    scanner.options.fileHooks?.afterOpen(path)
+                    return search(file, display: display, using: searcher)
+                } catch {
+                    var outcome = Outcome(path: display)
+                    // The walk listed it a moment ago: it was removed (or renamed) during the scan.
+                    let reason = error.code == ENOENT ? "vanished during the scan (listed, then gone before it was read)" : error.reason
+                    outcome.skipped = SkippedInput(path: display, reason: reason)
+                    return outcome
+                }
+            case .stdin:
+                return search(FileDescriptorSource.standardInput(), display: "-", using: binarySearcher)
+            case .blob(let blob):
+                var source = MemorySource(blob.bytes)
+                var outcome: Outcome
+                if !blob.isContinuation, let (order, hasBOM) = UTF16ByteOrder.detect(Array(blob.bytes.prefix(512))) {
+                    var text = UTF16Source(source, order: order, hasBOM: hasBOM)
+                    outcome = search(&text, display: blob.name, using: binarySearcher, blob: blob, encodings: [order.rawValue])
+                } else {
+                    outcome = search(&source, display: blob.name, using: binarySearcher, blob: blob)
+                }
+                outcome.continuation = blob.isContinuation
+                return outcome
+            }
+        }
+
+        /// Searches a file or stream. Compressed and archived content is recognised by its bytes,
+        /// whatever its name: gzip is decompressed on the fly, tar (also inside gzip) and zip
+        /// archives are entered, entries named `archive!inner/path`, to `maxArchiveDepth` levels.
+        private func search(_ base: FileDescriptorSource, display: String, using searcher: Searcher) -> Outcome {
+            var base = base
+            let head: [UInt8]
+            do {
+                head = try PrefixedSource<FileDescriptorSource>.sniff(&base, count: 512)
+            } catch {
+                var outcome = Outcome(path: display)
+                outcome.skipped = SkippedInput(path: display, reason: error.reason)
+                return outcome
+            }
+            if scanner.options.archives && ArchiveKind.isZip(head) && base.path != "-" {
+                return searchZip(base.descriptor, display: display)
+            }
+            var source = PrefixedSource(prefix: head, base: base)
+            return searchAny(&source, head: head, display: display, using: searcher, depth: 0, encodings: [])
+        }
+
+        /// Gzip, tar or plain content from a stream whose first bytes (`head`) were sniffed.
+        private func searchAny(
+            _ source: inout some ByteSource, head: [UInt8], display: String, using searcher: Searcher, depth: Int, encodings: [String]
+        ) -> Outcome {
+            let archives = scanner.options.archives
+            if GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(head) {
+                do {
+                    var gzip = try GzipSource(source, path: display)
+                    let inner = try PrefixedSource.sniff(&gzip, count: 512)
+                    var prefixed = PrefixedSource(prefix: inner, base: gzip)
+                    // Decompressed content is judged for binary-ness like any file.
+                    return searchAny(&prefixed, head: inner, display: display, using: self.searcher, depth: depth, encodings: encodings + ["gzip"])
+                } catch {
+                    var outcome = Outcome(path: display)
+                    outcome.skipped = SkippedInput(path: display, reason: error.reason)
+                    return outcome
+                }
+            }
+            if archives && ArchiveKind.isTar(head) {
+                return searchTar(source, display: display, depth: depth, encodings: encodings)
+            }
+            if archives && ArchiveKind.isZip(head) && depth > 0 {
+                var outcome = Outcome(path: display)
+                outcome.skipped = SkippedInput(path: display, reason: "zip archive inside an archive: not entered (zip needs random access)")
+                return outcome
+            }
+            if let (order, hasBOM) = UTF16ByteOrder.detect(head) {
+                var text = UTF16Source(source, order: order, hasBOM: hasBOM)
+                return search(&text, display: display, using: searcher, encodings: encodings + [order.rawValue])
+            }
+            return search(&source, display: display, using: searcher, encodings: encodings)
+        }
+
+        private func searchTar(_ source: some ByteSource, display: String, depth: Int, encodings: [String]) -> Outcome {
+            var outcome = Outcome(path: display)
+            outcome.scanned = true
+            guard depth < scanner.options.maxArchiveDepth else {
+                outcome.skipped = SkippedInput(path: display, reason: "archive nested deeper than \(scanner.options.maxArchiveDepth) levels: not entered")
+                return outcome
+            }
+            let reader = TarReader(source, path: display)
+            do {
+                while let entry = try reader.next() {
+                    guard entry.isRegularFile else { continue }
+                    let inner = "\(display)!\(entry.path)"
+                    var entrySource = reader.entrySource()
+                    let head = try PrefixedSource.sniff(&entrySource, count: 512)
+                    var prefixed = PrefixedSource(prefix: head, base: entrySource)
+                    outcome.merge(searchAny(&prefixed, head: head, display: inner, using: searcher, depth: depth + 1, encodings: encodings + ["tar"]))
+                }
+            } catch {
+                outcome.innerSkipped.append(SkippedInput(path: display, reason: "\(error.reason); entries before it were scanned"))
+            }
+            return outcome
+        }
+
+        private func searchZip(_ descriptor: Int32, display: String) -> Outcome {
+            var outcome = Outcome(path: display)
+            let zip: ZipReader
+            do {
+                zip = try ZipReader(descriptor: descriptor, path: display)
+            } catch {
+                outcome.skipped = SkippedInput(path: display, reason: error.reason)
+                return outcome
+            }
+            outcome.scanned = true
+            for entry in zip.entries where !entry.isDirectory {
+                let inner = "\(display)!\(entry.path)"
+                do {
+                    var source = try zip.source(for: entry, maxRatio: scanner.options.maxExpansionRatio)
+                    let head = try PrefixedSource.sniff(&source, count: 512)
+                    var prefixed = PrefixedSource(prefix: head, base: source)
+                    outcome.merge(searchAny(&prefixed, head: head, display: inner, using: searcher, depth: 1, encodings: ["zip"]))
+                } catch {
+                    outcome.innerSkipped.append(SkippedInput(path: error.path, reason: error.reason))
+                }
+            }
+            return outcome
+        }
+
+        private func search(
+            _ source: inout some ByteSource, display: String, using searcher: Searcher, blob: Blob? = nil,
+            encodings: [String] = []
+        ) -> Outcome {
+            var outcome = Outcome(path: display)
+            let rules = scanner.matcher.rules
+            let commit = blob?.commit?.sha
+            analyzer.beginInput()
+            // `--report-unused`: where inline allow comments stand, and the lines (as the searcher
+            // cut them) where one accepted a secret that would otherwise have been reported.
+            let trackMarkers = !scanner.matcher.markers.isEmpty
+            var markers: [MarkerHit] = []
+            var accepted: [Range<Int>] = []
+            var group: [SearchHit] = []
+            let suppressions = scanner.options.suppressions
+            let now = scanner.settings.now
+            func resolve() {
+                let kept = HitGroup.resolve(group, analyzer: analyzer, rules: rules, path: display) { hit, dismissal in
+                    outcome.dismissed[suppressions.counted(dismissal, line: hit.context), default: 0] += 1
+                }
+                group.removeAll(keepingCapacity: true)
+                for (hit, judged) in kept {
+                    var finding = judged
+                    if !encodings.isEmpty { finding.encodings = encodings + finding.encodings }
+                    finding = blob?.place(finding) ?? finding
+                    let subject = SuppressionSet.Subject(secret: hit.secret, match: hit.match, line: hit.context, commit: commit)
+                    if let acceptance = suppressions.acceptance(of: finding, subject: subject, now: now, scratch: scratch) {
+                        outcome.dismissed[acceptance, default: 0] += 1
+                        if trackMarkers && acceptance == .inlineAllow {
+                            let start = hit.byteRange.lowerBound - hit.secretInContext.lowerBound
+                            accepted.append(start..<(start + hit.context.count))
+                        }
+                        continue
+                    }
+                    outcome.findings.append(finding)
+                    if outcome.findings.count >= Worker.flushThreshold {
+                        flush(display, outcome.findings)
+                        outcome.findings.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            let result = searcher.search(&source, path: display, onMarker: trackMarkers ? { markers.append($0) } : nil) { hit in
+                if let first = group.first, first.group != hit.group { resolve() }
+                group.append(hit)
+            }
+            if !group.isEmpty { resolve() }
+            outcome.limits = result.limits.map { LimitReport(path: display, hit: $0) }
+            analyzer.finishInput(&outcome.findings)
+            for marker in markers where !accepted.contains(where: { $0.contains(marker.offset) }) {
+                outcome.unusedInlineAllow.append(UnusedInlineAllow(
+                    path: display, line: blob?.originalLine(marker.position.line) ?? marker.position.line,
+                    column: marker.position.column, marker: String(decoding: scanner.matcher.markers[marker.marker], as: UTF8.self),
+                    commit: commit))
+            }
+            outcome.bytes = result.bytes
+            if let offset = result.binaryAt {
+                outcome.skipped = SkippedInput(path: display, reason: "binary file (NUL byte at offset \(offset)); --scan-binary to scan it")
+                return outcome
+            }
+            outcome.scanned = true
+            if let error = result.readError {
+                outcome.skipped = SkippedInput(
+                    path: display, reason: "\(error.reason) (after \(result.bytes) bytes; findings before it are reported)")
+            }
+            outcome.ruleErrors = result.failures.map {
+                RuleErrorReport(ruleId: $0.ruleID, path: display, offset: $0.offset, reason: $0.reason)
+            }
+            return outcome
+        }
+    }
+}
+
+/// Collects outcomes from workers and releases them to the observer in sequence order.
+package final class ScanState: @unchecked Sendable {
+    private let lock = NSLock()
+    private let observer: ScanObserver
+    private var pending: [Int: Scanner.Outcome] = [:]
+    private var early: [Int: [Finding]] = [:]
+    private var next = 0
+    private var summary = ScanSummary()
+    /// `ScanOptions.reportRepeatsOnce`: what was reported so far. Checked in delivery order, so
+    /// the first occurrence (the introducing commit of a history in `--reverse` order) is kept.
+    private let reportRepeatsOnce: Bool
+    private var reported: Set<RepeatKey> = []
+
+    private struct RepeatKey: Hashable {
+        var path: String
+        var fingerprint: String
+        var snippet: String?
+    }
+
+    package init(observer: ScanObserver, reportRepeatsOnce: Bool = false, trackUnusedInlineAllow: Bool = false) {
+        self.observer = observer
+        self.reportRepeatsOnce = reportRepeatsOnce
+        if trackUnusedInlineAllow { summary.unusedInlineAllow = [] }
+    }
+
+    /// Findings of an input that is still being searched: delivered now if every earlier input is
+    /// done, else kept until it is.
+    package func partial(_ sequence: Int, path: String, findings: [Finding]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if sequence == next {
+            deliver(path: path, findings: findings)
+        } else {
+            early[sequence, default: []] += findings
+        }
+    }
+
+    package func complete(_ sequence: Int, _ outcome: Scanner.Outcome) {
+        lock.lock()
+        defer { lock.unlock() }
+        var outcome = outcome
+        if let earlier = early.removeValue(forKey: sequence) { outcome.findings = earlier + outcome.findings }
+        pending[sequence] = outcome
+        while let ready = pending.removeValue(forKey: next) {
+            next += 1
+            deliver(ready)
+        }
+    }
+
+    private func deliver(_ outcome: Scanner.Outcome) {
+        if outcome.scanned && !outcome.continuation { summary.files += 1 }
+        summary.bytes += outcome.bytes
+        for (dismissal, count) in outcome.dismissed { summary.dismissed[dismissal.rawValue, default: 0] += count }
+        for skipped in (outcome.skipped.map { [$0] } ?? []) + outcome.innerSkipped {
+            summary.skipped.append(skipped)
+            if !skipped.reason.hasPrefix("binary file") {
+                observer.diagnostic("skipped \(skipped.path): \(skipped.reason)")
+            }
+        }
+        if !outcome.unusedInlineAllow.isEmpty { summary.unusedInlineAllow?.append(contentsOf: outcome.unusedInlineAllow) }
+        for error in outcome.ruleErrors {
+            summary.ruleErrors.append(error)
+            observer.diagnostic("rule '\(error.ruleId)' stopped on \(error.path) at byte \(error.offset): \(error.reason); its other matches in this input may be missing")
+        }
+        for limit in outcome.limits {
+            summary.limits = (summary.limits ?? []) + [limit]
+            observer.diagnostic("limit \(limit.limit) hit in \(limit.path) at byte \(limit.offset): \(limit.detail)")
+        }
+        if outcome.scanned || !outcome.findings.isEmpty {
+            deliver(path: outcome.path, findings: outcome.findings.sorted(by: Finding.reportOrder))
+        }
+    }
+
+    private func deliver(path: String, findings: [Finding]) {
+        var findings = findings
+        if reportRepeatsOnce {
+            let kept = findings.filter {
+                reported.insert(RepeatKey(path: $0.path, fingerprint: $0.fingerprint, snippet: $0.snippet)).inserted
+            }
+            if kept.count != findings.count {
+                summary.dismissed[Dismissal.repeated.rawValue, default: 0] += findings.count - kept.count
+                findings = kept
+            }
+        }
+        summary.add(findings)
+        observer.scanned(path: path, findings: findings)
+    }
+
+    package func finish() -> ScanSummary {
+        lock.lock()
+        defer { lock.unlock() }
+        return summary
+    }
+}
+
+/// A bounded multi-consumer queue; `pop` returns nil once closed and drained.
+///
+/// Bounded twice: by the number of waiting elements and by their total weight (the bytes of
+/// in-memory blobs), so that a producer of large blobs (git history) cannot queue hundreds of
+/// megabytes ahead of the workers. An element heavier than the limit is still accepted when the
+/// queue is empty. Popped elements are released at once.
+package final class WorkQueue<Element: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [(element: Element, weight: Int)?] = []
+    private var head = 0
+    private var closed = false
+    private let capacity: Int
+    private let weightLimit: Int
+    private var weight = 0
+
+    package init(capacity: Int, weightLimit: Int = .max) {
+        self.capacity = capacity
+        self.weightLimit = weightLimit
+    }
+
+    package func push(_ element: Element, weight: Int = 0) {
+        condition.lock()
+        while items.count - head >= capacity || (self.weight > 0 && self.weight + weight > weightLimit) { condition.wait() }
+        items.append((element, weight))
+        self.weight += weight
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    package func pop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == items.count && !closed { condition.wait() }
+        guard head < items.count, let item = items[head] else { return nil }
+        items[head] = nil
+        head += 1
+        weight -= item.weight
+        if head > 1024 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return item.element
+    }
+
+    package func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

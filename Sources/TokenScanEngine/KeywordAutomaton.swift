@@ -1,0 +1,187 @@
+import TokenFormats
+import TokenScanModel
+
+/// Finds every occurrence of a set of ASCII keywords, case-insensitively, in one pass: an
+/// Aho–Corasick automaton compiled to a full DFA (one table lookup per byte, no backtracking).
+///
+/// Why not a PCRE2 alternation: with dozens of keywords whose first letters are common (`e`,
+/// `a`, `s` …) PCRE2's start-byte optimisation no longer skips anything and the alternation is
+/// tried at almost every byte; the DFA's cost does not grow with the number of keywords.
+package struct KeywordAutomaton: Sendable {
+    /// `transitions[state << 8 | byte]`: the next state; bit 15 set when that state ends a keyword.
+    private let transitions: [UInt16]
+    /// Keywords (indices into `keywords`) that end in each state, suffix matches included.
+    private let outputs: [[Int]]
+    package let keywords: [[UInt8]]
+    /// The longest keyword's length: how far a lane reads back before its cut.
+    private let keywordLengthMax: Int
+
+    package static let outputFlag: UInt16 = 0x8000
+
+    package init?(keywords: [[UInt8]]) {
+        let keywords = keywords.map { $0.map(KeywordAutomaton.lower) }
+        guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty }) else { return nil }
+        // Trie as a flat table, `trie[state << 8 | byte]`, 0 for no child (the root is nobody's
+        // child). Flat arrays, not dictionaries: this runs at every start-up.
+        var trie = [Int32](repeating: 0, count: 256)
+        var ends: [[Int]] = [[]]
+        for (index, keyword) in keywords.enumerated() {
+            var state = 0
+            for byte in keyword {
+                let slot = state << 8 | Int(byte)
+                if trie[slot] == 0 {
+                    trie[slot] = Int32(ends.count)
+                    ends.append([])
+                    trie.append(contentsOf: repeatElement(0, count: 256))
+                }
+                state = Int(trie[slot])
+            }
+            ends[state].append(index)
+        }
+        let stateCount = ends.count
+        guard stateCount < Int(KeywordAutomaton.outputFlag) else { return nil }
+        // Breadth first, so that a state's failure state (shallower) is complete before it: the
+        // failure links, the outputs (a state's own plus its failure state's), and the full DFA
+        // over all 256 bytes, upper- and lowercase letters alike.
+        var failure = [Int](repeating: 0, count: stateCount)
+        var table = [UInt16](repeating: 0, count: stateCount << 8)
+        var queue = [0]
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            for byte in 0..<256 {
+                let child = Int(trie[state << 8 | byte])
+                guard child != 0 else { continue }
+                failure[child] = state == 0 ? 0 : Int(table[failure[state] << 8 | byte] & ~KeywordAutomaton.outputFlag)
+                ends[child] += ends[failure[child]]
+                queue.append(child)
+            }
+            for value in 0..<256 {
+                let child = Int(trie[state << 8 | Int(KeywordAutomaton.lower(UInt8(value)))])
+                if child != 0 {
+                    table[state << 8 | value] = UInt16(child) | (ends[child].isEmpty ? 0 : KeywordAutomaton.outputFlag)
+                } else if state != 0 {
+                    table[state << 8 | value] = table[failure[state] << 8 | value]
+                }
+            }
+        }
+        transitions = table
+        outputs = ends
+        self.keywords = keywords
+        keywordLengthMax = keywords.map(\.count).max() ?? 1
+    }
+
+    /// Calls `onHit(keyword, start)` for every occurrence starting at or after `start`, in order of
+    /// the occurrences' ends.
+    ///
+    /// Why four lanes: one DFA step is a load whose address depends on the previous step, so a
+    /// single walk is bound by load latency (about 5 cycles a byte), not by throughput. The input is
+    /// cut into four stretches walked in lock-step — four independent chains the CPU overlaps. Each
+    /// lane after the first starts (longest keyword − 1) bytes early without reporting, so a keyword that
+    /// straddles a cut is seen whole by the lane it ends in, and by that lane only.
+    /// Measured with `scripts/bench`'s corpus (200 MB, two workers): 0.57 s → 0.38 s for the directory scan.
+    package func scan(_ buffer: UnsafeRawBufferPointer, from start: Int, onHit: (Int, Int) -> Void) {
+        guard start < buffer.count, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let end = buffer.count
+        transitions.withUnsafeBufferPointer { tableBuffer in
+            let table = tableBuffer.baseAddress!
+            let count = end - start
+            guard count >= KeywordAutomaton.laneMinimum else {
+                var state = 0
+                walk(table, base, from: start, to: end, state: &state) { index, state in report(state, endingAt: index, onHit) }
+                return
+            }
+            let laneLength = count / 4
+            let starts = (0..<4).map { start + $0 * laneLength }
+            // Warm-up: lanes 1…3 read the bytes before their cut without reporting.
+            var states = [0, 0, 0, 0]
+            for lane in 1..<4 {
+                var state = 0
+                walk(table, base, from: max(start, starts[lane] - (keywordLengthMax - 1)), to: starts[lane], state: &state) { _, _ in }
+                states[lane] = state
+            }
+            // Hits of lanes 1…3 wait (end index and state, packed) until lane 0 has reported its own.
+            var pending: [[Int]] = [[], [], [], []]
+            var lanes = Lanes(states: (states[0], states[1], states[2], states[3]),
+                              bytes: (base + starts[0], base + starts[1], base + starts[2], base + starts[3]))
+            var offset = 0
+            while offset < laneLength {
+                let (flagged, entries) = lanes.advance(table, from: offset, to: laneLength)
+                guard flagged < laneLength else { break }
+                let flag = Int(KeywordAutomaton.outputFlag)
+                if entries.0 & flag != 0 { report(lanes.states.0, endingAt: starts[0] + flagged, onHit) }
+                if entries.1 & flag != 0 { pending[1].append((starts[1] + flagged) << 16 | lanes.states.1) }
+                if entries.2 & flag != 0 { pending[2].append((starts[2] + flagged) << 16 | lanes.states.2) }
+                if entries.3 & flag != 0 { pending[3].append((starts[3] + flagged) << 16 | lanes.states.3) }
+                offset = flagged + 1
+            }
+            var s3 = lanes.states.3
+            // Lane 3 also takes the remainder of the division.
+            walk(table, base, from: starts[3] + laneLength, to: end, state: &s3) { index, state in
+                pending[3].append(index << 16 | state)
+            }
+            for lane in 1..<4 {
+                for packed in pending[lane] { report(packed & 0xFFFF, endingAt: packed >> 16, onHit) }
+            }
+        }
+    }
+
+    /// Four DFA walks in lock-step. Kept apart from the hit handling so that the loop's state
+    /// stays in registers.
+    private struct Lanes {
+        var states: (Int, Int, Int, Int)
+        let bytes: (UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>)
+
+        /// Steps all lanes from `offset` until one ends a keyword (its offset and the four table
+        /// entries of that step) or until `limit` (returned as the offset).
+        @inline(__always)
+        mutating func advance(_ table: UnsafePointer<UInt16>, from offset: Int, to limit: Int) -> (Int, (Int, Int, Int, Int)) {
+            let flag = Int(KeywordAutomaton.outputFlag)
+            var (s0, s1, s2, s3) = states
+            let (p0, p1, p2, p3) = bytes
+            var index = offset
+            defer { states = (s0, s1, s2, s3) }
+            while index < limit {
+                let e0 = Int(table[s0 &<< 8 | Int(p0[index])])
+                let e1 = Int(table[s1 &<< 8 | Int(p1[index])])
+                let e2 = Int(table[s2 &<< 8 | Int(p2[index])])
+                let e3 = Int(table[s3 &<< 8 | Int(p3[index])])
+                s0 = e0 & ~flag
+                s1 = e1 & ~flag
+                s2 = e2 & ~flag
+                s3 = e3 & ~flag
+                if (e0 | e1 | e2 | e3) & flag != 0 { return (index, (e0, e1, e2, e3)) }
+                index &+= 1
+            }
+            return (limit, (0, 0, 0, 0))
+        }
+    }
+
+    /// Inputs shorter than this are walked in one lane: the warm-ups would cost more than they save.
+    package static let laneMinimum = 1024
+
+    /// One lane from `from` to `to`, continuing from `state`; `hit(index, state)` where a keyword ends.
+    @inline(__always)
+    private func walk(_ table: UnsafePointer<UInt16>, _ base: UnsafePointer<UInt8>, from: Int, to: Int,
+                      state: inout Int, hit: (Int, Int) -> Void) {
+        var current = state
+        var index = from
+        while index < to {
+            let entry = Int(table[current &<< 8 | Int(base[index])])
+            current = entry & ~Int(KeywordAutomaton.outputFlag)
+            if entry & Int(KeywordAutomaton.outputFlag) != 0 { hit(index, current) }
+            index += 1
+        }
+        state = current
+    }
+
+    @inline(__always)
+    private func report(_ state: Int, endingAt index: Int, _ onHit: (Int, Int) -> Void) {
+        for keyword in outputs[state] { onHit(keyword, index + 1 - keywords[keyword].count) }
+    }
+
+    @inline(__always) package static func lower(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
+    }
+}

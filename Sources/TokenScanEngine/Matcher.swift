@@ -1,0 +1,409 @@
+import Foundation
+import TokenFormats
+import TokenScanModel
+
+/// A rule with its compiled pattern.
+public final class CompiledRule: Sendable {
+    public let rule: Rule
+    public let pattern: Pattern
+    /// The capture group that holds the secret (0: the whole match; `Pattern.firstNonEmptyGroup`).
+    public let secretGroup: Int
+    /// `Rule.path`, compiled: the rule runs only on inputs whose path matches.
+    public let pathPattern: Pattern?
+
+    package init(rule: Rule) throws(RuleError) {
+        self.rule = rule
+        do {
+            pattern = try Pattern(rule.regex, options: rule.utf ? [.utf] : [])
+        } catch {
+            throw RuleError(file: rule.origin, ruleID: rule.id, message: "regex does not compile: \(error)")
+        }
+        do {
+            pathPattern = try rule.path.map { source throws(PatternCompileError) in try Pattern(source) }
+        } catch {
+            throw RuleError(file: rule.origin, ruleID: rule.id, message: "path does not compile: \(error)")
+        }
+        switch rule.secretGroup {
+        case .number(let group)?:
+            guard (0...pattern.captureCount).contains(group) else {
+                throw RuleError(file: rule.origin, ruleID: rule.id,
+                                message: "secret group \(group) does not exist (the regex has \(pattern.captureCount) groups)")
+            }
+            secretGroup = group
+        case .firstNonEmpty?:
+            secretGroup = pattern.captureCount > 0 ? Pattern.firstNonEmptyGroup : 0
+        case nil:
+            if let named = pattern.groupNames["secret"] {
+                secretGroup = named
+            } else {
+                secretGroup = pattern.captureCount > 0 ? 1 : 0
+            }
+        }
+    }
+}
+
+extension CompiledRule {
+    /// The built-in rules, compiled once per process (ahead of need by `Prewarm`), by id: PCRE2
+    /// compilation and JIT of all of them is about 2 ms of a one-file scan's start-up.
+    package static let builtin: [String: CompiledRule] = {
+        var compiled: [String: CompiledRule] = [:]
+        for rule in (try? RuleCatalog.builtin()) ?? [] { compiled[rule.id] = try? CompiledRule(rule: rule) }
+        return compiled
+    }()
+
+    /// `rule` compiled: the shared built-in compilation when `rule` is an unchanged built-in rule.
+    package static func make(_ rule: Rule) throws(RuleError) -> CompiledRule {
+        if rule.origin.hasPrefix("builtin:"), let ready = builtin[rule.id], ready.rule == rule { return ready }
+        return try CompiledRule(rule: rule)
+    }
+}
+
+/// One rule's match inside a buffer (offsets relative to the buffer).
+public struct RuleMatch: Sendable, Equatable {
+    public var ruleIndex: Int
+    public var range: Range<Int>
+    public var secret: Range<Int>
+    /// The match was longer than the rule's `maxLength`: `secret` holds only its first bytes (up
+    /// to `maxLength` from the start of the match), and the token goes on to `runEnd`.
+    public var truncated = false
+    /// Where the token ends in this buffer: `secret.upperBound`, or for a truncated match the end
+    /// of the run of bytes that continue it. `runContinues`: the run reaches the end of the buffer
+    /// and goes on in the next one (`MatcherScratch.isContinuing`).
+    public var runEnd: Int
+    public var runContinues = false
+
+    public init(ruleIndex: Int, range: Range<Int>, secret: Range<Int>, truncated: Bool = false, runEnd: Int? = nil, runContinues: Bool = false) {
+        self.ruleIndex = ruleIndex
+        self.range = range
+        self.secret = secret
+        self.truncated = truncated
+        self.runEnd = runEnd ?? secret.upperBound
+        self.runContinues = runContinues
+    }
+}
+
+/// A rule that could not finish on an input: it hit a match limit or its time budget.
+public struct RuleFailure: Sendable, Equatable {
+    public var ruleIndex: Int
+    /// Offset relative to the buffer where the failing call started.
+    public var offset: Int
+    public var reason: String
+}
+
+/// Runs every rule over a buffer, but only near the rules' keywords.
+///
+/// Why slices: a PCRE2 call's cost is bounded by the subject it sees, and `match_limit` only
+/// bounds work per start position, so a pathological rule given a whole megabyte can run for
+/// minutes. Each call therefore sees one slice (`sliceSize` plus the rule's `maxLength`), runs only
+/// where a keyword of the rule occurs, and a rule whose call exceeds `timeBudget` is stopped for
+/// the rest of that input and reported. The keyword prefilter is one Aho–Corasick DFA over all
+/// keywords (`KeywordAutomaton`): one pass over the bytes, whatever the number of rules.
+///
+/// Why matches are cut at `maxLength`: a call sees `maxLength` bytes past its slice, so whether a
+/// longer match is seen whole depends on where slice and chunk boundaries fall. To make the result
+/// independent of them, a match longer than `maxLength` is always reported *truncated* to its first
+/// `maxLength` bytes, and the rule then skips the rest of the token (the following bytes that are
+/// letters, digits, base64 punctuation or bytes the truncated secret itself contains), also across
+/// chunks, so that the inside of a 50 MB token is neither rescanned nor reported again.
+public final class Matcher: Sendable {
+    public let rules: [CompiledRule]
+    /// The longest match any rule can produce; the searcher keeps this much overlap between chunks.
+    public let maxMatchLength: Int
+    package let automaton: KeywordAutomaton?
+    /// Keyword (index in the automaton) → the rules that list it.
+    package let rulesForKeyword: [[Int]]
+    package let keywordless: [Int]
+    package let sliceSize: Int
+    package let timeBudget: Duration
+    public let limits: MatchLimits
+    /// Literals found in the same keyword pass as the rules' keywords and reported by position
+    /// (`MatcherScratch.markerHits`), matched case-sensitively; no rule runs for them. Used for
+    /// inline allow comments under `--report-unused`; empty otherwise, so they cost nothing then.
+    public let markers: [[UInt8]]
+    /// Keyword (index in the automaton) → the marker it is (index in `markers`), if any.
+    package let markerForKeyword: [Int?]
+    /// Rules with a `path` restriction.
+    package let pathRestricted: [Int]
+
+    /// `markers`: see `Matcher.markers` (ASCII, non-empty).
+    public init(
+        rules: [Rule], limits: MatchLimits = MatchLimits(), sliceSize: Int = 32 * 1024,
+        timeBudget: Duration = .milliseconds(500), markers: [String] = []
+    ) throws(RuleError) {
+        var seen: [String: String] = [:]
+        var compiled: [CompiledRule] = []
+        for rule in rules {
+            if let other = seen[rule.id] {
+                throw RuleError(file: rule.origin, ruleID: rule.id, message: "duplicate rule id (also in \(other))")
+            }
+            seen[rule.id] = rule.origin
+            compiled.append(try CompiledRule.make(rule))
+        }
+        self.rules = compiled
+        self.limits = limits
+        self.sliceSize = sliceSize
+        self.timeBudget = timeBudget
+        self.markers = markers.map { Array($0.utf8) }
+        maxMatchLength = max(rules.map(\.maxLength).max() ?? 0, self.markers.map(\.count).max() ?? 0)
+        pathRestricted = compiled.indices.filter { compiled[$0].pathPattern != nil }
+
+        let lowerMarkers = markers.map { Array($0.lowercased().utf8) }
+        let keywords = Matcher.keywordList(rules: rules, markers: lowerMarkers)
+        rulesForKeyword = keywords.map { keyword in
+            rules.indices.filter { rules[$0].keywords.contains { Array($0.lowercased().utf8) == keyword } }
+        }
+        markerForKeyword = keywords.map { lowerMarkers.firstIndex(of: $0) }
+        keywordless = rules.indices.filter { rules[$0].keywords.isEmpty }
+        let builtin = Matcher.builtinAutomaton
+        automaton = keywords == builtin.keywords ? builtin.automaton : KeywordAutomaton(keywords: keywords)
+        if !keywords.isEmpty && automaton == nil {
+            throw RuleError(file: "keywords", message: "too many keywords for the prefilter (\(keywords.count))")
+        }
+    }
+
+    /// Every rule keyword and marker, lowercased, once each, sorted: the automaton's keywords.
+    package static func keywordList(rules: [Rule], markers lowerMarkers: [[UInt8]]) -> [[UInt8]] {
+        Array(Set(rules.flatMap { $0.keywords.map { Array($0.lowercased().utf8) } } + lowerMarkers))
+            .sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// The automaton of the built-in rules' keywords, built once per process (ahead of need by
+    /// `Prewarm`) and shared by every matcher whose keywords are exactly those.
+    package static let builtinAutomaton: (keywords: [[UInt8]], automaton: KeywordAutomaton?) = {
+        let keywords = keywordList(rules: (try? RuleCatalog.builtin()) ?? [], markers: [])
+        return (keywords, KeywordAutomaton(keywords: keywords))
+    }()
+
+    /// `memchr` for the first byte, `memcmp` for the rest: fast in debug builds too (a context
+    /// can be the line of a 50 MB token).
+    package static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        if needle.isEmpty { return true }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pattern in
+                let base = hay.baseAddress!
+                let last = hay.count - pattern.count
+                var offset = 0
+                while offset <= last {
+                    guard let found = memchr(base + offset, Int32(pattern[0]), last - offset + 1) else { return false }
+                    offset = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(base + offset, pattern.baseAddress!, pattern.count) == 0 { return true }
+                    offset += 1
+                }
+                return false
+            }
+        }
+    }
+
+    public func makeScratch() -> MatcherScratch { MatcherScratch(ruleCount: rules.count, limits: limits) }
+
+    /// Disables, for the current input, the rules whose `path` does not match `path`.
+    public func restrict(to path: String, scratch: MatcherScratch) {
+        guard !pathRestricted.isEmpty else { return }
+        Array(path.utf8).withUnsafeBytes { bytes in
+            for index in pathRestricted {
+                guard let pattern = rules[index].pathPattern else { continue }
+                if (try? scratch.patterns.firstMatch(pattern, in: bytes, from: 0)) == nil { scratch.disabled[index] = true }
+            }
+        }
+    }
+
+    /// Finds the matches of every rule that start in `accept`, in `buffer`.
+    ///
+    /// - `resume[r]`: rule r's matches must start at or after it (it is advanced past each match,
+    ///   so that overlapping chunks never report a match twice).
+    /// - `disabled[r]`: set when rule r fails; a disabled rule is skipped.
+    /// Bytes of `buffer` before `accept.lowerBound` serve as lookbehind context only.
+    public func scan(
+        _ buffer: UnsafeRawBufferPointer, accept: Range<Int>, resume: inout [Int], scratch: MatcherScratch,
+        onMatch: (RuleMatch) -> Void
+    ) -> [RuleFailure] {
+        var failures: [RuleFailure] = []
+        scratch.markerHits.removeAll(keepingCapacity: true)
+        guard !accept.isEmpty else { return failures }
+        // The rest of a truncated token that went on past the previous buffer: skip what follows.
+        for index in rules.indices {
+            guard let run = scratch.continuing[index] else { continue }
+            let end = run.end(of: buffer, from: max(0, resume[index]))
+            resume[index] = end
+            if end < buffer.count { scratch.continuing[index] = nil }
+        }
+        collectHits(buffer, from: accept.lowerBound, scratch: scratch)
+        for index in rules.indices where !scratch.disabled[index] {
+            let rule = rules[index]
+            let hits = scratch.hits[index]
+            let isKeywordless = rule.rule.keywords.isEmpty
+            if !isKeywordless && hits.isEmpty { continue }
+            var hitCursor = 0
+            var sliceStart = accept.lowerBound
+            sliceLoop: while sliceStart < accept.upperBound {
+                let sliceEnd = min(sliceStart + sliceSize, accept.upperBound)
+                let subjectEnd = min(buffer.count, sliceEnd + rule.rule.maxLength)
+                defer { sliceStart = sliceEnd }
+                if !isKeywordless {
+                    while hitCursor < hits.count && hits[hitCursor] < sliceStart { hitCursor += 1 }
+                    if hitCursor == hits.count { break sliceLoop }
+                    if hits[hitCursor] >= subjectEnd { continue sliceLoop }
+                }
+                var position = max(sliceStart, resume[index])
+                let subject = UnsafeRawBufferPointer(rebasing: buffer[0..<subjectEnd])
+                while position < sliceEnd {
+                    let started = ContinuousClock.now
+                    let found: PatternMatch?
+                    do {
+                        found = try scratch.patterns.firstMatch(rule.pattern, in: subject, from: position, group: rule.secretGroup)
+                    } catch {
+                        scratch.disabled[index] = true
+                        failures.append(RuleFailure(ruleIndex: index, offset: position, reason: Matcher.describe(error)))
+                        break sliceLoop
+                    }
+                    if ContinuousClock.now - started > timeBudget {
+                        scratch.disabled[index] = true
+                        failures.append(RuleFailure(
+                            ruleIndex: index, offset: position,
+                            reason: "a single match call took longer than \(timeBudget) (catastrophic backtracking?)"))
+                        break sliceLoop
+                    }
+                    guard let match = found, match.range.lowerBound < sliceEnd else { break }
+                    if match.range.count > rule.rule.maxLength {
+                        let cut = match.range.lowerBound + rule.rule.maxLength
+                        guard let secret = match.group, secret.lowerBound < cut else {
+                            // Nothing of the secret within the limit: go on after the window.
+                            position = cut
+                            resume[index] = cut
+                            continue
+                        }
+                        let truncated = secret.lowerBound..<min(secret.upperBound, cut)
+                        let run = TokenRun(UnsafeRawBufferPointer(rebasing: buffer[truncated]))
+                        let end = run.end(of: buffer, from: truncated.upperBound)
+                        let continues = end == buffer.count
+                        if continues { scratch.continuing[index] = run }
+                        position = end
+                        resume[index] = end
+                        onMatch(RuleMatch(ruleIndex: index, range: match.range.lowerBound..<cut, secret: truncated,
+                                          truncated: true, runEnd: end, runContinues: continues))
+                        continue
+                    }
+                    let next = match.range.isEmpty ? match.range.upperBound + 1 : match.range.upperBound
+                    position = next
+                    resume[index] = next
+                    if let secret = match.group, !secret.isEmpty {
+                        onMatch(RuleMatch(ruleIndex: index, range: match.range, secret: secret))
+                    }
+                }
+            }
+        }
+        return failures
+    }
+
+    package static func describe(_ failure: MatchFailure) -> String {
+        switch failure {
+        case .limitExceeded(let message): "match limit exceeded (\(message)); the rule backtracks too much"
+        case .other(let message): "match error: \(message)"
+        }
+    }
+
+    /// Where keywords start in `range` of `buffer` (ascending), without touching the scratch's
+    /// per-rule hits of the last scan.
+    public func keywordPositions(in buffer: UnsafeRawBufferPointer, range: Range<Int>, scratch: MatcherScratch) -> [Int] {
+        guard let automaton, !range.isEmpty else { return [] }
+        var positions: [Int] = []
+        automaton.scan(UnsafeRawBufferPointer(rebasing: buffer[0..<range.upperBound]), from: range.lowerBound) { _, position in
+            positions.append(position)
+        }
+        return positions.sorted()
+    }
+
+    /// Records, per rule, the offsets (ascending) of its keyword hits at or after `start`.
+    private func collectHits(_ buffer: UnsafeRawBufferPointer, from start: Int, scratch: MatcherScratch) {
+        for index in scratch.hits.indices { scratch.hits[index].removeAll(keepingCapacity: true) }
+        scratch.keywordPositions.removeAll(keepingCapacity: true)
+        guard let automaton else { return }
+        var unsorted = false
+        var positionsUnsorted = false
+        let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        automaton.scan(buffer, from: start) { keyword, position in
+            if let last = scratch.keywordPositions.last, last > position { positionsUnsorted = true }
+            scratch.keywordPositions.append(position)
+            if !markers.isEmpty, let marker = markerForKeyword[keyword], let base {
+                // The automaton ignores case; markers are exact.
+                let bytes = markers[marker]
+                if position + bytes.count <= buffer.count, bytes.withUnsafeBytes({ memcmp(base + position, $0.baseAddress!, bytes.count) == 0 }) {
+                    scratch.markerHits.append(position)
+                }
+            }
+            for ruleIndex in rulesForKeyword[keyword] {
+                if let last = scratch.hits[ruleIndex].last, last > position { unsorted = true }
+                scratch.hits[ruleIndex].append(position)
+            }
+        }
+        // Hits arrive in order of their end; keywords of different lengths can cross.
+        if unsorted {
+            for index in scratch.hits.indices { scratch.hits[index].sort() }
+        }
+        if positionsUnsorted { scratch.keywordPositions.sort() }
+    }
+}
+
+/// Per-worker matching state: PCRE2 scratch, keyword hits, and which rules have failed on the
+/// current input. Reset `disabled` between inputs with `beginInput()`.
+public final class MatcherScratch {
+    package let patterns: MatchScratch
+    package var hits: [[Int]]
+    /// Where any keyword starts in the last scanned buffer (ascending): split tokens are looked
+    /// for only where a token could begin.
+    public internal(set) var keywordPositions: [Int] = []
+    /// Start offsets of `Matcher.markers` found by the last `scan` (at or after its accept start,
+    /// also in the overlap after it), in order of their end.
+    package var markerHits: [Int] = []
+    public internal(set) var disabled: [Bool]
+    /// Per rule: the bytes of a truncated token whose rest goes on in the next buffer.
+    package var continuing: [TokenRun?]
+
+    package init(ruleCount: Int, limits: MatchLimits) {
+        patterns = MatchScratch(limits: limits)
+        hits = Array(repeating: [], count: ruleCount)
+        disabled = Array(repeating: false, count: ruleCount)
+        continuing = Array(repeating: nil, count: ruleCount)
+    }
+
+    public func beginInput() {
+        for index in disabled.indices {
+            disabled[index] = false
+            continuing[index] = nil
+        }
+    }
+
+    /// Whether rule `index` is still skipping the rest of a truncated token at the buffer's end.
+    public func isContinuing(_ index: Int) -> Bool { continuing[index] != nil }
+}
+
+/// The bytes that continue a truncated token: letters, digits, the base64 and base64url
+/// punctuation (`+ / - _ =`), and any other printable byte the truncated secret contains (the
+/// dots of a JWT). Whitespace and control bytes always end a token.
+package struct TokenRun: Sendable, Equatable {
+    /// 256 entries: 1 for a byte that continues the token.
+    private var table = [UInt8](repeating: 0, count: 256)
+
+    package init(_ secret: UnsafeRawBufferPointer) {
+        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = 1 }
+        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = 1 }
+        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = 1 }
+        for byte in "+/-_=".utf8 { table[Int(byte)] = 1 }
+        for byte in secret where byte > 0x20 && byte < 0x7F { table[Int(byte)] = 1 }
+    }
+
+    package func contains(_ byte: UInt8) -> Bool { table[Int(byte)] != 0 }
+
+    /// The first offset at or after `start` whose byte does not continue the token (or the end).
+    package func end(of buffer: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let end = buffer.count
+        guard start < end, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return min(start, end) }
+        return table.withUnsafeBufferPointer { table in
+            var index = start
+            while index < end && table[Int(base[index])] != 0 { index += 1 }
+            return index
+        }
+    }
+}
+

@@ -1,0 +1,122 @@
+import TokenFormats
+import TokenScanModel
+
+/// A detector, as data: what to look for, which part of a match is the secret, and the examples
+/// that prove the rule does what its description says.
+///
+/// Rules are data rather than code so that users extend tokenscan without recompiling it and so
+/// that every rule carries its own test cases (the SwiftLint idea: a rule is its examples).
+public struct Rule: Sendable, Equatable {
+    public var id: String
+    public var description: String
+    /// What the secret is (`jwt`, `jwe`, `bearer`, `github` …). Analysis and risk scoring key on it.
+    public var kind: String
+    /// A PCRE2 pattern. The secret is the named group `secret`, else group 1, else the whole match
+    /// (unless `secretGroup` says otherwise).
+    public var regex: String
+    /// Which capture group is the secret, when the default above does not fit: rules imported from
+    /// gitleaks name a group by number, or take the first group that matched something.
+    public var secretGroup: SecretGroup?
+    /// A PCRE2 pattern on the input's path (as reported: relative to the scan root, `archive!entry`
+    /// inside archives, `-` for stdin); the rule runs only on inputs whose path matches. `nil`:
+    /// everywhere. Why: some secrets only mean something in one kind of file (gitleaks' `path`).
+    public var path: String?
+    /// Literals (ASCII, matched case-insensitively) of which at least one occurs in every match.
+    /// The prefilter only runs the regex near them; a rule without keywords runs everywhere.
+    public var keywords: [String]
+    /// Upper bound on a match's length in bytes. Also the overlap the searcher keeps between chunks.
+    public var maxLength: Int
+    /// Minimum Shannon entropy (bits per byte) of the secret; `nil` for no check.
+    public var minEntropy: Double?
+    /// Named validations the analyzer runs on the secret: `jwt` (decode it), `embedded-jwt` (a
+    /// provider token whose body after the last `_` is a JWT that must decode; its `exp` is read),
+    /// `allow-placeholders` (skip the placeholder filter), and the provider checksums of
+    /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
+    /// instead of a finding.
+    public var validate: [String]
+    public var tags: [String]
+    /// What the token is for, in words (`personal access token`, `OAuth access token`, `refresh
+    /// token` …). Reasons and findings say it, because "a GitHub refresh token" tells the reader
+    /// what to revoke where "a github token" does not. A class that names a refresh token also
+    /// adds the `refresh-token` reason.
+    public var tokenClass: String?
+    /// Who issues the token, as people write it (`GitHub`, `npm`), for reasons.
+    public var provider: String?
+    /// Severity for tokens whose risk cannot be judged from their content (opaque tokens).
+    public var baseSeverity: Severity
+    /// When two rules report the same span, the higher priority wins (a JWT rule beats a generic
+    /// bearer rule).
+    public var priority: Int
+    /// Compile in PCRE2 UTF mode (only needed for patterns that reason about non-ASCII text).
+    public var utf: Bool
+    public var examples: [RuleExample]
+    public var counterexamples: [String]
+    /// Where the rule was defined, for messages (`Rules/jwt.toml`, `builtin:jwt.toml`).
+    public var origin: String
+
+    public init(
+        id: String, description: String = "", kind: String, regex: String, keywords: [String] = [],
+        maxLength: Int = 4096, minEntropy: Double? = nil, validate: [String] = [], tags: [String] = [],
+        baseSeverity: Severity = .medium, priority: Int = 50, utf: Bool = false,
+        examples: [RuleExample] = [], counterexamples: [String] = [], origin: String = "inline",
+        tokenClass: String? = nil, provider: String? = nil
+    ) {
+        self.id = id
+        self.description = description
+        self.kind = kind
+        self.regex = regex
+        self.keywords = keywords
+        self.maxLength = maxLength
+        self.minEntropy = minEntropy
+        self.validate = validate
+        self.tags = tags
+        self.baseSeverity = baseSeverity
+        self.priority = priority
+        self.utf = utf
+        self.examples = examples
+        self.counterexamples = counterexamples
+        self.origin = origin
+        self.tokenClass = tokenClass
+        self.provider = provider
+    }
+
+    /// The provider checksums among `validate`, in the order the rule names them.
+    public var checksums: [TokenChecksum] { validate.compactMap(TokenChecksum.init(rawValue:)) }
+
+    /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
+    /// otherwise switch the check off without a word, and typos would be reported as tokens.
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders"] + TokenChecksum.allCases.map(\.rawValue)
+}
+
+/// Which capture group of a rule's regex holds the secret.
+public enum SecretGroup: Sendable, Equatable {
+    /// This group (0: the whole match).
+    case number(Int)
+    /// The first group that matched a non-empty text, else the whole match (gitleaks' rule when
+    /// `secretGroup` is not set).
+    case firstNonEmpty
+}
+
+/// A text the rule must find, with the exact secret it must report.
+public struct RuleExample: Sendable, Equatable {
+    /// The marker a minted token replaces in `text`.
+    public static let tokenMarker = "{{token}}"
+
+    public var text: String
+    /// The exact secret (the reported span). `nil`: only that the rule reports something, or,
+    /// with `mint`, the minted token.
+    public var secret: String?
+    /// Mint a token of this format when the example is checked and put it at `{{token}}` in
+    /// `text`; the example must then report exactly that token.
+    ///
+    /// Why: a provider token with a valid checksum is indistinguishable from a live one, so none
+    /// may be committed (push protection blocks it, and every fork would inherit the alert). Rule
+    /// files therefore hold the text around a token and let the checker make the token.
+    public var mint: ProviderTokenFormat?
+
+    public init(text: String, secret: String? = nil, mint: ProviderTokenFormat? = nil) {
+        self.text = text
+        self.secret = secret
+        self.mint = mint
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import TokenFormats
+import TokenScanModel
+
+/// Where rules come from: the set built into the binary (from `Rules/`) and user files.
+public enum RuleCatalog {
+    /// The default rules, compiled into the binary from `Rules/*.toml`.
+    public static func builtin() throws(RuleError) -> [Rule] {
+        try parsedBuiltin.get()
+    }
+
+    /// Parsed once per process (about 3 ms of TOML), and possibly ahead of need by `Prewarm`.
+    private static let parsedBuiltin = Result { () throws(RuleError) -> [Rule] in
+        var rules: [Rule] = []
+        for file in EmbeddedResources.files where file.name.hasSuffix(".toml") && file.name != "scopes.toml" {
+            rules += try RuleLoader.load(toml: file.contents, origin: "builtin:\(file.name)")
+        }
+        return rules
+    }
+
+    /// Rules from a TOML file, or from every `*.toml` file (sorted) in a directory.
+    public static func load(path: String) throws(RuleError) -> [Rule] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw RuleError(file: path, message: "no such file or directory")
+        }
+        let files: [String]
+        if isDirectory.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files = names.filter { $0.hasSuffix(".toml") && $0 != "scopes.toml" }.sorted().map { (path as NSString).appendingPathComponent($0) }
+        } else {
+            files = [path]
+        }
+        var rules: [Rule] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw RuleError(file: file, message: "cannot read the file")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw RuleError(file: file, message: "not UTF-8 text")
+            }
+            rules += try RuleLoader.load(toml: text, origin: file)
+        }
+        return rules
+    }
+}

@@ -1,0 +1,54 @@
+import TokenFormats
+import TokenScanEngine
+import TokenScanModel
+import TokenScanSearch
+
+/// Chooses what a group of overlapping hits becomes: the same token found as written and decoded,
+/// or a token cut short at a line end and the same token joined across lines, must be one
+/// finding, and the right one.
+///
+/// Every hit of the group is analysed; judgement decides, not position: a joined JWT whose
+/// signature has the length its algorithm produces beats the cut-short piece (`truncated`), and a
+/// complete JWT beats a join that glued the next line's word onto it. Of the findings left, one
+/// whose secret is part of another's longer secret is dropped, and of equal secrets the one found
+/// with the fewest layers (they arrive first) is kept. A wrapped-line join must prove itself
+/// against the line as written (see below).
+package enum HitGroup {
+    /// Returns the findings kept, each with the hit it came from; `dismissed` hears why each
+    /// other hit was not one (counted in the summary).
+    package static func resolve(
+        _ hits: [SearchHit], analyzer: Analyzer, rules: [CompiledRule], path: String,
+        dismissed: (SearchHit, Dismissal) -> Void
+    ) -> [(hit: SearchHit, finding: Finding)] {
+        var accepted: [(hit: SearchHit, finding: Finding)] = []
+        for hit in hits {
+            switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: path) {
+            case .success(let finding): accepted.append((hit, finding))
+            case .failure(let dismissal): dismissed(hit, dismissal)
+            }
+        }
+        if accepted.count <= 1 { return accepted }
+        // Joining a line to the next because it is as long as terminals wrap is a guess. Where the
+        // line's own text already is a finding from the same place, the joined token must prove
+        // itself: a JWT (its signature length fits its algorithm) or a verified checksum. A
+        // secret assignment at the end of a 120-character line is not glued to the next line.
+        let asWritten = accepted.filter { $0.hit.encodings.isEmpty }.map(\.hit.byteRange.lowerBound)
+        accepted.removeAll { candidate in
+            candidate.hit.encodings.contains(SplitTokenJoiner.wrappedLine.rawValue)
+                && candidate.finding.jwt == nil && candidate.finding.checksum == nil
+                && asWritten.contains(candidate.hit.byteRange.lowerBound)
+        }
+        var kept: [(hit: SearchHit, finding: Finding)] = []
+        for (index, candidate) in accepted.enumerated() {
+            let covered = accepted.indices.contains { other in
+                guard other != index, accepted[other].hit.byteRange.overlaps(candidate.hit.byteRange) else { return false }
+                let longer = accepted[other].hit.secret
+                let secret = candidate.hit.secret
+                if longer == secret { return other < index }
+                return longer.count > secret.count && Matcher.contains(longer, secret)
+            }
+            if !covered { kept.append(candidate) }
+        }
+        return kept
+    }
+}

@@ -1,0 +1,138 @@
+import TOMLKit
+import TokenFormats
+import TokenScanEngine
+import TokenScanModel
+import TokenScanSearch
+
+/// Where scopes live in claims and how their values are classified, loaded from `Rules/scopes.toml`.
+///
+/// Kept as data because every identity provider invents its own vocabulary and users need to add
+/// theirs without waiting for a release.
+public struct ScopeTaxonomy: Sendable {
+    public struct Vocabulary: Sendable {
+        public var exact: Set<String> = []
+        public var contains: [String] = []
+        public var patterns: [Pattern] = []
+
+        package func matches(_ value: String, scratch: MatchScratch) -> Bool {
+            if exact.contains(value) { return true }
+            if contains.contains(where: { value.contains($0) }) { return true }
+            let bytes = Array(value.utf8)
+            return bytes.withUnsafeBytes { buffer in
+                patterns.contains { (try? scratch.firstMatch($0, in: buffer, from: 0)) != nil }
+            }
+        }
+
+        package init(exact: Set<String> = [], contains: [String] = [], patterns: [Pattern] = []) {
+            self.exact = exact
+            self.contains = contains
+            self.patterns = patterns
+        }
+    }
+
+    /// Paths of object keys to scope claims; `*` matches any key.
+    public var claimPaths: [[String]]
+    public var adminClaims: [String]
+    public var vocabularies: [(ScopeClass, Vocabulary)]
+    public var examples: [(scope: String, expected: ScopeClass)]
+
+    package init(claimPaths: [[String]] = [], adminClaims: [String] = [], vocabularies: [(ScopeClass, Vocabulary)] = [], examples: [(scope: String, expected: ScopeClass)] = []) {
+        self.claimPaths = claimPaths
+        self.adminClaims = adminClaims
+        self.vocabularies = vocabularies
+        self.examples = examples
+    }
+
+    public init(toml: String, origin: String) throws(RuleError) {
+        let table = try TOMLDocument.parse(toml, origin: origin)
+        let reader = TableReader(table: table, origin: origin, context: "scopes")
+        try reader.rejectUnknownKeys(["claims", "adminClaims", "broad", "write", "offline", "read", "examples"])
+        claimPaths = []
+        if let paths = table["claims"]?.array {
+            for path in paths {
+                guard let components = path.array?.compactMap(\.string), !components.isEmpty else {
+                    throw reader.error("'claims' must be an array of key paths (arrays of strings)")
+                }
+                claimPaths.append(components)
+            }
+        }
+        adminClaims = try reader.stringArray("adminClaims")
+        vocabularies = []
+        for scopeClass in [ScopeClass.broad, .write, .offline, .read] {
+            guard let vocabularyTable = table[scopeClass.rawValue]?.table else { continue }
+            let vocabularyReader = TableReader(table: vocabularyTable, origin: origin, context: scopeClass.rawValue)
+            try vocabularyReader.rejectUnknownKeys(["exact", "contains", "patterns"])
+            var vocabulary = Vocabulary()
+            vocabulary.exact = Set(try vocabularyReader.stringArray("exact").map { $0.lowercased() })
+            vocabulary.contains = try vocabularyReader.stringArray("contains").map { $0.lowercased() }
+            for source in try vocabularyReader.stringArray("patterns") {
+                do {
+                    vocabulary.patterns.append(try Pattern(source, options: .caseInsensitive))
+                } catch {
+                    throw vocabularyReader.error("pattern '\(source)' does not compile: \(error)")
+                }
+            }
+            vocabularies.append((scopeClass, vocabulary))
+        }
+        examples = []
+        for example in table["examples"]?.array ?? TOMLArray() {
+            guard let exampleTable = example.table, let scope = exampleTable["scope"]?.string,
+                let name = exampleTable["class"]?.string, let expected = ScopeClass(rawValue: name)
+            else { throw reader.error("each [[examples]] needs 'scope' and a 'class' of broad, write, offline, read or other") }
+            examples.append((scope, expected))
+        }
+    }
+
+    /// The taxonomy built into the binary.
+    public static let builtin: ScopeTaxonomy = {
+        guard let file = EmbeddedResources.files.first(where: { $0.name == "scopes.toml" }) else {
+            fatalError("scopes.toml is not embedded; the build plugin did not run")
+        }
+        do {
+            return try ScopeTaxonomy(toml: file.contents, origin: "builtin:scopes.toml")
+        } catch {
+            fatalError("built-in scopes.toml is invalid: \(error)")
+        }
+    }()
+
+    public func classify(_ scope: String, scratch: MatchScratch = MatchScratch()) -> ScopeClass {
+        let value = scope.lowercased()
+        for (scopeClass, vocabulary) in vocabularies where vocabulary.matches(value, scratch: scratch) {
+            return scopeClass
+        }
+        return .other
+    }
+
+    /// Every scope value in `claims`, in claim order, space-delimited strings split, duplicates removed.
+    public func scopes(in claims: [String: JSONValue]) -> [String] {
+        var found: [String] = []
+        var seen: Set<String> = []
+        for path in claimPaths {
+            for value in ScopeTaxonomy.values(at: path[...], in: .object(claims)) {
+                for string in value.strings {
+                    for scope in string.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+                    where !scope.isEmpty && seen.insert(scope).inserted {
+                        found.append(scope)
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// The admin claims that are true.
+    public func adminFlags(in claims: [String: JSONValue]) -> [String] {
+        adminClaims.filter { claims[$0]?.bool == true }
+    }
+
+    package static func values(at path: ArraySlice<String>, in value: JSONValue) -> [JSONValue] {
+        guard let key = path.first else { return [value] }
+        guard let object = value.object else { return [] }
+        let rest = path.dropFirst()
+        if key == "*" {
+            return object.keys.sorted().flatMap { values(at: rest, in: object[$0]!) }
+        }
+        guard let child = object[key] else { return [] }
+        return values(at: rest, in: child)
+    }
+}

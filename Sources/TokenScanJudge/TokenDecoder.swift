@@ -1,0 +1,102 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanModel
+import TokenScanSearch
+
+/// `tokenscan decode`: the analysis of one token given directly, as the finding a scan would report
+/// for it (path "-", line 1).
+public enum TokenDecoder {
+    public enum DecodeError: Error, CustomStringConvertible {
+        case notAToken(String)
+        public var description: String {
+            switch self {
+            case .notAToken(let why): why
+            }
+        }
+    }
+
+    public static func finding(for token: String, settings: AnalysisSettings, rules: [Rule]) throws(DecodeError) -> Finding {
+        // Trimmed as bytes: a pasted token may be megabytes long, and it is ASCII where it matters.
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        var bytes = Array(token.utf8)
+        while let last = bytes.last, isSpace(last) { bytes.removeLast() }
+        let leading = bytes.prefix(while: isSpace).count
+        if leading > 0 { bytes.removeFirst(leading) }
+        let trimmed = String(decoding: bytes, as: UTF8.self)
+        let ruleID: String
+        switch JWT.decode(bytes) {
+        case .success(let jwt): ruleID = jwt.form == .jwe ? "jwe" : "jwt"
+        // Too large or too deep to decode: still a JWT, assessed without its claims.
+        case .failure(.limitExceeded): ruleID = "jwt"
+        case .failure(let error): throw .notAToken("not a JWT: \(describe(error))")
+        }
+        let rule = rules.first { $0.id == ruleID } ?? Rule(id: ruleID, kind: ruleID, regex: ".", validate: ["jwt"])
+        let endColumn = trimmed.unicodeScalars.count + 1
+        let hit = SearchHit(
+            ruleIndex: 0, secret: bytes, byteRange: 0..<bytes.count, start: TextPosition(line: 1, column: 1),
+            end: TextPosition(line: 1, column: endColumn), context: bytes, secretInContext: 0..<bytes.count)
+        switch Analyzer(settings: settings).analyze(hit, rule: rule, path: "-") {
+        case .success(let finding): return finding
+        case .failure(let dismissal): throw .notAToken("not reported: \(dismissal.rawValue)")
+        }
+    }
+
+    package static func describe(_ error: JWT.DecodeError) -> String {
+        switch error {
+        case .segmentCount(let count): "a JWT has 3 (JWS) or 5 (JWE) dot-separated parts, this has \(count)"
+        case .badBase64(let segment): "part \(segment + 1) is not base64url"
+        case .notJSONObject(let segment): "part \(segment + 1) does not decode to a JSON object"
+        case .missingAlgorithm: "the header has no \"alg\" (or a JWE header no \"enc\")"
+        case .limitExceeded(let limit, _):
+            switch limit {
+            case .length(let maximum): "longer than \(maximum) bytes"
+            case .depth(let segment, let maximum): "part \(segment + 1) nests deeper than \(maximum) levels"
+            case .size(let segment, let bytes, let maximum): "part \(segment + 1) takes \(bytes) bytes, more than \(maximum)"
+            }
+        }
+    }
+
+    /// The human-readable rendering of a decoded finding.
+    public static func describe(_ finding: Finding, now: Date) -> String {
+        var out = ""
+        guard let jwt = finding.jwt else {
+            // A JWT beyond a decoding limit: no header or claims to show, only the verdict.
+            out += "Claims        not decoded\n"
+            out += "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"
+            for reason in finding.reasons { out += "  - \(reason.message) [\(reason.code)]\n" }
+            return out
+        }
+        func render(_ value: JSONValue) -> String {
+            if case .string(let string) = value { return string }
+            return TokenMinter.canonicalJSON(value)
+        }
+        out += "Header (\(jwt.form == .jwe ? "JWE" : "JWS"))\n"
+        for key in jwt.header.keys.sorted() { out += "  \(key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(render(jwt.header[key]!))\n" }
+        if jwt.form == .jws {
+            out += "Claims\n"
+            for key in jwt.claims.keys.sorted() {
+                var line = "  \(key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(render(jwt.claims[key]!))"
+                if ["exp", "nbf", "iat", "auth_time"].contains(key), let seconds = jwt.claims[key]?.number {
+                    let date = Date(timeIntervalSince1970: seconds)
+                    line += "  (\(RelativeTime.iso8601(date)), \(RelativeTime.describe(date.timeIntervalSince(now))))"
+                }
+                out += line + "\n"
+            }
+            if !jwt.scopes.isEmpty {
+                out += "Scopes\n"
+                for scope in jwt.scopes { out += "  \(scope.value.padding(toLength: 40, withPad: " ", startingAt: 0)) \(scope.class.rawValue)\n" }
+            }
+            out += "Signature     \(jwt.signature?.rawValue ?? "n/a")\n"
+            out += "Token class   \(jwt.tokenClass?.rawValue ?? "unknown")\n"
+            if let provider = jwt.provider { out += "Provider      \(provider)\n" }
+            if let nested = jwt.nestedHeader {
+                out += "Nested JWT    inner header \(TokenMinter.canonicalJSON(.object(nested)))\n"
+            }
+        }
+        out += "Expiry        \(jwt.expiry.status.rawValue)\(jwt.expiry.expiresAt.map { " (\($0))" } ?? "")\n"
+        out += "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"
+        for reason in finding.reasons { out += "  - \(reason.message) [\(reason.code)]\n" }
+        return out
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanModel
+import TokenScanSearch
+
+/// Everything the analyzers learned about one secret; the risk model's only input.
+public struct TokenFacts: Sendable {
+    public var kind: String
+    /// Severity for tokens that cannot be judged by content (the rule's `severity`).
+    public var baseSeverity: Severity
+    public var jwt: JWT?
+    public var tokenClass: TokenClass?
+    public var scopes: [String] = []
+    public var scopeClasses: [ScopeClass] = []
+    public var adminFlags: [String] = []
+    public var signature: SignatureStatus?
+    /// The weak HMAC key that verified the signature (never reported unless secrets are shown).
+    public var weakSecret: String?
+    /// Where that key was found when it was not a published one: a finding in the same input.
+    public var weakSecretSource: String?
+    /// A published documentation sample (jwt.io, RFC 7515/7519 examples).
+    public var docSample: String?
+    /// Who issued it, when recognised (`Rules/providers.toml`).
+    public var provider: Provider?
+    /// Reasons about the header itself (jku, x5u, jwk, kid), whatever the severity.
+    public var headerFlags: [Reason] = []
+    /// Set when a key the user supplied (`--jwks`) was tried and did not verify the signature.
+    public var signatureMismatch = false
+    /// Who issues a token without claims, as people write it (the rule's `provider`: `GitHub`).
+    public var providerName: String?
+    /// What a token without claims is for, as its rule states it (`personal access token`).
+    public var declaredClass: String?
+    /// The provider checksum the token passed; `nil` when its format has none.
+    public var verifiedChecksum: TokenChecksum?
+    /// Why a JWT was judged without its claims: it hit a decoding limit (too long for its rule,
+    /// claims too large or too deep). Such a token is treated as live, like a JWE.
+    public var undecodedReason: Reason?
+    public var issuedAt: Date?
+    public var notBefore: Date?
+    public var expiresAt: Date?
+
+    public init(kind: String, baseSeverity: Severity) {
+        self.kind = kind
+        self.baseSeverity = baseSeverity
+    }
+
+    /// Scopes that count as broad for the risk model: admin, wildcard and write scopes.
+    public var broadScopes: [String] {
+        zip(scopes, scopeClasses).filter { $0.1 == .broad || $0.1 == .write }.map(\.0)
+    }
+
+    /// Whether every broad scope is only a write scope (for the wording of reasons).
+    public var broadIsOnlyWrite: Bool {
+        adminFlags.isEmpty && !scopeClasses.contains(.broad) && scopeClasses.contains(.write)
+    }
+
+    public var isForgeable: Bool { signature == .unsigned || signature == .weakSecret }
+
+    public func expiryStatus(at now: Date) -> ExpiryStatus {
+        if let expiresAt, expiresAt <= now { return .expired }
+        if let notBefore, notBefore > now { return .notYetValid }
+        return expiresAt == nil ? .noExpiry : .active
+    }
+
+    /// Reads claims, scopes and token class out of a decoded JWT.
+    public static func from(
+        jwt: JWT, kind: String, baseSeverity: Severity, taxonomy: ScopeTaxonomy, scratch: MatchScratch,
+        providers: ProviderCatalog = .builtin
+    ) -> TokenFacts {
+        var facts = TokenFacts(kind: kind, baseSeverity: baseSeverity)
+        facts.jwt = jwt
+        let claims = jwt.claims
+        facts.issuedAt = claims["iat"]?.number.map(Date.init(timeIntervalSince1970:))
+        facts.notBefore = claims["nbf"]?.number.map(Date.init(timeIntervalSince1970:))
+        facts.expiresAt = claims["exp"]?.number.map(Date.init(timeIntervalSince1970:))
+        facts.scopes = taxonomy.scopes(in: claims)
+        facts.scopeClasses = facts.scopes.map { taxonomy.classify($0, scratch: scratch) }
+        facts.adminFlags = taxonomy.adminFlags(in: claims)
+        facts.tokenClass = jwt.form == .jwe ? nil : tokenClass(jwt)
+        if jwt.form == .jws {
+            facts.signature = jwt.isUnsigned ? .unsigned : .unverified
+        }
+        facts.docSample = DocumentationSamples.match(jwt)
+        facts.provider = providers.recognise(claims, scratch: scratch)
+        facts.headerFlags = HeaderRedFlags.reasons(jwt.header)
+        return facts
+    }
+
+    package static func tokenClass(_ jwt: JWT) -> TokenClass {
+        let markers = [jwt.header["typ"]?.string, jwt.claims["typ"]?.string, jwt.claims["token_use"]?.string,
+                       jwt.claims["token_type"]?.string]
+            .compactMap { $0?.lowercased() }
+        if markers.contains(where: { $0.contains("refresh") || $0 == "offline" }) { return .refresh }
+        if markers.contains(where: { $0 == "id" || $0 == "id_token" }) || jwt.claims["nonce"] != nil
+            || jwt.claims["at_hash"] != nil {
+            return .id
+        }
+        return .access
+    }
+}
+
+/// Published sample tokens: jwt.io's default tokens and the RFC 7515/7519 examples. They are in
+/// countless READMEs and tests; their keys are public on purpose, so they are not leaks.
+public enum DocumentationSamples {
+    public static func match(_ jwt: JWT) -> String? {
+        let claims = jwt.claims
+        if claims["sub"]?.string == "1234567890", claims["name"]?.string == "John Doe",
+            claims["iat"]?.number == 1_516_239_022 {
+            return "the jwt.io example token"
+        }
+        if claims["iss"]?.string == "joe", claims["exp"]?.number == 1_300_819_380 {
+            return "the RFC 7515/7519 example token"
+        }
+        return nil
+    }
+}

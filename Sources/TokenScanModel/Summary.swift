@@ -1,0 +1,114 @@
+import Foundation
+import TokenFormats
+
+/// An inline allow comment that accepted nothing: no secret that would have been reported stands
+/// on its line (`--report-unused`). Safe to remove.
+public struct UnusedInlineAllow: Sendable, Codable, Equatable {
+    public var path: String
+    public var line: Int
+    public var column: Int
+    /// `tokenscan:allow` or `gitleaks:allow`.
+    public var marker: String
+    /// The commit that added the line (`tokenscan git`).
+    public var commit: String?
+
+    public init(path: String, line: Int, column: Int, marker: String, commit: String? = nil) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.marker = marker
+        self.commit = commit
+    }
+}
+
+/// An input the walker skipped, and why. Every skip is reported; nothing disappears silently.
+public struct SkippedInput: Sendable, Codable, Equatable {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+}
+
+/// A rule that failed on one input.
+public struct RuleErrorReport: Sendable, Codable, Equatable {
+    public var ruleId: String
+    public var path: String
+    public var offset: Int
+    public var reason: String
+
+    package init(ruleId: String, path: String, offset: Int, reason: String) {
+        self.ruleId = ruleId
+        self.path = path
+        self.offset = offset
+        self.reason = reason
+    }
+}
+
+/// A limit that cut the search of one input short (decode depth, decoded size): what was not
+/// searched is named, never silently skipped.
+public struct LimitReport: Sendable, Codable, Equatable {
+    public var limit: String
+    public var path: String
+    public var offset: Int
+    public var detail: String
+
+    public init(limit: String, path: String, offset: Int, detail: String) {
+        self.limit = limit
+        self.path = path
+        self.offset = offset
+        self.detail = detail
+    }
+}
+
+/// Totals of a scan (design §4's `summary`).
+public struct ScanSummary: Sendable, Codable, Equatable {
+    public var files = 0
+    public var bytes = 0
+    public var findings = 0
+    public var bySeverity: [String: Int] = [:]
+    public var skipped: [SkippedInput] = []
+    /// Matches that were not findings, by reason (placeholders, look-alikes, inline allows).
+    public var dismissed: [String: Int] = [:]
+    public var ruleErrors: [RuleErrorReport] = []
+    /// Limits hit (absent when none was).
+    public var limits: [LimitReport]?
+    /// With `--report-unused`: baseline entries that matched nothing.
+    public var unusedBaseline: [Baseline.Entry]?
+    /// With `--report-unused`: inline allow comments that accepted nothing, in input order.
+    public var unusedInlineAllow: [UnusedInlineAllow]?
+    public init() {}
+
+    package mutating func add(_ findings: [Finding]) {
+        self.findings += findings.count
+        for finding in findings { bySeverity[finding.severity.rawValue, default: 0] += 1 }
+    }
+}
+
+/// Why a match did not become a finding (counted in the summary, never silent).
+public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
+    case placeholder
+    case lowEntropy = "low-entropy"
+    case notAJWT = "not-a-jwt"
+    case inlineAllow = "inline-allow"
+    /// The secret's fingerprint is listed in a `.tokenscanignore`, or its place in a `.gitleaksignore`.
+    case ignoredFingerprint = "ignored-fingerprint"
+    /// The finding is accepted in the baseline (`--baseline`).
+    case baseline
+    /// A claim-aware allow rule of the configuration accepts it.
+    case allowRule = "allow-rule"
+    /// Already reported at the same path with the same line content (`ScanOptions.reportRepeatsOnce`).
+    case repeated
+    /// A provider token whose checksum is wrong: a typo, a truncated or edited copy, or a made-up
+    /// example, not a token the provider issued (design §5).
+    case badChecksum = "bad-checksum"
+    /// A generic match that belongs to a provider token: it starts with a provider's prefix
+    /// (`ghp_`, `xoxb-` …) that the provider's rule did not report as this span (cut short, masked,
+    /// edited, or reported without the generic match's trailing characters), or it is the tail of
+    /// one (the JWT inside `ghs_<app id>_eyJ…`).
+    case providerLookalike = "provider-look-alike"
+    /// A JWT whose signature is shorter or longer than its algorithm makes it: cut short, so not
+    /// a usable credential (or a join that glued the next line onto a complete token).
+    case truncated
+}

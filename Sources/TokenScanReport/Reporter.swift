@@ -1,0 +1,111 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanJudge
+import TokenScanModel
+import TokenScanSearch
+import TokenScanSources
+import TokenScanSuppression
+
+/// The output formats of design §4.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case text, json, jsonl, sarif
+}
+
+/// What every reporter knows about the run besides the findings.
+public struct ReportContext: Sendable {
+    public var toolName = "tokenscan"
+    public var toolVersion: String
+    public var now: Date
+    public var rules: [Rule]
+    public var colors = false
+    /// Text: list every occurrence of a token instead of the first one and a count.
+    public var allOccurrences = false
+    /// `--report-unused`: the text report lists unused baseline entries and inline allow comments.
+    public var reportsUnused = false
+    public init(toolVersion: String, now: Date, rules: [Rule]) {
+        self.toolVersion = toolVersion
+        self.now = now
+        self.rules = rules
+    }
+}
+
+/// One type per format. Findings arrive in report order, input by input; streaming formats write
+/// them at once, the others at `finish`.
+public protocol Reporter: AnyObject {
+    func add(_ findings: [Finding]) throws(OutputError)
+    func finish(_ summary: ScanSummary) throws(OutputError)
+}
+
+public enum Reporters {
+    public static func make(_ format: ReportFormat, context: ReportContext, output: ReportOutput) -> Reporter {
+        switch format {
+        case .text: TextReporter(context: context, output: output)
+        case .json: JSONReporter(context: context, output: output)
+        case .jsonl: JSONLinesReporter(output: output)
+        case .sarif: SARIFReporter(context: context, output: output)
+        }
+    }
+
+    /// A deterministic encoder: sorted keys, no escaped slashes.
+    package static func encoder(pretty: Bool) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    package static func encode<T: Encodable>(_ value: T, pretty: Bool) -> String {
+        // Encoding our own value types cannot fail (no non-finite numbers are produced).
+        let data = (try? encoder(pretty: pretty).encode(value)) ?? Data("null".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// One entry per unique secret: logs repeat one token thousands of times.
+public struct TokenSummary: Sendable, Codable, Equatable {
+    public struct Place: Sendable, Codable, Equatable {
+        public var path: String
+        public var line: Int
+        public var column: Int
+    }
+    public var fingerprint: String
+    public var count: Int
+    public var first: Place
+    public var last: Place
+    public var severity: Severity
+    public var score: Int
+    public var ruleId: String
+    public var kind: String
+    public var secret: String
+    /// What the token is, from its first occurrence: the decoded JWT (claims, expiry, scopes,
+    /// signature, provider), the reasons, and for provider tokens their class and checksum.
+    public var jwt: JWTReport?
+    public var reasons: [Reason]
+    public var tokenClass: String?
+    public var checksum: String?
+
+    /// Groups findings (in report order) by fingerprint, keeping the first-seen order.
+    public static func group(_ findings: [Finding]) -> [TokenSummary] {
+        var order: [String] = []
+        var byFingerprint: [String: TokenSummary] = [:]
+        for finding in findings {
+            let place = Place(path: finding.path, line: finding.line, column: finding.column)
+            if var entry = byFingerprint[finding.fingerprint] {
+                entry.count += 1
+                entry.last = place
+                if finding.score > entry.score || finding.severity > entry.severity {
+                    entry.severity = max(entry.severity, finding.severity)
+                    entry.score = max(entry.score, finding.score)
+                }
+                byFingerprint[finding.fingerprint] = entry
+            } else {
+                order.append(finding.fingerprint)
+                byFingerprint[finding.fingerprint] = TokenSummary(
+                    fingerprint: finding.fingerprint, count: 1, first: place, last: place, severity: finding.severity,
+                    score: finding.score, ruleId: finding.ruleId, kind: finding.kind, secret: finding.secret,
+                    jwt: finding.jwt, reasons: finding.reasons, tokenClass: finding.tokenClass, checksum: finding.checksum)
+            }
+        }
+        return order.map { byFingerprint[$0]! }
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanJudge
+import TokenScanModel
+import TokenScanSearch
+import TokenScanSources
+import TokenScanSuppression
+
+/// `--format sarif`: SARIF 2.1.0 for code-scanning upload.
+///
+/// Messages state the reasons and never the secret; snippets carry the redacted line. Columns
+/// count Unicode scalars (`columnKind: unicodeCodePoints`). `partialFingerprints` are derived
+/// from the secret's keyed fingerprint and its occurrence in the file, so alerts follow a token
+/// through edits and moves instead of a line number.
+public final class SARIFReporter: Reporter {
+    package let context: ReportContext
+    package let output: ReportOutput
+    private var findings: [Finding] = []
+    /// GitHub keeps the first 5,000 results of a run; beyond that, repeats of one secret are capped.
+    public var maxResultsPerFingerprint = 100
+
+    public init(context: ReportContext, output: ReportOutput) {
+        self.context = context
+        self.output = output
+    }
+
+    public func add(_ findings: [Finding]) throws(OutputError) { self.findings += findings }
+
+    public func finish(_ summary: ScanSummary) throws(OutputError) {
+        try output.write(Reporters.encode(document(summary), pretty: true) + "\n")
+    }
+
+    package func document(_ summary: ScanSummary) -> SARIF.Log {
+        let rules = context.rules
+        let ruleIndex = Dictionary(rules.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        var occurrences: [String: Int] = [:]
+        var perFingerprint: [String: Int] = [:]
+        var capped = 0
+        var results: [SARIF.Result] = []
+        for finding in findings {
+            perFingerprint[finding.fingerprint, default: 0] += 1
+            if perFingerprint[finding.fingerprint]! > maxResultsPerFingerprint {
+                capped += 1
+                continue
+            }
+            let key = "\(finding.path)\u{0}\(finding.fingerprint)"
+            occurrences[key, default: 0] += 1
+            results.append(result(finding, ruleIndex: ruleIndex[finding.ruleId], occurrence: occurrences[key]!))
+        }
+        var notifications: [SARIF.Notification] = summary.skipped.map {
+            SARIF.Notification(level: "note", message: .init(text: "Skipped \($0.path): \($0.reason)"))
+        }
+        notifications += summary.ruleErrors.map {
+            SARIF.Notification(level: "error", message: .init(text: "Rule \($0.ruleId) stopped on \($0.path) at byte \($0.offset): \($0.reason)"))
+        }
+        notifications += (summary.limits ?? []).map {
+            SARIF.Notification(level: "warning", message: .init(text: "Limit \($0.limit) hit in \($0.path) at byte \($0.offset): \($0.detail)"))
+        }
+        if capped > 0 {
+            notifications.append(SARIF.Notification(level: "note", message: .init(
+                text: "\(capped) repeated occurrences of already reported secrets were left out (at most \(maxResultsPerFingerprint) results per secret); the JSON report lists them all.")))
+        }
+        let run = SARIF.Run(
+            tool: .init(driver: .init(
+                name: context.toolName,
+                semanticVersion: context.toolVersion,
+                informationUri: "https://github.com/tokenscan/tokenscan",
+                rules: rules.map(SARIFReporter.descriptor))),
+            invocations: [.init(executionSuccessful: true, toolExecutionNotifications: notifications)],
+            originalUriBaseIds: ["SRCROOT": .init(description: .init(text: "The directory tokenscan was run in."))],
+            results: results,
+            columnKind: "unicodeCodePoints",
+            properties: .init(now: RelativeTime.iso8601(context.now)))
+        return SARIF.Log(runs: [run])
+    }
+
+    package func result(_ finding: Finding, ruleIndex: Int?, occurrence: Int) -> SARIF.Result {
+        let headline = "\(finding.severity.rawValue.capitalized) \(finding.kind) token (score \(finding.score))"
+        let message = ([headline] + finding.reasons.map(\.message)).joined(separator: " ")
+        let isAbsolute = finding.path.hasPrefix("/")
+        let uri = isAbsolute ? "file://" + SARIFReporter.percentEncode(finding.path) : SARIFReporter.percentEncode(finding.path)
+        return SARIF.Result(
+            ruleId: finding.ruleId,
+            ruleIndex: ruleIndex,
+            level: SARIFReporter.level(finding.severity),
+            rank: Double(finding.score),
+            message: .init(text: message),
+            locations: [.init(physicalLocation: .init(
+                artifactLocation: .init(uri: uri, uriBaseId: isAbsolute ? nil : "SRCROOT"),
+                region: .init(
+                    startLine: finding.line, startColumn: finding.column, endLine: finding.endLine,
+                    endColumn: finding.endColumn, snippet: finding.snippet.map { .init(text: $0) })))],
+            partialFingerprints: [
+                "primaryLocationLineHash": "\(finding.fingerprint):\(occurrence)",
+                "tokenscan/v1": finding.fingerprint,
+            ],
+            properties: .init(
+                severity: finding.severity.rawValue, score: finding.score,
+                securitySeverity: finding.severity.securitySeverity,
+                reasons: finding.reasons, fingerprint: finding.fingerprint,
+                expiry: finding.jwt?.expiry.status.rawValue, commit: finding.commit,
+                tokenClass: finding.tokenClass, checksum: finding.checksum))
+    }
+
+    package static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .critical, .high: "error"
+        case .medium: "warning"
+        case .low, .info: "note"
+        }
+    }
+
+    package static func descriptor(_ rule: Rule) -> SARIF.ReportingDescriptor {
+        let summary = rule.description.isEmpty ? "Detects \(rule.kind) tokens." : rule.description
+        let markdown = """
+        **\(summary)**
+
+        tokenscan decodes what it finds and rates it: severity and score come from the token's claims \
+        (expiry, scopes, signature) where it has them, otherwise from the kind of token.
+
+        **What to do**: treat the token as compromised. Revoke or rotate it at its issuer, then remove it \
+        from the file and from history (a rewritten commit does not un-leak a pushed secret). If the finding \
+        is a test fixture or an accepted risk, add `tokenscan:allow` on its line or record it in a baseline.
+        """
+        return SARIF.ReportingDescriptor(
+            id: rule.id,
+            name: rule.id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+            shortDescription: .init(text: summary),
+            fullDescription: .init(text: "\(summary). Kind: \(rule.kind). Defined in \(rule.origin)."),
+            help: .init(text: "Revoke or rotate the token at its issuer, then remove it from the file and its history.", markdown: markdown),
+            defaultConfiguration: .init(level: level(rule.baseSeverity)),
+            properties: .init(
+                tags: Array((["security", "secret"] + rule.tags).uniqued().prefix(10)),
+                securitySeverity: rule.baseSeverity.securitySeverity == "0.0" ? "0.1" : rule.baseSeverity.securitySeverity,
+                // Decoded JWTs and checksum-verified provider tokens are not guesses.
+                precision: rule.validate.contains("jwt") || !rule.checksums.isEmpty ? "very-high" : "high"))
+    }
+
+    /// Percent-encodes what is not allowed in a URI path (RFC 3986), keeping `/`.
+    package static func percentEncode(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#[]@!$&'()*+,;=")
+        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+    }
+}
+
+extension Array where Element: Hashable {
+    package func uniqued() -> [Element] {
+        var seen: Set<Element> = []
+        return filter { seen.insert($0).inserted }
+    }
+}
+
+/// The subset of SARIF 2.1.0 tokenscan writes.
+package enum SARIF {
+    package struct Log: Encodable {
+        package var schema = "https://json.schemastore.org/sarif-2.1.0.json"
+        package var version = "2.1.0"
+        package var runs: [Run]
+        package enum CodingKeys: String, CodingKey {
+            case schema = "$schema"
+            case version, runs
+        }
+    }
+    package struct Text: Encodable { var text: String }
+    package struct Run: Encodable {
+        package var tool: Tool
+        package var invocations: [Invocation]
+        package var originalUriBaseIds: [String: BaseURI]
+        package var results: [Result]
+        package var columnKind: String
+        package var properties: RunProperties
+    }
+    package struct RunProperties: Encodable { var now: String }
+    package struct BaseURI: Encodable { var description: Text }
+    package struct Tool: Encodable { var driver: Driver }
+    package struct Driver: Encodable {
+        package var name: String
+        package var semanticVersion: String
+        package var informationUri: String
+        package var rules: [ReportingDescriptor]
+    }
+    package struct ReportingDescriptor: Encodable {
+        package var id: String
+        package var name: String
+        package var shortDescription: Text
+        package var fullDescription: Text
+        package var help: Help
+        package var defaultConfiguration: Configuration
+        package var properties: RuleProperties
+    }
+    package struct Help: Encodable {
+        package var text: String
+        package var markdown: String
+    }
+    package struct Configuration: Encodable { var level: String }
+    package struct RuleProperties: Encodable {
+        package var tags: [String]
+        package var securitySeverity: String
+        package var precision: String
+        package enum CodingKeys: String, CodingKey {
+            case tags, precision
+            case securitySeverity = "security-severity"
+        }
+    }
+    package struct Invocation: Encodable {
+        package var executionSuccessful: Bool
+        package var toolExecutionNotifications: [Notification]
+    }
+    package struct Notification: Encodable {
+        package var level: String
+        package var message: Text
+    }
+    package struct Result: Encodable {
+        package var ruleId: String
+        package var ruleIndex: Int?
+        package var level: String
+        package var rank: Double
+        package var message: Text
+        package var locations: [Location]
+        package var partialFingerprints: [String: String]
+        package var properties: ResultProperties
+    }
+    package struct ResultProperties: Encodable {
+        package var severity: String
+        package var score: Int
+        package var securitySeverity: String
+        package var reasons: [Reason]
+        package var fingerprint: String
+        package var expiry: String?
+        /// The commit that added the secret (git sources): a history finding's path may no longer
+        /// exist at the analysed revision.
+        package var commit: CommitInfo?
+        package var tokenClass: String?
+        package var checksum: String?
+        package enum CodingKeys: String, CodingKey {
+            case severity, score, reasons, fingerprint, expiry, commit, tokenClass, checksum
+            case securitySeverity = "security-severity"
+        }
+    }
+    package struct Location: Encodable { var physicalLocation: PhysicalLocation }
+    package struct PhysicalLocation: Encodable {
+        package var artifactLocation: ArtifactLocation
+        package var region: Region
+    }
+    package struct ArtifactLocation: Encodable {
+        package var uri: String
+        package var uriBaseId: String?
+    }
+    package struct Region: Encodable {
+        package var startLine: Int
+        package var startColumn: Int
+        package var endLine: Int
+        package var endColumn: Int
+        package var snippet: Text?
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanJudge
+import TokenScanModel
+import TokenScanSearch
+import TokenScanSources
+import TokenScanSuppression
+
+/// `--format text`: findings grouped by file for a person at a terminal, streamed as inputs finish.
+public final class TextReporter: Reporter {
+    package let context: ReportContext
+    package let output: ReportOutput
+
+    public init(context: ReportContext, output: ReportOutput) {
+        self.context = context
+        self.output = output
+    }
+
+    /// A long input's findings can arrive in several batches; its header is written once.
+    private var currentPath: String?
+    /// Occurrences per fingerprint: a token repeated in thousands of log lines is shown once, then
+    /// counted (unless every occurrence is asked for).
+    private var occurrences: [String: (count: Int, first: String, last: String, secret: String, severity: Severity)] = [:]
+    private var repeatOrder: [String] = []
+
+    public func add(_ findings: [Finding]) throws(OutputError) {
+        var text = ""
+        for finding in findings {
+            let place = "\(finding.path):\(finding.line):\(finding.column)"
+            if var seen = occurrences[finding.fingerprint] {
+                seen.count += 1
+                seen.last = place
+                if seen.count == 2 { repeatOrder.append(finding.fingerprint) }
+                occurrences[finding.fingerprint] = seen
+                if !context.allOccurrences { continue }
+            } else {
+                occurrences[finding.fingerprint] = (1, place, place, finding.secret, finding.severity)
+            }
+            if finding.path != currentPath {
+                if currentPath != nil { text += "\n" }
+                text += paint(finding.path, "1") + "\n"
+                currentPath = finding.path
+            }
+            let location = "\(finding.line):\(finding.column)"
+            let severity = finding.severity.rawValue.uppercased()
+            text += "  \(location.padding(toLength: max(8, location.count), withPad: " ", startingAt: 0)) "
+            text += paint(severity.padding(toLength: 8, withPad: " ", startingAt: 0), color(finding.severity))
+            text += " \(String(finding.score).leftPadded(3))  \(finding.ruleId)  \(finding.secret)\n"
+            if let commit = finding.commit {
+                text += "      commit \(commit.sha.prefix(12)) by \(commit.author) on \(commit.date)\n"
+            }
+            if let jwt = finding.jwt {
+                var facts: [String] = []
+                if let alg = jwt.header["alg"]?.string { facts.append("alg \(alg)") }
+                if let provider = jwt.provider { facts.append(provider) } else if let iss = jwt.claims["iss"]?.string { facts.append("iss \(iss)") }
+                if let sub = jwt.claims["sub"]?.string { facts.append("sub \(sub)") }
+                if !jwt.scopes.isEmpty { facts.append("scopes \(jwt.scopes.prefix(6).map(\.value).joined(separator: " "))") }
+                facts.append(jwt.expiry.status.rawValue)
+                text += "      " + paint(facts.joined(separator: " · "), "2") + "\n"
+            }
+            if let request = finding.request {
+                let label = request.method == nil && request.path == nil ? "in" : "request:"
+                let parts = [request.method, request.path, request.field.map { request.method == nil && request.path == nil ? $0 : "in \($0)" }]
+                text += "      " + paint(label + " " + parts.compactMap { $0 }.joined(separator: " "), "2") + "\n"
+            }
+            for reason in finding.reasons {
+                text += "      - \(reason.message) [\(reason.code)]\n"
+            }
+        }
+        if !text.isEmpty { try output.write(text) }
+    }
+
+    public func finish(_ summary: ScanSummary) throws(OutputError) {
+        var parts: [String] = []
+        for severity in Severity.allCases.reversed() {
+            if let count = summary.bySeverity[severity.rawValue], count > 0 {
+                parts.append(paint("\(count) \(severity.rawValue)", color(severity)))
+            }
+        }
+        let noun = summary.findings == 1 ? "finding" : "findings"
+        var line = "\(summary.findings) \(noun)"
+        if !parts.isEmpty { line += " (\(parts.joined(separator: ", ")))" }
+        line += " in \(summary.files) \(summary.files == 1 ? "input" : "inputs") (\(TextReporter.formatBytes(summary.bytes)))"
+        if !summary.skipped.isEmpty {
+            line += "; \(summary.skipped.count) skipped"
+        }
+        let dismissed = summary.dismissed.values.reduce(0, +)
+        if dismissed > 0 { line += "; \(dismissed) placeholder\(dismissed == 1 ? "" : "s") or look-alike\(dismissed == 1 ? "" : "s") ignored" }
+        if !summary.ruleErrors.isEmpty { line += "; \(summary.ruleErrors.count) rule error\(summary.ruleErrors.count == 1 ? "" : "s")" }
+        if let limits = summary.limits, !limits.isEmpty { line += "; \(limits.count) limit\(limits.count == 1 ? "" : "s") hit" }
+        var text = currentPath == nil ? "" : "\n"
+        if !repeatOrder.isEmpty {
+            text += context.allOccurrences ? "Repeated tokens:\n" : "Repeated tokens (each shown once above; --all-occurrences lists every one):\n"
+            for fingerprint in repeatOrder {
+                let seen = occurrences[fingerprint]!
+                text += "  \(paint(seen.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0), color(seen.severity))) "
+                text += "\(seen.secret)  ×\(seen.count)  first \(seen.first)  last \(seen.last)\n"
+            }
+            text += "\n"
+        }
+        text += unusedSection(summary)
+        text += line + "\n"
+        let binary = summary.skipped.filter { $0.reason.hasPrefix("binary file") }
+        if !binary.isEmpty {
+            text += "skipped as binary: \(binary.prefix(5).map(\.path).joined(separator: ", "))\(binary.count > 5 ? " and \(binary.count - 5) more" : "")\n"
+        }
+        try output.write(text)
+    }
+
+    /// `--report-unused`: suppressions that accepted nothing, safe to remove.
+    private func unusedSection(_ summary: ScanSummary) -> String {
+        guard context.reportsUnused else { return "" }
+        let baseline = summary.unusedBaseline ?? []
+        let inline = summary.unusedInlineAllow ?? []
+        guard !baseline.isEmpty || !inline.isEmpty else { return "No unused suppressions.\n\n" }
+        var text = "Unused suppressions (they accept nothing; remove them):\n"
+        for allow in inline {
+            let commit = allow.commit.map { "  commit \($0.prefix(12))" } ?? ""
+            text += "  \(allow.path):\(allow.line):\(allow.column)  \(allow.marker)\(commit)\n"
+        }
+        for entry in baseline {
+            text += "  baseline entry \(entry.path)  \(entry.fingerprint)  (\(entry.ruleId))\n"
+        }
+        return text + "\n"
+    }
+
+    private func color(_ severity: Severity) -> String {
+        switch severity {
+        case .critical: "1;31"
+        case .high: "31"
+        case .medium: "33"
+        case .low: "36"
+        case .info: "2"
+        }
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        context.colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    package static func formatBytes(_ bytes: Int) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
+    }
+}
+
+extension String {
+    package func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

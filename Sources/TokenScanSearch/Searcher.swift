@@ -1,0 +1,377 @@
+import TokenFormats
+import TokenScanEngine
+import TokenScanModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A match located in its input: absolute byte offsets, lines and columns, and the text of its line.
+public struct SearchHit: Sendable {
+    public var ruleIndex: Int
+    public var secret: [UInt8]
+    /// Absolute byte offsets of the secret in the input.
+    public var byteRange: Range<Int>
+    public var start: TextPosition
+    /// Exclusive end (the position just after the last character), as SARIF counts it.
+    public var end: TextPosition
+    /// The line(s) around the secret, cut to at most `SearchOptions.contextLimit` bytes each side.
+    public var context: [UInt8]
+    /// Where the secret sits inside `context`.
+    public var secretInContext: Range<Int>
+    /// Every matched span inside `context` (this secret's included), so that a snippet can redact
+    /// the other secrets on the same line too.
+    public var matchesInContext: [Range<Int>] = []
+    /// The layers undone to find the secret, outermost first (`["base64"]`, `["percent", "percent"]`,
+    /// `["string-concatenation"]`); empty when it stands in the input as written. `byteRange`,
+    /// `start` and `end` are those of the encoded text.
+    public var encodings: [String] = []
+    /// Hits whose spans overlap (a token found raw and decoded, or a cut-short and a joined form)
+    /// share a group and arrive one after another; a consumer keeps the best-judged of a group.
+    public var group = 0
+    /// The rule's whole match (the secret may be a part of it), for allow rules that test it; in
+    /// decoded text, the decoded match.
+    public var match: [UInt8] = []
+    /// The match was longer than its rule's `maxLength`: `secret` is only its first bytes.
+    public var truncated = false
+
+    package init(ruleIndex: Int, secret: [UInt8], byteRange: Range<Int>, start: TextPosition, end: TextPosition, context: [UInt8], secretInContext: Range<Int>, matchesInContext: [Range<Int>] = [], encodings: [String] = [], group: Int = 0, match: [UInt8] = [], truncated: Bool = false) {
+        self.ruleIndex = ruleIndex
+        self.secret = secret
+        self.byteRange = byteRange
+        self.start = start
+        self.end = end
+        self.context = context
+        self.secretInContext = secretInContext
+        self.matchesInContext = matchesInContext
+        self.encodings = encodings
+        self.group = group
+        self.match = match
+        self.truncated = truncated
+    }
+}
+
+/// An occurrence of one of the matcher's markers (`Matcher.markers`): where it starts.
+public struct MarkerHit: Sendable, Equatable {
+    /// Which marker (index in `Matcher.markers`).
+    public var marker: Int
+    /// Absolute byte offset in the input.
+    public var offset: Int
+    public var position: TextPosition
+}
+
+/// A rule that stopped early on one input, with the absolute offset where it stopped.
+public struct RuleFailureReport: Sendable, Equatable {
+    public var ruleID: String
+    public var offset: Int
+    public var reason: String
+}
+
+public struct SearchOptions: Sendable {
+    /// Bytes read per chunk. Memory per search is about `chunkSize + overlap`.
+    public var chunkSize = 1 << 20
+    /// Stop at a NUL byte in the first `binarySniffLength` bytes (binary files).
+    public var skipBinary = true
+    public var binarySniffLength = 8 * 1024
+    /// Bytes kept before each chunk for lookbehind assertions.
+    public var leftContext = 256
+    /// Bytes of line context kept each side of a secret.
+    public var contextLimit = 512
+    /// Counts bytes as they are read, for the progress line.
+    public var progress: ProgressCounter?
+    /// Decoding layers (`--max-decode-depth`).
+    public var decode = DecodeOptions()
+    public init() {}
+}
+
+/// What a search saw.
+public struct SearchOutcome: Sendable, Equatable {
+    public var bytes: Int = 0
+    /// Set when the input was recognised as binary and not searched (offset of the NUL byte).
+    public var binaryAt: Int?
+    public var failures: [RuleFailureReport] = []
+    /// The input stopped with an error (a read error, corrupt compressed data) after `bytes`
+    /// bytes; everything before it was searched and its hits reported.
+    public var readError: InputError?
+    /// Decoding limits hit on this input (the first of each kind).
+    public var limits: [LimitHit] = []
+}
+
+/// Streams a `ByteSource` through a `Matcher` in fixed-size chunks with an overlap window.
+///
+/// Each chunk is searched for matches that *start* before its commit line (chunk end minus the
+/// longest possible match); the overlap and the matcher's per-rule resume offsets make a token that
+/// straddles a chunk boundary appear exactly once. One `Searcher` per worker thread: it owns its
+/// buffer and matcher scratch and reuses them for every input.
+public final class Searcher {
+    public let matcher: Matcher
+    public let options: SearchOptions
+    private let scratch: MatcherScratch
+    private let buffer: UnsafeMutableRawBufferPointer
+    private let overlap: Int
+    private var pending: [RuleMatch] = []
+    private let decoder: LayeredDecoder
+
+    /// A match about to be located: found as written (`secret == nil`) or in decoded text.
+    private struct Candidate {
+        var ruleIndex: Int
+        var span: Range<Int>
+        var secret: [UInt8]?
+        var encodings: [String]
+        /// The rule's whole match: a range of the view, or (decoded) the bytes.
+        var matchRange: Range<Int>
+        var match: [UInt8]? = nil
+        var truncated = false
+    }
+    private var candidates: [Candidate] = []
+    private var nextGroup = 0
+    /// How far before a chunk's accept range encoded text is looked for again. A decoded span is
+    /// reported by the chunk its secret starts in; the escape or keyword that leads to it may lie
+    /// up to this far before (a region reaches `EscapeLayer.radius` around its trigger), so the
+    /// chunks see the same decoded text as a search of the whole input would.
+    private let lookback: Int
+    /// Bytes kept before each chunk: lookbehind context, and the decoding lookback.
+    private let keep: Int
+    /// Hits whose secret reaches past the chunk's commit line, held back for one chunk: another
+    /// rule's match that starts in the next chunk (the JWT inside `Authorization: Bearer eyJ…`,
+    /// whose bearer match starts a few bytes earlier) can report the same secret, and a span is
+    /// reported once, by its highest-priority rule, as it is within one chunk.
+    private var held: [(hit: SearchHit, priority: Int)] = []
+    /// Where the current group of overlapping hits ends (absolute), across chunks.
+    private var groupEnd = -1
+
+    public init(matcher: Matcher, options: SearchOptions = SearchOptions()) {
+        self.matcher = matcher
+        self.options = options
+        scratch = matcher.makeScratch()
+        overlap = matcher.maxMatchLength + 1
+        lookback = options.decode.maxDepth > 0 ? EscapeLayer.radius + SplitTokenJoiner.leftReach : 0
+        keep = options.leftContext + lookback
+        buffer = .allocate(byteCount: options.chunkSize + overlap + keep, alignment: 64)
+        decoder = LayeredDecoder(
+            // Its own scratch: decoded text must not disturb the state the searcher keeps between
+            // chunks (rules stopped, an overlong token still running on).
+            matcher: matcher, scratch: matcher.makeScratch(), options: options.decode)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// `path`: the input's path as reported, for rules restricted to some paths (`Rule.path`);
+    /// `nil` runs every rule. `onMarker`: each occurrence of the matcher's markers, once.
+    public func search(
+        _ source: inout some ByteSource, path: String? = nil, onMarker: ((MarkerHit) -> Void)? = nil,
+        onHit: (SearchHit) -> Void
+    ) -> SearchOutcome {
+        var outcome = SearchOutcome()
+        scratch.beginInput()
+        decoder.beginInput(path: path)
+        if let path { matcher.restrict(to: path, scratch: scratch) }
+        var resume = Array(repeating: 0, count: matcher.rules.count)
+        var tracker = LineTracker()
+        var baseOffset = 0 // absolute offset of buffer[0]
+        var filled = 0
+        var acceptStart = 0
+        var atEnd = false
+        var sniffed = !options.skipBinary
+        held.removeAll()
+        groupEnd = -1
+
+        while !atEnd {
+            // Fill the buffer completely (pipes return short reads) or until the input ends.
+            while filled < buffer.count {
+                let count: Int
+                do {
+                    count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                } catch {
+                    outcome.readError = error
+                    count = 0
+                }
+                if count == 0 {
+                    atEnd = true
+                    break
+                }
+                filled += count
+                outcome.bytes += count
+                options.progress?.bytes.add(count, ordering: .relaxed)
+            }
+            let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+            if !sniffed {
+                sniffed = true
+                if filled > 0, let base = view.baseAddress, let found = memchr(base, 0, min(filled, options.binarySniffLength)) {
+                    outcome.binaryAt = base.distance(to: UnsafeRawPointer(found))
+                    return outcome
+                }
+            }
+            if baseOffset == 0 && acceptStart == 0 && filled >= 3 && view[0] == 0xEF && view[1] == 0xBB && view[2] == 0xBF {
+                tracker = LineTracker(skipping: 3)
+            }
+            let commit = atEnd ? filled : max(acceptStart, filled - overlap)
+
+            pending.removeAll(keepingCapacity: true)
+            var failures = matcher.scan(view, accept: acceptStart..<commit, resume: &resume, scratch: scratch) {
+                pending.append($0)
+            }
+            candidates.removeAll(keepingCapacity: true)
+            for match in pending {
+                candidates.append(Candidate(
+                    ruleIndex: match.ruleIndex, span: match.secret, secret: nil, encodings: [], matchRange: match.range,
+                    truncated: match.truncated))
+            }
+            // Markers before decoding: decoded text is scanned with the same scratch.
+            if let onMarker, !scratch.markerHits.isEmpty {
+                // Each marker once: those that start in this chunk's accepted range (the overlap
+                // after it is the next chunk's).
+                for start in scratch.markerHits.sorted() where start < commit {
+                    let marker = matcher.markers.firstIndex { view.count >= start + $0.count && view[start..<(start + $0.count)].elementsEqual($0) } ?? 0
+                    onMarker(MarkerHit(marker: marker, offset: baseOffset + start, position: tracker.position(of: start, in: view)))
+                }
+            }
+            if options.decode.maxDepth > 0 {
+                failures += decode(view, accept: acceptStart..<commit, baseOffset: baseOffset)
+            }
+            for failure in failures {
+                outcome.failures.append(RuleFailureReport(
+                    ruleID: matcher.rules[failure.ruleIndex].rule.id, offset: baseOffset + failure.offset,
+                    reason: failure.reason))
+            }
+            emit(view, baseOffset: baseOffset, commit: commit, atEnd: atEnd, tracker: &tracker, onHit: onHit)
+            guard !atEnd else { break }
+            // Keep the overlap (not yet committed) plus left context; move it to the buffer's start.
+            let keepFrom = max(0, commit - keep)
+            tracker.checkpoint(at: commit, in: view, shiftingBy: keepFrom)
+            let kept = filled - keepFrom
+            if keepFrom > 0 {
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + keepFrom, byteCount: kept)
+            }
+            for index in resume.indices { resume[index] -= keepFrom }
+            baseOffset += keepFrom
+            filled = kept
+            acceptStart = commit - keepFrom
+        }
+        outcome.limits = decoder.limitHits
+        return outcome
+    }
+
+    /// Adds the matches found in decoded and joined text of this chunk to `candidates`: those
+    /// whose secret starts in `accept`, as for matches found as written.
+    private func decode(_ view: UnsafeRawBufferPointer, accept: Range<Int>, baseOffset: Int) -> [RuleFailure] {
+        // An escape may stand anywhere inside the token it hides (`eyJ…%2E…`), so escapes up to the
+        // longest match past the commit line are looked at too; matches are kept by where they start.
+        let triggers = max(0, accept.lowerBound - lookback)..<min(view.count, accept.upperBound + overlap)
+        var keywords = matcher.keywordPositions(in: view, range: triggers.lowerBound..<accept.lowerBound, scratch: scratch)
+        keywords += scratch.keywordPositions.lazy.filter { $0 < accept.upperBound }
+        let raw = pending.map(\.secret).sorted { $0.lowerBound < $1.lowerBound }
+        decoder.expand(view, accept: triggers, raw: raw, keywords: keywords, baseOffset: baseOffset) { match in
+            guard accept.contains(match.span.lowerBound) else { return }
+            candidates.append(Candidate(
+                ruleIndex: match.ruleIndex, span: match.span, secret: match.secret, encodings: match.encodings,
+                matchRange: match.span, match: match.match))
+        }
+        return decoder.takeFailures()
+    }
+
+    /// Locates this chunk's candidates and hands them over in order of position, holding back
+    /// those that a match in the next chunk could still report again (see `held`). Hits whose
+    /// spans overlap get the same `group`, also across chunks.
+    private func emit(
+        _ view: UnsafeRawBufferPointer, baseOffset: Int, commit: Int, atEnd: Bool, tracker: inout LineTracker,
+        onHit: (SearchHit) -> Void
+    ) {
+        var hits = held
+        held.removeAll(keepingCapacity: true)
+        locate(view, baseOffset: baseOffset, tracker: &tracker) { hit, priority in
+            if let same = hits.firstIndex(where: { $0.hit.byteRange == hit.byteRange && $0.hit.secret == hit.secret }) {
+                if priority > hits[same].priority && hit.encodings.count <= hits[same].hit.encodings.count { hits[same] = (hit, priority) }
+            } else {
+                hits.append((hit, priority))
+            }
+        }
+        guard !hits.isEmpty else { return }
+        hits.sort { ($0.hit.byteRange.lowerBound, $0.hit.byteRange.upperBound) < ($1.hit.byteRange.lowerBound, $1.hit.byteRange.upperBound) }
+        // Everything from the first hit that reaches past the commit line waits (order is kept).
+        let line = baseOffset + commit
+        let waiting = atEnd ? hits.endIndex : (hits.firstIndex { $0.hit.byteRange.upperBound > line } ?? hits.endIndex)
+        for var entry in hits[..<waiting] {
+            if entry.hit.byteRange.lowerBound >= groupEnd { nextGroup += 1 }
+            groupEnd = max(groupEnd, entry.hit.byteRange.upperBound)
+            entry.hit.group = nextGroup
+            onHit(entry.hit)
+        }
+        held.append(contentsOf: hits[waiting...])
+    }
+
+    /// Sorts this chunk's candidates, keeps one per span and secret (the one with the fewest
+    /// layers, then the highest-priority rule), and locates them.
+    private func locate(_ view: UnsafeRawBufferPointer, baseOffset: Int, tracker: inout LineTracker, onHit: (SearchHit, Int) -> Void) {
+        guard !candidates.isEmpty else { return }
+        let rules = matcher.rules
+        candidates.sort { lhs, rhs in
+            if lhs.span.lowerBound != rhs.span.lowerBound { return lhs.span.lowerBound < rhs.span.lowerBound }
+            if lhs.span.upperBound != rhs.span.upperBound { return lhs.span.upperBound < rhs.span.upperBound }
+            if lhs.encodings.count != rhs.encodings.count { return lhs.encodings.count < rhs.encodings.count }
+            return rules[lhs.ruleIndex].rule.priority > rules[rhs.ruleIndex].rule.priority
+        }
+        func secret(_ candidate: Candidate) -> [UInt8] { candidate.secret ?? Array(view[candidate.span]) }
+        // Drop repeats: the same span with the same secret (two rules, or raw and decoded alike).
+        var kept: [Candidate] = []
+        kept.reserveCapacity(candidates.count)
+        for candidate in candidates {
+            if let last = kept.last, last.span == candidate.span,
+                candidate.secret == nil && last.secret == nil || secret(last) == secret(candidate) {
+                continue
+            }
+            kept.append(candidate)
+        }
+        // Decoded spans are longer than what they decode to (base64 by a third, joins by the line breaks).
+        let reach = 2 * matcher.maxMatchLength + options.contextLimit
+        var windowStart = 0
+        for candidate in kept {
+            let span = candidate.span
+            let start = tracker.position(of: span.lowerBound, in: view)
+            let end = LineTracker.advance(start, over: view, from: span.lowerBound, to: span.upperBound)
+            let contextStart = lineStart(before: span.lowerBound, in: view)
+            let contextEnd = lineEnd(after: span.upperBound, in: view)
+            // The other spans on these lines (sorted by start; none starts more than `reach`
+            // before the context and still overlaps it).
+            while windowStart < kept.count && kept[windowStart].span.lowerBound < contextStart - reach { windowStart += 1 }
+            var inContext: [Range<Int>] = []
+            var previous: Range<Int>?
+            var index = windowStart
+            while index < kept.count && kept[index].span.lowerBound < contextEnd {
+                let other = kept[index].span
+                if other.upperBound > contextStart && previous != other {
+                    previous = other
+                    inContext.append((max(other.lowerBound, contextStart) - contextStart)..<(min(other.upperBound, contextEnd) - contextStart))
+                }
+                index += 1
+            }
+            onHit(SearchHit(
+                ruleIndex: candidate.ruleIndex,
+                secret: secret(candidate),
+                byteRange: (baseOffset + span.lowerBound)..<(baseOffset + span.upperBound),
+                start: start,
+                end: end,
+                context: Array(view[contextStart..<contextEnd]),
+                secretInContext: (span.lowerBound - contextStart)..<(span.upperBound - contextStart),
+                matchesInContext: inContext,
+                encodings: candidate.encodings,
+                match: candidate.match ?? Array(view[candidate.matchRange]),
+                truncated: candidate.truncated), rules[candidate.ruleIndex].rule.priority)
+        }
+    }
+
+    private func lineStart(before offset: Int, in view: UnsafeRawBufferPointer) -> Int {
+        let limit = max(0, offset - options.contextLimit)
+        var index = offset
+        while index > limit && view[index - 1] != 0x0A { index -= 1 }
+        return index
+    }
+
+    private func lineEnd(after offset: Int, in view: UnsafeRawBufferPointer) -> Int {
+        let limit = min(view.count, offset + options.contextLimit)
+        var index = offset
+        while index < limit && view[index] != 0x0A { index += 1 }
+        if index > offset && index <= view.count && view[index - 1] == 0x0D { index -= 1 }
+        return index
+    }
+}

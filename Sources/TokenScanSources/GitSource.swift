@@ -1,0 +1,196 @@
+import TokenFormats
+import TokenScanEngine
+import TokenScanJudge
+import TokenScanModel
+import TokenScanSearch
+import TokenScanSuppression
+
+/// Produces scan inputs from a git repository: the lines the staged index or a range of commits
+/// adds, one blob per file and commit.
+///
+/// Why added lines only: a pre-commit or CI gate must judge the change, not the whole tree again,
+/// and a token deleted by a later commit is still leaked by the commit that added it. Each blob
+/// holds only a file's added lines; its `lineMap` puts findings back on the line numbers of the new
+/// file, and its `commit` names who introduced the token and when. History is read oldest first
+/// (`--reverse --topo-order`), so the introducing commit is the first to report a token; with
+/// `ScanOptions.reportRepeatsOnce` a later commit that adds the same line again at the same path
+/// (a revert of a revert, a cherry-pick) does not report it twice.
+///
+/// Merge commits are read as dense combined diffs (`--cc`): only lines that no parent had count as
+/// added, so a merge that brings in commits which were scanned on their own reports nothing, and a
+/// token introduced while resolving a conflict is reported at the merge. (`--first-parent` would
+/// instead attribute a whole side branch to its merge commit.) Shallow clones work: the boundary
+/// commit has no parent and shows its whole tree as added.
+///
+/// Binary content is not scanned; each binary file is emitted as `.skipped` so the summary names it.
+/// git's output is read incrementally and never held whole; one blob is bounded by
+/// `maximumBlobBytes` (a larger file's added lines are split at a line boundary into continuation
+/// blobs).
+public struct GitSource: ScanInputProducer {
+    public enum Selection: Sendable, Equatable {
+        /// What is staged for the next commit (`git diff --cached`): blobs carry no commit.
+        case staged
+        /// The commits of a revision range (`origin/main..HEAD`, `v1.0..`, a single revision for all
+        /// its history); nil: all history reachable from HEAD.
+        case history(range: String?)
+    }
+
+    public let runner: GitRunner
+    public let selection: Selection
+    /// The largest blob handed to the scanner at once.
+    public var maximumBlobBytes = 8 << 20
+
+    public init(runner: GitRunner, selection: Selection) {
+        self.runner = runner
+        self.selection = selection
+    }
+
+    /// The git arguments for the selection; nil when there is nothing to read (an empty repository).
+    package func arguments() throws(GitError) -> [String]? {
+        switch selection {
+        case .staged:
+            // In a bare repository `diff --cached` compares HEAD with an empty index and reports
+            // nothing added: a silent pass that must be an error instead.
+            if String(decoding: try runner.output(["rev-parse", "--is-bare-repository"]), as: UTF8.self).hasPrefix("true") {
+                throw .bareRepository(path: runner.repository)
+            }
+            return ["diff", "--cached"] + GitRunner.diffOptions
+        case .history(let range):
+            if range == nil, try !hasCommits() { return nil }
+            return ["log", "-p", "--cc", "--reverse", "--topo-order", "--root", "--no-show-signature",
+                    "--no-use-mailmap", "--no-notes", "--encoding=UTF-8", "--format=\(UnifiedDiffParser.commitFormat)"]
+                + GitRunner.diffOptions + ["--end-of-options", range ?? "HEAD", "--"]
+        }
+    }
+
+    /// The `.tokenscanignore` files that accept findings for this selection, with their
+    /// repository-relative paths. For `--staged`, the work tree's (what the developer sees); for a
+    /// range, the base revision's (`A` of `A..B`, or `--since A`), else HEAD's, so that the commits
+    /// being scanned cannot accept their own findings before they are merged (design §8). Read
+    /// with `ls-files`/`ls-tree` and `cat-file`: nothing of the repository runs.
+    public func ignoreFiles() throws(GitError) -> [(path: String, contents: String)] {
+        let name = ".tokenscanignore"
+        func isIgnoreFile(_ path: String) -> Bool { path == name || path.hasSuffix("/" + name) }
+        func list(_ arguments: [String]) throws(GitError) -> [String] {
+            try runner.output(arguments).split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.filter(isIgnoreFile)
+        }
+        switch selection {
+        case .staged:
+            let top = String(decoding: try runner.output(["rev-parse", "--show-toplevel"]), as: UTF8.self)
+                .trimmingCharacters(in: .newlines)
+            return try list(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", "--", ":/"])
+                .compactMap { path in
+                    guard let text = Walker.readSmallFile(Walker.join(top, path)) else { return nil }
+                    return (path, text)
+                }
+        case .history(let range):
+            guard try hasCommits() else { return [] }
+            let revision = GitSource.baseRevision(of: range) ?? "HEAD"
+            return try list(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", revision]).map { path throws(GitError) in
+                (path, String(decoding: try runner.output(["cat-file", "blob", "\(revision):\(path)"]), as: UTF8.self))
+            }
+        }
+    }
+
+    /// The revision a range starts from: `A` of `A..B` or `A...B`; nil for a single revision
+    /// (all of its history) or no range.
+    package static func baseRevision(of range: String?) -> String? {
+        guard let range, let dots = range.range(of: "..") else { return nil }
+        let base = String(range[..<dots.lowerBound])
+        return base.isEmpty ? "HEAD" : base
+    }
+
+    /// Whether HEAD names a commit (not so in a repository without commits).
+    private func hasCommits() throws(GitError) -> Bool {
+        do {
+            _ = try runner.output(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
+            return true
+        } catch {
+            if case .failed(_, 1, _) = error { return false }
+            throw error
+        }
+    }
+
+    public func produce(_ emit: (ScanInput) -> Void) throws(GitError) {
+        guard let arguments = try arguments() else { return }
+        var parser = UnifiedDiffParser()
+        var assembler = BlobAssembler(staged: selection == .staged, maximumBytes: maximumBlobBytes)
+        var parseError: DiffParseError?
+        try runner.stream(arguments) { chunk in
+            guard parseError == nil else { return }
+            do throws(DiffParseError) {
+                try parser.feed(chunk) { assembler.take($0, emit: emit) }
+            } catch {
+                parseError = error
+            }
+        }
+        if parseError == nil {
+            do throws(DiffParseError) {
+                try parser.finish { assembler.take($0, emit: emit) }
+            } catch {
+                parseError = error
+            }
+        }
+        assembler.flush(emit: emit)
+        if let parseError { throw .unexpectedOutput(parseError.description) }
+    }
+}
+
+/// Collects one file's added lines into a blob and hands it over when the file ends.
+package struct BlobAssembler {
+    package let staged: Bool
+    package let maximumBytes: Int
+
+    private var commit: CommitInfo?
+    private var path: String?
+    private var bytes: [UInt8] = []
+    private var lineMap: [Int] = []
+    private var continuation = false
+
+    package init(staged: Bool, maximumBytes: Int) {
+        self.staged = staged
+        self.maximumBytes = maximumBytes
+    }
+
+    package mutating func take(_ event: DiffEvent, emit: (ScanInput) -> Void) {
+        switch event {
+        case .commit(let info):
+            flush(emit: emit)
+            commit = info
+        case .file(let file):
+            flush(emit: emit)
+            path = file.change == .deleted ? nil : file.path
+        case .binary(let file):
+            flush(emit: emit)
+            path = nil
+            let place = staged ? "staged" : "commit \(commit.map { String($0.sha.prefix(12)) } ?? "?")"
+            emit(.skipped(SkippedInput(path: file.path, reason: "binary file (\(place)); git shows no text to scan")))
+        case .added(let text, let number):
+            guard path != nil else { return }
+            // Added lines that are not adjacent in the file get an empty line between them, so that
+            // rules joining continued lines never join text from two different places.
+            if let last = lineMap.last, number != last + 1 {
+                bytes.append(0x0A)
+                lineMap.append(last)
+            }
+            bytes += text
+            bytes.append(0x0A)
+            lineMap.append(number)
+            if bytes.count >= maximumBytes {
+                flush(emit: emit)
+                continuation = true
+            }
+        }
+    }
+
+    /// Hands over the current blob, if it has any added lines.
+    package mutating func flush(emit: (ScanInput) -> Void) {
+        defer {
+            bytes = []
+            lineMap = []
+            continuation = false
+        }
+        guard let path, !bytes.isEmpty else { return }
+        emit(.blob(Blob(name: path, bytes: bytes, lineMap: lineMap, commit: staged ? nil : commit, isContinuation: continuation)))
+    }
+}

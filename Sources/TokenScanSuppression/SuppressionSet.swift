@@ -1,0 +1,119 @@
+import Foundation
+import TokenScanEngine
+import TokenScanModel
+import TokenScanSearch
+
+/// Every way of accepting a finding, applied in one stage that every command shares.
+///
+/// Why one type: when acceptance was spread over the matcher, the analyzer, the walker and the
+/// scan state, each command assembled a different subset, and a fingerprint accepted for `scan .`
+/// still blocked `git --staged`. Here a judged finding is checked once, in a fixed order, against
+/// every source; the first that accepts it names the dismissal it is counted under. Sources:
+///
+/// | source | scope | counted as |
+/// |---|---|---|
+/// | inline `tokenscan:allow` / `gitleaks:allow` | the secret's own line | `inline-allow` |
+/// | `.tokenscanignore` fingerprints | the directory of the ignore file and below | `ignored-fingerprint` |
+/// | `.gitleaksignore` entries | as gitleaks reads them (path, rule, line) | `ignored-fingerprint` |
+/// | a baseline (`--baseline`) | fingerprint and path | `baseline` |
+/// | claim-aware allow rules (configuration, gitleaks allowlists) | what the rule states | `allow-rule` |
+///
+/// It is shared by all worker threads: the ignore files arrive from the walker while the scan
+/// runs (always before any file they cover is handed out), so they are kept under a lock.
+public final class SuppressionSet: @unchecked Sendable {
+    /// Inline allow comments are honoured (`--ignore-inline-allow` turns them off).
+    public var honorsInlineAllow = true
+    public var allowRules: [AllowRule] = []
+    public var baseline: BaselineFilter?
+    public var gitleaksIgnore: GitleaksIgnore? {
+        didSet { if gitleaksIgnore?.isEmpty == true { gitleaksIgnore = nil } }
+    }
+
+    private let lock = NSLock()
+    /// `.tokenscanignore` fingerprints by the scope they cover: a path prefix in the form findings
+    /// carry their paths (`""` covers everything).
+    private var ignoredFingerprints: [(scope: String, fingerprints: Set<String>)] = []
+    private var ignoreFiles: [String] = []
+
+    public init() {}
+
+    /// Whether nothing can accept a finding (the stage is then skipped).
+    public var isEmpty: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !honorsInlineAllow && allowRules.isEmpty && baseline == nil && gitleaksIgnore == nil && ignoredFingerprints.isEmpty
+    }
+
+    /// Adds the fingerprints of one `.tokenscanignore`; they cover `scope`, the ignore file's
+    /// directory as findings name paths (`""` or `"."`: the whole scan), and everything below it,
+    /// as a `.gitignore` covers its own directory.
+    public func addIgnoredFingerprints(_ fingerprints: [String], scope: String, file: String) {
+        guard !fingerprints.isEmpty else { return }
+        let scope = scope == "." || scope == "./" ? "" : (scope.hasSuffix("/") ? String(scope.dropLast()) : scope)
+        lock.lock()
+        defer { lock.unlock() }
+        ignoredFingerprints.append((scope, Set(fingerprints.map { $0.lowercased() })))
+        ignoreFiles.append(file)
+    }
+
+    /// The `.tokenscanignore` files read so far (for `--verbose` and the report's provenance).
+    public var ignoreFilesRead: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return ignoreFiles
+    }
+
+    /// What a judged finding needs besides itself: the text around it, and the commit that added it.
+    public struct Subject {
+        public var secret: [UInt8]
+        public var match: [UInt8]
+        /// The secret's line as the searcher cut it.
+        public var line: [UInt8]
+        public var commit: String?
+        public init(secret: [UInt8], match: [UInt8], line: [UInt8], commit: String?) {
+            self.secret = secret
+            self.match = match
+            self.line = line
+            self.commit = commit
+        }
+    }
+
+    /// The source that accepts `finding`, or nil when it stands. `finding` carries its final path
+    /// and line (after a git blob moved it to the original line).
+    public func acceptance(of finding: Finding, subject: Subject, now: Date, scratch: MatchScratch) -> Dismissal? {
+        if honorsInlineAllow && InlineAllow.covers(subject.line) { return .inlineAllow }
+        if ignoresFingerprint(finding) { return .ignoredFingerprint }
+        if gitleaksIgnore?.ignores(finding) == true { return .ignoredFingerprint }
+        if let baseline, baseline.accepts(fingerprint: finding.fingerprint, path: finding.path) { return .baseline }
+        if !allowRules.isEmpty {
+            let allowSubject = AllowRule.Subject(secret: subject.secret, match: subject.match, line: subject.line, commit: subject.commit)
+            if allowRules.contains(where: { $0.accepts(finding, subject: allowSubject, now: now, scratch: scratch) }) {
+                return .allowRule
+            }
+        }
+        return nil
+    }
+
+    /// How a match that judgement dismissed (a placeholder, a look-alike) is counted: on a line
+    /// that carries an inline allow marker it is counted under the marker, as the user's word on
+    /// that line, whatever else would also have dismissed it.
+    public func counted(_ dismissal: Dismissal, line: [UInt8]) -> Dismissal {
+        honorsInlineAllow && InlineAllow.covers(line) ? .inlineAllow : dismissal
+    }
+
+    private func ignoresFingerprint(_ finding: Finding) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !ignoredFingerprints.isEmpty else { return false }
+        return ignoredFingerprints.contains { entry in
+            entry.fingerprints.contains(finding.fingerprint) && SuppressionSet.path(finding.path, isWithin: entry.scope)
+        }
+    }
+
+    /// Whether `path` is `scope` or lies below it (`""` holds every path).
+    static func path(_ path: String, isWithin scope: String) -> Bool {
+        if scope.isEmpty || path == scope { return true }
+        let normalized = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        return normalized.hasPrefix(scope + "/") || path.hasPrefix(scope + "/") || normalized == scope
+    }
+}
