@@ -8,8 +8,10 @@ import TokenScanSearch
 import TokenScanSources
 import TokenScanSuppression
 
-/// Runs rules' examples and counterexamples through the same pipeline a scan uses (searcher and
-/// analyzer, so placeholders and look-alikes are judged as in a real scan).
+/// Runs rules' examples and counterexamples through the pipeline a scan uses: the `Scanner` with
+/// the whole rule set a scan would run (the rules checked plus `context`, e.g. the built-in rules
+/// beside a user's rule file), so hit grouping, the provider-prefix check and suppression decide
+/// as they do in a scan. An example passes only when a scan reports it, by its own rule.
 public enum RuleChecker {
     public struct Failure: Sendable, CustomStringConvertible, Equatable {
         public var ruleID: String
@@ -21,9 +23,18 @@ public enum RuleChecker {
     /// A fixed clock: examples must not change verdict as time passes.
     public static let exampleClock = Date(timeIntervalSince1970: 1_700_000_000)
 
-    public static func check(_ rules: [Rule], settings: AnalysisSettings? = nil) -> [Failure] {
+    public static func check(_ rules: [Rule], context: [Rule] = [], settings: AnalysisSettings? = nil) -> [Failure] {
         var failures: [Failure] = []
         let settings = settings ?? AnalysisSettings(now: exampleClock, showSecrets: true)
+        let checked = Set(rules.map(\.id))
+        var everyRule = rules + context.filter { !checked.contains($0.id) }
+        // A rule that does not compile is named below, rule by rule; the scan runs without it.
+        everyRule.removeAll { (try? Matcher(rules: [$0])) == nil }
+        var options = ScanOptions()
+        options.jobs = 1
+        options.scanBinary = true
+        options.archives = false
+        let scanner = (try? Matcher(rules: everyRule)).map { Scanner(matcher: $0, settings: settings, options: options) }
         for rule in rules {
             func fail(_ message: String) { failures.append(Failure(ruleID: rule.id, origin: rule.origin, message: message)) }
             let matcher: Matcher
@@ -34,19 +45,12 @@ public enum RuleChecker {
                 continue
             }
             if rule.examples.isEmpty { fail("has no examples; every rule must show what it finds") }
-            let searcher = Searcher(matcher: matcher, options: {
-                var options = SearchOptions()
-                options.skipBinary = false
-                return options
-            }())
-            let analyzer = Analyzer(settings: settings)
+            _ = matcher
             func findings(_ text: String) -> [Finding] {
-                var source = MemorySource(text)
-                var found: [Finding] = []
-                _ = searcher.search(&source) { hit in
-                    if case .success(let finding) = analyzer.analyze(hit, rule: rule, path: "example") { found.append(finding) }
-                }
-                return found
+                guard let scanner else { return [] }
+                let collector = FindingCollector()
+                _ = scanner.scan([.memory(name: "example", bytes: Array(text.utf8))], observer: collector)
+                return collector.findings.filter { $0.ruleId == rule.id }
             }
             for (index, example) in rule.examples.enumerated() {
                 let (text, expected) = instantiate(example, rule: rule, number: index + 1)
@@ -88,4 +92,11 @@ public enum RuleChecker {
         let flat = text.replacingOccurrences(of: "\n", with: "⏎")
         return flat.count > 90 ? "\"\(flat.prefix(87))…\"" : "\"\(flat)\""
     }
+}
+
+/// Keeps what a scan reports, for `RuleChecker`.
+private final class FindingCollector: ScanObserver {
+    var findings: [Finding] = []
+    func scanned(path: String, findings: [Finding]) { self.findings += findings }
+    func diagnostic(_ message: String) {}
 }

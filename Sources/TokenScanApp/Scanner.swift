@@ -457,7 +457,10 @@ package final class ScanState: @unchecked Sendable {
     private func deliver(_ outcome: Scanner.Outcome) {
         if outcome.scanned && !outcome.continuation { summary.files += 1 }
         summary.bytes += outcome.bytes
-        for (dismissal, count) in outcome.dismissed { summary.dismissed[dismissal.rawValue, default: 0] += count }
+        for (dismissal, count) in outcome.dismissed {
+            summary.dismissed[dismissal.rawValue, default: 0] += count
+            if dismissal.isAcceptance { summary.accepted = (summary.accepted ?? [:]).merging([dismissal.rawValue: count], uniquingKeysWith: +) }
+        }
         for skipped in (outcome.skipped.map { [$0] } ?? []) + outcome.innerSkipped {
             summary.skipped.append(skipped)
             if !skipped.reason.hasPrefix("binary file") {

@@ -70,7 +70,12 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     public var bySeverity: [String: Int] = [:]
     public var skipped: [SkippedInput] = []
     /// Matches that were not findings, by reason (placeholders, look-alikes, inline allows).
+    /// It still counts accepted findings too (under `inline-allow`, `ignored-fingerprint`,
+    /// `baseline`, `allow-rule`), as it always has, so that dashboards reading it keep working.
     public var dismissed: [String: Int] = [:]
+    /// Findings that were real credentials and were accepted, by the source that accepted them
+    /// (design §8: accepted is not dismissed); absent when nothing was accepted.
+    public var accepted: [String: Int]?
     public var ruleErrors: [RuleErrorReport] = []
     /// Limits hit (absent when none was).
     public var limits: [LimitReport]?
@@ -111,4 +116,13 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     /// A JWT whose signature is shorter or longer than its algorithm makes it: cut short, so not
     /// a usable credential (or a join that glued the next line onto a complete token).
     case truncated
+
+    /// Whether this is an acceptance of a real finding (an inline allow, an ignore file, a
+    /// baseline, an allow rule) rather than a verdict that the match is no credential.
+    public var isAcceptance: Bool {
+        switch self {
+        case .inlineAllow, .ignoredFingerprint, .baseline, .allowRule: true
+        default: false
+        }
+    }
 }

@@ -85,7 +85,15 @@ public final class TextReporter: Reporter {
         if !summary.skipped.isEmpty {
             line += "; \(summary.skipped.count) skipped"
         }
-        let dismissed = summary.dismissed.values.reduce(0, +)
+        // Accepted findings are real credentials someone accepted: named by who accepted them, never
+        // lumped with the placeholders and look-alikes that are not credentials at all.
+        let accepted = summary.accepted ?? [:]
+        let acceptedCount = accepted.values.reduce(0, +)
+        if acceptedCount > 0 {
+            let sources = accepted.sorted { $0.key < $1.key }.map { "\(TextReporter.acceptanceName($0.key)) \($0.value)" }
+            line += "; \(acceptedCount) accepted (\(sources.joined(separator: ", ")))"
+        }
+        let dismissed = summary.dismissed.filter { accepted[$0.key] == nil }.values.reduce(0, +)
         if dismissed > 0 { line += "; \(dismissed) placeholder\(dismissed == 1 ? "" : "s") or look-alike\(dismissed == 1 ? "" : "s") ignored" }
         if !summary.ruleErrors.isEmpty { line += "; \(summary.ruleErrors.count) rule error\(summary.ruleErrors.count == 1 ? "" : "s")" }
         if let limits = summary.limits, !limits.isEmpty { line += "; \(limits.count) limit\(limits.count == 1 ? "" : "s") hit" }
@@ -137,6 +145,17 @@ public final class TextReporter: Reporter {
 
     private func paint(_ text: String, _ code: String) -> String {
         context.colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// How the summary line names a source of acceptance.
+    package static func acceptanceName(_ code: String) -> String {
+        switch code {
+        case Dismissal.baseline.rawValue: "by the baseline"
+        case Dismissal.inlineAllow.rawValue: "by inline allow comments"
+        case Dismissal.ignoredFingerprint.rawValue: "by ignore files"
+        case Dismissal.allowRule.rawValue: "by allow rules"
+        default: code
+        }
     }
 
     package static func formatBytes(_ bytes: Int) -> String {

@@ -22,15 +22,31 @@ struct RedactCommand: ParsableCommand {
     @Option(name: .customLong("rules"), help: "Add rules from a TOML file or a directory of them (repeatable).")
     var ruleSources: [String] = []
 
+    @Option(help: "Read this configuration file instead of a .tokenscan.toml found from the current directory (or the files) upwards.")
+    var config: String?
+
     @Option(name: .customLong("fingerprint-key"), help: "Key for fingerprints (default: tokenscan's; or TOKENSCAN_FINGERPRINT_KEY).")
     var fingerprintKey: String?
 
     func run() throws {
         let key = fingerprintKey ?? ProcessInfo.processInfo.environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
-        let settings = AnalysisSettings(now: Date(), fingerprinter: Fingerprinter(key: key))
+        // The same configuration a scan here would use: its user rules and disabled rules decide
+        // what is a token, so `redact` masks exactly what `scan` reports.
+        var request = ScanRequest(inputs: [], settings: AnalysisSettings(now: Date(), fingerprinter: Fingerprinter(key: key)))
+        request.ruleSources = ruleSources
+        let discovery = ConfigurationDiscovery(
+            explicitConfig: config, discoverNear: files.isEmpty ? ["."] : files,
+            gitleaksEnvironment: ProcessInfo.processInfo.environment["GITLEAKS_CONFIG"])
+        do {
+            try discovery.apply(to: &request) { printError($0) }
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(ExitStatus.error.rawValue)
+        }
+        let settings = request.settings
         let matcher: Matcher
         do {
-            matcher = try Matcher(rules: ScanSession.loadRules(ruleSources))
+            matcher = try Matcher(rules: ScanSession.loadRules(request.ruleSources, disabled: request.disabledRules, imported: request.importedRules))
         } catch {
             printError("error: \(error)")
             throw ExitCode(ExitStatus.error.rawValue)

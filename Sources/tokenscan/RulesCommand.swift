@@ -67,7 +67,8 @@ struct RulesCommand: ParsableCommand {
                 printError("\(error)")
                 throw ExitCode(ExitStatus.error.rawValue)
             }
-            let failures = RuleChecker.check(rules)
+            // A user's rules are checked beside the built-in ones, as a scan runs them.
+            let failures = RuleChecker.check(rules, context: files.isEmpty ? [] : ((try? RuleCatalog.builtin()) ?? []))
             for failure in failures { print("FAIL \(failure)") }
             let examples = rules.reduce(0) { $0 + $1.examples.count + $1.counterexamples.count }
             print("\(rules.count) rules, \(examples) examples: \(failures.isEmpty ? "all pass" : "\(failures.count) failed")")

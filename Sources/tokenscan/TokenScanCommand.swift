@@ -146,36 +146,15 @@ struct ReportOptions: ParsableArguments {
             if case .path(let path) = input { return path }
             return nil
         }
-        var configuration: Configuration?
-        if let path = config ?? (discoverConfig ? Configuration.discover(near: configNear ?? roots) : nil) {
-            do {
-                configuration = try Configuration.load(path: path)
-                request.apply(configuration!, failOnFromCommandLine: failOn != nil)
-            } catch {
-                printError("error: invalid configuration: \(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
-            }
-        }
-        if let (path, explicit) = GitleaksConfig.locate(
-            commandLine: gitleaksConfig, configuration: configuration, environment: environment["GITLEAKS_CONFIG"],
-            discoverNear: discoverConfig ? configNear ?? roots : nil) {
-            do {
-                let imported = try GitleaksConfig.load(path: path, required: explicit)
-                for warning in imported.warnings { printError("warning: \(warning)") }
-                request.apply(imported)
-            } catch {
-                printError("error: invalid gitleaks configuration: \(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
-            }
-        }
-        if discoverConfig, configuration?.gitleaks != .disabled,
-           let path = Configuration.discover(near: configNear ?? roots, fileName: ".gitleaksignore") {
-            do {
-                request.options.suppressions.gitleaksIgnore = try GitleaksIgnore.load(path: path)
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
-            }
+        let discovery = ConfigurationDiscovery(
+            explicitConfig: config, explicitGitleaksConfig: gitleaksConfig,
+            discoverNear: discoverConfig ? configNear ?? roots : nil,
+            gitleaksEnvironment: environment["GITLEAKS_CONFIG"], failOnFromCommandLine: failOn != nil)
+        do {
+            try discovery.apply(to: &request) { printError($0) }
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(ExitStatus.error.rawValue)
         }
         if let jobs { request.options.jobs = jobs }
         request.options.search.decode.maxDepth = maxDecodeDepth

@@ -1,0 +1,118 @@
+import FixtureKit
+import Foundation
+import XCTest
+import TokenFormats
+import TokenScanModel
+import TokenScanApp
+
+/// Every command finds, judges and accepts the same way (issue "One pipeline"): what a user
+/// accepted for `scan .` is accepted by `git --staged`, `git RANGE` and `scan FILE` too; an
+/// ignore file covers its own directory only; `redact` runs the configuration's rules; the text
+/// summary names what accepted a finding.
+final class OnePipelineCLITests: XCTestCase {
+    let now = "2026-01-01T00:00:00Z"
+    let token = TokenMinter.jwt(claims: ["sub": "accepted", "scope": "repo"])
+
+    override func setUpWithError() throws {
+        guard GitFixture.executable != nil else { throw XCTSkip("git is not installed") }
+    }
+
+    func findings(_ run: CLIRun) throws -> [Finding] {
+        try run.stdout.split(separator: "\n").map { try JSONDecoder().decode(Finding.self, from: Data($0.utf8)) }
+    }
+
+    /// The fingerprint `scan` reports for `token` in `directory`.
+    func fingerprint(in directory: URL) throws -> String {
+        let first = try run(["scan", directory.path, "--now", now, "--format", "jsonl"])
+        let fingerprint = try XCTUnwrap(try findings(first).first?.fingerprint, first.stderr)
+        return fingerprint
+    }
+
+    func testStagedRangeAndSingleFileHonourTokenscanignore() throws {
+        let repo = try GitFixture()
+        try repo.write("config/app.env", "TOKEN=\(token)\n")
+        let fingerprint = try fingerprint(in: repo.directory)
+        try repo.write(".tokenscanignore", "# accepted: test token of the staging IdP\nfingerprint:\(fingerprint)\n")
+        try repo.commitAll("accept the staging token")
+        try repo.write("config/other.env", "OTHER=\(token)\n")
+        try repo.git("add", "config/other.env")
+
+        let scanAll = try run(["scan", repo.path, "--now", now, "--format", "jsonl"])
+        XCTAssertEqual(scanAll.status, 0, scanAll.stdout + scanAll.stderr)
+
+        let staged = try run(["git", "--staged", "--repo", repo.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(staged.status, 0, "git --staged must honour the accepted fingerprint: \(staged.stdout) \(staged.stderr)")
+        XCTAssertTrue(staged.stdout.contains("\"ignored-fingerprint\" : 1"), staged.stdout)
+
+        try repo.commitAll("second use")
+        let range = try run(["git", "HEAD~1..HEAD", "--repo", repo.path, "--now", now, "--format", "jsonl"])
+        XCTAssertEqual(range.status, 0, "git RANGE must honour the base revision's .tokenscanignore: \(range.stdout) \(range.stderr)")
+
+        let single = try run(["scan", repo.directory.appendingPathComponent("config/app.env").path, "--now", now, "--format", "jsonl"])
+        XCTAssertEqual(single.status, 0, "scan FILE must honour the repository's .tokenscanignore: \(single.stdout)")
+        let relative = try run(["scan", "config/app.env", "--now", now, "--format", "jsonl"], directory: repo.directory)
+        XCTAssertEqual(relative.status, 0, relative.stdout)
+    }
+
+    /// A range's commits cannot accept their own findings by adding a fingerprint to
+    /// `.tokenscanignore`: the base revision's ignore files apply (design §8).
+    func testRangeDoesNotTakeIgnoreFilesFromTheCommitsItScans() throws {
+        let repo = try GitFixture()
+        try repo.write("README", "base\n")
+        try repo.commitAll("base")
+        try repo.write("app.env", "TOKEN=\(token)\n")
+        let fingerprint = try fingerprint(in: repo.directory)
+        try repo.write(".tokenscanignore", "fingerprint:\(fingerprint)\n")
+        try repo.commitAll("add a token and accept it in the same change")
+        let range = try run(["git", "HEAD~1..HEAD", "--repo", repo.path, "--now", now, "--format", "jsonl"])
+        XCTAssertEqual(range.status, 1, range.stdout + range.stderr)
+        XCTAssertEqual(try findings(range).map(\.path), ["app.env"])
+    }
+
+    func testNestedIgnoreFileCoversOnlyItsOwnDirectory() throws {
+        let directory = try temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("a"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("b"), withIntermediateDirectories: true)
+        try "TOKEN=\(token)\n".write(to: directory.appendingPathComponent("b/fixture.env"), atomically: true, encoding: .utf8)
+        let fingerprint = try fingerprint(in: directory)
+        try "fingerprint:\(fingerprint)\n".write(to: directory.appendingPathComponent("b/.tokenscanignore"), atomically: true, encoding: .utf8)
+        try "TOKEN=\(token)\n".write(to: directory.appendingPathComponent("a/live.env"), atomically: true, encoding: .utf8)
+        let result = try run(["scan", directory.path, "--now", now, "--format", "jsonl"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(try findings(result).map(\.path), [directory.path + "/a/live.env"], "b/.tokenscanignore must not hide a/'s token")
+    }
+
+    func testRedactHonoursDisabledAndUserRules() throws {
+        let directory = try temporaryDirectory()
+        try """
+            disabledRules = ["jwt"]
+            rules = ["acme.toml"]
+            """.write(to: directory.appendingPathComponent(".tokenscan.toml"), atomically: true, encoding: .utf8)
+        try """
+            [[rules]]
+            id = "acme-key"
+            description = "Acme API key"
+            kind = "generic"
+            regex = '\\bacme_[a-z0-9]{24}\\b'
+            keywords = ["acme_"]
+            examples = ["key = acme_0123456789abcdefghijklmn"]
+            """.write(to: directory.appendingPathComponent("acme.toml"), atomically: true, encoding: .utf8)
+        let input = "key=acme_7q2w9e4r1t6y3u8i5o0p2a7s jwt=\(token)\n"
+        let result = try run(["redact"], stdin: Data(input.utf8), directory: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdout.contains("acme_7q2w9e4r1t6y3u8i5o0p2a7s"), "the configuration's user rule masks: \(result.stdout)")
+        XCTAssertTrue(result.stdout.contains("[REDACTED:generic:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains(token), "the configuration disabled the jwt rule: \(result.stdout)")
+    }
+
+    func testTextSummaryNamesTheBaselineThatAcceptedAFinding() throws {
+        let directory = try temporaryDirectory()
+        try "TOKEN=\(token)\n".write(to: directory.appendingPathComponent("app.env"), atomically: true, encoding: .utf8)
+        let baseline = directory.appendingPathComponent("baseline.json").path
+        XCTAssertEqual(try run(["scan", directory.path, "--now", now, "--write-baseline", baseline]).status, 1)
+        let result = try run(["scan", directory.path, "--now", now, "--baseline", baseline])
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertTrue(result.stdout.contains("1 accepted (by the baseline 1)"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("look-alike"), "an accepted token is not a look-alike: \(result.stdout)")
+    }
+}
