@@ -27,9 +27,13 @@ public enum RuleChecker {
         var failures: [Failure] = []
         let settings = settings ?? AnalysisSettings(now: exampleClock, showSecrets: true)
         let checked = Set(rules.map(\.id))
-        var everyRule = rules + context.filter { !checked.contains($0.id) }
         // A rule that does not compile is named below, rule by rule; the scan runs without it.
-        everyRule.removeAll { (try? Matcher(rules: [$0])) == nil }
+        let candidates = rules + context.filter { !checked.contains($0.id) }
+        var compileErrors: [String: String] = [:]
+        for rule in candidates {
+            do { _ = try Matcher(rules: [rule]) } catch { compileErrors[rule.id] = error.message }
+        }
+        let everyRule = candidates.filter { compileErrors[$0.id] == nil }
         var options = ScanOptions()
         options.jobs = 1
         options.scanBinary = true
@@ -37,15 +41,11 @@ public enum RuleChecker {
         let scanner = (try? Matcher(rules: everyRule)).map { Scanner(matcher: $0, settings: settings, options: options) }
         for rule in rules {
             func fail(_ message: String) { failures.append(Failure(ruleID: rule.id, origin: rule.origin, message: message)) }
-            let matcher: Matcher
-            do {
-                matcher = try Matcher(rules: [rule])
-            } catch {
-                fail(error.message)
+            if let message = compileErrors[rule.id] {
+                fail(message)
                 continue
             }
             if rule.examples.isEmpty { fail("has no examples; every rule must show what it finds") }
-            _ = matcher
             func findings(_ text: String) -> [Finding] {
                 guard let scanner else { return [] }
                 let collector = FindingCollector()

@@ -54,10 +54,10 @@ public struct ScanRequest: Sendable {
 
     /// Accepts the fingerprints of `.tokenscanignore` files that are not walked (a git scan's),
     /// each for its own directory (`path` is relative to where findings' paths start).
-    public func acceptIgnoreFiles(_ files: [(path: String, contents: String)]) throws {
+    public func acceptIgnoreFiles(_ files: [(path: String, contents: String)]) {
         for file in files {
             let fingerprints = IgnoreFile(contents: file.contents, base: "", collectsFingerprints: true).fingerprints
-            options.suppressions.addIgnoredFingerprints(fingerprints, scope: PathName.parent(of: file.path), file: file.path)
+            options.suppressions.addIgnoredFingerprints(fingerprints, scope: PathName.parent(of: file.path))
         }
     }
 

@@ -100,7 +100,7 @@ public final class Scanner: Sendable {
         var sequence = 0
         var walker = Walker(options: options.walk)
         let suppressions = options.suppressions
-        walker.onIgnoredFingerprints = { suppressions.addIgnoredFingerprints($0.fingerprints, scope: $0.scope, file: $0.file) }
+        walker.onIgnoredFingerprints = { suppressions.addIgnoredFingerprints($0.fingerprints, scope: $0.scope) }
         func enqueue(_ work: Work) {
             var weight = 0
             if case .blob(let blob) = work { weight = blob.bytes.count }

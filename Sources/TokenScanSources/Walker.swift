@@ -36,8 +36,8 @@ public struct WalkOptions: Sendable {
 public struct Walker {
     public let options: WalkOptions
     /// Called with the fingerprints a `.tokenscanignore` lists, before any file below it is
-    /// emitted: `scope` is its directory as reported paths name it, `file` the ignore file.
-    public var onIgnoredFingerprints: ((fingerprints: [String], scope: String, file: String)) -> Void = { _ in }
+    /// emitted: `scope` is its directory as reported paths name it.
+    public var onIgnoredFingerprints: ((fingerprints: [String], scope: String)) -> Void = { _ in }
 
     public init(options: WalkOptions = WalkOptions()) {
         self.options = options
@@ -86,27 +86,25 @@ public struct Walker {
     /// file system belongs to no one in particular.
     private func announceAncestorIgnoreFiles(of root: String, isDirectory: Bool, scope: String) {
         let parent = PathName.parent(of: root)
-        guard var directory = Walker.realPath(isDirectory ? root : (parent.isEmpty ? "." : parent)) else { return }
-        var found: [(path: String, text: String)] = []
-        // The root directory's own ignore file is read by the walk itself.
-        var first = !isDirectory
-        for _ in 0..<256 {
-            if first, let text = Walker.readSmallFile(Walker.join(directory, ".tokenscanignore")) {
-                found.append((Walker.join(directory, ".tokenscanignore"), text))
+        guard let start = Walker.realPath(isDirectory ? root : (parent.isEmpty ? "." : parent)) else { return }
+        // The directories from the root's up to the repository's top (the first with a `.git`);
+        // outside a repository, the root's own directory only.
+        var chain = [start]
+        var probe = stat()
+        while lstat(Walker.join(chain[chain.count - 1], ".git"), &probe) != 0 {
+            let up = PathName.parent(of: chain[chain.count - 1])
+            guard !up.isEmpty, up != chain[chain.count - 1], chain.count < 256 else {
+                chain = [start]
+                break
             }
-            first = true
-            var gitInfo = stat()
-            if lstat(Walker.join(directory, ".git"), &gitInfo) == 0 || directory == "/" { break }
-            let parent = PathName.parent(of: directory)
-            if parent == directory || parent.isEmpty { break }
-            directory = parent
+            chain.append(up)
         }
-        var top = stat()
-        let inRepository = lstat(Walker.join(directory, ".git"), &top) == 0
-        if !inRepository { found = isDirectory ? [] : Array(found.prefix(1)) }
-        for (path, text) in found {
+        // A directory root's own ignore file is read by the walk itself.
+        if isDirectory { chain.removeFirst() }
+        for directory in chain {
+            guard let text = Walker.readSmallFile(Walker.join(directory, ".tokenscanignore")) else { continue }
             let fingerprints = IgnoreFile(contents: text, base: "", collectsFingerprints: true).fingerprints
-            if !fingerprints.isEmpty { onIgnoredFingerprints((fingerprints, scope, path)) }
+            if !fingerprints.isEmpty { onIgnoredFingerprints((fingerprints, scope)) }
         }
     }
 
@@ -205,8 +203,7 @@ public struct Walker {
                 if let text = Walker.readSmallFile(Walker.join(directory, name)) {
                     let file = IgnoreFile(contents: text, base: relative, collectsFingerprints: name == ".tokenscanignore")
                     if name == ".tokenscanignore" && !file.fingerprints.isEmpty {
-                        let scope = Walker.display(displayRoot, relative)
-                        onIgnoredFingerprints((file.fingerprints, scope, Walker.join(scope, name)))
+                        onIgnoredFingerprints((file.fingerprints, Walker.display(displayRoot, relative)))
                     }
                     stack = stack.pushing(file)
                 }

@@ -33,34 +33,18 @@ public final class SuppressionSet: @unchecked Sendable {
     /// `.tokenscanignore` fingerprints by the scope they cover: a path prefix in the form findings
     /// carry their paths (`""` covers everything).
     private var ignoredFingerprints: [(scope: String, fingerprints: Set<String>)] = []
-    private var ignoreFiles: [String] = []
 
     public init() {}
-
-    /// Whether nothing can accept a finding (the stage is then skipped).
-    public var isEmpty: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return !honorsInlineAllow && allowRules.isEmpty && baseline == nil && gitleaksIgnore == nil && ignoredFingerprints.isEmpty
-    }
 
     /// Adds the fingerprints of one `.tokenscanignore`; they cover `scope`, the ignore file's
     /// directory as findings name paths (`""` or `"."`: the whole scan), and everything below it,
     /// as a `.gitignore` covers its own directory.
-    public func addIgnoredFingerprints(_ fingerprints: [String], scope: String, file: String) {
+    public func addIgnoredFingerprints(_ fingerprints: [String], scope: String) {
         guard !fingerprints.isEmpty else { return }
         let scope = scope == "." || scope == "./" ? "" : (scope.hasSuffix("/") ? String(scope.dropLast()) : scope)
         lock.lock()
         defer { lock.unlock() }
         ignoredFingerprints.append((scope, Set(fingerprints.map { $0.lowercased() })))
-        ignoreFiles.append(file)
-    }
-
-    /// The `.tokenscanignore` files read so far (for `--verbose` and the report's provenance).
-    public var ignoreFilesRead: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return ignoreFiles
     }
 
     /// What a judged finding needs besides itself: the text around it, and the commit that added it.
@@ -112,8 +96,7 @@ public final class SuppressionSet: @unchecked Sendable {
 
     /// Whether `path` is `scope` or lies below it (`""` holds every path).
     static func path(_ path: String, isWithin scope: String) -> Bool {
-        if scope.isEmpty || path == scope { return true }
-        let normalized = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
-        return normalized.hasPrefix(scope + "/") || path.hasPrefix(scope + "/") || normalized == scope
+        let path = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        return scope.isEmpty || path == scope || path.hasPrefix(scope + "/")
     }
 }

@@ -59,7 +59,7 @@ struct GitCommand: ParsableCommand {
         var request = try report.request(inputs: [], configNear: [repo])
         request.producer = source
         do {
-            try request.acceptIgnoreFiles(try source.ignoreFiles())
+            request.acceptIgnoreFiles(try source.ignoreFiles())
         } catch {
             printError("error: \(error)")
             throw ExitCode(ExitStatus.error.rawValue)

@@ -69,6 +69,21 @@ final class OnePipelineCLITests: XCTestCase {
         XCTAssertEqual(try findings(range).map(\.path), ["app.env"])
     }
 
+    /// Outside a repository, `scan FILE` reads the `.tokenscanignore` beside the file only: one
+    /// further up the file system belongs to no one in particular.
+    func testSingleFileOutsideARepositoryReadsOnlyItsOwnDirectory() throws {
+        let directory = try temporaryDirectory()
+        let sub = directory.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        let file = sub.appendingPathComponent("app.env")
+        try "TOKEN=\(token)\n".write(to: file, atomically: true, encoding: .utf8)
+        let fingerprint = try fingerprint(in: directory)
+        try "fingerprint:\(fingerprint)\n".write(to: directory.appendingPathComponent(".tokenscanignore"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["scan", file.path, "--now", now]).status, 1, "a parent's ignore file outside a repository does not apply")
+        try "fingerprint:\(fingerprint)\n".write(to: sub.appendingPathComponent(".tokenscanignore"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["scan", file.path, "--now", now]).status, 0, "the ignore file beside the file applies")
+    }
+
     func testNestedIgnoreFileCoversOnlyItsOwnDirectory() throws {
         let directory = try temporaryDirectory()
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("a"), withIntermediateDirectories: true)
