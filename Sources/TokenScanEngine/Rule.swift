@@ -9,8 +9,11 @@ import TokenScanModel
 public struct Rule: Sendable, Equatable {
     public var id: String
     public var description: String
-    /// What the secret is (`jwt`, `jwe`, `bearer`, `github` …). Analysis and risk scoring key on it.
+    /// What the secret is (`jwt`, `jwe`, `bearer`, `github` …), in reports and reasons. Behaviour
+    /// never keys on this string: it keys on `role`.
     public var kind: String
+    /// How the judge treats what the rule finds (rule data `role`; see `SecretRole`).
+    public var role: SecretRole
     /// A PCRE2 pattern. The secret is the named group `secret`, else group 1, else the whole match
     /// (unless `secretGroup` says otherwise).
     public var regex: String
@@ -64,6 +67,7 @@ public struct Rule: Sendable, Equatable {
         self.id = id
         self.description = description
         self.kind = kind
+        role = SecretRole(defaultFor: kind)
         self.regex = regex
         self.keywords = keywords
         self.maxLength = maxLength
@@ -86,6 +90,31 @@ public struct Rule: Sendable, Equatable {
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
     public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders"] + TokenChecksum.allCases.map(\.rawValue)
+}
+
+/// How the judge treats a rule's matches. Rule data names it (`role = "signing-key"`), so that
+/// behaviour follows from a typed value, not from kind strings compared in code.
+public enum SecretRole: String, Sendable, Equatable, CaseIterable {
+    /// A credential of the rule's own kind (a provider token, an opaque token, a JWT rule's JWT).
+    case credential
+    /// A generic carrier (an `Authorization: Bearer` value, an `access_token=` parameter): what
+    /// it holds is reported as what it turns out to be (`jwt`, `jwe`, or the rule's kind when
+    /// opaque), and a value that starts with a provider's prefix is left to that provider's rule.
+    case carrier
+    /// A key that signs tokens (`JWT_SECRET=…`): a token in the same input that it verifies is
+    /// forgeable, and is judged so.
+    case signingKey = "signing-key"
+
+    /// The role of a rule that does not name one: rule files written before `role` existed say
+    /// `kind = "bearer"` for carriers and `kind = "hmac-secret"` for signing keys. This table is the
+    /// one place those strings mean anything.
+    public init(defaultFor kind: String) {
+        switch kind {
+        case "bearer": self = .carrier
+        case "hmac-secret": self = .signingKey
+        default: self = .credential
+        }
+    }
 }
 
 /// Which capture group of a rule's regex holds the secret.

@@ -31,7 +31,7 @@ public enum RuleLoader {
         let reader2 = TableReader(table: table, origin: origin, context: "rules[\(index)]", ruleID: id)
         try reader2.rejectUnknownKeys([
             "id", "description", "kind", "regex", "keywords", "maxLength", "entropy", "validate", "tags",
-            "severity", "priority", "utf", "examples", "counterexamples", "tokenClass", "provider",
+            "severity", "priority", "utf", "examples", "counterexamples", "tokenClass", "provider", "role",
         ])
         // `^[a-z0-9][a-z0-9._-]*$`, without compiling a regular expression per rule at start-up.
         func isIDCharacter(_ byte: UInt8, first: Bool) -> Bool {
@@ -49,6 +49,12 @@ public enum RuleLoader {
             regex: try reader2.requiredString("regex"),
             origin: origin
         )
+        if let role = try reader2.string("role") {
+            guard let parsed = SecretRole(rawValue: role) else {
+                throw reader2.error("role must be one of \(SecretRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            rule.role = parsed
+        }
         rule.keywords = try reader2.stringArray("keywords")
         if rule.keywords.contains(where: { $0.isEmpty || !$0.utf8.allSatisfy { $0 < 0x80 } }) {
             throw reader2.error("keywords must be non-empty ASCII strings")

@@ -138,6 +138,23 @@ final class RuleExampleTests: XCTestCase {
         XCTAssertTrue(error("[[rules.examples]]\ntext = \"no marker\"\nmint = \"npm\"").contains("needs {{token}}"))
         XCTAssertTrue(error("tokenClass = \"\"").contains("must not be empty"))
         XCTAssertEqual(error("validate = [\"jwt\", \"allow-placeholders\", \"npm-crc32\"]"), "no error")
+        XCTAssertTrue(error("role = \"signing\"").contains("role must be one of credential, carrier, signing-key"))
+    }
+
+    /// Behaviour keys on the typed `role`, which rule data names; a rule file without it keeps
+    /// the older kind convention.
+    func testRoleComesFromRuleDataWithTheKindConventionAsDefault() throws {
+        func role(_ body: String) throws -> SecretRole {
+            try RuleLoader.load(toml: "[[rules]]\nid = \"x\"\nregex = \"a\"\n" + body, origin: "m.toml")[0].role
+        }
+        XCTAssertEqual(try role(""), .credential)
+        XCTAssertEqual(try role("kind = \"bearer\""), .carrier)
+        XCTAssertEqual(try role("kind = \"hmac-secret\""), .signingKey)
+        XCTAssertEqual(try role("kind = \"session\"\nrole = \"signing-key\""), .signingKey)
+        XCTAssertEqual(try role("kind = \"bearer\"\nrole = \"credential\""), .credential)
+        let builtin = try RuleCatalog.builtin()
+        XCTAssertEqual(builtin.filter { $0.role == .carrier }.map(\.id).sorted(), ["authorization-bearer", "oauth-token-parameter"])
+        XCTAssertEqual(builtin.filter { $0.role == .signingKey }.map(\.id), ["jwt-signing-secret"])
     }
 
     /// A minted example of a checksummed format also proves that the rule rejects a wrong checksum:

@@ -1,0 +1,59 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanModel
+
+/// Decides whether a token without readable claims (a provider token, an opaque bearer value) is
+/// a credential, and states its facts: provider checksums, the JWT a provider token embeds, the
+/// placeholder and entropy gates.
+struct OpaqueValidation {
+    let prefixes: ProviderPrefixes
+
+    func validate(_ secret: [UInt8], rule: Rule) -> Result<TokenFacts, Dismissal> {
+        if rule.role == .carrier, rule.provider == nil, prefixes.starts(secret) {
+            return .failure(.providerLookalike)
+        }
+        // A correct provider checksum, or a provider token's embedded JWT that decodes,
+        // outweighs the placeholder and entropy heuristics: random text spells "here" or
+        // "none" now and then, but nobody writing an example computes a CRC or a JWT. Without
+        // such proof a placeholder still counts as a placeholder, and only a token that passes
+        // the heuristics is a checksum typo or a look-alike.
+        let checksums = rule.checksums
+        let verified = !checksums.isEmpty && checksums.allSatisfy { $0.verify(secret) }
+        var embedded: JWT?
+        if rule.validate.contains("embedded-jwt") {
+            guard let start = OpaqueValidation.embeddedJWTStart(secret), case .success(let jwt) = JWT.decode(Array(secret[start...])),
+                jwt.form == .jws
+            else { return .failure(.notAJWT) }
+            embedded = jwt
+        }
+        if !verified && embedded == nil {
+            if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(secret) {
+                return .failure(.placeholder)
+            }
+            if let minimum = rule.minEntropy, Entropy.bits(secret) < minimum { return .failure(.lowEntropy) }
+            if !checksums.isEmpty { return .failure(.badChecksum) }
+        }
+        var facts = TokenFacts(kind: rule.kind, baseSeverity: rule.baseSeverity)
+        facts.providerName = rule.provider
+        facts.declaredClass = rule.tokenClass
+        facts.verifiedChecksum = verified ? checksums.first : nil
+        // The provider's JWT is its own business, but its `exp` says how long the token lives.
+        facts.expiresAt = embedded?.claims["exp"]?.number.map(Date.init(timeIntervalSince1970:))
+        return .success(facts)
+    }
+
+    /// Where the JWT inside a provider token starts: after the last `_` that is followed by `eyJ`
+    /// (`ghs_<app id>_eyJ…`).
+    static func embeddedJWTStart(_ secret: [UInt8]) -> Int? {
+        var index = secret.count - 4
+        while index >= 0 {
+            if secret[index] == UInt8(ascii: "_"), secret[index + 1] == UInt8(ascii: "e"), secret[index + 2] == UInt8(ascii: "y"),
+                secret[index + 3] == UInt8(ascii: "J") {
+                return index + 1
+            }
+            index -= 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import TokenFormats
+import TokenScanEngine
+import TokenScanModel
+
+/// Judges one secret for one rule, wherever it stands: inspects a JWT or validates an opaque
+/// token, asks the risk model, and writes the finding (without its location). A pure function of
+/// the secret, the rule and the settings (the clock included), so its verdicts can be cached.
+struct SecretJudge {
+    let settings: AnalysisSettings
+    let inspection: JWTInspection
+    let validation: OpaqueValidation
+    let assembly: FindingAssembly
+
+    init(settings: AnalysisSettings, prefixes: ProviderPrefixes, scratch: MatchScratch) {
+        self.settings = settings
+        inspection = JWTInspection(settings: settings, scratch: scratch)
+        validation = OpaqueValidation(prefixes: prefixes)
+        assembly = FindingAssembly(settings: settings, redactor: Redactor(showSecrets: settings.showSecrets))
+    }
+
+    /// `truncated`: the match was longer than the rule's `maxLength` and `secret` is its beginning.
+    func judge(_ secret: [UInt8], rule: Rule, truncated: Bool = false, exposedKey: ExposedKey? = nil) -> Result<Finding, Dismissal> {
+        let facts: TokenFacts
+        if rule.validate.contains("jwt") || JWTInspection.looksLikeJWT(secret) {
+            switch inspection.inspect(secret, rule: rule, truncated: truncated, exposedKey: exposedKey) {
+            case .facts(let inspected): facts = inspected
+            case .undecoded(let undecoded):
+                return .success(assembly.finding(secret, rule: rule, facts: undecoded, assessment: settings.riskModel.assess(undecoded, now: settings.now)))
+            case .dismissed(let dismissal): return .failure(dismissal)
+            }
+        } else {
+            switch validation.validate(secret, rule: rule) {
+            case .success(let validated): facts = validated
+            case .failure(let dismissal): return .failure(dismissal)
+            }
+        }
+
+        var assessment = settings.riskModel.assess(facts, now: settings.now)
+        if let weak = facts.weakSecret, settings.showSecrets,
+            let index = assessment.reasons.firstIndex(where: { $0.code == "weak-hmac-secret" }) {
+            assessment.reasons[index].message += " The key is \"\(weak)\"."
+        }
+        if truncated {
+            assessment.reasons.append(Reason(
+                "token-too-long",
+                "The match is longer than the \(rule.id) rule's maxLength (\(rule.maxLength) bytes): it is reported from its first \(secret.count) bytes."))
+        }
+        return .success(assembly.finding(secret, rule: rule, facts: facts, assessment: assessment))
+    }
+}
