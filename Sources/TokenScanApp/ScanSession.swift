@@ -11,9 +11,9 @@ import TokenScanSuppression
 /// Everything one scan needs, assembled by the command line (or a test).
 public struct ScanRequest: Sendable {
     public var inputs: [ScanInput]
-    /// Inputs produced while the scan runs (git history), scanned after `inputs`. Its failure makes
-    /// the run fail (exit 2) after what was produced before is reported.
-    public var producer: (any ScanInputProducer)?
+    /// Sources that produce their inputs while the scan runs (git history), scanned after
+    /// `inputs`. A failure makes the run fail (exit 2) after what was produced before is reported.
+    public var sources: [any InputSource] = []
     public var format: ReportFormat = .text
     public var outputPath: String?
     public var failOn: FailThreshold = .severity(.medium)
@@ -130,10 +130,7 @@ public enum ScanSession {
         observer.collectForBaseline = request.writeBaselinePath != nil
         var summary: ScanSummary
         do {
-            summary = try scanner.scan(observer: observer) { emit in
-                for input in request.inputs { emit(input) }
-                try request.producer?.produce(emit)
-            }
+            summary = try scanner.scan(request.inputs + request.sources, observer: observer)
         } catch {
             progressLine?.stop()
             output.abandon()

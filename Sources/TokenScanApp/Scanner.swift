@@ -64,33 +64,48 @@ public final class Scanner: Sendable {
     }
 
     public func scan(_ inputs: [ScanInput], observer: ScanObserver) -> ScanSummary {
-        scan(observer: observer) { emit in
-            for input in inputs { emit(input) }
+        scan(observer: observer) { (sink: InputSink) in
+            for input in inputs { sink.add(input) }
         }
     }
 
-    /// The streaming entry point: `producer` hands inputs over one at a time while the workers
-    /// already scan earlier ones, so a source of unknown size (a repository's history) is never
-    /// held in memory. `emit` blocks while the work queue is full, which throttles the producer
-    /// to the speed of the scan. Outputs are in emit order, exactly as with an array.
-    ///
-    /// When the producer throws, the inputs it emitted before are still scanned and reported to
-    /// the observer, then the error is rethrown (the caller decides that the run failed).
+    /// Scans what `sources` hand over, in order; the first failure ends the run after what was
+    /// handed over before it is reported (see `scan(observer:produce:)`).
+    public func scan(_ sources: [any InputSource], observer: ScanObserver) throws -> ScanSummary {
+        try scan(observer: observer) { (sink: InputSink) throws in
+            for source in sources { try source.produce(into: sink) }
+        }
+    }
+
+    /// Built-in inputs handed over one at a time (see `scan(observer:produce:)`).
     public func scan<Failure: Error>(
         observer: ScanObserver, producer: (_ emit: (ScanInput) -> Void) throws(Failure) -> Void
     ) throws(Failure) -> ScanSummary {
+        try scan(observer: observer) { (sink: InputSink) throws(Failure) in try producer(sink.add) }
+    }
+
+    /// The streaming entry point: `produce` hands inputs over one at a time while the workers
+    /// already scan earlier ones, so a source of unknown size (a repository's history) is never
+    /// held in memory. The sink blocks while the work queue is full, which throttles the source
+    /// to the speed of the scan. Outputs are in the order handed over, whatever the threads do.
+    ///
+    /// When `produce` throws, the inputs handed over before are still scanned and reported to
+    /// the observer, then the error is rethrown (the caller decides that the run failed).
+    public func scan<Failure: Error>(
+        observer: ScanObserver, produce: (InputSink) throws(Failure) -> Void
+    ) throws(Failure) -> ScanSummary {
         let state = ScanState(observer: observer, reportRepeatsOnce: options.reportRepeatsOnce,
                               trackUnusedInlineAllow: !matcher.markers.isEmpty)
-        let queue = WorkQueue<(Int, Work)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
+        let queue = WorkQueue<(Int, ScanItem)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
         let workers = max(1, options.jobs)
         let group = DispatchGroup()
         for _ in 0..<workers {
             group.enter()
             let thread = Thread { [self] in
                 let worker = Worker(scanner: self)
-                while let (sequence, work) = queue.pop() {
+                while let (sequence, item) = queue.pop() {
                     worker.flush = { state.partial(sequence, path: $0, findings: $1) }
-                    state.complete(sequence, worker.run(work))
+                    state.complete(sequence, worker.run(item))
                 }
                 group.leave()
             }
@@ -101,30 +116,23 @@ public final class Scanner: Sendable {
         var walker = Walker(options: options.walk)
         let suppressions = options.suppressions
         walker.onIgnoredFingerprints = { suppressions.addIgnoredFingerprints($0.fingerprints, scope: $0.scope) }
-        func enqueue(_ work: Work) {
+        func enqueue(_ item: ScanItem) {
             var weight = 0
-            if case .blob(let blob) = work { weight = blob.bytes.count }
-            queue.push((sequence, work), weight: weight)
+            if case .blob(let blob) = item { weight = blob.bytes.count }
+            queue.push((sequence, item), weight: weight)
             sequence += 1
+        }
+        let sink = InputSink(emit: enqueue) { root in
+            walker.walk(root: root) { item in
+                switch item {
+                case .file(let path, let display, let viaLink): enqueue(.file(path: path, display: display, followLink: viaLink))
+                case .skipped(let skipped): enqueue(.skipped(skipped))
+                }
+            }
         }
         var failure: Failure?
         do {
-            try producer { input in
-                switch input {
-                case .path(let root):
-                    walker.walk(root: root) { item in
-                        switch item {
-                        case .file(let path, let display, let viaLink):
-                            enqueue(.file(path: path, display: display, followLink: viaLink))
-                        case .skipped(let skipped): enqueue(.skip(skipped))
-                        }
-                    }
-                case .standardInput: enqueue(.stdin)
-                case .memory(let name, let bytes): enqueue(.blob(Blob(name: name, bytes: bytes)))
-                case .blob(let blob): enqueue(.blob(blob))
-                case .skipped(let skipped): enqueue(.skip(skipped))
-                }
-            }
+            try produce(sink)
         } catch {
             failure = error
         }
@@ -136,13 +144,6 @@ public final class Scanner: Sendable {
 
     /// In-memory blobs waiting for a worker, at most (one larger blob is let through alone).
     package static let queuedBlobBytes = 32 << 20
-
-    package enum Work: Sendable {
-        case file(path: String, display: String, followLink: Bool)
-        case stdin
-        case blob(Blob)
-        case skip(SkippedInput)
-    }
 
     /// The result of one input.
     package struct Outcome: Sendable {
@@ -197,9 +198,9 @@ public final class Scanner: Sendable {
             analyzer = Analyzer(settings: scanner.settings, rules: scanner.matcher.rules.map(\.rule))
         }
 
-        package func run(_ work: Work) -> Outcome {
-            switch work {
-            case .skip(let skipped):
+        package func run(_ item: ScanItem) -> Outcome {
+            switch item {
+            case .skipped(let skipped):
                 var outcome = Outcome(path: skipped.path)
                 outcome.skipped = skipped
                 return outcome
@@ -217,8 +218,16 @@ public final class Scanner: Sendable {
                     outcome.skipped = SkippedInput(path: display, reason: reason)
                     return outcome
                 }
-            case .stdin:
-                return search(FileDescriptorSource.standardInput(), display: "-", using: binarySearcher)
+            case .stream(let name, let live, let open):
+                do {
+                    let stream = try open()
+                    defer { stream.close() }
+                    return search(stream, display: name, using: binarySearcher, live: live)
+                } catch {
+                    var outcome = Outcome(path: name)
+                    outcome.skipped = SkippedInput(path: name, reason: error.reason)
+                    return outcome
+                }
             case .blob(let blob):
                 var source = MemorySource(blob.bytes)
                 var outcome: Outcome
@@ -236,11 +245,14 @@ public final class Scanner: Sendable {
         /// Searches a file or stream. Compressed and archived content is recognised by its bytes,
         /// whatever its name: gzip is decompressed on the fly, tar (also inside gzip) and zip
         /// archives are entered, entries named `archive!inner/path`, to `maxArchiveDepth` levels.
-        private func search(_ base: FileDescriptorSource, display: String, using searcher: Searcher) -> Outcome {
+        /// `live`: a stream that may stay open (stdin): its findings are handed over as soon as
+        /// they are judged, and a pause in it does not hold them back.
+        private func search(_ base: FileDescriptorSource, display: String, using searcher: Searcher, live: Bool = false) -> Outcome {
             var base = base
             let head: [UInt8]
             do {
-                head = try PrefixedSource<FileDescriptorSource>.sniff(&base, count: 512)
+                // A live pipe may pause after a short first line: 4 bytes tell gzip and zip apart.
+                head = try PrefixedSource<FileDescriptorSource>.sniff(&base, count: 512, idleAfter: live ? 4 : nil)
             } catch {
                 var outcome = Outcome(path: display)
                 outcome.skipped = SkippedInput(path: display, reason: error.reason)
@@ -250,21 +262,23 @@ public final class Scanner: Sendable {
                 return searchZip(base.descriptor, display: display)
             }
             var source = PrefixedSource(prefix: head, base: base)
-            return searchAny(&source, head: head, display: display, using: searcher, depth: 0, encodings: [])
+            return searchAny(&source, head: head, display: display, using: searcher, depth: 0, encodings: [], live: live)
         }
 
         /// Gzip, tar or plain content from a stream whose first bytes (`head`) were sniffed.
         private func searchAny(
-            _ source: inout some ByteSource, head: [UInt8], display: String, using searcher: Searcher, depth: Int, encodings: [String]
+            _ source: inout some ByteSource, head: [UInt8], display: String, using searcher: Searcher, depth: Int, encodings: [String],
+            live: Bool = false
         ) -> Outcome {
             let archives = scanner.options.archives
             if GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(head) {
                 do {
                     var gzip = try GzipSource(source, path: display)
-                    let inner = try PrefixedSource.sniff(&gzip, count: 512)
+                    let inner = try PrefixedSource.sniff(&gzip, count: 512, idleAfter: live ? 4 : nil)
                     var prefixed = PrefixedSource(prefix: inner, base: gzip)
                     // Decompressed content is judged for binary-ness like any file.
-                    return searchAny(&prefixed, head: inner, display: display, using: self.searcher, depth: depth, encodings: encodings + ["gzip"])
+                    return searchAny(&prefixed, head: inner, display: display, using: self.searcher, depth: depth, encodings: encodings + ["gzip"],
+                                     live: live)
                 } catch {
                     var outcome = Outcome(path: display)
                     outcome.skipped = SkippedInput(path: display, reason: error.reason)
@@ -281,9 +295,9 @@ public final class Scanner: Sendable {
             }
             if let (order, hasBOM) = UTF16ByteOrder.detect(head) {
                 var text = UTF16Source(source, order: order, hasBOM: hasBOM)
-                return search(&text, display: display, using: searcher, encodings: encodings + [order.rawValue])
+                return search(&text, display: display, using: searcher, encodings: encodings + [order.rawValue], live: live)
             }
-            return search(&source, display: display, using: searcher, encodings: encodings)
+            return search(&source, display: display, using: searcher, encodings: encodings, live: live)
         }
 
         private func searchTar(_ source: some ByteSource, display: String, depth: Int, encodings: [String]) -> Outcome {
@@ -335,7 +349,7 @@ public final class Scanner: Sendable {
 
         private func search(
             _ source: inout some ByteSource, display: String, using searcher: Searcher, blob: Blob? = nil,
-            encodings: [String] = []
+            encodings: [String] = [], live: Bool = false
         ) -> Outcome {
             var outcome = Outcome(path: display)
             let rules = scanner.matcher.rules
@@ -374,9 +388,22 @@ public final class Scanner: Sendable {
                     }
                 }
             }
-            let result = searcher.search(&source, path: display, onMarker: trackMarkers ? { markers.append($0) } : nil) { hit in
+            var groupEnd = 0
+            // A live stream's findings go out as soon as their group is complete (no later hit can
+            // join it), not when the stream ends, which a pipe that stays open never does.
+            let onSettled: ((UnsafeRawBufferPointer, Int) -> Void)? = live ? { _, settled in
+                if !group.isEmpty && groupEnd <= settled { resolve() }
+                if !outcome.findings.isEmpty {
+                    self.flush(display, outcome.findings)
+                    outcome.findings.removeAll(keepingCapacity: true)
+                }
+            } : nil
+            let result = searcher.search(&source, path: display, live: live, onMarker: trackMarkers ? { markers.append($0) } : nil,
+                                         onSettled: onSettled) { hit in
                 if let first = group.first, first.group != hit.group { resolve() }
+                if group.isEmpty { groupEnd = 0 }
                 group.append(hit)
+                groupEnd = max(groupEnd, hit.byteRange.upperBound)
             }
             if !group.isEmpty { resolve() }
             outcome.limits = result.limits.map { LimitReport(path: display, hit: $0) }

@@ -3,19 +3,17 @@ import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
 import TokenScanModel
-import TokenScanReport
 import TokenScanSearch
-import TokenScanSources
-import TokenScanSuppression
 
 /// `tokenscan redact`: copies a stream with every detected token replaced by a stable mask
 /// (`[REDACTED:jwt:3f9a1c2e]`, the kind and the start of the keyed fingerprint, so the same token
 /// gets the same mask in every line and every run).
 ///
-/// Built for log pipelines: each complete line is written as soon as it has arrived (a read
-/// returns what the pipe holds, and everything up to the last newline is redacted and flushed),
-/// memory is bounded by one chunk plus the longest token, and a line longer than the chunk is
-/// handled with the same overlap as the searcher, so no token is cut in two.
+/// It is the scan's pipeline with a masking sink: the same `Searcher` chunk loop (in its live
+/// mode, so each complete line is written as soon as it has arrived), the same hit grouping and
+/// the same `Analyzer`. What a scan reports, redact masks; only a verdict that a match is not a
+/// credential (a placeholder, a bad checksum, a documentation sample) leaves it as it is, whatever
+/// accepted it (design §8). Memory is bounded by one chunk plus the longest token.
 public final class StreamRedactor {
     public struct Statistics: Sendable, Equatable {
         public var bytes = 0
@@ -24,24 +22,27 @@ public final class StreamRedactor {
 
     package let matcher: Matcher
     package let analyzer: Analyzer
-    package let scratch: MatcherScratch
-    package let chunkSize: Int
-    package let leftContext = 256
-    /// Tokens hidden by an encoding (a `Basic` header, a `%2E`-escaped JWT) are masked too: the
-    /// whole encoded span is replaced.
-    package let decoder: LayeredDecoder
+    private let searcher: Searcher
 
+    /// `decode`: tokens hidden by an encoding (a `Basic` header, a `%2E`-escaped JWT) are masked
+    /// too; the whole encoded span is replaced.
     public init(matcher: Matcher, settings: AnalysisSettings, chunkSize: Int = 1 << 20, decode: DecodeOptions = DecodeOptions()) {
         self.matcher = matcher
         var settings = settings
         settings.showSecrets = false
         analyzer = Analyzer(settings: settings, rules: matcher.rules.map(\.rule))
-        scratch = matcher.makeScratch()
-        self.chunkSize = chunkSize
-        decoder = LayeredDecoder(
-            // Its own scratch: decoded text must not disturb the state the searcher keeps between
-            // chunks (rules stopped, an overlong token still running on).
-            matcher: matcher, scratch: matcher.makeScratch(), options: decode)
+        var options = SearchOptions()
+        options.chunkSize = chunkSize
+        // Binary input is refused, not copied (its tokens could not be masked reliably).
+        options.skipBinary = true
+        options.live = true
+        options.decode = decode
+        searcher = Searcher(matcher: matcher, options: options)
+    }
+
+    /// The input is not text (a NUL byte near its start): nothing of it was written.
+    public struct NotText: Error, Equatable {
+        public var offset: Int
     }
 
     /// The mask for a finding: kind and fingerprint prefix, never any part of the secret.
@@ -49,120 +50,164 @@ public final class StreamRedactor {
         "[REDACTED:\(finding.kind):\(finding.fingerprint.prefix(8))]"
     }
 
-    /// Copies `input` to `write` with tokens masked. `write` receives each batch of complete lines.
+    /// Copies `input` to `write` with tokens masked. `write` receives each batch of complete
+    /// lines, `flush` is called after each batch. A read error ends the copy after everything
+    /// before it was written, and is thrown; binary input throws `NotText` before anything is written.
     public func run(
         _ input: inout some ByteSource, write: (UnsafeRawBufferPointer) throws -> Void, flush: () throws -> Void = {}
     ) throws -> Statistics {
-        let overlap = matcher.maxMatchLength + 1
-        let capacity = chunkSize + overlap + leftContext
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
-        defer { buffer.deallocate() }
-        var statistics = Statistics()
-        var resume = Array(repeating: 0, count: matcher.rules.count)
-        var filled = 0
-        var acceptStart = 0
-        var emitted = 0
-        var dropping: Int?
-        var atEnd = false
-        scratch.beginInput()
-        decoder.beginInput()
-        analyzer.beginInput()
+        // The searcher's `onSettled` is stored while the search runs; the closures do not outlive it.
+        try withoutActuallyEscaping(write) { write in
+            try withoutActuallyEscaping(flush) { flush in try copy(&input, write: write, flush: flush) }
+        }
+    }
+
+    private func copy(
+        _ input: inout some ByteSource, write: @escaping (UnsafeRawBufferPointer) throws -> Void, flush: @escaping () throws -> Void
+    ) throws -> Statistics {
+        var sink = MaskingSink()
+        var failure: Error?
+        func emit(_ bytes: [UInt8]) {
+            guard failure == nil, !bytes.isEmpty else { return }
+            do { try bytes.withUnsafeBytes { try write($0) } } catch { failure = error }
+        }
+        let stop = StopFlag()
+        var stoppable = StoppableSource(base: input, stop: stop)
         let rules = matcher.rules
+        var group: [SearchHit] = []
+        var groupEnd = 0
+        analyzer.beginInput()
 
-        while !atEnd {
-            let count = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-            if count == 0 { atEnd = true }
-            filled += count
-            statistics.bytes += count
-            let view = UnsafeRawBufferPointer(buffer)
-            let commit: Int
-            if atEnd {
-                commit = filled
-            } else if let newline = UnsafeRawBufferPointer(rebasing: view[acceptStart..<filled]).lastIndex(of: 0x0A) {
-                commit = acceptStart + newline + 1
-            } else if filled == capacity {
-                commit = filled - overlap
-            } else {
-                continue // no complete line yet
-            }
-            guard commit > acceptStart || atEnd else { continue }
-
-            var matches: [(ruleIndex: Int, span: Range<Int>, secret: [UInt8]?, truncated: Bool, runEnd: Int, runContinues: Bool)] = []
-            let subject = UnsafeRawBufferPointer(rebasing: view[0..<filled])
-            _ = matcher.scan(subject, accept: acceptStart..<commit, resume: &resume, scratch: scratch) {
-                matches.append(($0.ruleIndex, $0.secret, nil, $0.truncated, $0.runEnd, $0.runContinues))
-            }
-            if let rule = dropping {
-                // The rest of a masked token longer than its rule's window: dropped as it arrives.
-                emitted = max(emitted, min(resume[rule], filled))
-                if !scratch.isContinuing(rule) { dropping = nil }
-            }
-            // Encoded tokens: only those whose encoded span starts in this batch of lines (the
-            // lines before it are already written).
-            let keywords = scratch.keywordPositions.filter { $0 < commit }
-            let raw = matches.map(\.span)
-            // Tokens as written win: a decoded span that overlaps one (or the rest of an overlong
-            // one) is already covered by its mask.
-            let covered = matches.map { $0.span.lowerBound..<max($0.span.upperBound, $0.runEnd) }
-            decoder.expand(subject, accept: acceptStart..<commit, raw: raw, keywords: keywords, baseOffset: 0) { match in
-                if match.span.lowerBound >= acceptStart && match.span.upperBound <= commit
-                    && !covered.contains(where: { $0.overlaps(match.span) }) && !(dropping.map { _ in true } ?? false) {
-                    matches.append((match.ruleIndex, match.span, match.secret, false, match.span.upperBound, false))
-                }
-            }
-            _ = decoder.takeFailures()
-            matches.sort {
-                $0.span.lowerBound != $1.span.lowerBound ? $0.span.lowerBound < $1.span.lowerBound
-                    : $0.span.upperBound != $1.span.upperBound ? $0.span.upperBound > $1.span.upperBound
-                    : rules[$0.ruleIndex].rule.priority > rules[$1.ruleIndex].rule.priority
-            }
-            // As in a scan, a span is judged by its highest-priority rule only: when that rule
-            // dismisses it (a provider token with a wrong checksum), a generic rule matching the
-            // same span (Authorization: Bearer …) must not mask it after all.
-            var judged: Set<Range<Int>> = []
-            for match in matches where match.span.lowerBound >= emitted && judged.insert(match.span).inserted {
-                let span = match.span
-                let lineStart = (UnsafeRawBufferPointer(rebasing: view[max(0, span.lowerBound - 512)..<span.lowerBound])
-                    .lastIndex(of: 0x0A).map { max(0, span.lowerBound - 512) + $0 + 1 }) ?? max(0, span.lowerBound - 512)
-                let lineEnd = UnsafeRawBufferPointer(rebasing: view[span.upperBound..<min(filled, span.upperBound + 512)])
-                    .firstIndex(of: 0x0A).map { span.upperBound + $0 } ?? min(filled, span.upperBound + 512)
-                let hit = SearchHit(
-                    ruleIndex: match.ruleIndex, secret: match.secret ?? Array(view[span]), byteRange: span,
-                    start: TextPosition(line: 1, column: 1), end: TextPosition(line: 1, column: 1),
-                    context: Array(view[lineStart..<lineEnd]),
-                    secretInContext: (span.lowerBound - lineStart)..<(span.upperBound - lineStart),
-                    truncated: match.truncated)
-                let mask: [UInt8]
-                switch analyzer.analyze(hit, rule: rules[match.ruleIndex].rule, path: "-") {
-                case .success(let finding): mask = Array(StreamRedactor.mask(for: finding).utf8)
+        /// Judges a complete group of overlapping hits into masks, as a scan would.
+        func decide() {
+            var cut: SearchHit?
+            let kept = HitGroup.resolve(group, analyzer: analyzer, rules: rules, path: "-") { hit, dismissal in
                 // Not a usable credential, but most of one: a log must not keep it either (its
                 // rest may be on the next line).
-                case .failure(.truncated): mask = Array("[REDACTED:jwt:truncated]".utf8)
-                case .failure: continue
-                }
-                try write(UnsafeRawBufferPointer(rebasing: view[emitted..<span.lowerBound]))
-                try mask.withUnsafeBytes { try write($0) }
-                // A truncated match masks the whole token, up to where its run ends (or beyond
-                // this buffer: `dropping`), not only the part its rule saw.
-                emitted = match.truncated ? match.runEnd : span.upperBound
-                if match.runContinues { dropping = match.ruleIndex }
-                statistics.redacted += 1
+                if dismissal == .truncated, cut == nil { cut = hit }
             }
-            if emitted < commit {
-                try write(UnsafeRawBufferPointer(rebasing: view[emitted..<commit]))
-                emitted = commit
+            if kept.isEmpty, let cut {
+                sink.add(Mask(span: cut.byteRange, text: Array("[REDACTED:jwt:truncated]".utf8)))
             }
-            try flush()
-            guard !atEnd else { break }
-            // Keep the uncommitted rest plus left context for lookbehind; move it to the front.
-            let keepFrom = max(0, commit - leftContext)
-            let kept = filled - keepFrom
-            if keepFrom > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + keepFrom, byteCount: kept) }
-            for index in resume.indices { resume[index] -= keepFrom }
-            filled = kept
-            acceptStart = commit - keepFrom
-            emitted -= keepFrom
+            for (hit, finding) in kept {
+                // An overlong token is masked whole: up to where its run of token bytes ends,
+                // not only the part its rule saw.
+                let rest = hit.truncated ? hit.secret.withUnsafeBytes { TokenRun($0) } : nil
+                sink.add(Mask(span: hit.byteRange, text: Array(StreamRedactor.mask(for: finding).utf8), rest: rest))
+            }
+            group.removeAll(keepingCapacity: true)
         }
-        return statistics
+
+        let outcome = searcher.search(&stoppable, path: "-", onSettled: { committed, settled in
+            sink.append(committed)
+            if !group.isEmpty && groupEnd <= settled { decide() }
+            emit(sink.drain(to: group.first.map { min(settled, $0.byteRange.lowerBound) } ?? settled))
+            if failure == nil {
+                do { try flush() } catch { failure = error }
+            }
+            stop.stopped = failure != nil
+        }) { hit in
+            if let first = group.first, first.group != hit.group { decide() }
+            if group.isEmpty { groupEnd = 0 }
+            group.append(hit)
+            groupEnd = max(groupEnd, hit.byteRange.upperBound)
+        }
+        if let offset = outcome.binaryAt {
+            input = stoppable.base
+            throw NotText(offset: offset)
+        }
+        if !group.isEmpty { decide() }
+        emit(sink.drain(to: Int.max))
+        input = stoppable.base
+        if let failure { throw failure }
+        try flush()
+        if let error = outcome.readError { throw error }
+        return Statistics(bytes: outcome.bytes, redacted: sink.masksWritten)
     }
+}
+
+/// A span to replace by `text`; `rest`: the token goes on past the span (an overlong token) and
+/// the bytes that continue it are dropped too.
+private struct Mask {
+    var span: Range<Int>
+    var text: [UInt8]
+    var rest: TokenRun? = nil
+}
+
+/// The bytes the searcher has committed but that are not written yet, and the masks decided for
+/// them; hands out everything before a limit, masked.
+private struct MaskingSink {
+    private var pending: [UInt8] = []
+    /// Absolute offset of `pending[0]`.
+    private var pendingStart = 0
+    /// Decided masks not yet written, in order of their start.
+    private var masks: [Mask] = []
+    /// The rest of an overlong token, dropped as it arrives.
+    private var dropping: TokenRun?
+    var masksWritten = 0
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        pending.append(contentsOf: bytes)
+    }
+
+    mutating func add(_ mask: Mask) {
+        let index = masks.firstIndex { $0.span.lowerBound > mask.span.lowerBound } ?? masks.endIndex
+        masks.insert(mask, at: index)
+    }
+
+    /// The pending bytes before absolute offset `limit`, masked; they are no longer pending.
+    mutating func drain(to limit: Int) -> [UInt8] {
+        var cursor = 0 // index into `pending` of the first byte not yet written or dropped
+        var output: [UInt8] = []
+        let end = min(limit, pendingStart + pending.count)
+        while pendingStart + cursor < end {
+            if let run = dropping {
+                let stop = pending.withUnsafeBytes { run.end(of: UnsafeRawBufferPointer(rebasing: $0[..<(end - pendingStart)]), from: cursor) }
+                cursor = stop
+                if stop < end - pendingStart { dropping = nil }
+                continue
+            }
+            // Masks that start in what is already written (an overlapping span) only extend it.
+            while let first = masks.first, first.span.lowerBound < pendingStart + cursor {
+                cursor = max(cursor, min(first.span.upperBound - pendingStart, pending.count))
+                if first.rest != nil { dropping = first.rest }
+                masks.removeFirst()
+            }
+            if dropping != nil { continue }
+            guard let mask = masks.first, mask.span.lowerBound < end else {
+                output += pending[cursor..<(end - pendingStart)]
+                cursor = end - pendingStart
+                break
+            }
+            output += pending[cursor..<(mask.span.lowerBound - pendingStart)]
+            output += mask.text
+            masksWritten += 1
+            cursor = min(mask.span.upperBound - pendingStart, pending.count)
+            dropping = mask.rest
+            masks.removeFirst()
+        }
+        pending.removeFirst(cursor)
+        pendingStart += cursor
+        return output
+    }
+}
+
+/// Ends the input early (reads return 0) once the output failed: a closed pipe stops the copy.
+private struct StoppableSource<Base: ByteSource>: ByteSource {
+    var base: Base
+    /// Set from the searcher's callbacks while the source is being read: a reference, not state
+    /// of the source itself (which the search holds `inout`).
+    let stop: StopFlag
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        stop.stopped ? 0 : try base.read(into: buffer)
+    }
+
+    mutating func waitForInput(milliseconds: Int) -> Bool {
+        stop.stopped || base.waitForInput(milliseconds: milliseconds)
+    }
+}
+
+private final class StopFlag {
+    var stopped = false
 }

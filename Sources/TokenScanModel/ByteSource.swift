@@ -29,6 +29,22 @@ public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {
 public protocol ByteSource {
     /// Reads up to `buffer.count` bytes; returns 0 at the end.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int
+    /// Waits up to `milliseconds` for input to read; false: none arrived (a live pipe is idle).
+    /// Why: a stream that never closes (`kubectl logs -f | tokenscan scan -`) must still have what
+    /// it sent judged; a reader that only ever blocks in `read` cannot tell idle from slow.
+    mutating func waitForInput(milliseconds: Int) -> Bool
+}
+
+/// How a live stream (a pipe that stays open) is read.
+public enum LiveInput {
+    /// Without new input for this long, what has arrived is judged (design §8: "the chunk loop
+    /// judges the held-back tail after about 200 ms without new input").
+    public static let idleMilliseconds = 200
+}
+
+extension ByteSource {
+    /// Sources that never wait (memory, files) always have input or their end ready.
+    public mutating func waitForInput(milliseconds: Int) -> Bool { true }
 }
 
 /// A file descriptor (a regular file, or stdin). Opened read-only, never written.
@@ -106,6 +122,16 @@ public struct FileDescriptorSource: ByteSource {
 
     public func close() {
         if ownsDescriptor { _ = Glibc.close(descriptor) }
+    }
+
+    public mutating func waitForInput(milliseconds: Int) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&entry, 1, Int32(clamping: milliseconds))
+            if ready >= 0 { return ready > 0 }
+            // An error is for `read` to report.
+            if errno != EINTR { return true }
+        }
     }
 }
 

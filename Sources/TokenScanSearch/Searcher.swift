@@ -81,6 +81,10 @@ public struct SearchOptions: Sendable {
     public var progress: ProgressCounter?
     /// Decoding layers (`--max-decode-depth`).
     public var decode = DecodeOptions()
+    /// The input is a live stream (stdin, `redact`): each read's complete lines are searched at
+    /// once instead of waiting for a full chunk, and after `LiveInput.idleMilliseconds` without
+    /// input the rest is searched too, so that a pipe that stays open has what it sent judged.
+    public var live = false
     public init() {}
 }
 
@@ -158,10 +162,17 @@ public final class Searcher {
 
     /// `path`: the input's path as reported, for rules restricted to some paths (`Rule.path`);
     /// `nil` runs every rule. `onMarker`: each occurrence of the matcher's markers, once.
+    /// `onSettled`: after each chunk's hits, the chunk's committed bytes (every byte of the input
+    /// once, in order) and the absolute offset before which no later hit will start, so that a
+    /// consumer can judge what is complete and pass the input on (`redact`, a live stream).
+    /// `live`: overrides `SearchOptions.live` for this input (a worker's searcher reads files and
+    /// stdin alike).
     public func search(
-        _ source: inout some ByteSource, path: String? = nil, onMarker: ((MarkerHit) -> Void)? = nil,
+        _ source: inout some ByteSource, path: String? = nil, live: Bool? = nil, onMarker: ((MarkerHit) -> Void)? = nil,
+        onSettled: ((_ committed: UnsafeRawBufferPointer, _ settled: Int) -> Void)? = nil,
         onHit: (SearchHit) -> Void
     ) -> SearchOutcome {
+        let live = live ?? options.live
         var outcome = SearchOutcome()
         scratch.beginInput()
         decoder.beginInput(path: path)
@@ -177,8 +188,15 @@ public final class Searcher {
         groupEnd = -1
 
         while !atEnd {
-            // Fill the buffer completely (pipes return short reads) or until the input ends.
+            // Fill the buffer completely (pipes return short reads) or until the input ends; a
+            // live input stops at the first read that completes a line, or when it goes idle.
+            var lineEnd: Int?
+            var idle = false
             while filled < buffer.count {
+                if live && filled > acceptStart && !source.waitForInput(milliseconds: LiveInput.idleMilliseconds) {
+                    idle = true
+                    break
+                }
                 let count: Int
                 do {
                     count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
@@ -193,6 +211,13 @@ public final class Searcher {
                 filled += count
                 outcome.bytes += count
                 options.progress?.bytes.add(count, ordering: .relaxed)
+                // Lines are searched as soon as the stream has no more to give at once; while it
+                // streams fast the chunk fills as for a file (small chunks would cost speed).
+                if live, let newline = UnsafeRawBufferPointer(rebasing: buffer[(filled - count)..<filled]).lastIndex(of: 0x0A),
+                    !source.waitForInput(milliseconds: 0) {
+                    lineEnd = filled - count + newline + 1
+                    break
+                }
             }
             let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
             if !sniffed {
@@ -205,7 +230,9 @@ public final class Searcher {
             if baseOffset == 0 && acceptStart == 0 && filled >= 3 && view[0] == 0xEF && view[1] == 0xBB && view[2] == 0xBF {
                 tracker = LineTracker(skipping: 3)
             }
-            let commit = atEnd ? filled : max(acceptStart, filled - overlap)
+            // A live input's complete lines (or, idle, all it sent) are committed now: a token does
+            // not run across a line end, and the overlap logic still covers one that does.
+            let commit = atEnd || idle ? filled : max(acceptStart, filled - overlap, lineEnd ?? 0)
 
             pending.removeAll(keepingCapacity: true)
             var failures = matcher.scan(view, accept: acceptStart..<commit, resume: &resume, scratch: scratch) {
@@ -235,6 +262,10 @@ public final class Searcher {
                     reason: failure.reason))
             }
             emit(view, baseOffset: baseOffset, commit: commit, atEnd: atEnd, tracker: &tracker, onHit: onHit)
+            if let onSettled {
+                let settled = held.lazy.map(\.hit.byteRange.lowerBound).min().map { min($0, baseOffset + commit) } ?? baseOffset + commit
+                onSettled(UnsafeRawBufferPointer(rebasing: view[acceptStart..<commit]), settled)
+            }
             guard !atEnd else { break }
             // Keep the overlap (not yet committed) plus left context; move it to the buffer's start.
             let keepFrom = max(0, commit - keep)

@@ -26,7 +26,7 @@ import TokenScanSuppression
 /// git's output is read incrementally and never held whole; one blob is bounded by
 /// `maximumBlobBytes` (a larger file's added lines are split at a line boundary into continuation
 /// blobs).
-public struct GitSource: ScanInputProducer {
+public struct GitSource: InputSource {
     public enum Selection: Sendable, Equatable {
         /// What is staged for the next commit (`git diff --cached`): blobs carry no commit.
         case staged
@@ -111,7 +111,8 @@ public struct GitSource: ScanInputProducer {
         }
     }
 
-    public func produce(_ emit: (ScanInput) -> Void) throws(GitError) {
+    public func produce(into sink: InputSink) throws(GitError) {
+        let emit = sink.add
         guard let arguments = try arguments() else { return }
         var parser = UnifiedDiffParser()
         var assembler = BlobAssembler(staged: selection == .staged, maximumBytes: maximumBlobBytes)

@@ -139,12 +139,19 @@ public struct PrefixedSource<Base: ByteSource>: ByteSource {
         return try base.read(into: buffer)
     }
 
-    /// Reads up to `count` bytes from `base` to sniff them.
-    public static func sniff(_ base: inout Base, count: Int) throws(InputError) -> [UInt8] {
+    public mutating func waitForInput(milliseconds: Int) -> Bool {
+        !prefix.isEmpty || base.waitForInput(milliseconds: milliseconds)
+    }
+
+    /// Reads up to `count` bytes from `base` to sniff them. `idleAfter`: a live stream may pause
+    /// before `count` bytes arrived; once it has sent at least this many, a pause of
+    /// `LiveInput.idleMilliseconds` ends the sniff (format magic needs 4 bytes, tar's 263).
+    public static func sniff(_ base: inout Base, count: Int, idleAfter: Int? = nil) throws(InputError) -> [UInt8] {
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
         defer { raw.deallocate() }
         var filled = 0
         while filled < count {
+            if let idleAfter, filled >= idleAfter, !base.waitForInput(milliseconds: LiveInput.idleMilliseconds) { break }
             let read = try base.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
             if read == 0 { break }
             filled += read

@@ -57,7 +57,7 @@ struct GitCommand: ParsableCommand {
         }
         // The repository's .tokenscan.toml applies (found from --repo up to its root).
         var request = try report.request(inputs: [], configNear: [repo])
-        request.producer = source
+        request.sources = [source]
         do {
             request.acceptIgnoreFiles(try source.ignoreFiles())
         } catch {

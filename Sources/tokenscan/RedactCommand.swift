@@ -1,23 +1,33 @@
 import ArgumentParser
 import Foundation
-import TokenFormats
-import TokenScanModel
-import TokenScanEngine
-import TokenScanSearch
-import TokenScanJudge
-import TokenScanSuppression
-import TokenScanSources
-import TokenScanReport
 import TokenScanApp
+import TokenScanJudge
 
 struct RedactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redact",
-        abstract: "Copy stdin to stdout with every detected token masked (line by line, for log pipelines).",
-        discussion: "Masks look like [REDACTED:jwt:3f9a1c2e]: the kind and the start of the token's fingerprint, the same for the same token everywhere.")
+        abstract: "Copy files or stdin to stdout with every detected token masked (line by line, for log pipelines).",
+        discussion: """
+            Masks look like [REDACTED:jwt:3f9a1c2e]: the kind and the start of the token's fingerprint, the same for \
+            the same token everywhere. Files are read in order, like cat; gzip input (also concatenated members) is \
+            decompressed and comes out as redacted text. Input redact cannot read as text (zip, tar, UTF-16, binary) \
+            is refused, never copied unmasked. With --in-place the files are rewritten (atomic replace, mode kept); \
+            compressed files are refused there.
 
-    @Option(name: .customLong("in-place"), parsing: .upToNextOption, help: "Redact these files in place instead (atomic replace, mode kept).")
+            Examples:
+              kubectl logs -f deploy/api | tokenscan redact
+              tokenscan redact app.log app.log.1.gz > clean.log
+              tokenscan redact --in-place app.log
+
+            Exit status: 0 all input redacted; 2 an input was refused or could not be read (the others are still redacted).
+            """)
+
+    @Argument(help: "Files to read in order (default: standard input).")
     var files: [String] = []
+
+    /// A flag over the positional files; `--in-place FILE…`, its older form, reads the same.
+    @Flag(name: .customLong("in-place"), help: "Rewrite the files instead of writing to stdout (atomic replace, mode kept).")
+    var inPlace = false
 
     @Option(name: .customLong("rules"), help: "Add rules from a TOML file or a directory of them (repeatable).")
     var ruleSources: [String] = []
@@ -29,71 +39,12 @@ struct RedactCommand: ParsableCommand {
     var fingerprintKey: String?
 
     func run() throws {
-        let key = fingerprintKey ?? ProcessInfo.processInfo.environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
-        // The same configuration a scan here would use: its user rules and disabled rules decide
-        // what is a token, so `redact` masks exactly what `scan` reports.
-        var request = ScanRequest(inputs: [], settings: AnalysisSettings(now: Date(), fingerprinter: Fingerprinter(key: key)))
+        var request = RedactRequest(
+            fingerprintKey: fingerprintKey ?? ProcessInfo.processInfo.environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey)
+        request.files = files
+        request.inPlace = inPlace
         request.ruleSources = ruleSources
-        let discovery = ConfigurationDiscovery(
-            explicitConfig: config, discoverNear: files.isEmpty ? ["."] : files,
-            gitleaksEnvironment: ProcessInfo.processInfo.environment["GITLEAKS_CONFIG"])
-        do {
-            try discovery.apply(to: &request) { printError($0) }
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
-        }
-        let settings = request.settings
-        let matcher: Matcher
-        do {
-            matcher = try Matcher(rules: ScanSession.loadRules(request.ruleSources, disabled: request.disabledRules, imported: request.importedRules))
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
-        }
-        let redactor = StreamRedactor(matcher: matcher, settings: settings)
-        if files.isEmpty {
-            var input = FileDescriptorSource.standardInput()
-            let output = ReportOutput()
-            do {
-                let statistics = try redactor.run(&input, write: { try output.write(bytes: $0) }, flush: { try output.flush() })
-                if isatty(STDERR_FILENO) != 0 { printError("redacted \(statistics.redacted) tokens in \(statistics.bytes) bytes") }
-            } catch let error as OutputError where error.isBrokenPipe {
-                return
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
-            }
-            return
-        }
-        var failed = false
-        for path in files {
-            do {
-                var info = stat()
-                guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-                    throw InputError(path: path, reason: "not a regular file")
-                }
-                var input = try FileDescriptorSource.open(path, displayPath: path)
-                defer { input.close() }
-                let magic = try PrefixedSource<FileDescriptorSource>.sniff(&input, count: 2)
-                guard !GzipSource<FileDescriptorSource>.isGzip(magic) else {
-                    throw InputError(path: path, reason: "compressed files are not redacted in place")
-                }
-                var source = PrefixedSource(prefix: magic, base: input)
-                let output = try ReportOutput(path: path, mode: info.st_mode & 0o7777)
-                do {
-                    let statistics = try redactor.run(&source, write: { try output.write(bytes: $0) })
-                    try output.commit()
-                    printError("\(path): \(statistics.redacted) token\(statistics.redacted == 1 ? "" : "s") redacted")
-                } catch {
-                    output.abandon()
-                    throw error
-                }
-            } catch {
-                printError("error: \(error)")
-                failed = true
-            }
-        }
-        if failed { throw ExitCode(ExitStatus.error.rawValue) }
+        request.config = config
+        try finish(RedactSession.run(request) { printError($0) })
     }
 }

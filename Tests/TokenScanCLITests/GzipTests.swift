@@ -17,21 +17,6 @@ final class GzipTests: XCTestCase {
     let now = "2026-01-01T00:00:00Z"
     let token = TokenMinter.jwt(claims: ["sub": "gz", "scope": "read:x", "exp": 1_900_000_000])
 
-    func gzip(_ data: Data) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-c", "-n"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(data)
-        try input.fileHandleForWriting.close()
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return compressed
-    }
-
     func testGzipFilesAndStdin() throws {
         guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
         let directory = try temporaryDirectory()
@@ -150,5 +135,24 @@ final class ArchiveTests: XCTestCase {
         XCTAssertTrue(shallow.stderr.contains("nested deeper than 1"), shallow.stderr)
         let off = try run(["scan", directory.appendingPathComponent("bundle.zip").path, "--format", "jsonl", "--fail-on", "never", "--no-archives"])
         XCTAssertEqual(off.stdout, "", "not entered: a zip is binary")
+    }
+}
+
+extension XCTestCase {
+    /// `data` compressed by the system's gzip (`-n`: no name or time, so the bytes are stable).
+    func gzip(_ data: Data) throws -> Data {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-c", "-n"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(data)
+        try input.fileHandleForWriting.close()
+        let compressed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return compressed
     }
 }

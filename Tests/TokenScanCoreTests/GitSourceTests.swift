@@ -28,7 +28,7 @@ final class GitSourceTests: XCTestCase {
         options.reportRepeatsOnce = true
         let scanner = Scanner(matcher: TestSupport.matcher(), settings: TestSupport.settings(), options: options)
         let collector = Collector()
-        let summary = try scanner.scan(observer: collector) { emit throws(GitError) in try source.produce(emit) }
+        let summary = try scanner.scan(observer: collector) { (sink: InputSink) throws(GitError) in try source.produce(into: sink) }
         return (collector.findings, summary)
     }
 
