@@ -137,7 +137,13 @@ public struct Configuration: Sendable {
 
     /// `fileName` (`.tokenscan.toml`) in the first scanned directory (or the current one), or in a
     /// directory above it up to the root of the git repository around it.
-    public static func discover(near roots: [String], fileName: String = Configuration.fileName) -> String? {
+    /// `confinedTo`: look in this directory only, not upwards (a base revision's files, exported
+    /// to a private directory that has no repository above it).
+    public static func discover(near roots: [String], fileName: String = Configuration.fileName, confinedTo: String? = nil) -> String? {
+        if let confinedTo {
+            let candidate = URL(fileURLWithPath: confinedTo).appendingPathComponent(fileName).path
+            return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+        }
         var start = FileManager.default.currentDirectoryPath
         if let first = roots.first {
             var isDirectory: ObjCBool = false

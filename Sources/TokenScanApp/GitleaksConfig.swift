@@ -99,7 +99,8 @@ public enum GitleaksConfig {
     /// `.tokenscan.toml` (in the scanned directory or above it, up to the repository root) when
     /// `discoverNear` is given. `explicit`: the user named the file.
     public static func locate(
-        commandLine: String?, configuration: Configuration?, environment: String? = nil, discoverNear roots: [String]?
+        commandLine: String?, configuration: Configuration?, environment: String? = nil, discoverNear roots: [String]?,
+        confinedTo: String? = nil
     ) -> (path: String, explicit: Bool)? {
         if let commandLine { return (commandLine, true) }
         switch configuration?.gitleaks {
@@ -109,7 +110,7 @@ public enum GitleaksConfig {
         }
         if let environment, !environment.isEmpty { return (environment, true) }
         guard let roots else { return nil }
-        return Configuration.discover(near: roots, fileName: fileName).map { ($0, false) }
+        return Configuration.discover(near: roots, fileName: fileName, confinedTo: confinedTo).map { ($0, false) }
     }
 
     // MARK: - Reading

@@ -35,6 +35,9 @@ public struct ScanRequest: Sendable {
     /// Draw a progress line on stderr (the CLI sets it when stderr is a terminal, or `--progress`).
     public var progress = false
     public var toolVersion = TokenScanVersion.current
+    /// What shaped the result (files read, disabled rules, changes in a range): every report
+    /// carries it in its summary.
+    public var configuration = ConfigurationReport()
 
     public init(inputs: [ScanInput], settings: AnalysisSettings) {
         self.inputs = inputs
@@ -56,9 +59,23 @@ public struct ScanRequest: Sendable {
     /// each for its own directory (`path` is relative to where findings' paths start).
     public func acceptIgnoreFiles(_ files: [(path: String, contents: String)]) {
         for file in files {
-            let fingerprints = IgnoreFile(contents: file.contents, base: "", collectsFingerprints: true).fingerprints
-            options.suppressions.addIgnoredFingerprints(fingerprints, scope: PathName.parent(of: file.path))
+            options.suppressions.addIgnoredFingerprints(Self.fingerprints(file.contents), scope: PathName.parent(of: file.path))
         }
+    }
+
+    /// Accepts the fingerprints the change under review adds to its `.tokenscanignore` files
+    /// (`changed`: the files as the change leaves them; `trusted`: as its base has them). They
+    /// accept, but each finding they accept is listed for review (design §8).
+    public func acceptIgnoreFiles(addedBy changed: [(path: String, contents: String)], to trusted: [(path: String, contents: String)]) {
+        let known = Dictionary(trusted.map { ($0.path, Set(Self.fingerprints($0.contents))) }, uniquingKeysWith: { first, _ in first })
+        for file in changed {
+            let added = Self.fingerprints(file.contents).filter { !(known[file.path]?.contains($0) ?? false) }
+            options.suppressions.addIgnoredFingerprints(added, scope: PathName.parent(of: file.path), inChange: true)
+        }
+    }
+
+    private static func fingerprints(_ contents: String) -> [String] {
+        IgnoreFile(contents: contents, base: "", collectsFingerprints: true).fingerprints
     }
 
     /// Adds what a gitleaks configuration translated to: its rules, and its allowlists as allow rules.
@@ -138,6 +155,7 @@ public enum ScanSession {
             return (.error, nil)
         }
         progressLine?.stop()
+        summary.configuration = request.configuration
         if let baseline = request.options.suppressions.baseline {
             let unused = baseline.unusedEntries
             if request.reportUnused {

@@ -161,6 +161,8 @@ public final class Scanner: Sendable {
         package var innerSkipped: [SkippedInput] = []
         /// Inline allow comments that accepted nothing (only when the matcher has markers).
         package var unusedInlineAllow: [UnusedInlineAllow] = []
+        /// Findings accepted by what the change under review adds (range scans).
+        package var acceptedInChange: [AcceptedInChange] = []
 
         /// Adds an archive entry's outcome to its archive's.
         package mutating func merge(_ entry: Outcome) {
@@ -172,6 +174,7 @@ public final class Scanner: Sendable {
             if let skipped = entry.skipped { innerSkipped.append(skipped) }
             innerSkipped += entry.innerSkipped
             unusedInlineAllow += entry.unusedInlineAllow
+            acceptedInChange += entry.acceptedInChange
         }
     }
 
@@ -373,8 +376,13 @@ public final class Scanner: Sendable {
                     if !encodings.isEmpty { finding.encodings = encodings + finding.encodings }
                     finding = blob?.place(finding) ?? finding
                     let subject = SuppressionSet.Subject(secret: hit.secret, match: hit.match, line: hit.context, commit: commit)
-                    if let acceptance = suppressions.acceptance(of: finding, subject: subject, now: now, scratch: scratch) {
+                    if let (acceptance, inChange) = suppressions.acceptanceDetail(of: finding, subject: subject, now: now, scratch: scratch) {
                         outcome.dismissed[acceptance, default: 0] += 1
+                        if inChange {
+                            outcome.acceptedInChange.append(AcceptedInChange(
+                                path: finding.path, line: finding.line, ruleId: finding.ruleId, severity: finding.severity,
+                                fingerprint: finding.fingerprint, acceptedBy: acceptance.rawValue, commit: finding.commit?.sha))
+                        }
                         if trackMarkers && acceptance == .inlineAllow {
                             let start = hit.byteRange.lowerBound - hit.secretInContext.lowerBound
                             accepted.append(start..<(start + hit.context.count))
@@ -495,6 +503,10 @@ package final class ScanState: @unchecked Sendable {
             }
         }
         if !outcome.unusedInlineAllow.isEmpty { summary.unusedInlineAllow?.append(contentsOf: outcome.unusedInlineAllow) }
+        for accepted in outcome.acceptedInChange {
+            summary.acceptedInChange = (summary.acceptedInChange ?? []) + [accepted]
+            observer.diagnostic("accepted in this change, review it: \(accepted.path):\(accepted.line) \(accepted.ruleId) (\(accepted.severity.rawValue)) by \(accepted.acceptedBy == Dismissal.inlineAllow.rawValue ? "an inline allow comment" : "a fingerprint the change adds to .tokenscanignore"), fingerprint \(accepted.fingerprint)")
+        }
         for error in outcome.ruleErrors {
             summary.ruleErrors.append(error)
             observer.diagnostic("rule '\(error.ruleId)' stopped on \(error.path) at byte \(error.offset): \(error.reason); its other matches in this input may be missing")

@@ -83,6 +83,11 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     public var unusedBaseline: [Baseline.Entry]?
     /// With `--report-unused`: inline allow comments that accepted nothing, in input order.
     public var unusedInlineAllow: [UnusedInlineAllow]?
+    /// What shaped the result: configuration files read, disabled rules, changes a range makes
+    /// to them (set by the commands; absent in reports assembled without configuration).
+    public var configuration: ConfigurationReport?
+    /// Range scans: findings accepted by what the scanned change adds, for review (design §8).
+    public var acceptedInChange: [AcceptedInChange]?
     public init() {}
 
     package mutating func add(_ findings: [Finding]) {

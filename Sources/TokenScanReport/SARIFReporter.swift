@@ -57,6 +57,11 @@ public final class SARIFReporter: Reporter {
         notifications += (summary.limits ?? []).map {
             SARIF.Notification(level: "warning", message: .init(text: "Limit \($0.limit) hit in \($0.path) at byte \($0.offset): \($0.detail)"))
         }
+        // Accepted by what the change itself adds: honoured, and named for the reviewer (design §8).
+        notifications += (summary.acceptedInChange ?? []).map {
+            SARIF.Notification(level: "warning", message: .init(
+                text: "Accepted in this change (under review): \($0.path):\($0.line) \($0.ruleId) (\($0.severity.rawValue)) by \($0.acceptedBy), fingerprint \($0.fingerprint)."))
+        }
         if capped > 0 {
             notifications.append(SARIF.Notification(level: "note", message: .init(
                 text: "\(capped) repeated occurrences of already reported secrets were left out (at most \(maxResultsPerFingerprint) results per secret); the JSON report lists them all.")))
@@ -67,12 +72,35 @@ public final class SARIFReporter: Reporter {
                 semanticVersion: context.toolVersion,
                 informationUri: "https://github.com/tokenscan/tokenscan",
                 rules: rules.map(SARIFReporter.descriptor))),
-            invocations: [.init(executionSuccessful: true, toolExecutionNotifications: notifications)],
+            invocations: [.init(executionSuccessful: true, toolExecutionNotifications: notifications,
+                                 toolConfigurationNotifications: SARIFReporter.configurationNotifications(summary.configuration))],
             originalUriBaseIds: ["SRCROOT": .init(description: .init(text: "The directory tokenscan was run in."))],
             results: results,
             columnKind: "unicodeCodePoints",
             properties: .init(now: RelativeTime.iso8601(context.now)))
         return SARIF.Log(runs: [run])
+    }
+
+    /// The configuration a run read and what a range changes in it, for a reviewer of the alert
+    /// list (SARIF `toolConfigurationNotifications`); nil when the report has no configuration.
+    static func configurationNotifications(_ configuration: ConfigurationReport?) -> [SARIF.Notification]? {
+        guard let configuration else { return nil }
+        var notifications = (configuration.changedInRange ?? []).map {
+            SARIF.Notification(level: "warning", message: .init(
+                text: "The scanned commits change \($0.path) (\($0.change)): not applied by this scan, which used the base revision's; it takes effect once merged."))
+        }
+        notifications += configuration.files.map {
+            SARIF.Notification(level: "note", message: .init(text: "Configuration read: \($0.path) (\($0.role), \($0.source), sha256 \($0.sha256))."))
+        }
+        if !configuration.disabledRules.isEmpty {
+            notifications.append(SARIF.Notification(level: "note", message: .init(
+                text: "Rules disabled by the configuration: \(configuration.disabledRules.joined(separator: ", ")).")))
+        }
+        if configuration.repositoryConfigurationIgnored == true {
+            notifications.append(SARIF.Notification(level: "note", message: .init(
+                text: "In-tree configuration was not read (--no-repo-config, or --config replacing discovery).")))
+        }
+        return notifications
     }
 
     package func result(_ finding: Finding, ruleIndex: Int?, occurrence: Int) -> SARIF.Result {
@@ -207,6 +235,8 @@ package enum SARIF {
     package struct Invocation: Encodable {
         package var executionSuccessful: Bool
         package var toolExecutionNotifications: [Notification]
+        /// What shaped the run: configuration read, rules disabled, configuration a range changes.
+        package var toolConfigurationNotifications: [Notification]?
     }
     package struct Notification: Encodable {
         package var level: String

@@ -108,6 +108,11 @@ public final class TextReporter: Reporter {
             text += "\n"
         }
         text += unusedSection(summary)
+        text += configurationSection(summary.configuration)
+        for accepted in summary.acceptedInChange ?? [] {
+            text += paint("Accepted in this change", "33") + " (review before merging): \(accepted.path):\(accepted.line) \(accepted.ruleId) "
+            text += "\(accepted.severity.rawValue.uppercased()) \(TextReporter.acceptanceName(accepted.acceptedBy)), fingerprint \(accepted.fingerprint)\n"
+        }
         text += line + "\n"
         let binary = summary.skipped.filter { $0.reason.hasPrefix("binary file") }
         if !binary.isEmpty {
@@ -117,6 +122,22 @@ public final class TextReporter: Reporter {
     }
 
     /// `--report-unused`: suppressions that accepted nothing, safe to remove.
+    /// What shaped the result, in a line, and the configuration a range changes (not applied).
+    /// Nothing when the run read no configuration, so a plain scan's report stays short.
+    private func configurationSection(_ configuration: ConfigurationReport?) -> String {
+        guard let configuration else { return "" }
+        var text = ""
+        if let changes = configuration.changedInRange, !changes.isEmpty {
+            text += paint("Not applied", "33") + " (changed by the scanned commits; takes effect once merged): "
+            text += changes.map { "\($0.path) (\($0.change))" }.joined(separator: ", ") + "\n"
+        }
+        var parts = configuration.files.map { "\($0.path) (\($0.source), sha256 \($0.sha256.prefix(12)))" }
+        if !configuration.disabledRules.isEmpty { parts.append("disabled rules: \(configuration.disabledRules.joined(separator: ", "))") }
+        if configuration.repositoryConfigurationIgnored == true { parts.append("in-tree configuration not read") }
+        if !parts.isEmpty { text += "Configuration: " + parts.joined(separator: "; ") + "\n" }
+        return text
+    }
+
     private func unusedSection(_ summary: ScanSummary) -> String {
         guard context.reportsUnused else { return "" }
         let baseline = summary.unusedBaseline ?? []

@@ -85,11 +85,77 @@ public struct GitSource: InputSource {
                 }
         case .history(let range):
             guard try hasCommits() else { return [] }
-            let revision = GitSource.baseRevision(of: range) ?? "HEAD"
-            return try list(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", revision]).map { path throws(GitError) in
-                (path, String(decoding: try runner.output(["cat-file", "blob", "\(revision):\(path)"]), as: UTF8.self))
-            }
+            return try ignoreFiles(at: GitSource.baseRevision(of: range) ?? "HEAD")
         }
+    }
+
+    /// The `.tokenscanignore` files of a revision, repository-relative.
+    public func ignoreFiles(at revision: String) throws(GitError) -> [(path: String, contents: String)] {
+        let name = ".tokenscanignore"
+        let paths = try runner.output(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", revision])
+            .split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.filter { $0 == name || $0.hasSuffix("/" + name) }
+        return try paths.map { path throws(GitError) in
+            (path, String(decoding: try runner.output(["cat-file", "blob", "\(revision):\(path)"]), as: UTF8.self))
+        }
+    }
+
+    /// The base and tip of a range selection (`A..B`, `A...B`; an empty side is HEAD; `--since A`
+    /// arrives as `A..HEAD`); nil for `--staged`, all history, or a single revision.
+    public var rangeEnds: (base: String, tip: String)? {
+        guard case .history(let range?) = selection, let dots = range.range(of: "..") else { return nil }
+        let base = String(range[..<dots.lowerBound])
+        var tip = String(range[dots.upperBound...])
+        if tip.hasPrefix(".") { tip.removeFirst() }
+        return (base.isEmpty ? "HEAD" : base, tip.isEmpty ? "HEAD" : tip)
+    }
+
+    /// The commit a revision names (full id).
+    public func commitID(_ revision: String) throws(GitError) -> String {
+        String(decoding: try runner.output(["rev-parse", "--verify", "--end-of-options", "\(revision)^{commit}"]), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The files of `revision` at `path` (a file, or every file below a directory), with their
+    /// repository-relative paths and bytes; empty when the revision has nothing there. Read with
+    /// `ls-tree` and `cat-file`: nothing of the repository runs.
+    public func files(at revision: String, under path: String) throws(GitError) -> [(path: String, contents: [UInt8])] {
+        let listing = try runner.output(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", revision, "--", path])
+        var files: [(path: String, contents: [UInt8])] = []
+        for entry in listing.split(separator: 0) {
+            // "<mode> <type> <object>\t<path>"
+            guard let tab = entry.firstIndex(of: 0x09) else { continue }
+            let fields = entry[..<tab].split(separator: 0x20)
+            guard fields.count == 3, fields[1].elementsEqual("blob".utf8) else { continue }
+            let object = String(decoding: fields[2], as: UTF8.self)
+            files.append((String(decoding: entry[(tab + 1)...], as: UTF8.self), try runner.output(["cat-file", "blob", object])))
+        }
+        return files
+    }
+
+    /// The files among `paths` (exact paths, or directories by prefix) and every `.tokenscanignore`
+    /// that the commits of `base..tip` change: what the tip has compared with where it forked
+    /// from the base (`git diff base...tip`), so that the base branch's own later changes are not
+    /// blamed on the range.
+    public func changes(from base: String, to tip: String, touching paths: [String]) throws(GitError) -> [ConfigurationChange] {
+        let output = try runner.output(["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--no-textconv",
+                                        "--end-of-options", "\(base)...\(tip)", "--"])
+        let fields = output.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        var changes: [ConfigurationChange] = []
+        var index = 0
+        while index + 1 < fields.count {
+            let status = fields[index], path = fields[index + 1]
+            index += 2
+            let watched = path == ".tokenscanignore" || path.hasSuffix("/.tokenscanignore")
+                || paths.contains { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+            guard watched else { continue }
+            let change = switch status.first {
+            case "A": "added"
+            case "D": "deleted"
+            default: "modified"
+            }
+            changes.append(ConfigurationChange(path: path, change: change))
+        }
+        return changes
     }
 
     /// The revision a range starts from: `A` of `A..B` or `A...B`; nil for a single revision

@@ -21,6 +21,9 @@ public enum WalkItem: Sendable, Equatable {
 public struct WalkOptions: Sendable {
     /// Respect `.gitignore`, `.git/info/exclude` and `.tokenscanignore`.
     public var respectIgnoreFiles = true
+    /// Read `.tokenscanignore` files (paths and accepted fingerprints). `--no-repo-config` turns
+    /// it off: the scanned tree then accepts nothing and leaves nothing out by itself.
+    public var readsTokenscanIgnore = true
     /// Follow symlinks, also out of the scan root (loops are detected).
     public var followSymlinks = false
     /// Files larger than this many bytes (as they are on disk) are skipped and named; `nil`: no
@@ -59,7 +62,7 @@ public struct Walker {
                 return
             }
         }
-        if options.respectIgnoreFiles {
+        if options.respectIgnoreFiles && options.readsTokenscanIgnore {
             announceAncestorIgnoreFiles(of: root, isDirectory: (info.st_mode & S_IFMT) == S_IFDIR, scope: display)
         }
         switch info.st_mode & S_IFMT {
@@ -199,7 +202,7 @@ public struct Walker {
     ) -> Frame? {
         var stack = stack
         if options.respectIgnoreFiles {
-            for name in [".gitignore", ".tokenscanignore"] {
+            for name in options.readsTokenscanIgnore ? [".gitignore", ".tokenscanignore"] : [".gitignore"] {
                 if let text = Walker.readSmallFile(Walker.join(directory, name)) {
                     let file = IgnoreFile(contents: text, base: relative, collectsFingerprints: name == ".tokenscanignore")
                     if name == ".tokenscanignore" && !file.fingerprints.isEmpty {

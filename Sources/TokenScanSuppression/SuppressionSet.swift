@@ -23,6 +23,9 @@ import TokenScanSearch
 public final class SuppressionSet: @unchecked Sendable {
     /// Inline allow comments are honoured (`--ignore-inline-allow` turns them off).
     public var honorsInlineAllow = true
+    /// Every scanned line is added by the change under review (a range scan): an inline allow
+    /// accepts its finding "in this change", listed for review.
+    public var inlineAllowIsInChange = false
     public var allowRules: [AllowRule] = []
     public var baseline: BaselineFilter?
     public var gitleaksIgnore: GitleaksIgnore? {
@@ -32,19 +35,21 @@ public final class SuppressionSet: @unchecked Sendable {
     private let lock = NSLock()
     /// `.tokenscanignore` fingerprints by the scope they cover: a path prefix in the form findings
     /// carry their paths (`""` covers everything).
-    private var ignoredFingerprints: [(scope: String, fingerprints: Set<String>)] = []
+    private var ignoredFingerprints: [(scope: String, fingerprints: Set<String>, inChange: Bool)] = []
 
     public init() {}
 
     /// Adds the fingerprints of one `.tokenscanignore`; they cover `scope`, the ignore file's
     /// directory as findings name paths (`""` or `"."`: the whole scan), and everything below it,
     /// as a `.gitignore` covers its own directory.
-    public func addIgnoredFingerprints(_ fingerprints: [String], scope: String) {
+    /// `inChange`: the change under review adds them (a range's commits): they accept, but each
+    /// finding they accept is listed for review.
+    public func addIgnoredFingerprints(_ fingerprints: [String], scope: String, inChange: Bool = false) {
         guard !fingerprints.isEmpty else { return }
         let scope = scope == "." || scope == "./" ? "" : (scope.hasSuffix("/") ? String(scope.dropLast()) : scope)
         lock.lock()
         defer { lock.unlock() }
-        ignoredFingerprints.append((scope, Set(fingerprints.map { $0.lowercased() })))
+        ignoredFingerprints.append((scope, Set(fingerprints.map { $0.lowercased() }), inChange))
     }
 
     /// What a judged finding needs besides itself: the text around it, and the commit that added it.
@@ -65,8 +70,27 @@ public final class SuppressionSet: @unchecked Sendable {
     /// The source that accepts `finding`, or nil when it stands. `finding` carries its final path
     /// and line (after a git blob moved it to the original line).
     public func acceptance(of finding: Finding, subject: Subject, now: Date, scratch: MatchScratch) -> Dismissal? {
-        if honorsInlineAllow && InlineAllow.covers(subject.line) { return .inlineAllow }
-        if ignoresFingerprint(finding) { return .ignoredFingerprint }
+        acceptanceDetail(of: finding, subject: subject, now: now, scratch: scratch)?.dismissal
+    }
+
+    /// The source that accepts `finding`, and whether that source is part of the change under
+    /// review (then the acceptance is listed, design §8).
+    public func acceptanceDetail(
+        of finding: Finding, subject: Subject, now: Date, scratch: MatchScratch
+    ) -> (dismissal: Dismissal, inChange: Bool)? {
+        let inline = honorsInlineAllow && InlineAllow.covers(subject.line)
+        if inline && !inlineAllowIsInChange { return (.inlineAllow, false) }
+        let fingerprintInChange = ignoringFingerprint(finding)
+        if fingerprintInChange == false { return (.ignoredFingerprint, false) }
+        // A source outside the change wins: the finding then needs no review.
+        if let trusted = acceptanceOutsideTheChange(of: finding, subject: subject, now: now, scratch: scratch) { return (trusted, false) }
+        if inline { return (.inlineAllow, true) }
+        if fingerprintInChange == true { return (.ignoredFingerprint, true) }
+        return nil
+    }
+
+    /// The sources a change cannot add to: those the command line or the base names.
+    private func acceptanceOutsideTheChange(of finding: Finding, subject: Subject, now: Date, scratch: MatchScratch) -> Dismissal? {
         if gitleaksIgnore?.ignores(finding) == true { return .ignoredFingerprint }
         if let baseline, baseline.accepts(fingerprint: finding.fingerprint, path: finding.path) { return .baseline }
         if !allowRules.isEmpty {
@@ -85,13 +109,16 @@ public final class SuppressionSet: @unchecked Sendable {
         honorsInlineAllow && InlineAllow.covers(line) ? .inlineAllow : dismissal
     }
 
-    private func ignoresFingerprint(_ finding: Finding) -> Bool {
+    /// Whether a `.tokenscanignore` accepts the finding: nil when none does; else whether only
+    /// ignore files the change adds do.
+    private func ignoringFingerprint(_ finding: Finding) -> Bool? {
         lock.lock()
         defer { lock.unlock() }
-        guard !ignoredFingerprints.isEmpty else { return false }
-        return ignoredFingerprints.contains { entry in
+        guard !ignoredFingerprints.isEmpty else { return nil }
+        let covering = ignoredFingerprints.filter { entry in
             entry.fingerprints.contains(finding.fingerprint) && SuppressionSet.path(finding.path, isWithin: entry.scope)
         }
+        return covering.isEmpty ? nil : covering.allSatisfy(\.inChange)
     }
 
     /// Whether `path` is `scope` or lies below it (`""` holds every path).

@@ -55,11 +55,41 @@ struct GitCommand: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(ExitStatus.error.rawValue)
         }
-        // The repository's .tokenscan.toml applies (found from --repo up to its root).
-        var request = try report.request(inputs: [], configNear: [repo])
+        // A range trusts its base revision's configuration, never the commits it scans (design
+        // §8); --staged and all history read the repository's (found from --repo up to its root).
+        var base: BaseRevisionConfiguration?
+        if let ends = source.rangeEnds, !report.noRepoConfig {
+            do {
+                base = try BaseRevisionConfiguration(source: source, base: ends.base)
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(ExitStatus.error.rawValue)
+            }
+        }
+        defer { base?.remove() }
+        var request = try base.map {
+            try report.request(inputs: [], configNear: [$0.directory], confinedTo: $0.directory, discoveredSource: $0.sourceDescription)
+        } ?? report.request(inputs: [], configNear: [repo])
         request.sources = [source]
         do {
-            request.acceptIgnoreFiles(try source.ignoreFiles())
+            if let base, let ends = source.rangeEnds {
+                let changes = try source.changes(from: ends.base, to: ends.tip, touching: base.watchedPaths)
+                request.configuration.changedInRange = changes
+                for change in changes {
+                    printError("warning: the scanned commits change \(change.path) (\(change.change)); this scan used the base revision's (\(base.sourceDescription)): the change takes effect once it is merged")
+                }
+            }
+            // What a range adds to its .tokenscanignore files accepts too, but every finding it
+            // accepts is listed for review; so is every inline allow, since each line a range
+            // scan sees is added by it (design §8).
+            if source.rangeEnds != nil { request.options.suppressions.inlineAllowIsInChange = true }
+            if !report.noRepoConfig {
+                let trusted = try source.ignoreFiles()
+                request.acceptIgnoreFiles(trusted)
+                if let ends = source.rangeEnds {
+                    request.acceptIgnoreFiles(addedBy: try source.ignoreFiles(at: ends.tip), to: trusted)
+                }
+            }
         } catch {
             printError("error: \(error)")
             throw ExitCode(ExitStatus.error.rawValue)

@@ -100,6 +100,13 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("fingerprint-key"), help: "Key for fingerprints (default: tokenscan's; or TOKENSCAN_FINGERPRINT_KEY).")
     var fingerprintKey: String?
 
+    @Flag(name: .customLong("no-repo-config"), help: ArgumentHelp(
+        "Read no configuration, ignore file or baseline from the scanned tree (.tokenscan.toml, .gitleaks.toml, .gitleaksignore, .tokenscanignore): only what the command line names."))
+    var noRepoConfig = false
+
+    @Flag(name: .customLong("ignore-inline-allow"), help: "Report findings on lines marked tokenscan:allow or gitleaks:allow.")
+    var ignoreInlineAllow = false
+
     func validate() throws {
         guard ReportFormat(rawValue: format) != nil else {
             throw ValidationError("--format must be one of text, json, jsonl, sarif")
@@ -116,7 +123,12 @@ struct ReportOptions: ParsableArguments {
     }
 
     /// Assembles the request; a key file that cannot be used is a usage error (exit 2).
-    func request(inputs: [ScanInput], discoverConfig: Bool = true, configNear: [String]? = nil) throws -> ScanRequest {
+    /// `confinedTo`: discover configuration in this directory only (a range's base revision,
+    /// exported), described in the report as `discoveredSource`.
+    func request(
+        inputs: [ScanInput], discoverConfig: Bool = true, configNear: [String]? = nil, confinedTo: String? = nil,
+        discoveredSource: String = "work tree"
+    ) throws -> ScanRequest {
         let environment = ProcessInfo.processInfo.environment
         let key = fingerprintKey ?? environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
         var settings = AnalysisSettings(
@@ -138,6 +150,12 @@ struct ReportOptions: ParsableArguments {
         }
         var request = ScanRequest(inputs: inputs, settings: settings)
         request.options.suppressions.baseline = baselineFilter
+        if let baseline, let bytes = FileManager.default.contents(atPath: baseline) {
+            request.configuration.files.append(ConfigurationFile(
+                path: baseline, role: "baseline", source: "command line", sha256: Digest.sha256Hex(bytes)))
+        }
+        request.options.suppressions.honorsInlineAllow = !ignoreInlineAllow
+        if noRepoConfig { request.configuration.repositoryConfigurationIgnored = true }
         request.format = ReportFormat(rawValue: format)!
         request.outputPath = output
         if let failOn { request.failOn = FailThreshold(failOn)! }
@@ -146,10 +164,12 @@ struct ReportOptions: ParsableArguments {
             if case .path(let path) = input { return path }
             return nil
         }
-        let discovery = ConfigurationDiscovery(
+        var discovery = ConfigurationDiscovery(
             explicitConfig: config, explicitGitleaksConfig: gitleaksConfig,
-            discoverNear: discoverConfig ? configNear ?? roots : nil,
+            discoverNear: discoverConfig && !noRepoConfig ? configNear ?? roots : nil,
             gitleaksEnvironment: environment["GITLEAKS_CONFIG"], failOnFromCommandLine: failOn != nil)
+        discovery.confinedTo = confinedTo
+        discovery.discoveredSource = discoveredSource
         do {
             try discovery.apply(to: &request) { printError($0) }
         } catch {
@@ -245,6 +265,7 @@ struct ScanCommand: ParsableCommand {
         let inputs: [ScanInput] = (paths.isEmpty ? ["."] : paths).map { $0 == "-" ? .standardInput : .path($0) }
         var request = try report.request(inputs: inputs)
         request.options.walk.respectIgnoreFiles = !noIgnore
+        request.options.walk.readsTokenscanIgnore = !report.noRepoConfig
         request.options.walk.followSymlinks = followSymlinks
         request.options.walk.maxFileSize = maxFileSize.flatMap(ByteSize.parse)
         request.options.scanBinary = scanBinary

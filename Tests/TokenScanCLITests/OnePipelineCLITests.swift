@@ -54,19 +54,37 @@ final class OnePipelineCLITests: XCTestCase {
         XCTAssertEqual(relative.status, 0, relative.stdout)
     }
 
-    /// A range's commits cannot accept their own findings by adding a fingerprint to
-    /// `.tokenscanignore`: the base revision's ignore files apply (design §8).
-    func testRangeDoesNotTakeIgnoreFilesFromTheCommitsItScans() throws {
+    /// A range's commits can accept their own findings (a false positive is accepted in the same
+    /// pull request), but never silently: each one is listed for review on stderr and in the
+    /// report, and the changed ignore file is named (design §8, which refines the first version
+    /// of this test: there the range's own fingerprints did not accept at all).
+    func testRangeListsTheAcceptancesItAddsForReview() throws {
         let repo = try GitFixture()
         try repo.write("README", "base\n")
         try repo.commitAll("base")
         try repo.write("app.env", "TOKEN=\(token)\n")
         let fingerprint = try fingerprint(in: repo.directory)
         try repo.write(".tokenscanignore", "fingerprint:\(fingerprint)\n")
+        try repo.write("inline.env", "OTHER=\(token) # tokenscan:allow\n")
         try repo.commitAll("add a token and accept it in the same change")
-        let range = try run(["git", "HEAD~1..HEAD", "--repo", repo.path, "--now", now, "--format", "jsonl"])
-        XCTAssertEqual(range.status, 1, range.stdout + range.stderr)
-        XCTAssertEqual(try findings(range).map(\.path), ["app.env"])
+        let range = try run(["git", "HEAD~1..HEAD", "--repo", repo.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(range.status, 0, range.stdout + range.stderr)
+        XCTAssertTrue(range.stderr.contains("accepted in this change, review it: app.env:1 jwt"), range.stderr)
+        XCTAssertTrue(range.stderr.contains("accepted in this change, review it: inline.env:1 jwt"), range.stderr)
+        struct Report: Decodable { var summary: ScanSummary }
+        let summary = try JSONDecoder().decode(Report.self, from: Data(range.stdout.utf8)).summary
+        XCTAssertEqual(summary.acceptedInChange?.map(\.acceptedBy).sorted(), ["ignored-fingerprint", "inline-allow"])
+        XCTAssertEqual(summary.acceptedInChange?.first { $0.path == "app.env" }?.fingerprint, fingerprint)
+        XCTAssertEqual(summary.configuration?.changedInRange, [ConfigurationChange(path: ".tokenscanignore", change: "added")])
+
+        let sarif = try run(["git", "HEAD~1..HEAD", "--repo", repo.path, "--now", now, "--format", "sarif"])
+        XCTAssertTrue(sarif.stdout.contains("Accepted in this change (under review): app.env:1 jwt"), sarif.stdout)
+        let text = try run(["git", "HEAD~1..HEAD", "--repo", repo.path, "--now", now, "--color", "never"])
+        XCTAssertTrue(text.stdout.contains("Accepted in this change (review before merging): inline.env:1 jwt"), text.stdout)
+
+        // Accepted outside the change (the staged view reads the work tree): nothing to review.
+        let staged = try run(["git", "--staged", "--repo", repo.path, "--now", now, "--format", "json"])
+        XCTAssertFalse(staged.stderr.contains("accepted in this change"), staged.stderr)
     }
 
     /// Outside a repository, `scan FILE` reads the `.tokenscanignore` beside the file only: one
