@@ -133,4 +133,37 @@ final class ReportOutputCLITests: XCTestCase {
         let mode = (try FileManager.default.attributesOfItem(atPath: report)[.posixPermissions] as? NSNumber)?.intValue
         XCTAssertEqual(mode, 0o600, "a report with secrets is the owner's only")
     }
+
+    /// Every terminating signal removes the temporary report file, then the process dies by that
+    /// signal (so a shell sees 128 + N). SIGINT and SIGTERM keep their exit statuses 130 / 143.
+    func testTerminatingSignalsLeaveNoTemporaryFile() throws {
+        for signalNumber in [SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGINT, SIGTERM] {
+            let directory = try temporaryDirectory()
+            let process = Process()
+            process.executableURL = CLITests.binary
+            process.arguments = ["scan", "-", "--format", "sarif", "-o", directory.appendingPathComponent("out.sarif").path]
+            let input = Pipe()
+            process.standardInput = input
+            process.standardOutput = Pipe()
+            process.standardError = Pipe()
+            try process.run()
+            input.fileHandleForWriting.write(Data(String(repeating: "log line without tokens\n", count: 1000).utf8))
+            // The temporary file exists once the scan runs.
+            let deadline = Date().addingTimeInterval(20)
+            while try leftovers(in: directory).isEmpty && Date() < deadline { usleep(20_000) }
+            XCTAssertEqual(try leftovers(in: directory).count, 1, "signal \(signalNumber): the temporary file was created")
+            kill(process.processIdentifier, signalNumber)
+            process.waitUntilExit()
+            try? input.fileHandleForWriting.close()
+            if signalNumber == SIGINT || signalNumber == SIGTERM {
+                XCTAssertEqual(process.terminationReason, .exit, "signal \(signalNumber)")
+                XCTAssertEqual(process.terminationStatus, 128 + signalNumber, "signal \(signalNumber)")
+            } else {
+                XCTAssertEqual(process.terminationReason, .uncaughtSignal, "signal \(signalNumber): dies by the signal")
+                XCTAssertEqual(process.terminationStatus, signalNumber, "signal \(signalNumber)")
+            }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [],
+                           "signal \(signalNumber): no report, no temporary file")
+        }
+    }
 }
