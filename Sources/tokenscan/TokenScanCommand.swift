@@ -33,10 +33,10 @@ struct TokenScanCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                print(TerminalText.escapeLines(fullMessage(for: error)))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            FileHandle.standardError.write(Data((TerminalText.escapeLines(fullMessage(for: error)) + "\n").utf8))
             Foundation.exit(ExitStatus.error.rawValue)
         }
     }
@@ -217,8 +217,10 @@ enum Clock {
     }
 }
 
+/// Every diagnostic goes through here: one line, on stderr, with whatever the scanned tree put
+/// into it (a file name, an error message quoting a value) escaped for the terminal.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("tokenscan: " + message + "\n").utf8))
+    FileHandle.standardError.write(Data(("tokenscan: " + TerminalText.escape(message) + "\n").utf8))
 }
 
 func finish(_ status: ExitStatus) throws {
