@@ -64,7 +64,7 @@ struct ReportOptions: ParsableArguments {
         valueName: "FILE"))
     var gitleaksConfig: String?
 
-    @Flag(name: .customLong("show-secrets"), help: "Show secrets in reports (redacted by default).")
+    @Flag(name: .customLong("show-secrets"), help: "Show secrets, and every JWT claim and header value, in reports (redacted and masked by default).")
     var showSecrets = false
 
     @Option(name: .customLong("rules"), help: "Add rules from a TOML file or a directory of them (repeatable).")
