@@ -57,4 +57,29 @@ final class DisclosureCLITests: XCTestCase {
         for secret in secrets { XCTAssertFalse(decodedText.stdout.contains(secret), "decode shows \(secret)") }
         XCTAssertTrue(decodedText.stdout.contains("password"), decodedText.stdout)
     }
+
+    /// A JWT longer than the `jwt` rule's 16 KiB is reported from its start; its snippet must not
+    /// show the part after the cut (the end of the claims and the signature).
+    func testTokenLongerThanMaxLengthIsRedactedWhole() throws {
+        let long = TokenMinter.jwt(claims: ["sub": "long", "exp": 1_900_000_000,
+                                            "pad": .string(TokenMinter.opaque(length: 20_000, seed: "long-claims"))])
+        XCTAssertGreaterThan(long.utf8.count, 16_384)
+        let tail = String(long.suffix(60))
+        // Right after the cut: what the snippet used to show.
+        let middle = String(long.dropFirst(16_390).prefix(30))
+        for format in ["text", "json", "jsonl", "sarif"] {
+            let result = try run(["scan", "-", "--now", now, "--format", format], stdin: Data("before \(long) after\n".utf8))
+            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertFalse(result.stdout.contains(tail), "\(format) shows the end of the token")
+            XCTAssertFalse(result.stdout.contains(middle), "\(format) shows the part after the cut")
+            if format == "jsonl" {
+                let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+                let snippet = object["snippet"] as? String ?? ""
+                XCTAssertTrue(snippet.hasPrefix("before eyJh…["), snippet.prefix(200).description)
+                // Nothing of the token follows its redaction (the line's context may end before "after").
+                let rest = snippet.components(separatedBy: " chars redacted]").last ?? snippet
+                XCTAssertTrue(rest.isEmpty || rest.hasPrefix(" "), snippet.suffix(200).description)
+            }
+        }
+    }
 }
