@@ -273,7 +273,7 @@ public final class Scanner: Sendable {
             let archives = scanner.options.archives
             if GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(head) {
                 do {
-                    var gzip = try GzipSource(source, path: display)
+                    var gzip = try GzipSource(source, path: display, maxRatio: scanner.options.maxExpansionRatio)
                     let inner = try PrefixedSource.sniff(&gzip, count: 512, idleAfter: live ? 4 : nil)
                     var prefixed = PrefixedSource(prefix: inner, base: gzip)
                     // Decompressed content is judged for binary-ness like any file.
