@@ -1,3 +1,18 @@
+/// The compressed bytes of one input's outermost compressed layer (a gzip stream, or a zip entry),
+/// and what the layers nested in it produced, counted together.
+///
+/// Why: each layer alone stays under the ratio while layers multiply (a `.gz` of a `.gz` of data
+/// that compresses 950× is 15,000× its size on disk); nested gzip output is bounded by the ratio
+/// times the outermost layer's compressed bytes, whatever lies between (tar entries).
+package final class ExpansionBudget {
+    /// Compressed bytes the outermost layer read.
+    package var compressed: Int
+    /// Bytes the nested gzip layers produced, all of them together.
+    package var nestedOutput = 0
+
+    package init(compressed: Int = 0) { self.compressed = compressed }
+}
+
 /// The bound on how far compressed input may expand, shared by zip entries and gzip streams (files,
 /// stdin, and gzip inside archives): at most `maxRatio` times the compressed bytes read, and for a
 /// zip entry at most its declared size plus 1 KiB.

@@ -91,6 +91,32 @@ final class GzipTests: XCTestCase {
         }
     }
 
+    /// Layers do not multiply: a `.gz` of a `.gz` whose layers each stay under 1000× (data that
+    /// compresses 950×, its gzip 15× again) is bounded by the outer file's compressed size.
+    func testNestedGzipIsBoundedByTheOutermostLayer() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
+        let directory = try temporaryDirectory()
+        let late = TokenMinter.jwt(claims: ["sub": "late", "scope": "read:x", "exp": 1_900_000_000])
+        var plain = Data("GET /a?access_token=\(token) HTTP/1.1\n".utf8)
+        for index in 0..<400 {
+            plain.append(Data(repeating: 0x20, count: 64 << 10))
+            plain.append(Data("\(index)\n".utf8))
+        }
+        plain.append(Data("t=\(late)\n".utf8))
+        let inner = try gzip(plain)
+        let outer = try gzip(inner)
+        XCTAssertLessThan(plain.count / inner.count, 1000, "the inner layer alone is under the bound")
+        XCTAssertLessThan(inner.count / outer.count, 1000, "the outer layer alone is under the bound")
+        try outer.write(to: directory.appendingPathComponent("twice.log.gz.gz"))
+        let result = try run(["scan", directory.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("twice.log.gz.gz: expands to more than 1000× its compressed size"), result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let subjects = (object["findings"] as! [[String: Any]]).map { (($0["jwt"] as! [String: Any])["claims"] as! [String: Any])["sub"] as? String }
+        XCTAssertEqual(subjects, ["gz"])
+        XCTAssertEqual(((object["summary"] as! [String: Any])["skipped"] as! [[String: String]]).count, 1)
+    }
+
     /// Two gigabytes of gzip on stdin (2,048 concatenated members) with bounded memory.
     func testTwoGigabyteGzipStreamStaysUnder64MB() throws {
         guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
