@@ -152,6 +152,7 @@ final class ReportOutputCLITests: XCTestCase {
             let deadline = Date().addingTimeInterval(20)
             while try leftovers(in: directory).isEmpty && Date() < deadline { usleep(20_000) }
             XCTAssertEqual(try leftovers(in: directory).count, 1, "signal \(signalNumber): the temporary file was created")
+            usleep(100_000) // the signal sources are armed long before; a margin for a loaded machine
             kill(process.processIdentifier, signalNumber)
             process.waitUntilExit()
             try? input.fileHandleForWriting.close()
