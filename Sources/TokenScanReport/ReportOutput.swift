@@ -135,11 +135,14 @@ public final class ReportOutput {
             closeOnce()
             return
         }
-        // The mode is set last and not narrowed by the umask: a replaced file keeps its mode.
-        let failed = fchmod(descriptor, mode) != 0 || fsync(descriptor) != 0
+        // The mode is set last and not narrowed by the umask: a replaced file keeps its mode. A
+        // file system without modes (vfat) refuses; the file then stays the owner's only.
+        _ = fchmod(descriptor, mode)
+        let failed = fsync(descriptor) != 0
         let code = errno
         closeOnce()
-        PendingFiles.remove(temporaryPath)
+        // Pending until renamed: a signal in between still removes it.
+        defer { PendingFiles.remove(temporaryPath) }
         if failed || rename(temporaryPath, renameTarget) != 0 {
             let reason = String(cString: strerror(failed ? code : errno))
             unlink(temporaryPath)
