@@ -80,6 +80,15 @@ public enum FixtureCorpus {
                 "sub": "1234567890", "name": "John Doe", "iat": 1_516_239_022,
             ], key: "your-256-bit-secret"), "jwt"),
         ]
+        // Claims and a header that carry secrets of their own: reports mask what the risk model
+        // does not use (`privateClaimValues` must appear in no report unless --show-secrets).
+        table["jwt-private-claims"] = (TokenMinter.jwt(alg: "RS256", header: ["kid": "rsa-1", "jwk": [
+            "kty": "oct", "k": .string(privateClaimValues[3]),
+        ]], claims: [
+            "iss": "https://login.fixture.example", "sub": "svc-7", "scope": "read:reports", "exp": n(t + 86_400),
+            "password": .string(privateClaimValues[0]), "client_secret": .string(privateClaimValues[1]),
+            "cnf": ["jwk": ["kty": "oct", "k": .string(privateClaimValues[2])]],
+        ]), "jwt")
         let jweHeader = Base64.urlEncode(Array(#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#.utf8))
         let parts = (1...4).map { TokenMinter.opaque(length: [342, 16, 64, 22][$0 - 1], seed: "jwe-\($0)", alphabet: base64url) }
         table["jwe-1"] = (([jweHeader] + parts).joined(separator: "."), "jwe")
@@ -100,6 +109,12 @@ public enum FixtureCorpus {
         }
         return table
     }
+
+    /// Values inside `jwt-private-claims` that no report may show by default: a password, a client
+    /// secret, a key in a claim's embedded JWK and a key in the header's JWK.
+    public static let privateClaimValues = [
+        "Fixture-Pa55word-in-claims", "fixture-client-secret-0c9d8e7f", "Zml4dHVyZS1jbmYtandrLWtleQ", "Zml4dHVyZS1oZWFkZXItandrLWtleQ",
+    ]
 
     static let base64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 

@@ -131,6 +131,7 @@ public enum ScanSession {
         context.colors = request.colors
         context.reportsUnused = request.reportUnused
         context.allOccurrences = request.allOccurrences
+        context.disclosure = ClaimDisclosure(taxonomy: request.settings.taxonomy, showSecrets: request.settings.showSecrets)
         let reporter = Reporters.make(request.format, context: context, output: output)
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
         var options = request.options

@@ -190,6 +190,9 @@ public final class Scanner: Sendable {
         /// findings do not pile up in memory (streaming reporters write them at once).
         package var flush: (String, [Finding]) -> Void = { _, _ in }
         package static let flushThreshold = 256
+        /// The outermost compressed layer of the input being searched (nil outside one): gzip
+        /// nested in it is bounded by its compressed size, so that layers cannot multiply.
+        private var expansionBudget: ExpansionBudget?
 
         package init(scanner: Scanner) {
             self.scanner = scanner
@@ -275,8 +278,11 @@ public final class Scanner: Sendable {
         ) -> Outcome {
             let archives = scanner.options.archives
             if GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(head) {
+                let outer = expansionBudget
+                defer { expansionBudget = outer }
                 do {
-                    var gzip = try GzipSource(source, path: display)
+                    var gzip = try GzipSource(source, path: display, maxRatio: scanner.options.maxExpansionRatio, within: outer)
+                    expansionBudget = gzip.budget
                     let inner = try PrefixedSource.sniff(&gzip, count: 512, idleAfter: live ? 4 : nil)
                     var prefixed = PrefixedSource(prefix: inner, base: gzip)
                     // Decompressed content is judged for binary-ness like any file.
@@ -340,6 +346,8 @@ public final class Scanner: Sendable {
                 let inner = "\(display)!\(entry.path)"
                 do {
                     var source = try zip.source(for: entry, maxRatio: scanner.options.maxExpansionRatio)
+                    expansionBudget = ExpansionBudget(compressed: entry.compressedSize)
+                    defer { expansionBudget = nil }
                     let head = try PrefixedSource.sniff(&source, count: 512)
                     var prefixed = PrefixedSource(prefix: head, base: source)
                     outcome.merge(searchAny(&prefixed, head: head, display: inner, using: searcher, depth: 1, encodings: ["zip"]))

@@ -20,6 +20,20 @@ public struct Redactor: Sendable {
     }
 }
 
+extension Redactor {
+    /// The span of `hit.context` a snippet hides for the hit. A match longer than its rule's
+    /// `maxLength` is reported from its first bytes, but the token goes on: the span runs to the end
+    /// of the token's run of characters (the same `TokenRun` the matcher follows and `redact`
+    /// masks), however long, so the end of the claims and the signature never show.
+    package static func hiddenSpan(of hit: SearchHit) -> Range<Int> {
+        guard hit.truncated, hit.secretInContext.upperBound <= hit.context.count else { return hit.secretInContext }
+        let end = hit.context.withUnsafeBytes { context in
+            TokenRun(UnsafeRawBufferPointer(rebasing: context[hit.secretInContext])).end(of: context, from: hit.secretInContext.upperBound)
+        }
+        return hit.secretInContext.lowerBound..<end
+    }
+}
+
 /// Fingerprints identify a secret by content so that baselines and de-duplication survive edits,
 /// moves and re-runs. HMAC-SHA256 with a key: a bare hash of a short secret could be brute-forced
 /// back from a published report; an organisation can set its own key for consistent fingerprints.

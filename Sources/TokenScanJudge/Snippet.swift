@@ -7,15 +7,16 @@ enum Snippet {
     static func make(_ hit: SearchHit, replacement: String, redactor: Redactor) -> String {
         // Spans may overlap (a token found raw and inside a decoded span): merge them first; the
         // merged span that holds this secret becomes the replacement, every other one is redacted.
+        let own = Redactor.hiddenSpan(of: hit)
         var merged: [Range<Int>] = []
-        for span in (hit.matchesInContext + [hit.secretInContext]).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        for span in (hit.matchesInContext + [own]).sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = merged.last, span.lowerBound < last.upperBound {
                 merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, span.upperBound)
             } else {
                 merged.append(span)
             }
         }
-        let secret = merged.first { $0.overlaps(hit.secretInContext) } ?? hit.secretInContext
+        let secret = merged.first { $0.overlaps(own) } ?? own
         var before: [UInt8] = []
         var after: [UInt8] = []
         var cursor = 0

@@ -64,19 +64,23 @@ public enum TokenDecoder {
             // A JWT beyond a decoding limit: no header or claims to show, only the verdict.
             out += "Claims        not decoded\n"
             out += "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"
-            for reason in finding.reasons { out += "  - \(reason.message) [\(reason.code)]\n" }
+            for reason in finding.reasons { out += "  - \(TerminalText.escape(reason.message)) [\(reason.code)]\n" }
             return out
         }
+        // Header and claims are the token's, written by whoever made it: escaped for the terminal.
         func render(_ value: JSONValue) -> String {
-            if case .string(let string) = value { return string }
-            return TokenMinter.canonicalJSON(value)
+            if case .string(let string) = value { return TerminalText.escape(string) }
+            return TerminalText.escape(TokenMinter.canonicalJSON(value))
+        }
+        func name(_ key: String, width: Int = 12) -> String {
+            TerminalText.escape(key).padding(toLength: width, withPad: " ", startingAt: 0)
         }
         out += "Header (\(jwt.form == .jwe ? "JWE" : "JWS"))\n"
-        for key in jwt.header.keys.sorted() { out += "  \(key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(render(jwt.header[key]!))\n" }
+        for key in jwt.header.keys.sorted() { out += "  \(name(key)) \(render(jwt.header[key]!))\n" }
         if jwt.form == .jws {
             out += "Claims\n"
             for key in jwt.claims.keys.sorted() {
-                var line = "  \(key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(render(jwt.claims[key]!))"
+                var line = "  \(name(key)) \(render(jwt.claims[key]!))"
                 if ["exp", "nbf", "iat", "auth_time"].contains(key), let seconds = jwt.claims[key]?.number {
                     let date = Date(timeIntervalSince1970: seconds)
                     line += "  (\(RelativeTime.iso8601(date)), \(RelativeTime.describe(date.timeIntervalSince(now))))"
@@ -85,18 +89,18 @@ public enum TokenDecoder {
             }
             if !jwt.scopes.isEmpty {
                 out += "Scopes\n"
-                for scope in jwt.scopes { out += "  \(scope.value.padding(toLength: 40, withPad: " ", startingAt: 0)) \(scope.class.rawValue)\n" }
+                for scope in jwt.scopes { out += "  \(name(scope.value, width: 40)) \(scope.class.rawValue)\n" }
             }
             out += "Signature     \(jwt.signature?.rawValue ?? "n/a")\n"
             out += "Token class   \(jwt.tokenClass?.rawValue ?? "unknown")\n"
-            if let provider = jwt.provider { out += "Provider      \(provider)\n" }
+            if let provider = jwt.provider { out += "Provider      \(TerminalText.escape(provider))\n" }
             if let nested = jwt.nestedHeader {
-                out += "Nested JWT    inner header \(TokenMinter.canonicalJSON(.object(nested)))\n"
+                out += "Nested JWT    inner header \(render(.object(nested)))\n"
             }
         }
         out += "Expiry        \(jwt.expiry.status.rawValue)\(jwt.expiry.expiresAt.map { " (\($0))" } ?? "")\n"
         out += "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"
-        for reason in finding.reasons { out += "  - \(reason.message) [\(reason.code)]\n" }
+        for reason in finding.reasons { out += "  - \(TerminalText.escape(reason.message)) [\(reason.code)]\n" }
         return out
     }
 }

@@ -31,7 +31,7 @@ public final class JSONReporter: Reporter {
         self.output = output
     }
 
-    public func add(_ findings: [Finding]) throws(OutputError) { self.findings += findings }
+    public func add(_ findings: [Finding]) throws(OutputError) { self.findings += findings.map(context.disclosure.apply) }
 
     public func finish(_ summary: ScanSummary) throws(OutputError) {
         let document = Document(
@@ -47,11 +47,15 @@ public final class JSONReporter: Reporter {
 /// `--format jsonl`: one finding per line, written as soon as its input is done.
 public final class JSONLinesReporter: Reporter {
     package let output: ReportOutput
+    package let disclosure: ClaimDisclosure
 
-    public init(output: ReportOutput) { self.output = output }
+    public init(output: ReportOutput, disclosure: ClaimDisclosure) {
+        self.output = output
+        self.disclosure = disclosure
+    }
 
     public func add(_ findings: [Finding]) throws(OutputError) {
-        for finding in findings { try output.write(Reporters.encode(finding, pretty: false) + "\n") }
+        for finding in findings { try output.write(Reporters.encode(disclosure.apply(finding), pretty: false) + "\n") }
     }
 
     public func finish(_ summary: ScanSummary) throws(OutputError) {}

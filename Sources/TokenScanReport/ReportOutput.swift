@@ -47,13 +47,24 @@ public enum PendingFiles {
     }
 }
 
-/// Where a report goes: stdout, or a file written to a temporary name and renamed into place when
-/// complete, so an interrupted run never leaves a half-written SARIF for CI to upload.
+/// Where a report goes: stdout; a regular file (or a new path), written to a temporary file and
+/// renamed into place when complete, so an interrupted run never leaves a half-written SARIF for CI
+/// to upload; or anything else (a device, a FIFO, `/dev/stdout`, the pipe of `--output >(jq …)`),
+/// which is opened and written directly: replacing it would put a regular file where the user's
+/// device or pipe was (as root, over `/dev/null`).
 public final class ReportOutput {
     private let descriptor: Int32
     private let finalPath: String?
+    /// Where the finished temporary file is renamed to: `finalPath`, or the regular file a
+    /// symbolic link `finalPath` points to (the link is kept, its target replaced).
+    private let renameTarget: String?
     private let temporaryPath: String?
+    /// The mode the finished file gets (the temporary file is the owner's only until then).
+    private let mode: mode_t
     private var buffer: [UInt8] = []
+    /// Closed by `commit` or `abandon`, once (a second close could close a descriptor number
+    /// reused by then).
+    private var isClosed = false
     private let flushThreshold = 64 * 1024
     /// Flush after every write (streaming formats on a terminal or into a pipe).
     public var lineBuffered = false
@@ -62,7 +73,9 @@ public final class ReportOutput {
     public init() {
         descriptor = STDOUT_FILENO
         finalPath = nil
+        renameTarget = nil
         temporaryPath = nil
+        mode = 0
     }
 
     /// A file. With `private: true` (the report holds unredacted secrets) it is readable by the
@@ -71,25 +84,22 @@ public final class ReportOutput {
         try self.init(path: path, mode: isPrivate ? 0o600 : 0o644)
     }
 
-    /// A file created with `mode` (e.g. the mode of a file being replaced in place).
+    /// A file given the mode `mode` when complete (e.g. the mode of a file being replaced in place).
     public init(path: String, mode: mode_t) throws(OutputError) {
         // Found now, not at the final rename: a scan must not run for an hour and then fail.
-        var info = stat()
-        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw OutputError(path: path, reason: "is a directory: name a file for the report")
+        switch try OutputTarget.resolve(path) {
+        case .direct(let fd):
+            descriptor = fd
+            renameTarget = nil
+            temporaryPath = nil
+        case .replace(let target):
+            let (fd, temporary) = try OutputTarget.createTemporary(beside: target, reportPath: path)
+            descriptor = fd
+            renameTarget = target
+            temporaryPath = temporary
         }
-        let directory = PathName.parent(of: path)
-        let name = PathName.lastComponent(of: path)
-        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tokenscan-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard fd >= 0 else {
-            throw OutputError(path: path, reason: "cannot create the report file: \(String(cString: strerror(errno)))")
-        }
-        fchmod(fd, mode) // not narrowed by the umask: a replaced file keeps its mode
-        descriptor = fd
         finalPath = path
-        temporaryPath = temporary
-        PendingFiles.add(temporary)
+        self.mode = mode
     }
 
     public func write(_ text: String) throws(OutputError) {
@@ -120,12 +130,21 @@ public final class ReportOutput {
     /// Flushes and, for a file, moves it into place.
     public func commit() throws(OutputError) {
         try flush()
-        guard let finalPath, let temporaryPath else { return }
-        let syncFailed = fsync(descriptor) != 0
-        close(descriptor)
-        PendingFiles.remove(temporaryPath)
-        if syncFailed || rename(temporaryPath, finalPath) != 0 {
-            let reason = String(cString: strerror(errno))
+        guard let finalPath else { return }
+        guard let temporaryPath, let renameTarget else {
+            closeOnce()
+            return
+        }
+        // The mode is set last and not narrowed by the umask: a replaced file keeps its mode. A
+        // file system without modes (vfat) refuses; the file then stays the owner's only.
+        _ = fchmod(descriptor, mode)
+        let failed = fsync(descriptor) != 0
+        let code = errno
+        closeOnce()
+        // Pending until renamed: a signal in between still removes it.
+        defer { PendingFiles.remove(temporaryPath) }
+        if failed || rename(temporaryPath, renameTarget) != 0 {
+            let reason = String(cString: strerror(failed ? code : errno))
             unlink(temporaryPath)
             throw OutputError(path: finalPath, reason: "cannot write the report file: \(reason)")
         }
@@ -133,9 +152,16 @@ public final class ReportOutput {
 
     /// Removes a partial file report (on error or interruption).
     public func abandon() {
+        guard finalPath != nil else { return }
+        closeOnce()
         guard let temporaryPath else { return }
-        close(descriptor)
         unlink(temporaryPath)
         PendingFiles.remove(temporaryPath)
+    }
+
+    private func closeOnce() {
+        guard !isClosed else { return }
+        isClosed = true
+        close(descriptor)
     }
 }

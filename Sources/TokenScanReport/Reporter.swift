@@ -23,6 +23,8 @@ public struct ReportContext: Sendable {
     public var allOccurrences = false
     /// `--report-unused`: the text report lists unused baseline entries and inline allow comments.
     public var reportsUnused = false
+    /// Which JWT header and claim values reports show (all of them with `--show-secrets`).
+    public var disclosure = ClaimDisclosure(showSecrets: false)
     public init(toolVersion: String, now: Date, rules: [Rule]) {
         self.toolVersion = toolVersion
         self.now = now
@@ -42,7 +44,7 @@ public enum Reporters {
         switch format {
         case .text: TextReporter(context: context, output: output)
         case .json: JSONReporter(context: context, output: output)
-        case .jsonl: JSONLinesReporter(output: output)
+        case .jsonl: JSONLinesReporter(output: output, disclosure: context.disclosure)
         case .sarif: SARIFReporter(context: context, output: output)
         }
     }

@@ -27,7 +27,7 @@ public final class TextReporter: Reporter {
     public func add(_ findings: [Finding]) throws(OutputError) {
         var text = ""
         for finding in findings {
-            let place = "\(finding.path):\(finding.line):\(finding.column)"
+            let place = "\(e(finding.path)):\(finding.line):\(finding.column)"
             if var seen = occurrences[finding.fingerprint] {
                 seen.count += 1
                 seen.last = place
@@ -39,16 +39,16 @@ public final class TextReporter: Reporter {
             }
             if finding.path != currentPath {
                 if currentPath != nil { text += "\n" }
-                text += paint(finding.path, "1") + "\n"
+                text += paint(e(finding.path), "1") + "\n"
                 currentPath = finding.path
             }
             let location = "\(finding.line):\(finding.column)"
             let severity = finding.severity.rawValue.uppercased()
             text += "  \(location.padding(toLength: max(8, location.count), withPad: " ", startingAt: 0)) "
             text += paint(severity.padding(toLength: 8, withPad: " ", startingAt: 0), color(finding.severity))
-            text += " \(String(finding.score).leftPadded(3))  \(finding.ruleId)  \(finding.secret)\n"
+            text += " \(String(finding.score).leftPadded(3))  \(e(finding.ruleId))  \(e(finding.secret))\n"
             if let commit = finding.commit {
-                text += "      commit \(commit.sha.prefix(12)) by \(commit.author) on \(commit.date)\n"
+                text += "      commit \(e(String(commit.sha.prefix(12)))) by \(e(commit.author)) on \(e(commit.date))\n"
             }
             if let jwt = finding.jwt {
                 var facts: [String] = []
@@ -57,15 +57,15 @@ public final class TextReporter: Reporter {
                 if let sub = jwt.claims["sub"]?.string { facts.append("sub \(sub)") }
                 if !jwt.scopes.isEmpty { facts.append("scopes \(jwt.scopes.prefix(6).map(\.value).joined(separator: " "))") }
                 facts.append(jwt.expiry.status.rawValue)
-                text += "      " + paint(facts.joined(separator: " · "), "2") + "\n"
+                text += "      " + paint(e(facts.joined(separator: " · ")), "2") + "\n"
             }
             if let request = finding.request {
                 let label = request.method == nil && request.path == nil ? "in" : "request:"
                 let parts = [request.method, request.path, request.field.map { request.method == nil && request.path == nil ? $0 : "in \($0)" }]
-                text += "      " + paint(label + " " + parts.compactMap { $0 }.joined(separator: " "), "2") + "\n"
+                text += "      " + paint(e(label + " " + parts.compactMap { $0 }.joined(separator: " ")), "2") + "\n"
             }
             for reason in finding.reasons {
-                text += "      - \(reason.message) [\(reason.code)]\n"
+                text += "      - \(e(reason.message)) [\(reason.code)]\n"
             }
         }
         if !text.isEmpty { try output.write(text) }
@@ -103,21 +103,22 @@ public final class TextReporter: Reporter {
             for fingerprint in repeatOrder {
                 let seen = occurrences[fingerprint]!
                 text += "  \(paint(seen.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0), color(seen.severity))) "
-                text += "\(seen.secret)  ×\(seen.count)  first \(seen.first)  last \(seen.last)\n"
+                text += "\(e(seen.secret))  ×\(seen.count)  first \(seen.first)  last \(seen.last)\n"
             }
             text += "\n"
         }
         text += unusedSection(summary)
         text += configurationSection(summary.configuration)
         for accepted in summary.acceptedInChange ?? [] {
-            text += paint("Accepted in this change", "33") + " (review before merging): \(accepted.path):\(accepted.line) \(accepted.ruleId) "
+            text += paint("Accepted in this change", "33") + " (review before merging): \(e(accepted.path)):\(accepted.line) \(e(accepted.ruleId)) "
             text += "\(accepted.severity.rawValue.uppercased()) \(TextReporter.acceptanceName(accepted.acceptedBy)), fingerprint \(accepted.fingerprint)\n"
         }
-        text += line + "\n"
+        // Before the summary line, which stays the last: nothing printed after it can overwrite it.
         let binary = summary.skipped.filter { $0.reason.hasPrefix("binary file") }
         if !binary.isEmpty {
-            text += "skipped as binary: \(binary.prefix(5).map(\.path).joined(separator: ", "))\(binary.count > 5 ? " and \(binary.count - 5) more" : "")\n"
+            text += "skipped as binary: \(binary.prefix(5).map { e($0.path) }.joined(separator: ", "))\(binary.count > 5 ? " and \(binary.count - 5) more" : "")\n"
         }
+        text += line + "\n"
         try output.write(text)
     }
 
@@ -129,10 +130,10 @@ public final class TextReporter: Reporter {
         var text = ""
         if let changes = configuration.changedInRange, !changes.isEmpty {
             text += paint("Not applied", "33") + " (changed by the scanned commits; takes effect once merged): "
-            text += changes.map { "\($0.path) (\($0.change))" }.joined(separator: ", ") + "\n"
+            text += changes.map { "\(e($0.path)) (\($0.change))" }.joined(separator: ", ") + "\n"
         }
-        var parts = configuration.files.map { "\($0.path) (\($0.source), sha256 \($0.sha256.prefix(12)))" }
-        if !configuration.disabledRules.isEmpty { parts.append("disabled rules: \(configuration.disabledRules.joined(separator: ", "))") }
+        var parts = configuration.files.map { "\(e($0.path)) (\(e($0.source)), sha256 \($0.sha256.prefix(12)))" }
+        if !configuration.disabledRules.isEmpty { parts.append("disabled rules: \(e(configuration.disabledRules.joined(separator: ", ")))") }
         if configuration.repositoryConfigurationIgnored == true { parts.append("in-tree configuration not read") }
         if !parts.isEmpty { text += "Configuration: " + parts.joined(separator: "; ") + "\n" }
         return text
@@ -146,10 +147,10 @@ public final class TextReporter: Reporter {
         var text = "Unused suppressions (they accept nothing; remove them):\n"
         for allow in inline {
             let commit = allow.commit.map { "  commit \($0.prefix(12))" } ?? ""
-            text += "  \(allow.path):\(allow.line):\(allow.column)  \(allow.marker)\(commit)\n"
+            text += "  \(e(allow.path)):\(allow.line):\(allow.column)  \(e(allow.marker))\(e(commit))\n"
         }
         for entry in baseline {
-            text += "  baseline entry \(entry.path)  \(entry.fingerprint)  (\(entry.ruleId))\n"
+            text += "  baseline entry \(e(entry.path))  \(e(entry.fingerprint))  (\(e(entry.ruleId)))\n"
         }
         return text + "\n"
     }
@@ -163,6 +164,9 @@ public final class TextReporter: Reporter {
         case .info: "2"
         }
     }
+
+    /// Everything printed that the scanned tree or a token controls goes through here.
+    private func e(_ text: String) -> String { TerminalText.escape(text) }
 
     private func paint(_ text: String, _ code: String) -> String {
         context.colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text

@@ -9,7 +9,10 @@ import TokenScanSuppression
 /// Decompresses gzip on the fly, so `.gz` logs and `gzip`ped stdin are searched with the same
 /// bounded memory as plain input. Concatenated members (what `cat a.gz b.gz` and log rotation
 /// produce) are read one after another. Corrupt data ends the input with an error that names the
-/// compressed offset; whatever was decompressed before it has been searched.
+/// compressed offset; whatever was decompressed before it has been searched. Output is bounded by
+/// `ExpansionLimit` (as zip entries are): past `maxRatio` times the compressed bytes read (for a
+/// gzip nested in another compressed layer, also past `maxRatio` times the outermost layer's, see
+/// `ExpansionBudget`), the input ends with an error that names the limit.
 public struct GzipSource<Base: ByteSource>: ByteSource {
     private var base: Base
     private let path: String
@@ -21,12 +24,21 @@ public struct GzipSource<Base: ByteSource>: ByteSource {
     private var finished = false
     private var midMember = false
     private var compressedOffset = 0
+    private var produced = 0
+    private let expansion: ExpansionLimit
+    /// This input's budget: this stream's own when it is the outermost compressed layer (`nested`
+    /// false), else the outermost layer's.
+    package let budget: ExpansionBudget
+    private let nested: Bool
 
     private typealias State = InflateState
 
-    public init(_ base: Base, path: String) throws(InputError) {
+    package init(_ base: Base, path: String, maxRatio: Int = 1000, within outer: ExpansionBudget? = nil) throws(InputError) {
         self.base = base
         self.path = path
+        expansion = ExpansionLimit(maxRatio: maxRatio, format: "gzip")
+        budget = outer ?? ExpansionBudget()
+        nested = outer != nil
         state = State()
         guard tokenscan_inflate_init_gzip(state.stream) == Z_OK else {
             throw InputError(path: path, reason: "cannot initialise gzip decompression")
@@ -68,6 +80,18 @@ public struct GzipSource<Base: ByteSource>: ByteSource {
             let produced = outputSize - Int(stream.pointee.avail_out)
             inputStart += consumed
             compressedOffset += consumed
+            self.produced += produced
+            if nested { budget.nestedOutput += produced } else { budget.compressed += consumed }
+            let bound = self.produced > expansion.allowed(compressed: compressedOffset) ? compressedOffset
+                : nested && budget.nestedOutput > expansion.allowed(compressed: budget.compressed) ? budget.compressed : nil
+            if let bound {
+                // What came out of this call is searched; the rest is not read.
+                finished = true
+                let error = InputError(path: path, reason: expansion.reason(compressed: bound))
+                guard produced > 0 else { throw error }
+                pendingError = error
+                return produced
+            }
             switch status {
             case Z_OK, Z_BUF_ERROR:
                 midMember = true

@@ -165,12 +165,9 @@ public struct ZipEntrySource: ByteSource {
         compressedLeft = compressedSize
         self.declaredSize = declaredSize
         // A bomb guard that real data never hits: the declared size (plus slack) and a ratio cap.
-        let ratioLimit = max(compressedSize, 1) * maxRatio
-        limit = min(declaredSize + 1024, ratioLimit)
-        // The message names the limit that binds, so that a reader knows which one was hit.
-        bombReason = ratioLimit < declaredSize + 1024
-            ? "expands to more than \(maxRatio)× its compressed size (\(compressedSize) bytes, declared \(declaredSize) uncompressed): possible zip bomb, rest not scanned"
-            : "expands beyond its declared size (\(declaredSize) bytes): possible zip bomb, rest not scanned"
+        let expansion = ExpansionLimit(maxRatio: maxRatio, declaredSize: declaredSize, format: "zip")
+        limit = expansion.allowed(compressed: compressedSize)
+        bombReason = expansion.reason(compressed: compressedSize)
         if deflated {
             let inflater = Inflater()
             guard tokenscan_inflate_init_raw(inflater.stream) == Z_OK else {

@@ -33,13 +33,15 @@ struct DecodeCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode(ExitStatus.error.rawValue)
         }
-        let finding: Finding
+        var finding: Finding
         do {
             finding = try TokenDecoder.finding(for: text, settings: request.settings, rules: rules)
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.error.rawValue)
         }
+        // Shown as a scan's report shows it: claim values the risk model does not read are masked.
+        finding = ClaimDisclosure(taxonomy: request.settings.taxonomy, showSecrets: request.settings.showSecrets).apply(finding)
         let body: String
         switch request.format {
         case .json:

@@ -45,7 +45,8 @@ struct RulesCommand: ParsableCommand {
             let kindWidth = rules.map(\.kind.count).max() ?? 0
             for rule in rules {
                 let keywords = rule.keywords.isEmpty ? "(everywhere)" : rule.keywords.joined(separator: ",")
-                print("\(rule.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(rule.kind.padding(toLength: kindWidth, withPad: " ", startingAt: 0))  \(rule.description)  [keywords: \(keywords); \(rule.origin)]")
+                // Rule files can come from the scanned repository: escaped for the terminal.
+                print(TerminalText.escape("\(rule.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(rule.kind.padding(toLength: kindWidth, withPad: " ", startingAt: 0))  \(rule.description)  [keywords: \(keywords); \(rule.origin)]"))
             }
         }
     }
@@ -69,7 +70,7 @@ struct RulesCommand: ParsableCommand {
             }
             // A user's rules are checked beside the built-in ones, as a scan runs them.
             let failures = RuleChecker.check(rules, context: files.isEmpty ? [] : ((try? RuleCatalog.builtin()) ?? []))
-            for failure in failures { print("FAIL \(failure)") }
+            for failure in failures { print(TerminalText.escape("FAIL \(failure)")) }
             let examples = rules.reduce(0) { $0 + $1.examples.count + $1.counterexamples.count }
             print("\(rules.count) rules, \(examples) examples: \(failures.isEmpty ? "all pass" : "\(failures.count) failed")")
             if !failures.isEmpty { throw ExitCode(1) }

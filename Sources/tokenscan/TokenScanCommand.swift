@@ -33,10 +33,10 @@ struct TokenScanCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                print(TerminalText.escapeLines(fullMessage(for: error)))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            FileHandle.standardError.write(Data((TerminalText.escapeLines(fullMessage(for: error)) + "\n").utf8))
             Foundation.exit(ExitStatus.error.rawValue)
         }
     }
@@ -64,7 +64,7 @@ struct ReportOptions: ParsableArguments {
         valueName: "FILE"))
     var gitleaksConfig: String?
 
-    @Flag(name: .customLong("show-secrets"), help: "Show secrets in reports (redacted by default).")
+    @Flag(name: .customLong("show-secrets"), help: "Show secrets, and every JWT claim and header value, in reports (redacted and masked by default).")
     var showSecrets = false
 
     @Option(name: .customLong("rules"), help: "Add rules from a TOML file or a directory of them (repeatable).")
@@ -187,18 +187,38 @@ struct ReportOptions: ParsableArguments {
     }
 }
 
-/// Ctrl-C and SIGTERM stop at once: partial report files are removed, exit status 130 / 143.
+/// Every signal that would end the process removes its temporary report files first (no half
+/// report, no stray `.NAME.tokenscan-…` file). Ctrl-C and SIGTERM then exit with 130 / 143 (the
+/// contract of design §3); the others die by the same signal, re-raised with its default action, so
+/// whoever waits sees how the process ended. A signal ignored at start (`nohup`) stays ignored.
+/// SIGPIPE is ignored throughout: a closed reader is an `EPIPE` write error, handled quietly.
 enum Interrupts {
     nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
 
+    static let exitStatusSignals: Set<Int32> = [SIGINT, SIGTERM]
+    static let terminating: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGXCPU, SIGXFSZ]
+
     static func install() {
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
+        for signalNumber in terminating {
+            let previous = signal(signalNumber, SIG_IGN)
+            if let previous, unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self),
+               !exitStatusSignals.contains(signalNumber) {
+                continue
+            }
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 PendingFiles.removeAll()
-                FileHandle.standardError.write(Data("tokenscan: interrupted\n".utf8))
-                _exit(128 + signalNumber)
+                if exitStatusSignals.contains(signalNumber) {
+                    FileHandle.standardError.write(Data("tokenscan: interrupted\n".utf8))
+                    _exit(128 + signalNumber)
+                }
+                signal(signalNumber, SIG_DFL)
+                var set = sigset_t()
+                sigemptyset(&set)
+                sigaddset(&set, signalNumber)
+                pthread_sigmask(SIG_UNBLOCK, &set, nil)
+                raise(signalNumber)
+                _exit(128 + signalNumber) // not reached: the default action ends the process
             }
             source.resume()
             sources.append(source)
@@ -217,8 +237,10 @@ enum Clock {
     }
 }
 
+/// Every diagnostic goes through here: one line, on stderr, with whatever the scanned tree put
+/// into it (a file name, an error message quoting a value) escaped for the terminal.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("tokenscan: " + message + "\n").utf8))
+    FileHandle.standardError.write(Data(("tokenscan: " + TerminalText.escape(message) + "\n").utf8))
 }
 
 func finish(_ status: ExitStatus) throws {

@@ -54,6 +54,69 @@ final class GzipTests: XCTestCase {
         XCTAssertEqual(paths, ["broken.log.gz", "plain.txt"], "the token before the damage and the other file are reported")
     }
 
+    /// A gzip that expands more than 1000× (a few kilobytes of deflate holding megabytes of
+    /// spaces, then a token) is cut at the bound, as zip entries are: the token before the bound is
+    /// reported, the input is named as cut short (stderr and `summary.skipped`), and the token
+    /// beyond the bound is not lost silently. Files, stdin and gzip inside a tar alike.
+    func testGzipExpansionIsBoundedAndNamed() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
+        let directory = try temporaryDirectory()
+        let late = TokenMinter.jwt(claims: ["sub": "late", "scope": "read:x", "exp": 1_900_000_000])
+        var plain = Data("GET /a?access_token=\(token) HTTP/1.1\n".utf8)
+        plain.append(Data(repeating: 0x20, count: 24 << 20))
+        plain.append(Data("\nt=\(late)\n".utf8))
+        let compressed = try gzip(plain)
+        XCTAssertLessThan(compressed.count, 64 << 10)
+        try compressed.write(to: directory.appendingPathComponent("bomb.log.gz"))
+        let started = Date()
+        let file = try run(["scan", directory.path, "--now", now, "--format", "json"])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60)
+        let piped = try run(["scan", "-", "--now", now, "--format", "json"], stdin: compressed)
+        let tarred = directory.appendingPathComponent("t")
+        try FileManager.default.createDirectory(at: tarred, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: directory.appendingPathComponent("bomb.log.gz"), to: tarred.appendingPathComponent("bomb.log.gz"))
+        guard try Command.run(["tar", "-cf", "logs.tar", "bomb.log.gz"], in: tarred).status == 0 else { throw XCTSkip("tar is missing") }
+        try FileManager.default.removeItem(at: tarred.appendingPathComponent("bomb.log.gz"))
+        let archived = try run(["scan", tarred.path, "--now", now, "--format", "json"])
+        for (name, result) in [("file", file), ("stdin", piped), ("tar", archived)] {
+            XCTAssertEqual(result.status, 1, "\(name): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("1000×"), "\(name) names the limit on stderr: \(result.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+            let subjects = (object["findings"] as! [[String: Any]]).map { (($0["jwt"] as! [String: Any])["claims"] as! [String: Any])["sub"] as? String }
+            XCTAssertEqual(subjects, ["gz"], "\(name): the token before the bound is reported")
+            let skipped = (object["summary"] as! [String: Any])["skipped"] as! [[String: String]]
+            XCTAssertEqual(skipped.count, 1, "\(name): \(skipped)")
+            XCTAssertTrue(skipped.first?["reason"]?.contains("expands to more than 1000× its compressed size") ?? false, "\(name): \(skipped)")
+            XCTAssertTrue(skipped.first?["reason"]?.contains("findings before it are reported") ?? false, "\(name): \(skipped)")
+        }
+    }
+
+    /// Layers do not multiply: a `.gz` of a `.gz` whose layers each stay under 1000× (data that
+    /// compresses 950×, its gzip 15× again) is bounded by the outer file's compressed size.
+    func testNestedGzipIsBoundedByTheOutermostLayer() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
+        let directory = try temporaryDirectory()
+        let late = TokenMinter.jwt(claims: ["sub": "late", "scope": "read:x", "exp": 1_900_000_000])
+        var plain = Data("GET /a?access_token=\(token) HTTP/1.1\n".utf8)
+        for index in 0..<400 {
+            plain.append(Data(repeating: 0x20, count: 64 << 10))
+            plain.append(Data("\(index)\n".utf8))
+        }
+        plain.append(Data("t=\(late)\n".utf8))
+        let inner = try gzip(plain)
+        let outer = try gzip(inner)
+        XCTAssertLessThan(plain.count / inner.count, 1000, "the inner layer alone is under the bound")
+        XCTAssertLessThan(inner.count / outer.count, 1000, "the outer layer alone is under the bound")
+        try outer.write(to: directory.appendingPathComponent("twice.log.gz.gz"))
+        let result = try run(["scan", directory.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("twice.log.gz.gz: expands to more than 1000× its compressed size"), result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let subjects = (object["findings"] as! [[String: Any]]).map { (($0["jwt"] as! [String: Any])["claims"] as! [String: Any])["sub"] as? String }
+        XCTAssertEqual(subjects, ["gz"])
+        XCTAssertEqual(((object["summary"] as! [String: Any])["skipped"] as! [[String: String]]).count, 1)
+    }
+
     /// Two gigabytes of gzip on stdin (2,048 concatenated members) with bounded memory.
     func testTwoGigabyteGzipStreamStaysUnder64MB() throws {
         guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }

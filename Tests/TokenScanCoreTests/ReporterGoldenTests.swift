@@ -71,6 +71,21 @@ final class ReporterGoldenTests: XCTestCase {
         XCTAssertTrue(secrets.allSatisfy { shown.contains($0) }, "--show-secrets shows them")
     }
 
+    /// Claim and header values the risk model does not use (a password, a client secret, the keys
+    /// of embedded JWKs) are masked in every format, and shown with --show-secrets.
+    func testNoPrivateClaimInAnyReportByDefault() throws {
+        for format in ReportFormat.allCases {
+            let report = try render(format)
+            for value in FixtureCorpus.privateClaimValues {
+                XCTAssertFalse(report.contains(value), "\(format.rawValue) report shows the claim value \(value)")
+            }
+        }
+        let json = try render(.json)
+        XCTAssertTrue(json.contains(#""password" : "*** (string, 26 characters)""#), "the claim is named, its value masked")
+        let shown = try render(.json, showSecrets: true)
+        XCTAssertTrue(FixtureCorpus.privateClaimValues.allSatisfy { shown.contains($0) }, "--show-secrets shows them")
+    }
+
     func testJSONContract() throws {
         let data = Data(try render(.json).utf8)
         let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
