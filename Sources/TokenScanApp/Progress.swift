@@ -21,9 +21,24 @@ public final class ProgressLine: @unchecked Sendable {
     private var drawn = false
     private var thread: Thread?
 
-    public init(counter: ProgressCounter, write: @escaping @Sendable (String) -> Void) {
+    /// `stream`: the scan reads one stream (stdin), so inputs are not counted, bytes are.
+    package let stream: Bool
+
+    public init(counter: ProgressCounter, stream: Bool = false, write: @escaping @Sendable (String) -> Void) {
         self.counter = counter
+        self.stream = stream
         self.write = write
+    }
+
+    /// Takes the line off the terminal before something else is written there (a diagnostic,
+    /// a streamed finding); the next tick draws it again below.
+    public func clear() {
+        condition.lock()
+        defer { condition.unlock() }
+        if drawn && !stopped {
+            write("\r\u{1B}[K")
+            drawn = false
+        }
     }
 
     public func start(delay: Duration = .milliseconds(500), interval: Duration = .milliseconds(250)) {
@@ -59,7 +74,19 @@ public final class ProgressLine: @unchecked Sendable {
         let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         let bytes = counter.bytes.load(ordering: .relaxed)
         let rate = Double(bytes) / seconds
-        return "tokenscan: \(counter.inputs.load(ordering: .relaxed)) inputs · \(TextReporter.formatBytes(bytes)) · "
-            + "\(TextReporter.formatBytes(Int(rate)))/s · \(counter.findings.load(ordering: .relaxed)) findings"
+        let done = counter.inputs.load(ordering: .relaxed)
+        let total = counter.total.load(ordering: .relaxed)
+        let findings = counter.findings.load(ordering: .relaxed)
+        let position: String
+        if stream {
+            position = "stdin"
+        } else if total > 0 {
+            // The walk is complete: how far along the scan is.
+            position = "\(done)/\(total) files (\(min(100, done * 100 / total))%)"
+        } else {
+            position = "\(done) files"
+        }
+        return "tokenscan: \(position) · \(TextReporter.formatBytes(bytes)) · \(TextReporter.formatBytes(Int(rate)))/s · "
+            + "\(findings) finding\(findings == 1 ? "" : "s")"
     }
 }

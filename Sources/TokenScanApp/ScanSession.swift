@@ -140,9 +140,16 @@ public enum ScanSession {
             let counter = ProgressCounter()
             options.search.progress = counter
             observer.progress = counter
-            progressLine = ProgressLine(counter: counter) { FileHandle.standardError.write(Data($0.utf8)) }
-            progressLine?.start()
-            observer.beforeDiagnostic = { progressLine?.stop() }
+            let stream = request.inputs == [.standardInput] && request.sources.isEmpty
+            progressLine = ProgressLine(counter: counter, stream: stream) { FileHandle.standardError.write(Data($0.utf8)) }
+            // TOKENSCAN_PROGRESS_INTERVAL_MS: a test seam (a pseudo-terminal test cannot wait for
+            // the half second a person would).
+            if let milliseconds = ProcessInfo.processInfo.environment["TOKENSCAN_PROGRESS_INTERVAL_MS"].flatMap(Int.init), milliseconds > 0 {
+                progressLine?.start(delay: .milliseconds(milliseconds), interval: .milliseconds(milliseconds))
+            } else {
+                progressLine?.start()
+            }
+            observer.beforeOutput = { [progressLine] in progressLine?.clear() }
         }
         let scanner = Scanner(matcher: matcher, settings: request.settings, options: options)
         observer.collectForBaseline = request.writeBaselinePath != nil
@@ -218,15 +225,15 @@ package final class ReportingObserver: ScanObserver {
     package var collected: [Finding] = []
 
     package var progress: ProgressCounter?
-    /// Called before a diagnostic is printed (clears the progress line for good: mixing the two
-    /// on one terminal line garbles both).
-    package var beforeDiagnostic: () -> Void = {}
+    /// Called before a diagnostic or streamed findings are written: clears the progress line (it
+    /// is drawn again below them), since mixing the two on one terminal line garbles both.
+    package var beforeOutput: () -> Void = {}
 
     package func scanned(path: String, findings: [Finding]) {
-        progress?.inputs.add(1, ordering: .relaxed)
         progress?.findings.add(findings.count, ordering: .relaxed)
         if collectForBaseline { collected += findings }
         guard outputError == nil, !findings.isEmpty else { return }
+        beforeOutput()
         do {
             try reporter.add(findings)
         } catch {
@@ -234,8 +241,12 @@ package final class ReportingObserver: ScanObserver {
         }
     }
 
+    package func finished(path: String) {
+        progress?.inputs.add(1, ordering: .relaxed)
+    }
+
     package func diagnostic(_ message: String) {
-        beforeDiagnostic()
+        beforeOutput()
         diagnostics(message)
     }
 }

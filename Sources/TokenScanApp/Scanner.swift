@@ -42,9 +42,16 @@ package struct FileHooks: Sendable {
 /// Receives what a scan produces, in a deterministic order (inputs in walk order), from one thread
 /// at a time. Streaming reporters write as findings arrive; others collect.
 public protocol ScanObserver: AnyObject {
+    /// Findings of an input, possibly in several parts (a live stream's as they are judged).
     func scanned(path: String, findings: [Finding])
+    /// An input is done (scanned or skipped), after its last findings.
+    func finished(path: String)
     /// An input was skipped or a rule failed on it: a message for stderr.
     func diagnostic(_ message: String)
+}
+
+extension ScanObserver {
+    public func finished(path: String) {}
 }
 
 /// Wires sources, searcher and analyzer, and runs them on worker threads.
@@ -136,6 +143,8 @@ public final class Scanner: Sendable {
         } catch {
             failure = error
         }
+        // The walk is complete: the progress line can show how far along the scan is.
+        options.search.progress?.total.store(sequence, ordering: .relaxed)
         queue.close()
         group.wait()
         if let failure { throw failure }
@@ -526,6 +535,7 @@ package final class ScanState: @unchecked Sendable {
         if outcome.scanned || !outcome.findings.isEmpty {
             deliver(path: outcome.path, findings: outcome.findings.sorted(by: Finding.reportOrder))
         }
+        if !outcome.continuation { observer.finished(path: outcome.path) }
     }
 
     private func deliver(path: String, findings: [Finding]) {

@@ -552,7 +552,8 @@ final class ProgressTests: XCTestCase {
 
     func testProgressLineOnlyWhenAskedOrOnATerminal() throws {
         let forced = try runSlowStream(["--progress"])
-        XCTAssertTrue(forced.contains("tokenscan: 0 inputs · "), forced)
+        // On stdin the line counts the stream, not inputs (it said "0 inputs" throughout before).
+        XCTAssertTrue(forced.contains("tokenscan: stdin · "), forced)
         XCTAssertTrue(forced.hasSuffix("\r\u{1B}[K"), "the line is cleared at the end")
         XCTAssertEqual(try runSlowStream([]), "", "stderr is a pipe here: no progress line")
         XCTAssertEqual(try runSlowStream(["--no-progress"]), "")
