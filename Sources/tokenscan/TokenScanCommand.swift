@@ -16,7 +16,7 @@ struct TokenScanCommand: ParsableCommand {
         commandName: "tokenscan",
         abstract: "Find leaked bearer tokens and JWTs, and tell which ones matter.",
         version: TokenScanVersion.current,
-        subcommands: [ScanCommand.self, GitCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self, RulesCommand.self],
+        subcommands: [ScanCommand.self, GitCommand.self, HookCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self, RulesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 
@@ -243,8 +243,25 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data(("tokenscan: " + TerminalText.escape(message) + "\n").utf8))
 }
 
+/// A fatal error in the one style (`tokenscan: error: …`), then exit 2.
+func fail(_ message: String) throws -> Never {
+    printError("error: " + message)
+    throw ExitCode(ExitStatus.error.rawValue)
+}
+
 func finish(_ status: ExitStatus) throws {
     if status != .clean { throw ExitCode(status.rawValue) }
+}
+
+/// The exit-status paragraph of every subcommand's `--help`.
+enum ExitStatusHelp {
+    static let scanning = """
+        Exit status:
+          0    nothing at or above --fail-on
+          1    findings at or above --fail-on (default: medium)
+          2    usage or fatal error (unknown option, unreadable path, rule that does not compile)
+          130  interrupted (SIGINT; 143 for SIGTERM)
+        """
 }
 
 struct ScanCommand: ParsableCommand {
