@@ -16,15 +16,22 @@ struct TokenScanCommand: ParsableCommand {
         commandName: "tokenscan",
         abstract: "Find leaked bearer tokens and JWTs, and tell which ones matter.",
         version: TokenScanVersion.current,
-        subcommands: [ScanCommand.self, GitCommand.self, HookCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self, RulesCommand.self],
+        subcommands: [ScanCommand.self, GitCommand.self, HookCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self,
+                      RulesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 
     /// Exit codes follow design §3: usage errors are 2 (ArgumentParser's default would be 64).
+    /// Every error, ArgumentParser's included, is written in one style: `tokenscan: error: …`.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
         Interrupts.install()
         Prewarm.start()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let unknown = CommandSuggestion.unknownCommand(arguments: arguments, commands: commandNames) {
+            printError("error: \(unknown)")
+            Foundation.exit(ExitStatus.error.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -36,9 +43,14 @@ struct TokenScanCommand: ParsableCommand {
                 print(TerminalText.escapeLines(fullMessage(for: error)))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((TerminalText.escapeLines(fullMessage(for: error)) + "\n").utf8))
+            FileHandle.standardError.write(Data((ErrorStyle.restyle(TerminalText.escapeLines(fullMessage(for: error))) + "\n").utf8))
             Foundation.exit(ExitStatus.error.rawValue)
         }
+    }
+
+    /// The subcommands' names (a first argument that is none of them is a path to scan).
+    static var commandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
     }
 }
 
@@ -108,10 +120,10 @@ struct ReportOptions: ParsableArguments {
     var ignoreInlineAllow = false
 
     func validate() throws {
-        guard ReportFormat(rawValue: format) != nil else {
+        guard ReportFormat(rawValue: format.lowercased()) != nil else {
             throw ValidationError("--format must be one of text, json, jsonl, sarif")
         }
-        if let failOn, FailThreshold(failOn) == nil {
+        if let failOn, FailThreshold(failOn.lowercased()) == nil {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, never")
         }
         if let now, Clock.parse(now) == nil {
@@ -119,7 +131,7 @@ struct ReportOptions: ParsableArguments {
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if maxDecodeDepth < 0 || maxDecodeDepth > 32 { throw ValidationError("--max-decode-depth must be between 0 and 32") }
-        guard ["auto", "always", "never"].contains(color) else { throw ValidationError("--color must be auto, always or never") }
+        guard ColorChoice(rawValue: color.lowercased()) != nil else { throw ValidationError("--color must be auto, always or never") }
     }
 
     /// Assembles the request; a key file that cannot be used is a usage error (exit 2).
@@ -137,15 +149,13 @@ struct ReportOptions: ParsableArguments {
         do {
             baselineFilter = try baseline.map { path throws(Baseline.LoadError) in BaselineFilter(try Baseline.load(path: path)) }
         } catch {
-            printError("error: --baseline \(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
+            try fail("--baseline \(error)")
         }
         if let jwks {
             do {
                 settings.keys = try KeySet.load(path: jwks)
             } catch {
-                printError("error: --jwks \(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
+                try fail("--jwks \(error)")
             }
         }
         var request = ScanRequest(inputs: inputs, settings: settings)
@@ -156,9 +166,9 @@ struct ReportOptions: ParsableArguments {
         }
         request.options.suppressions.honorsInlineAllow = !ignoreInlineAllow
         if noRepoConfig { request.configuration.repositoryConfigurationIgnored = true }
-        request.format = ReportFormat(rawValue: format)!
+        request.format = ReportFormat(rawValue: format.lowercased())!
         request.outputPath = output
-        if let failOn { request.failOn = FailThreshold(failOn)! }
+        if let failOn { request.failOn = FailThreshold(failOn.lowercased())! }
         request.ruleSources = ruleSources
         let roots = inputs.compactMap { input -> String? in
             if case .path(let path) = input { return path }
@@ -173,8 +183,7 @@ struct ReportOptions: ParsableArguments {
         do {
             try discovery.apply(to: &request) { printError($0) }
         } catch {
-            printError("error: \(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
+            try fail("\(error)")
         }
         if let jobs { request.options.jobs = jobs }
         request.options.search.decode.maxDepth = maxDecodeDepth
@@ -182,7 +191,8 @@ struct ReportOptions: ParsableArguments {
         request.writeBaselinePath = writeBaseline
         request.reportUnused = reportUnused
         request.progress = progress ?? (isatty(STDERR_FILENO) != 0 && environment["CI"] == nil)
-        request.colors = color == "always" || (color == "auto" && output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil)
+        request.colors = ColorChoice(rawValue: color.lowercased())!.enabled(
+            toTerminal: output == nil && isatty(STDOUT_FILENO) != 0, environment: environment)
         return request
     }
 }
@@ -267,7 +277,16 @@ enum ExitStatusHelp {
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Scan files and directories (\"-\" reads stdin). No path: the current directory.")
+        abstract: "Scan files and directories (\"-\" reads stdin). No path: the current directory.",
+        discussion: """
+            Examples:
+              tokenscan scan                                   # the current directory
+              tokenscan scan src/ config/app.env
+              kubectl logs deploy/api | tokenscan scan -       # a stream
+              tokenscan scan --format sarif -o results.sarif --fail-on high
+
+            \(ExitStatusHelp.scanning)
+            """)
 
     @Argument(help: "Files or directories to scan; \"-\" for standard input.")
     var paths: [String] = []
@@ -318,7 +337,17 @@ struct ScanCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Scan a built-in demo project that shows findings of every severity.")
+        abstract: "Scan a built-in demo project that shows findings of every severity.",
+        discussion: """
+            Examples:
+              tokenscan demo
+              tokenscan demo --format json | jq '.summary.bySeverity'
+
+            Exit status:
+              0    always, unless --fail-on is given (then as for scan)
+              1    with --fail-on: findings at or above it
+              2    usage or fatal error
+            """)
 
     @OptionGroup var report: ReportOptions
 
