@@ -32,6 +32,7 @@ struct HookCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let selection = HookSelection.decide(environment: environment, files: files)
+        if report.verbose { printError("hook: scanning \(selection.description)") }
         switch selection {
         case .files(let files):
             var request = try report.request(inputs: files.map { .path($0) }, configNear: ["."])

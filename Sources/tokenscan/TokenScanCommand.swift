@@ -59,6 +59,12 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Report format: text, json, jsonl or sarif.")
     var format: String = "text"
 
+    @Flag(name: .shortAndLong, help: "No diagnostics on stderr but errors (the report is still written).")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Also name the configuration files and suppression sources read, on stderr.")
+    var verbose = false
+
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of stdout.")
     var output: String?
 
@@ -123,6 +129,7 @@ struct ReportOptions: ParsableArguments {
         guard ReportFormat(rawValue: format.lowercased()) != nil else {
             throw ValidationError("--format must be one of text, json, jsonl, sarif")
         }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose contradict each other") }
         if let failOn, FailThreshold(failOn.lowercased()) == nil {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, never")
         }
@@ -193,6 +200,7 @@ struct ReportOptions: ParsableArguments {
         request.progress = progress ?? (isatty(STDERR_FILENO) != 0 && environment["CI"] == nil)
         request.colors = ColorChoice(rawValue: color.lowercased())!.enabled(
             toTerminal: output == nil && isatty(STDOUT_FILENO) != 0, environment: environment)
+        request.verbosity = quiet ? .quiet : verbose ? .verbose : .normal
         return request
     }
 }
