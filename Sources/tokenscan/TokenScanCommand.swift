@@ -17,7 +17,7 @@ struct TokenScanCommand: ParsableCommand {
         abstract: "Find leaked bearer tokens and JWTs, and tell which ones matter.",
         version: TokenScanVersion.current,
         subcommands: [ScanCommand.self, GitCommand.self, HookCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self,
-                      RulesCommand.self],
+                      IgnoreCommand.self, RulesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 

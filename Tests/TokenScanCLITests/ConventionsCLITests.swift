@@ -60,7 +60,7 @@ final class ConventionsCLITests: XCTestCase {
     }
 
     func testEveryCommandsHelpHasExamplesAndExitCodes() throws {
-        for command in [["scan"], ["git"], ["hook"], ["demo"], ["decode"], ["redact"], ["rules"], ["rules", "list"], ["rules", "check"]] {
+        for command in [["scan"], ["git"], ["hook"], ["demo"], ["decode"], ["redact"], ["ignore"], ["rules"], ["rules", "list"], ["rules", "check"]] {
             let help = try run(command + ["--help"])
             XCTAssertEqual(help.status, 0, "\(command)")
             XCTAssertTrue(help.stdout.contains("Examples:"), "\(command): \(help.stdout)")
@@ -83,6 +83,8 @@ final class ConventionsCLITests: XCTestCase {
             var merged = ProcessInfo.processInfo.environment
             merged["TERM"] = "xterm"
             merged["NO_COLOR"] = nil
+            // A crash on a terminal would wait for a key in the interactive backtracer.
+            merged["SWIFT_BACKTRACE"] = "interactive=no"
             for (name, value) in environment { merged[name] = value }
             process.environment = merged
             let output = Pipe()
