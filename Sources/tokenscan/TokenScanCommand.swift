@@ -188,7 +188,8 @@ struct ReportOptions: ParsableArguments {
         discovery.confinedTo = confinedTo
         discovery.discoveredSource = discoveredSource
         do {
-            try discovery.apply(to: &request) { printError($0) }
+            // --quiet: a gitleaks configuration's dropped parts are warnings, not errors.
+            try discovery.apply(to: &request) { if !quiet { printError($0) } }
         } catch {
             try fail("\(error)")
         }

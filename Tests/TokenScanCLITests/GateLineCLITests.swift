@@ -26,6 +26,12 @@ final class GateLineCLITests: XCTestCase {
         XCTAssertEqual(quiet.status, 1)
         XCTAssertEqual(quiet.stderr, "")
         XCTAssertEqual(try run(["scan", "a.env", "--now", now, "-q"], directory: directory).stderr, "")
+        // Warnings are diagnostics too: a discovered gitleaks configuration that translates to nothing.
+        let gitleaks = directory.appendingPathComponent(".gitleaks.toml")
+        try "[extend]\nuseDefault = true\n".write(to: gitleaks, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try run(["scan", ".", "--now", now, "--fail-on", "never"], directory: directory).stderr.contains("warning: "))
+        XCTAssertEqual(try run(["scan", ".", "--now", now, "--fail-on", "never", "--quiet"], directory: directory).stderr, "")
+        try FileManager.default.removeItem(at: gitleaks)
 
         try "failOn = \"high\"\n".write(to: directory.appendingPathComponent(".tokenscan.toml"), atomically: true, encoding: .utf8)
         try "fingerprint:0123456789abcdef0123456789abcdef  # nothing\n".write(to: directory.appendingPathComponent(".tokenscanignore"), atomically: true, encoding: .utf8)
