@@ -32,6 +32,13 @@ final class PreCommitTests: XCTestCase {
         func write(_ name: String, _ text: String) throws {
             try text.write(to: repo.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
+
+        /// Writes and commits one file past the hook (`--no-verify`): history that holds a token.
+        func commitPastTheHook(_ name: String, _ text: String) throws {
+            try write(name, text)
+            let result = try sh("git add '\(name)' && git commit -qm 'add \(name)' --no-verify")
+            XCTAssertEqual(result.status, 0, result.output)
+        }
     }
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
@@ -97,13 +104,11 @@ final class PreCommitTests: XCTestCase {
     /// committed earlier (here past the hook with --no-verify) fails the run.
     func testRunAllFilesScansTheFiles() throws {
         let setup = try makeSetup()
-        try setup.write("test.env", "TEST_TOKEN=\(expired)\n")
-        XCTAssertEqual(try setup.sh("git add test.env && git commit -qm 'test token'").status, 0)
+        try setup.commitPastTheHook("test.env", "TEST_TOKEN=\(expired)\n")
         let clean = try setup.sh("python3 -m pre_commit run --all-files")
         XCTAssertEqual(clean.status, 0, "an expired test token passes: \(clean.output)")
 
-        try setup.write("prod.env", "API_TOKEN=\(live)\n")
-        XCTAssertEqual(try setup.sh("git add prod.env && git commit -qm 'live token' --no-verify").status, 0)
+        try setup.commitPastTheHook("prod.env", "API_TOKEN=\(live)\n")
         assertHookFailed(try setup.sh("python3 -m pre_commit run --all-files"), reporting: "prod.env")
     }
 
@@ -120,16 +125,14 @@ final class PreCommitTests: XCTestCase {
     /// A token committed before A is not this range's finding.
     func testRunFromRefToRefScansTheRange() throws {
         let setup = try makeSetup()
-        try setup.write("old.env", "OLD_TOKEN=\(live)\n")
-        XCTAssertEqual(try setup.sh("git add old.env && git commit -qm 'old live token' --no-verify").status, 0)
+        try setup.commitPastTheHook("old.env", "OLD_TOKEN=\(live)\n")
         let base = try setup.sh("git rev-parse HEAD").output.trimmingCharacters(in: .whitespacesAndNewlines)
         try setup.write("notes.txt", "nothing secret\n")
         XCTAssertEqual(try setup.sh("git add notes.txt && git commit -qm notes").status, 0)
         let cleanRange = try setup.sh("python3 -m pre_commit run --from-ref \(base) --to-ref HEAD")
         XCTAssertEqual(cleanRange.status, 0, "the range adds no token: \(cleanRange.output)")
 
-        try setup.write("prod.env", "API_TOKEN=\(live)\n")
-        XCTAssertEqual(try setup.sh("git add prod.env && git commit -qm 'live token' --no-verify").status, 0)
+        try setup.commitPastTheHook("prod.env", "API_TOKEN=\(live)\n")
         let result = try setup.sh("python3 -m pre_commit run --from-ref \(base) --to-ref HEAD")
         assertHookFailed(result, reporting: "prod.env")
         XCTAssertFalse(result.output.contains("old.env"), "a token from before the range is not reported: \(result.output)")
