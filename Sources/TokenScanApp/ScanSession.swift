@@ -199,6 +199,16 @@ public enum ScanSession {
         }
         do {
             if let error = observer.outputError { throw error }
+            if request.verbosity == .verbose {
+                // Read while the scan walked (or from git): named afterwards, but before the
+                // report's summary line, which stays the last thing on a terminal.
+                for scope in request.options.suppressions.ignoreFileScopes {
+                    diagnostics("read fingerprints from \(scope.isEmpty ? "" : scope + "/").tokenscanignore")
+                }
+                if let accepted = summary.accepted, !accepted.isEmpty {
+                    diagnostics("accepted: " + accepted.sorted { $0.key < $1.key }.map { "\($0.value) by \($0.key)" }.joined(separator: ", "))
+                }
+            }
             try reporter.finish(summary)
             try output.commit()
         } catch {
@@ -209,15 +219,6 @@ public enum ScanSession {
         let status: ExitStatus = request.failOn.fails(summary) ? .findings : .clean
         if status == .findings, let path = request.outputPath {
             diagnostics(gateLine(summary, failOn: request.failOn, outputPath: path, format: request.format))
-        }
-        if request.verbosity == .verbose {
-            // Read while the scan walked (or from git): named afterwards.
-            for scope in request.options.suppressions.ignoreFileScopes {
-                diagnostics("read fingerprints from \(scope.isEmpty ? "" : scope + "/").tokenscanignore")
-            }
-        }
-        if request.verbosity == .verbose, let accepted = summary.accepted, !accepted.isEmpty {
-            diagnostics("accepted: " + accepted.sorted { $0.key < $1.key }.map { "\($0.value) by \($0.key)" }.joined(separator: ", "))
         }
         return (status, summary)
     }

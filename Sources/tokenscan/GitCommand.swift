@@ -21,7 +21,7 @@ struct GitCommand: ParsableCommand {
             pre-commit framework use `tokenscan hook`, which also handles `pre-commit run --all-files`.
 
             Examples:
-              tokenscan git --staged                                   # what `git commit` would record
+              tokenscan git --staged        # what `git commit` would record
               tokenscan git origin/main..HEAD --format sarif -o results.sarif
               tokenscan git --since v1.4.0 --repo ../service
 

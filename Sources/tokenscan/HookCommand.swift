@@ -17,8 +17,8 @@ struct HookCommand: ParsableCommand {
             FILEs limit a diff to them.
 
             Examples:
-              tokenscan hook                       # in .git/hooks/pre-commit: the staged changes
-              tokenscan hook src/app.env           # this file, whole (staged content inside a commit)
+              tokenscan hook                # in .git/hooks/pre-commit: the staged changes
+              tokenscan hook src/app.env    # this file (its staged lines inside a commit)
               PRE_COMMIT_FROM_REF=origin/main PRE_COMMIT_TO_REF=HEAD tokenscan hook
 
             \(ExitStatusHelp.scanning)

@@ -17,11 +17,12 @@ struct IgnoreCommand: ParsableCommand {
 
             Examples:
               tokenscan ignore 3f9a1c2e5d7b4a6c8e0f1a2b3c4d5e6f --reason "test fixture, never deployed"
-              tokenscan scan --format json -o findings.json; tokenscan ignore --from findings.json --reason "revoked 2026-03-01"
+              tokenscan scan --format json -o findings.json
+              tokenscan ignore --from findings.json --reason "revoked 2026-03-01"
 
             Exit status:
               0    the fingerprints are listed (added now or before)
-              2    usage or fatal error (no --reason, a fingerprint that is not one, an unreadable report)
+              2    usage or fatal error (no --reason, not a fingerprint, no report)
             """)
 
     @Argument(help: ArgumentHelp("Fingerprints to accept, as reports print them in full.", valueName: "FINGERPRINT"))

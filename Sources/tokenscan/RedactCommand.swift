@@ -21,7 +21,8 @@ struct RedactCommand: ParsableCommand {
 
             Exit status:
               0    all input redacted
-              2    usage or fatal error: an input was refused or could not be read (the others are still redacted)
+              2    usage or fatal error: an input was refused or unreadable
+                   (the others are still redacted)
             """)
 
     @Argument(help: "Files to read in order (default: standard input).")

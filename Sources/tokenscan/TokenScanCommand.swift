@@ -278,7 +278,7 @@ enum ExitStatusHelp {
         Exit status:
           0    nothing at or above --fail-on
           1    findings at or above --fail-on (default: medium)
-          2    usage or fatal error (unknown option, unreadable path, rule that does not compile)
+          2    usage or fatal error (unknown option, missing path, bad rule)
           130  interrupted (SIGINT; 143 for SIGTERM)
         """
 }
@@ -289,9 +289,9 @@ struct ScanCommand: ParsableCommand {
         abstract: "Scan files and directories (\"-\" reads stdin). No path: the current directory.",
         discussion: """
             Examples:
-              tokenscan scan                                   # the current directory
+              tokenscan scan                               # the current directory
               tokenscan scan src/ config/app.env
-              kubectl logs deploy/api | tokenscan scan -       # a stream
+              kubectl logs deploy/api | tokenscan scan -   # a stream
               tokenscan scan --format sarif -o results.sarif --fail-on high
 
             \(ExitStatusHelp.scanning)
