@@ -34,6 +34,8 @@ public struct ScanRequest: Sendable {
     public var reportUnused = false
     /// Draw a progress line on stderr (the CLI sets it when stderr is a terminal, or `--progress`).
     public var progress = false
+    /// `--quiet` / `--verbose`.
+    public var verbosity = Verbosity.normal
     public var toolVersion = TokenScanVersion.current
     /// What shaped the result (files read, disabled rules, changes in a range): every report
     /// carries it in its summary.
@@ -98,7 +100,14 @@ public enum ScanSession {
         return rules.filter { !disabled.contains($0.id) }
     }
 
-    public static func run(_ request: ScanRequest, diagnostics: @escaping (String) -> Void) -> (ExitStatus, ScanSummary?) {
+    public static func run(_ request: ScanRequest, diagnostics report: @escaping (String) -> Void) -> (ExitStatus, ScanSummary?) {
+        // --quiet keeps errors only: the report still names everything skipped or accepted.
+        let diagnostics: (String) -> Void = request.verbosity == .quiet ? { if $0.hasPrefix("error:") { report($0) } } : report
+        if request.verbosity == .verbose {
+            // What the reports' configuration summary records (path, role, where from).
+            for file in request.configuration.files { diagnostics("read \(file.role) file \(file.path) (\(file.source))") }
+            if request.configuration.files.isEmpty { diagnostics("read no configuration file, baseline or .gitleaksignore") }
+        }
         // A path the user named that does not exist is a usage error (a typo in a CI step must not
         // pass as "no findings"); unreadable entries inside a tree are reported and skipped instead.
         for case .path(let root) in request.inputs where !FileManager.default.fileExists(atPath: root) {
@@ -197,6 +206,16 @@ public enum ScanSession {
         }
         do {
             if let error = observer.outputError { throw error }
+            if request.verbosity == .verbose {
+                // Read while the scan walked (or from git): named afterwards, but before the
+                // report's summary line, which stays the last thing on a terminal.
+                for scope in request.options.suppressions.ignoreFileScopes {
+                    diagnostics("read fingerprints from \(scope.isEmpty ? "" : scope + "/").tokenscanignore")
+                }
+                if let accepted = summary.accepted, !accepted.isEmpty {
+                    diagnostics("accepted: " + accepted.sorted { $0.key < $1.key }.map { "\($0.value) by \($0.key)" }.joined(separator: ", "))
+                }
+            }
             try reporter.finish(summary)
             try output.commit()
         } catch {
@@ -204,7 +223,28 @@ public enum ScanSession {
             if !((error as? OutputError)?.isBrokenPipe ?? false) { diagnostics("error: \(error)") }
             return (.error, summary)
         }
-        return (request.failOn.fails(summary) ? .findings : .clean, summary)
+        let status: ExitStatus = request.failOn.fails(summary) ? .findings : .clean
+        if status == .findings, let path = request.outputPath {
+            diagnostics(gateLine(summary, failOn: request.failOn, outputPath: path, format: request.format))
+        }
+        return (status, summary)
+    }
+
+    /// The one stderr line of a run that fails the gate while its report goes to a file, so a red
+    /// CI job says why without opening the artifact: the counts by severity and where the report is.
+    package static func gateLine(_ summary: ScanSummary, failOn: FailThreshold, outputPath: String, format: ReportFormat) -> String {
+        let counts = Severity.allCases.reversed().compactMap { severity -> String? in
+            guard let count = summary.bySeverity[severity.rawValue], count > 0 else { return nil }
+            return "\(count) \(severity.rawValue)"
+        }
+        var blocking = 0
+        var threshold = "never"
+        if case .severity(let minimum) = failOn {
+            threshold = minimum.rawValue
+            blocking = Severity.allCases.filter { $0 >= minimum }.reduce(0) { $0 + (summary.bySeverity[$1.rawValue] ?? 0) }
+        }
+        return "\(summary.findings) finding\(summary.findings == 1 ? "" : "s") (\(counts.joined(separator: ", "))), "
+            + "\(blocking) at or above --fail-on \(threshold); \(format.rawValue) report written to \(outputPath)"
     }
 }
 

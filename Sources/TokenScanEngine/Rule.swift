@@ -45,6 +45,9 @@ public struct Rule: Sendable, Equatable {
     public var tokenClass: String?
     /// Who issues the token, as people write it (`GitHub`, `npm`), for reasons.
     public var provider: String?
+    /// Where its owner revokes or rotates such a token (a URL). The text report's closing advice
+    /// names it, because "rotate it" helps little without saying where.
+    public var rotate: String?
     /// Severity for tokens whose risk cannot be judged from their content (opaque tokens).
     public var baseSeverity: Severity
     /// When two rules report the same span, the higher priority wins (a JWT rule beats a generic

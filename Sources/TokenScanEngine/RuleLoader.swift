@@ -32,6 +32,7 @@ public enum RuleLoader {
         try reader2.rejectUnknownKeys([
             "id", "description", "kind", "regex", "keywords", "maxLength", "entropy", "validate", "tags",
             "severity", "priority", "utf", "examples", "counterexamples", "tokenClass", "provider", "role",
+            "rotate",
         ])
         // `^[a-z0-9][a-z0-9._-]*$`, without compiling a regular expression per rule at start-up.
         func isIDCharacter(_ byte: UInt8, first: Bool) -> Bool {
@@ -70,6 +71,10 @@ public enum RuleLoader {
         }
         rule.tokenClass = try reader2.string("tokenClass")
         rule.provider = try reader2.string("provider")
+        rule.rotate = try reader2.string("rotate")
+        if let rotate = rule.rotate, !rotate.hasPrefix("https://") {
+            throw reader2.error("'rotate' must be an https:// URL (where the token is revoked or rotated)")
+        }
         if rule.tokenClass?.isEmpty == true || rule.provider?.isEmpty == true {
             throw reader2.error("'tokenClass' and 'provider' must not be empty")
         }

@@ -23,6 +23,7 @@ public enum TokenDecoder {
         while let last = bytes.last, isSpace(last) { bytes.removeLast() }
         let leading = bytes.prefix(while: isSpace).count
         if leading > 0 { bytes.removeFirst(leading) }
+        bytes = stripHeader(bytes)
         let trimmed = String(decoding: bytes, as: UTF8.self)
         let ruleID: String
         switch JWT.decode(bytes) {
@@ -40,6 +41,25 @@ public enum TokenDecoder {
         case .success(let finding): return finding
         case .failure(let dismissal): throw .notAToken("not reported: \(dismissal.rawValue)")
         }
+    }
+
+    /// Takes `Authorization:` and `Bearer ` off the front (any case), so a header copied from a
+    /// log or a curl command decodes as the token it carries.
+    package static func stripHeader(_ bytes: [UInt8]) -> [UInt8] {
+        func dropPrefix(_ prefix: String, from bytes: [UInt8]) -> [UInt8]? {
+            let prefix = Array(prefix.utf8)
+            guard bytes.count > prefix.count,
+                  zip(bytes, prefix).allSatisfy({ ($0 | 0x20) == ($1 | 0x20) }) else { return nil }
+            return Array(bytes.dropFirst(prefix.count).drop { $0 == 0x20 || $0 == 0x09 })
+        }
+        var rest = bytes
+        if let afterName = dropPrefix("authorization", from: rest), afterName.first == UInt8(ascii: ":") {
+            rest = Array(afterName.dropFirst().drop { $0 == 0x20 || $0 == 0x09 })
+        }
+        if let afterScheme = dropPrefix("bearer", from: rest), afterScheme.count < rest.count - 6 {
+            rest = afterScheme
+        }
+        return rest
     }
 
     package static func describe(_ error: JWT.DecodeError) -> String {

@@ -23,6 +23,8 @@ public final class TextReporter: Reporter {
     /// counted (unless every occurrence is asked for).
     private var occurrences: [String: (count: Int, first: String, last: String, secret: String, severity: Severity)] = [:]
     private var repeatOrder: [String] = []
+    /// Every token's fingerprint in first-seen order, with what the closing advice says about it.
+    private var tokenOrder: [(fingerprint: String, ruleId: String, place: String)] = []
 
     public func add(_ findings: [Finding]) throws(OutputError) {
         var text = ""
@@ -36,6 +38,7 @@ public final class TextReporter: Reporter {
                 if !context.allOccurrences { continue }
             } else {
                 occurrences[finding.fingerprint] = (1, place, place, finding.secret, finding.severity)
+                tokenOrder.append((finding.fingerprint, finding.ruleId, place))
             }
             if finding.path != currentPath {
                 if currentPath != nil { text += "\n" }
@@ -46,7 +49,8 @@ public final class TextReporter: Reporter {
             let severity = finding.severity.rawValue.uppercased()
             text += "  \(location.padding(toLength: max(8, location.count), withPad: " ", startingAt: 0)) "
             text += paint(severity.padding(toLength: 8, withPad: " ", startingAt: 0), color(finding.severity))
-            text += " \(String(finding.score).leftPadded(3))  \(e(finding.ruleId))  \(e(finding.secret))\n"
+            text += " \(String(finding.score).leftPadded(3))  \(e(finding.ruleId))  \(e(finding.secret))  "
+            text += paint("fp \(TextReporter.shortFingerprint(finding.fingerprint))", "2") + "\n"
             if let commit = finding.commit {
                 text += "      commit \(e(String(commit.sha.prefix(12)))) by \(e(commit.author)) on \(e(commit.date))\n"
             }
@@ -113,6 +117,9 @@ public final class TextReporter: Reporter {
             text += paint("Accepted in this change", "33") + " (review before merging): \(e(accepted.path)):\(accepted.line) \(e(accepted.ruleId)) "
             text += "\(accepted.severity.rawValue.uppercased()) \(TextReporter.acceptanceName(accepted.acceptedBy)), fingerprint \(accepted.fingerprint)\n"
         }
+        // The advice comes last but for the summary line: a blocked developer reads what to do
+        // right above the count.
+        text += advice()
         // Before the summary line, which stays the last: nothing printed after it can overwrite it.
         let binary = summary.skipped.filter { $0.reason.hasPrefix("binary file") }
         if !binary.isEmpty {
@@ -120,6 +127,48 @@ public final class TextReporter: Reporter {
         }
         text += line + "\n"
         try output.write(text)
+    }
+
+    /// How many tokens the closing advice names one by one; `tokenscan ignore --from` takes the rest.
+    package static let adviceLimit = 10
+
+    /// The fingerprint as the text report shows it: enough to tell tokens apart and to find one in
+    /// a JSON report or a `.tokenscanignore`, short enough for a terminal line.
+    package static func shortFingerprint(_ fingerprint: String) -> String { String(fingerprint.prefix(8)) }
+
+    /// The closing advice for a developer whose commit or job was just stopped: how to fix (take
+    /// the token out, revoke or rotate it where its provider does that, from the rule's `rotate`)
+    /// and how to accept a token that is no live credential (the exact `.tokenscanignore` line,
+    /// the `tokenscan ignore` command, or an inline comment). Only fingerprints, paths and rule
+    /// ids: the advice never repeats a secret.
+    private func advice() -> String {
+        guard !tokenOrder.isEmpty else { return "" }
+        var text = "How to fix: take the token out of the file, then revoke or rotate it (once committed or pushed, deleting it is not enough):\n"
+        var seenRules = Set<String>()
+        for token in tokenOrder where seenRules.insert(token.ruleId).inserted {
+            let rule = context.rules.first { $0.id == token.ruleId }
+            let what = [rule?.provider, rule?.tokenClass].compactMap { $0 }.joined(separator: " ")
+            let label = e(what.isEmpty ? token.ruleId : "\(token.ruleId) (\(what))")
+            if let rotate = rule?.rotate {
+                text += "  \(label): \(e(rotate))\n"
+            } else if rule?.kind == "jwt" {
+                text += "  \(label): revoke it where it was issued (its iss claim); rotate the signing key if that leaked too\n"
+            } else {
+                text += "  \(label): revoke or rotate it where it was issued\n"
+            }
+        }
+        let named = tokenOrder.prefix(TextReporter.adviceLimit)
+        text += "How to accept a token that is no live credential (a test fixture, a revoked token), with the reason why:\n"
+        text += "  tokenscan ignore \(named.map(\.fingerprint).joined(separator: " ")) --reason \"…\"\n"
+        text += "  or add to the .tokenscanignore at the repository root:\n"
+        for token in named {
+            text += "    fingerprint:\(token.fingerprint)  # \(e(token.ruleId)) at \(e(token.place)): why it is safe\n"
+        }
+        if tokenOrder.count > named.count {
+            text += "    (\(tokenOrder.count - named.count) more: write a JSON report with --format json -o FILE and run tokenscan ignore --from FILE --reason \"…\")\n"
+        }
+        text += "  or add a comment with tokenscan:allow to the token's line\n"
+        return text + "\n"
     }
 
     /// `--report-unused`: suppressions that accepted nothing, safe to remove.

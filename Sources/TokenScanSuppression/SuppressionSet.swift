@@ -52,6 +52,14 @@ public final class SuppressionSet: @unchecked Sendable {
         ignoredFingerprints.append((scope, Set(fingerprints.map { $0.lowercased() }), inChange))
     }
 
+    /// The directories whose `.tokenscanignore` fingerprints were added, in the order read
+    /// (`--verbose` names them; `""` is the scan root).
+    public var ignoreFileScopes: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return ignoredFingerprints.map(\.scope)
+    }
+
     /// What a judged finding needs besides itself: the text around it, and the commit that added it.
     public struct Subject {
         public var secret: [UInt8]

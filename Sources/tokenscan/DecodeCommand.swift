@@ -13,7 +13,20 @@ import TokenScanApp
 struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
-        abstract: "Decode one JWT (argument or stdin) and print its claims and risk assessment.")
+        abstract: "Decode one JWT (argument or stdin) and print its claims and risk assessment.",
+        discussion: """
+            The token may be given as copied from a request: `Bearer eyJ…` or `Authorization: Bearer eyJ…`.
+
+            Examples:
+              tokenscan decode eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl
+              tokenscan decode "Authorization: Bearer $TOKEN" --now 2026-01-01T00:00:00Z
+              pbpaste | tokenscan decode --format json
+
+            Exit status:
+              0    the token is below --fail-on (default: medium)
+              1    the token is at or above --fail-on
+              2    usage or fatal error (not a JWT, a rule file that does not load)
+            """)
 
     @Argument(help: "The token; omit or \"-\" to read it from stdin.")
     var token: String?
@@ -30,15 +43,13 @@ struct DecodeCommand: ParsableCommand {
         do {
             rules = try ScanSession.loadRules(request.ruleSources, disabled: request.disabledRules)
         } catch {
-            printError("\(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
+            try fail("\(error)")
         }
         var finding: Finding
         do {
             finding = try TokenDecoder.finding(for: text, settings: request.settings, rules: rules)
         } catch {
-            printError("\(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
+            try fail("\(error)")
         }
         // Shown as a scan's report shows it: claim values the risk model does not read are masked.
         finding = ClaimDisclosure(taxonomy: request.settings.taxonomy, showSecrets: request.settings.showSecrets).apply(finding)

@@ -17,7 +17,15 @@ struct GitCommand: ParsableCommand {
         discussion: """
             Only added lines are reported, at their line in the new file, with the commit that added \
             them. No RANGE: all history reachable from HEAD, oldest first. Nothing configured in the \
-            repository (hooks, filters, diff drivers, fsmonitor, pagers) is ever run.
+            repository (hooks, filters, diff drivers, fsmonitor, pagers) is ever run. For the \
+            pre-commit framework use `tokenscan hook`, which also handles `pre-commit run --all-files`.
+
+            Examples:
+              tokenscan git --staged        # what `git commit` would record
+              tokenscan git origin/main..HEAD --format sarif -o results.sarif
+              tokenscan git --since v1.4.0 --repo ../service
+
+            \(ExitStatusHelp.scanning)
             """)
 
     @Flag(help: "Scan what is staged for the next commit (git diff --cached).")
@@ -45,57 +53,32 @@ struct GitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let source: GitSource
+        let scan: GitScan
         do {
-            let runner = try GitRunner(repository: repo, environment: environment, keepIndexFile: staged)
-            try runner.verifyRepository()
-            source = GitSource(runner: runner, selection: staged ? .staged : .history(range: since.map { "\($0)..HEAD" } ?? range))
+            scan = try GitScan(repository: repo, selection: staged ? .staged : .history(range: since.map { "\($0)..HEAD" } ?? range),
+                               environment: ProcessInfo.processInfo.environment, readsRepositoryConfiguration: !report.noRepoConfig)
         } catch {
-            printError("error: \(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
+            try fail("\(error)")
         }
-        // A range trusts its base revision's configuration, never the commits it scans (design
-        // §8); --staged and all history read the repository's (found from --repo up to its root).
-        var base: BaseRevisionConfiguration?
-        if let ends = source.rangeEnds, !report.noRepoConfig {
-            do {
-                base = try BaseRevisionConfiguration(source: source, base: ends.base)
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
-            }
-        }
-        defer { base?.remove() }
-        var request = try base.map {
-            try report.request(inputs: [], configNear: [$0.directory], confinedTo: $0.directory, discoveredSource: $0.sourceDescription)
-        } ?? report.request(inputs: [], configNear: [repo])
-        request.sources = [source]
+        defer { scan.remove() }
+        var request = try report.request(gitScan: scan, repository: repo)
         do {
-            if let base, let ends = source.rangeEnds {
-                let changes = try source.changes(from: ends.base, to: ends.tip, touching: base.watchedPaths)
-                request.configuration.changedInRange = changes
-                for change in changes {
-                    printError("warning: the scanned commits change \(change.path) (\(change.change)); this scan used the base revision's (\(base.sourceDescription)): the change takes effect once it is merged")
-                }
-            }
-            // What a range adds to its .tokenscanignore files accepts too, but every finding it
-            // accepts is listed for review; so is every inline allow, since each line a range
-            // scan sees is added by it (design §8).
-            if source.rangeEnds != nil { request.options.suppressions.inlineAllowIsInChange = true }
-            if !report.noRepoConfig {
-                let trusted = try source.ignoreFiles()
-                request.acceptIgnoreFiles(trusted)
-                if let ends = source.rangeEnds {
-                    request.acceptIgnoreFiles(addedBy: try source.ignoreFiles(at: ends.tip), to: trusted)
-                }
-            }
+            try scan.prepare(&request, paths: nil, warn: printError)
         } catch {
-            printError("error: \(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
+            try fail("\(error)")
         }
-        request.options.reportRepeatsOnce = true
         let (status, _) = ScanSession.run(request, diagnostics: printError)
         try finish(status)
+    }
+}
+
+extension ReportOptions {
+    /// The request of a git scan: a range discovers configuration in its base revision's exported
+    /// files, never in the commits it scans; otherwise from `repository` up to its root.
+    func request(gitScan scan: GitScan, repository: String) throws -> ScanRequest {
+        if let base = scan.base {
+            return try request(inputs: [], configNear: [base.directory], confinedTo: base.directory, discoveredSource: base.sourceDescription)
+        }
+        return try request(inputs: [], configNear: [repository])
     }
 }

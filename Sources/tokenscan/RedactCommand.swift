@@ -19,7 +19,10 @@ struct RedactCommand: ParsableCommand {
               tokenscan redact app.log app.log.1.gz > clean.log
               tokenscan redact --in-place app.log
 
-            Exit status: 0 all input redacted; 2 an input was refused or could not be read (the others are still redacted).
+            Exit status:
+              0    all input redacted
+              2    usage or fatal error: an input was refused or unreadable
+                   (the others are still redacted)
             """)
 
     @Argument(help: "Files to read in order (default: standard input).")

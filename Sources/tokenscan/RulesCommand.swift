@@ -14,11 +14,30 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "List the rules, or check a rule file's examples.",
+        discussion: """
+            Examples:
+              tokenscan rules list --rules my-rules.toml
+              tokenscan rules check my-rules.toml
+
+            Exit status:
+              0    success (check: every example and counterexample passes)
+              1    check: an example or counterexample fails
+              2    usage or fatal error (a rule file that does not load)
+            """,
         subcommands: [List.self, Check.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "List the built-in rules and those added with --rules.")
+            commandName: "list", abstract: "List the built-in rules and those added with --rules.",
+            discussion: """
+                Examples:
+                  tokenscan rules list
+                  tokenscan rules list --gitleaks-config .gitleaks.toml
+
+                Exit status:
+                  0    listed
+                  2    usage or fatal error (a rule file that does not load)
+                """)
 
         @Option(name: .customLong("rules"), help: "Add rules from a TOML file or a directory of them (repeatable).")
         var ruleSources: [String] = []
@@ -37,8 +56,7 @@ struct RulesCommand: ParsableCommand {
                 }
                 rules = try ScanSession.loadRules(ruleSources, imported: imported)
             } catch {
-                printError("\(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
+                try fail("\(error)")
             }
             let width = rules.map(\.id.count).max() ?? 0
             // Pad to the longest kind: padding(toLength:) also truncates (`anthropic`, `atlassian`).
@@ -54,7 +72,17 @@ struct RulesCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Run the examples and counterexamples of rule files (exit 1 if any fails).")
+            abstract: "Run the examples and counterexamples of rule files (exit 1 if any fails).",
+            discussion: """
+                Examples:
+                  tokenscan rules check                 # the built-in rules
+                  tokenscan rules check rules/          # every *.toml in a directory
+
+                Exit status:
+                  0    every example is found and no counterexample is
+                  1    an example or counterexample fails
+                  2    usage or fatal error (a rule file that does not load)
+                """)
 
         @Argument(help: "Rule files or directories; none: the built-in rules.")
         var files: [String] = []
@@ -65,8 +93,7 @@ struct RulesCommand: ParsableCommand {
                 if files.isEmpty { rules = try RuleCatalog.builtin() }
                 for file in files { rules += try RuleCatalog.load(path: file) }
             } catch {
-                printError("\(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
+                try fail("\(error)")
             }
             // A user's rules are checked beside the built-in ones, as a scan runs them.
             let failures = RuleChecker.check(rules, context: files.isEmpty ? [] : ((try? RuleCatalog.builtin()) ?? []))

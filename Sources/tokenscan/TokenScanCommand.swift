@@ -16,15 +16,22 @@ struct TokenScanCommand: ParsableCommand {
         commandName: "tokenscan",
         abstract: "Find leaked bearer tokens and JWTs, and tell which ones matter.",
         version: TokenScanVersion.current,
-        subcommands: [ScanCommand.self, GitCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self, RulesCommand.self],
+        subcommands: [ScanCommand.self, GitCommand.self, HookCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self,
+                      IgnoreCommand.self, RulesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 
     /// Exit codes follow design §3: usage errors are 2 (ArgumentParser's default would be 64).
+    /// Every error, ArgumentParser's included, is written in one style: `tokenscan: error: …`.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
         Interrupts.install()
         Prewarm.start()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let unknown = CommandSuggestion.unknownCommand(arguments: arguments, commands: commandNames) {
+            printError("error: \(unknown)")
+            Foundation.exit(ExitStatus.error.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -36,9 +43,14 @@ struct TokenScanCommand: ParsableCommand {
                 print(TerminalText.escapeLines(fullMessage(for: error)))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((TerminalText.escapeLines(fullMessage(for: error)) + "\n").utf8))
+            FileHandle.standardError.write(Data((ErrorStyle.restyle(TerminalText.escapeLines(fullMessage(for: error))) + "\n").utf8))
             Foundation.exit(ExitStatus.error.rawValue)
         }
+    }
+
+    /// The subcommands' names (a first argument that is none of them is a path to scan).
+    static var commandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
     }
 }
 
@@ -46,6 +58,12 @@ struct TokenScanCommand: ParsableCommand {
 struct ReportOptions: ParsableArguments {
     @Option(help: "Report format: text, json, jsonl or sarif.")
     var format: String = "text"
+
+    @Flag(name: .shortAndLong, help: "No diagnostics on stderr but errors (the report is still written).")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Also name the configuration files and suppression sources read, on stderr.")
+    var verbose = false
 
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of stdout.")
     var output: String?
@@ -108,10 +126,11 @@ struct ReportOptions: ParsableArguments {
     var ignoreInlineAllow = false
 
     func validate() throws {
-        guard ReportFormat(rawValue: format) != nil else {
+        guard ReportFormat(rawValue: format.lowercased()) != nil else {
             throw ValidationError("--format must be one of text, json, jsonl, sarif")
         }
-        if let failOn, FailThreshold(failOn) == nil {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose contradict each other") }
+        if let failOn, FailThreshold(failOn.lowercased()) == nil {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, never")
         }
         if let now, Clock.parse(now) == nil {
@@ -119,7 +138,7 @@ struct ReportOptions: ParsableArguments {
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if maxDecodeDepth < 0 || maxDecodeDepth > 32 { throw ValidationError("--max-decode-depth must be between 0 and 32") }
-        guard ["auto", "always", "never"].contains(color) else { throw ValidationError("--color must be auto, always or never") }
+        guard ColorChoice(rawValue: color.lowercased()) != nil else { throw ValidationError("--color must be auto, always or never") }
     }
 
     /// Assembles the request; a key file that cannot be used is a usage error (exit 2).
@@ -137,15 +156,13 @@ struct ReportOptions: ParsableArguments {
         do {
             baselineFilter = try baseline.map { path throws(Baseline.LoadError) in BaselineFilter(try Baseline.load(path: path)) }
         } catch {
-            printError("error: --baseline \(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
+            try fail("--baseline \(error)")
         }
         if let jwks {
             do {
                 settings.keys = try KeySet.load(path: jwks)
             } catch {
-                printError("error: --jwks \(error)")
-                throw ExitCode(ExitStatus.error.rawValue)
+                try fail("--jwks \(error)")
             }
         }
         var request = ScanRequest(inputs: inputs, settings: settings)
@@ -156,9 +173,9 @@ struct ReportOptions: ParsableArguments {
         }
         request.options.suppressions.honorsInlineAllow = !ignoreInlineAllow
         if noRepoConfig { request.configuration.repositoryConfigurationIgnored = true }
-        request.format = ReportFormat(rawValue: format)!
+        request.format = ReportFormat(rawValue: format.lowercased())!
         request.outputPath = output
-        if let failOn { request.failOn = FailThreshold(failOn)! }
+        if let failOn { request.failOn = FailThreshold(failOn.lowercased())! }
         request.ruleSources = ruleSources
         let roots = inputs.compactMap { input -> String? in
             if case .path(let path) = input { return path }
@@ -171,10 +188,10 @@ struct ReportOptions: ParsableArguments {
         discovery.confinedTo = confinedTo
         discovery.discoveredSource = discoveredSource
         do {
-            try discovery.apply(to: &request) { printError($0) }
+            // --quiet: a gitleaks configuration's dropped parts are warnings, not errors.
+            try discovery.apply(to: &request) { if !quiet { printError($0) } }
         } catch {
-            printError("error: \(error)")
-            throw ExitCode(ExitStatus.error.rawValue)
+            try fail("\(error)")
         }
         if let jobs { request.options.jobs = jobs }
         request.options.search.decode.maxDepth = maxDecodeDepth
@@ -182,7 +199,9 @@ struct ReportOptions: ParsableArguments {
         request.writeBaselinePath = writeBaseline
         request.reportUnused = reportUnused
         request.progress = progress ?? (isatty(STDERR_FILENO) != 0 && environment["CI"] == nil)
-        request.colors = color == "always" || (color == "auto" && output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil)
+        request.colors = ColorChoice(rawValue: color.lowercased())!.enabled(
+            toTerminal: output == nil && isatty(STDOUT_FILENO) != 0, environment: environment)
+        request.verbosity = quiet ? .quiet : verbose ? .verbose : .normal
         return request
     }
 }
@@ -243,14 +262,40 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data(("tokenscan: " + TerminalText.escape(message) + "\n").utf8))
 }
 
+/// A fatal error in the one style (`tokenscan: error: …`), then exit 2.
+func fail(_ message: String) throws -> Never {
+    printError("error: " + message)
+    throw ExitCode(ExitStatus.error.rawValue)
+}
+
 func finish(_ status: ExitStatus) throws {
     if status != .clean { throw ExitCode(status.rawValue) }
+}
+
+/// The exit-status paragraph of every subcommand's `--help`.
+enum ExitStatusHelp {
+    static let scanning = """
+        Exit status:
+          0    nothing at or above --fail-on
+          1    findings at or above --fail-on (default: medium)
+          2    usage or fatal error (unknown option, missing path, bad rule)
+          130  interrupted (SIGINT; 143 for SIGTERM)
+        """
 }
 
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Scan files and directories (\"-\" reads stdin). No path: the current directory.")
+        abstract: "Scan files and directories (\"-\" reads stdin). No path: the current directory.",
+        discussion: """
+            Examples:
+              tokenscan scan                               # the current directory
+              tokenscan scan src/ config/app.env
+              kubectl logs deploy/api | tokenscan scan -   # a stream
+              tokenscan scan --format sarif -o results.sarif --fail-on high
+
+            \(ExitStatusHelp.scanning)
+            """)
 
     @Argument(help: "Files or directories to scan; \"-\" for standard input.")
     var paths: [String] = []
@@ -301,7 +346,17 @@ struct ScanCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Scan a built-in demo project that shows findings of every severity.")
+        abstract: "Scan a built-in demo project that shows findings of every severity.",
+        discussion: """
+            Examples:
+              tokenscan demo
+              tokenscan demo --format json | jq '.summary.bySeverity'
+
+            Exit status:
+              0    always, unless --fail-on is given (then as for scan)
+              1    with --fail-on: findings at or above it
+              2    usage or fatal error
+            """)
 
     @OptionGroup var report: ReportOptions
 

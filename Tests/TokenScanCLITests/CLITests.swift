@@ -374,8 +374,15 @@ extension XCTestCase {
         XCTAssertTrue(report.contains(#""path" : "x""#), report)
     }
 
-    func run(_ arguments: [String], stdin: Data? = nil, directory: URL? = nil, prefix: [String] = []) throws -> CLIRun {
+    /// `environment`: variables set (a nil value removes one) on top of the test's own environment.
+    func run(_ arguments: [String], stdin: Data? = nil, directory: URL? = nil, prefix: [String] = [],
+             environment: [String: String?] = [:]) throws -> CLIRun {
         let process = Process()
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         if prefix.isEmpty {
             process.executableURL = CLITests.binary
             process.arguments = arguments

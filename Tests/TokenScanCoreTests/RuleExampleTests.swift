@@ -52,6 +52,19 @@ final class RuleExampleTests: XCTestCase {
         }
     }
 
+    /// `rotate`: where a token is revoked, for the text report's advice; an https URL or nothing.
+    /// Every built-in rule with a provider names one.
+    func testRotateLinks() throws {
+        let rules = try RuleLoader.load(toml: "[[rules]]\nid = \"x\"\nregex = \"a\"\nrotate = \"https://example.com/keys\"\n", origin: "mine.toml")
+        XCTAssertEqual(rules.first?.rotate, "https://example.com/keys")
+        XCTAssertThrowsError(try RuleLoader.load(toml: "[[rules]]\nid = \"x\"\nregex = \"a\"\nrotate = \"revoke it\"\n", origin: "mine.toml")) { error in
+            XCTAssertTrue("\(error)".contains("'rotate' must be an https:// URL"), "\(error)")
+        }
+        for rule in TestSupport.builtinRules() where rule.provider != nil {
+            XCTAssertNotNil(rule.rotate, "\(rule.id) names its provider but not where to revoke its tokens")
+        }
+    }
+
     func testUserRuleFileIsLoadedAndChecked() throws {
         let directory = try TestSupport.temporaryDirectory()
         let file = directory.appendingPathComponent("acme.toml")
