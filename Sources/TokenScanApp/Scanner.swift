@@ -193,6 +193,8 @@ public final class Scanner: Sendable {
         package let searcher: Searcher
         package let analyzer: Analyzer
         package let binarySearcher: Searcher
+        /// Tokens inside a JWT's claims.
+        let claimTokens: ClaimTokens
         /// For allow rules' patterns in the suppression stage.
         package let scratch = MatchScratch()
         /// Hands over findings of a long input before it ends, so that a multi-gigabyte stream's
@@ -210,6 +212,7 @@ public final class Scanner: Sendable {
             searcher = Searcher(matcher: scanner.matcher, options: options)
             options.skipBinary = false
             binarySearcher = Searcher(matcher: scanner.matcher, options: options)
+            claimTokens = ClaimTokens(matcher: scanner.matcher, options: options)
             analyzer = Analyzer(settings: scanner.settings, rules: scanner.matcher.rules.map(\.rule))
         }
 
@@ -388,11 +391,19 @@ public final class Scanner: Sendable {
                     outcome.dismissed[suppressions.counted(dismissal, line: hit.context), default: 0] += 1
                 }
                 group.removeAll(keepingCapacity: true)
+                // Each finding, then the tokens its claims carry (judged and accepted the same way).
+                var judgedFindings: [(hit: SearchHit, finding: Finding, secret: [UInt8], match: [UInt8])] = []
                 for (hit, judged) in kept {
+                    judgedFindings.append((hit, judged, hit.secret, hit.match))
+                    for nested in claimTokens.tokens(in: judged, analyzer: analyzer, path: display) {
+                        judgedFindings.append((hit, nested.finding, nested.secret, nested.match))
+                    }
+                }
+                for (hit, judged, secret, match) in judgedFindings {
                     var finding = judged
                     if !encodings.isEmpty { finding.encodings = encodings + finding.encodings }
                     finding = blob?.place(finding) ?? finding
-                    let subject = SuppressionSet.Subject(secret: hit.secret, match: hit.match, line: hit.context, commit: commit)
+                    let subject = SuppressionSet.Subject(secret: secret, match: match, line: hit.context, commit: commit)
                     if let (acceptance, inChange) = suppressions.acceptanceDetail(of: finding, subject: subject, now: now, scratch: scratch) {
                         outcome.dismissed[acceptance, default: 0] += 1
                         if inChange {
