@@ -78,6 +78,98 @@ final class PathsCLITests: XCTestCase {
         XCTAssertTrue(json.stderr.contains("skipped config.env: changed from text to binary"), json.stderr)
     }
 
+    // MARK: - Ignore files
+
+    /// git ignores `.gitignore` for tracked files, so does `scan DIR`: a file added with
+    /// `git add -f` (also inside an ignored directory) is scanned; an untracked ignored one is not.
+    /// Outside a repository nothing changes.
+    func testTrackedFilesListedInGitignoreAreScanned() throws {
+        guard GitFixture.executable != nil else { throw XCTSkip("git is not installed") }
+        let repo = try GitFixture()
+        try repo.write(".gitignore", "secrets.env\nbuild/\n")
+        try repo.write("secrets.env", "TOKEN=\(token)\n")
+        try repo.write("build/keep.env", "TOKEN=\(token)\n")
+        try repo.write("build/other.env", "TOKEN=\(token)\n")
+        try repo.git("add", ".gitignore")
+        try repo.git("add", "-f", "secrets.env", "build/keep.env")
+        try repo.git("commit", "-q", "-m", "force-add ignored files")
+
+        let json = try run(["scan", repo.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(json.status, 1, json.stdout + json.stderr)
+        let paths = try report(json).findings.map(\.path).map { String($0.dropFirst(repo.path.count + 1)) }
+        XCTAssertEqual(paths.sorted(), ["build/keep.env", "secrets.env"], json.stdout)
+
+        // The same tree outside git: .gitignore decides alone.
+        try repo.remove(".git")
+        let plain = try run(["scan", repo.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(plain.status, 0, plain.stdout + plain.stderr)
+    }
+
+    /// What `.tokenscanignore` leaves out is counted per file, and a pattern that leaves out
+    /// everything is a warning naming the file and line.
+    func testTokenscanIgnoreExclusionsAreCountedAndCatchAllsWarned() throws {
+        let directory = try temporaryDirectory()
+        func write(_ path: String, _ text: String) throws {
+            let url = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        try write(".tokenscanignore", "# generated\nlogs/\n*.tmp\n")
+        try write("logs/a.log", "TOKEN=\(token)\n")
+        try write("x.tmp", "TOKEN=\(token)\n")
+        try write("vendor/.tokenscanignore", "# everything\n/*\n")
+        try write("vendor/lib.env", "TOKEN=\(token)\n")
+        try write("vendor/more.env", "TOKEN=\(token)\n")
+        try write("app.env", "TOKEN=\(token)\n")
+
+        let json = try run(["scan", ".", "--now", now, "--format", "json"], directory: directory)
+        XCTAssertEqual(json.status, 1, json.stderr)
+        let summary = try report(json).summary
+        // vendor's: lib.env, more.env and the .tokenscanignore itself.
+        XCTAssertEqual(summary.excludedByIgnoreFiles, [".tokenscanignore": 2, "vendor/.tokenscanignore": 3], json.stdout)
+        XCTAssertTrue(json.stderr.contains("warning: vendor/.tokenscanignore:2: '/*' leaves out everything"), json.stderr)
+
+        let text = try run(["scan", ".", "--now", now, "--color", "never"], directory: directory)
+        XCTAssertTrue(text.stdout.contains("5 left out by .tokenscanignore"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("left out by .tokenscanignore (files, or directories not entered): .tokenscanignore 2, vendor/.tokenscanignore 3"), text.stdout)
+    }
+
+    // MARK: - Names that are not valid UTF-8
+
+    /// A directory and a file named with byte 0xFF were skipped ("cannot access") with exit 0.
+    /// They are walked and opened as bytes; JSON carries the exact bytes (`pathBytes`, base64)
+    /// next to the escaped `path`, SARIF percent-encodes them in `artifactLocation.uri`.
+    func testNamesThatAreNotUTF8AreScannedAndRoundTrip() throws {
+        let directory = try temporaryDirectory()
+        let dirName: [UInt8] = Array("d".utf8) + [0xFF]
+        let fileName: [UInt8] = Array("t".utf8) + [0xFF, 0xFE] + Array(".env".utf8)
+        let root = Array(directory.path.utf8)
+        XCTAssertEqual(cPath(root + [0x2F] + dirName) { mkdir($0, 0o755) }, 0)
+        for name in [dirName + [0x2F] + fileName, fileName] {
+            let fd = cPath(root + [0x2F] + name) { open($0, O_WRONLY | O_CREAT | O_EXCL, 0o644) }
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            let line = Array("TOKEN=\(token)\n".utf8)
+            XCTAssertEqual(line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, line.count)
+            close(fd)
+        }
+
+        let json = try run(["scan", ".", "--now", now, "--format", "json"], directory: directory)
+        XCTAssertEqual(json.status, 1, json.stdout + json.stderr)
+        let found = try report(json)
+        XCTAssertEqual(found.summary.skipped, [], json.stdout)
+        XCTAssertEqual(found.findings.map(\.path), [#"d\xff/t\xff\xfe.env"#, #"t\xff\xfe.env"#])
+        XCTAssertEqual(found.findings.map(\.pathBytes), [Data(dirName + [0x2F] + fileName), Data(fileName)])
+        XCTAssertTrue(json.stdout.contains(#""pathBytes" : "ZP8vdP/+LmVudg==""#), json.stdout)
+
+        let sarif = try run(["scan", ".", "--now", now, "--format", "sarif"], directory: directory)
+        XCTAssertEqual(sarif.status, 1)
+        XCTAssertTrue(sarif.stdout.contains(#""uri" : "d%FF/t%FF%FE.env""#), sarif.stdout)
+        XCTAssertTrue(sarif.stdout.contains(#""uri" : "t%FF%FE.env""#), sarif.stdout)
+
+        let text = try run(["scan", ".", "--now", now, "--color", "never"], directory: directory)
+        XCTAssertTrue(text.stdout.contains(#"d\xff/t\xff\xfe.env:1"#), text.stdout)
+    }
+
     private func cPath<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
         (bytes + [0]).withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count, body)
