@@ -263,6 +263,8 @@ public final class Scanner: Sendable {
                     return outcome
                 }
             case .blob(let blob):
+                exactPath = blob.exactName
+                defer { exactPath = nil }
                 var source = MemorySource(blob.bytes)
                 var outcome: Outcome
                 if !blob.isContinuation, let (order, hasBOM) = UTF16ByteOrder.detect(Array(blob.bytes.prefix(512))) {

@@ -333,6 +333,8 @@ package struct BlobAssembler {
             continuation = false
         }
         guard let path, !bytes.isEmpty else { return }
-        emit(.blob(Blob(name: path, bytes: bytes, lineMap: lineMap, commit: staged ? nil : commit, isContinuation: continuation)))
+        var blob = Blob(name: path, bytes: bytes, lineMap: lineMap, commit: staged ? nil : commit, isContinuation: continuation)
+        blob.exactName = file?.exactPath
+        emit(.blob(blob))
     }
 }

@@ -11,8 +11,11 @@ public struct DiffFile: Sendable, Equatable {
         case added, modified, deleted, renamed, copied
     }
 
-    /// Repository-relative path on the new side (for a deletion: the path that was deleted).
+    /// Repository-relative path on the new side (for a deletion: the path that was deleted), as
+    /// `RawPath.display` shows it (`\xNN` for bytes outside UTF-8).
     public var path: String
+    /// The path's exact bytes when they are not valid UTF-8 (git's quoting undone).
+    public var exactPath: RawPath?
     /// The path before a rename or copy.
     public var oldPath: String?
     public var change: Change
@@ -234,8 +237,11 @@ public struct UnifiedDiffParser {
         }
         let path = header.renameTo ?? header.copyTo ?? header.plusPath ?? header.gitPath ?? header.minusPath
         guard let path else { throw DiffParseError(reason: "file header without a path", line: String(decoding: line, as: UTF8.self)) }
-        return DiffFile(path: String(decoding: path, as: UTF8.self), oldPath: oldPath.map { String(decoding: $0, as: UTF8.self) }, change: change,
-                        newObject: header.newObject, oldObjects: header.oldObjects)
+        let exact = RawPath(bytes: path)
+        var file = DiffFile(path: exact.display, oldPath: oldPath.map { RawPath(bytes: $0).display }, change: change,
+                            newObject: header.newObject, oldObjects: header.oldObjects)
+        if !exact.isUTF8 { file.exactPath = exact }
+        return file
     }
 
     /// A `---` / `+++` label: `/dev/null` (nil) or a prefixed path. git appends a tab to a label

@@ -170,6 +170,26 @@ final class PathsCLITests: XCTestCase {
         XCTAssertTrue(text.stdout.contains(#"d\xff/t\xff\xfe.env:1"#), text.stdout)
     }
 
+    /// `tokenscan git` names such a file the same way: git's quoted path undone to its bytes,
+    /// shown with `\xNN`, exact in `pathBytes` (it was shown with U+FFFD, which names no file).
+    func testGitPathsThatAreNotUTF8KeepTheirBytes() throws {
+        guard GitFixture.executable != nil else { throw XCTSkip("git is not installed") }
+        let repo = try GitFixture()
+        let name: [UInt8] = Array("k".utf8) + [0xFF] + Array(".env".utf8)
+        let fd = cPath(Array(repo.path.utf8) + [0x2F] + name) { open($0, O_WRONLY | O_CREAT | O_EXCL, 0o644) }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        let line = Array("TOKEN=\(token)\n".utf8)
+        XCTAssertEqual(line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, line.count)
+        close(fd)
+        try repo.commitAll("a name that is not UTF-8")
+
+        let json = try run(["git", "--repo", repo.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(json.status, 1, json.stdout + json.stderr)
+        let findings = try report(json).findings
+        XCTAssertEqual(findings.map(\.path), [#"k\xff.env"#])
+        XCTAssertEqual(findings.map(\.pathBytes), [Data(name)])
+    }
+
     private func cPath<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
         (bytes + [0]).withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count, body)
