@@ -146,11 +146,7 @@ final class PathsCLITests: XCTestCase {
         let root = Array(directory.path.utf8)
         XCTAssertEqual(cPath(root + [0x2F] + dirName) { mkdir($0, 0o755) }, 0)
         for name in [dirName + [0x2F] + fileName, fileName] {
-            let fd = cPath(root + [0x2F] + name) { open($0, O_WRONLY | O_CREAT | O_EXCL, 0o644) }
-            XCTAssertGreaterThanOrEqual(fd, 0)
-            let line = Array("TOKEN=\(token)\n".utf8)
-            XCTAssertEqual(line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, line.count)
-            close(fd)
+            try writeToken(to: root + [0x2F] + name)
         }
 
         let json = try run(["scan", ".", "--now", now, "--format", "json"], directory: directory)
@@ -176,11 +172,7 @@ final class PathsCLITests: XCTestCase {
         guard GitFixture.executable != nil else { throw XCTSkip("git is not installed") }
         let repo = try GitFixture()
         let name: [UInt8] = Array("k".utf8) + [0xFF] + Array(".env".utf8)
-        let fd = cPath(Array(repo.path.utf8) + [0x2F] + name) { open($0, O_WRONLY | O_CREAT | O_EXCL, 0o644) }
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        let line = Array("TOKEN=\(token)\n".utf8)
-        XCTAssertEqual(line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, line.count)
-        close(fd)
+        try writeToken(to: Array(repo.path.utf8) + [0x2F] + name)
         try repo.commitAll("a name that is not UTF-8")
 
         let json = try run(["git", "--repo", repo.path, "--now", now, "--format", "json"])
@@ -188,6 +180,15 @@ final class PathsCLITests: XCTestCase {
         let findings = try report(json).findings
         XCTAssertEqual(findings.map(\.path), [#"k\xff.env"#])
         XCTAssertEqual(findings.map(\.pathBytes), [Data(name)])
+    }
+
+    /// Writes a line with the token to a new file at `path` (bytes: FileManager takes only text).
+    private func writeToken(to path: [UInt8]) throws {
+        let fd = cPath(path) { open($0, O_WRONLY | O_CREAT | O_EXCL, 0o644) }
+        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        let line = Array("TOKEN=\(token)\n".utf8)
+        XCTAssertEqual(line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, line.count)
     }
 
     private func cPath<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
