@@ -123,6 +123,10 @@ public final class Scanner: Sendable {
         var walker = Walker(options: options.walk)
         let suppressions = options.suppressions
         walker.onIgnoredFingerprints = { suppressions.addIgnoredFingerprints($0.fingerprints, scope: $0.scope) }
+        // Only the producing thread walks, so the counts need no lock.
+        var excluded: [String: Int] = [:]
+        walker.onExcluded = { excluded[$0, default: 0] += 1 }
+        walker.onWarning = { state.diagnostic($0) }
         func enqueue(_ item: ScanItem) {
             var weight = 0
             if case .blob(let blob) = item { weight = blob.bytes.count }
@@ -148,7 +152,16 @@ public final class Scanner: Sendable {
         queue.close()
         group.wait()
         if let failure { throw failure }
-        return state.finish()
+        var summary = state.finish()
+        if !excluded.isEmpty { summary.excludedByIgnoreFiles = excluded }
+        return summary
+    }
+
+    /// The exact bytes of `path` (a file's display path, or an archive entry below it:
+    /// `display!inner`) for a file whose exact name is `file`.
+    package static func exactBytes(of path: String, in file: RawPath) -> Data {
+        guard path.hasPrefix(file.display) else { return Data(path.utf8) }
+        return Data(file.bytes + Array(path.utf8.dropFirst(file.display.utf8.count)))
     }
 
     /// In-memory blobs waiting for a worker, at most (one larger blob is let through alone).
@@ -204,6 +217,8 @@ public final class Scanner: Sendable {
         /// The outermost compressed layer of the input being searched (nil outside one): gzip
         /// nested in it is bounded by its compressed size, so that layers cannot multiply.
         private var expansionBudget: ExpansionBudget?
+        /// The file being searched, when its name is not valid UTF-8 (see `Finding.pathBytes`).
+        private var exactPath: RawPath?
 
         package init(scanner: Scanner) {
             self.scanner = scanner
@@ -222,12 +237,16 @@ public final class Scanner: Sendable {
                 var outcome = Outcome(path: skipped.path)
                 outcome.skipped = skipped
                 return outcome
-            case .file(let path, let display, let followLink):
+            case .file(let path, let rawDisplay, let followLink):
+                let display = rawDisplay.display
                 do {
-                    scanner.options.fileHooks?.beforeOpen(path)
+                    scanner.options.fileHooks?.beforeOpen(path.display)
                     let file = try FileDescriptorSource.open(path, displayPath: display, followSymlink: followLink)
                     defer { file.close() }
-                    scanner.options.fileHooks?.afterOpen(path)
+                    scanner.options.fileHooks?.afterOpen(path.display)
+                    // A name that is not UTF-8: findings carry its exact bytes for lossless reports.
+                    exactPath = rawDisplay.isUTF8 ? nil : rawDisplay
+                    defer { exactPath = nil }
                     return search(file, display: display, using: searcher)
                 } catch {
                     var outcome = Outcome(path: display)
@@ -247,6 +266,8 @@ public final class Scanner: Sendable {
                     return outcome
                 }
             case .blob(let blob):
+                exactPath = blob.exactName
+                defer { exactPath = nil }
                 var source = MemorySource(blob.bytes)
                 var outcome: Outcome
                 if !blob.isContinuation, let (order, hasBOM) = UTF16ByteOrder.detect(Array(blob.bytes.prefix(512))) {
@@ -403,6 +424,7 @@ public final class Scanner: Sendable {
                     var finding = judged
                     if !encodings.isEmpty { finding.encodings = encodings + finding.encodings }
                     finding = blob?.place(finding) ?? finding
+                    if let exactPath { finding.pathBytes = Scanner.exactBytes(of: finding.path, in: exactPath) }
                     let subject = SuppressionSet.Subject(secret: secret, match: match, line: hit.context, commit: commit)
                     if let (acceptance, inChange) = suppressions.acceptanceDetail(of: finding, subject: subject, now: now, scratch: scratch) {
                         outcome.dismissed[acceptance, default: 0] += 1
@@ -562,6 +584,13 @@ package final class ScanState: @unchecked Sendable {
         }
         summary.add(findings)
         observer.scanned(path: path, findings: findings)
+    }
+
+    /// A message for stderr from the producing side (the walker), in turn with the workers'.
+    package func diagnostic(_ message: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        observer.diagnostic(message)
     }
 
     package func finish() -> ScanSummary {

@@ -69,9 +69,14 @@ public struct FileDescriptorSource: ByteSource {
     /// Opens `path` read-only without following a final symlink (the walker decides about links)
     /// and without blocking on FIFOs.
     public static func open(_ path: String, displayPath: String, followSymlink: Bool = false) throws(InputError) -> FileDescriptorSource {
+        try open(RawPath(path), displayPath: displayPath, followSymlink: followSymlink)
+    }
+
+    /// As ``open(_:displayPath:followSymlink:)`` for a path of any bytes (a name that is not UTF-8).
+    public static func open(_ path: RawPath, displayPath: String, followSymlink: Bool = false) throws(InputError) -> FileDescriptorSource {
         var flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
         if !followSymlink { flags |= O_NOFOLLOW }
-        let fd = Glibc.open(path, flags)
+        let fd = path.withCString { Glibc.open($0, flags) }
         guard fd >= 0 else { throw .posix(displayPath, "cannot open") }
         var info = stat()
         guard fstat(fd, &info) == 0 else {

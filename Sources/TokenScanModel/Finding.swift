@@ -10,8 +10,12 @@ public struct Finding: Sendable, Codable, Equatable {
     public var kind: String
     public var severity: Severity
     public var score: Int
-    /// Relative to the scan root, "/"-separated; "-" for stdin.
+    /// Relative to the scan root, "/"-separated; "-" for stdin. A name that is not valid UTF-8
+    /// shows each byte of an invalid sequence as `\xNN` (`RawPath.display`); `pathBytes` has it exactly.
     public var path: String
+    /// The path's exact bytes, only when they are not valid UTF-8 (JSON: base64). Reports and
+    /// tools that open the file use these; `path` is for people.
+    public var pathBytes: Data?
     public var line: Int
     public var column: Int
     public var endLine: Int

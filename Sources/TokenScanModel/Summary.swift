@@ -88,6 +88,10 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     public var configuration: ConfigurationReport?
     /// Range scans: findings accepted by what the scanned change adds, for review (design §8).
     public var acceptedInChange: [AcceptedInChange]?
+    /// Paths (files, or directories counted once and not entered) that the path patterns of a
+    /// `.tokenscanignore` left out of a walk, by that file's path; absent when none did. The
+    /// scanned tree writes these files, so what they hide is counted, never silent.
+    public var excludedByIgnoreFiles: [String: Int]?
     public init() {}
 
     package mutating func add(_ findings: [Finding]) {

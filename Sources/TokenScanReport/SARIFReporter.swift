@@ -62,6 +62,9 @@ public final class SARIFReporter: Reporter {
             SARIF.Notification(level: "warning", message: .init(
                 text: "Accepted in this change (under review): \($0.path):\($0.line) \($0.ruleId) (\($0.severity.rawValue)) by \($0.acceptedBy), fingerprint \($0.fingerprint)."))
         }
+        notifications += (summary.excludedByIgnoreFiles ?? [:]).sorted { $0.key < $1.key }.map {
+            SARIF.Notification(level: "note", message: .init(text: "Left out by \($0.key): \($0.value) path\($0.value == 1 ? "" : "s") (files, or directories not entered)."))
+        }
         if capped > 0 {
             notifications.append(SARIF.Notification(level: "note", message: .init(
                 text: "\(capped) repeated occurrences of already reported secrets were left out (at most \(maxResultsPerFingerprint) results per secret); the JSON report lists them all.")))
@@ -107,7 +110,9 @@ public final class SARIFReporter: Reporter {
         let headline = "\(finding.severity.rawValue.capitalized) \(finding.kind) token (score \(finding.score))"
         let message = ([headline] + finding.reasons.map(\.message)).joined(separator: " ")
         let isAbsolute = finding.path.hasPrefix("/")
-        let uri = isAbsolute ? "file://" + SARIFReporter.percentEncode(finding.path) : SARIFReporter.percentEncode(finding.path)
+        // A name that is not UTF-8 is encoded from its exact bytes (`%FF`), so the URI names the file.
+        let encoded = finding.pathBytes.map { SARIFReporter.percentEncode(bytes: Array($0)) } ?? SARIFReporter.percentEncode(finding.path)
+        let uri = isAbsolute ? "file://" + encoded : encoded
         return SARIF.Result(
             ruleId: finding.ruleId,
             ruleIndex: ruleIndex,
@@ -167,9 +172,23 @@ public final class SARIFReporter: Reporter {
 
     /// Percent-encodes what is not allowed in a URI path (RFC 3986), keeping `/`.
     package static func percentEncode(_ path: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#[]@!$&'()*+,;=")
-        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+        percentEncode(bytes: Array(path.utf8))
+    }
+
+    /// Percent-encodes a path's bytes (any bytes: a name need not be UTF-8): unreserved
+    /// characters, `/` and `:` stay, every other byte becomes `%XX`.
+    package static func percentEncode(bytes: [UInt8]) -> String {
+        var encoded = ""
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"), UInt8(ascii: ":"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                encoded += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return encoded
     }
 }
 

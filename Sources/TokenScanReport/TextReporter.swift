@@ -89,6 +89,12 @@ public final class TextReporter: Reporter {
         if !summary.skipped.isEmpty {
             line += "; \(summary.skipped.count) skipped"
         }
+        // What the scanned tree's own .tokenscanignore files hid is counted on the same line.
+        let excluded = summary.excludedByIgnoreFiles ?? [:]
+        let excludedCount = excluded.values.reduce(0, +)
+        if excludedCount > 0 {
+            line += "; \(excludedCount) left out by .tokenscanignore"
+        }
         // Accepted findings are real credentials someone accepted: named by who accepted them, never
         // lumped with the placeholders and look-alikes that are not credentials at all.
         let accepted = summary.accepted ?? [:]
@@ -116,6 +122,10 @@ public final class TextReporter: Reporter {
         for accepted in summary.acceptedInChange ?? [] {
             text += paint("Accepted in this change", "33") + " (review before merging): \(e(accepted.path)):\(accepted.line) \(e(accepted.ruleId)) "
             text += "\(accepted.severity.rawValue.uppercased()) \(TextReporter.acceptanceName(accepted.acceptedBy)), fingerprint \(accepted.fingerprint)\n"
+        }
+        if excludedCount > 0 {
+            let files = excluded.sorted { $0.key < $1.key }.map { "\(e($0.key)) \($0.value)" }
+            text += "left out by .tokenscanignore (files, or directories not entered): \(files.joined(separator: ", "))\n"
         }
         // The advice comes last but for the summary line: a blocked developer reads what to do
         // right above the count.

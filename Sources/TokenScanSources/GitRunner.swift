@@ -93,8 +93,14 @@ public struct GitRunner: Sendable {
 
     /// Diff options for every diff tokenscan reads: no external programs, no colour, no context,
     /// fixed `a/` `b/` prefixes and repository-relative paths whatever the configuration says.
+    ///
+    /// `--text`: git would call a file binary when *either* side has a NUL byte in its first 8000
+    /// bytes, or when `.gitattributes` says `-diff` (`binary`) — a file the scanned commits
+    /// themselves can add. Either would hide the added lines ("Binary files differ"). So every
+    /// file is diffed as text and `GitSource` decides from the new content, as the walker does.
+    /// `--full-index`: whole object ids in `index` lines, which `GitObjectReader` looks up.
     public static let diffOptions: [String] = [
-        "--no-ext-diff", "--no-textconv", "--no-color", "-U0", "--inter-hunk-context=0",
+        "--no-ext-diff", "--no-textconv", "--text", "--full-index", "--no-color", "-U0", "--inter-hunk-context=0",
         "-M", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative", "--submodule=short", "-O/dev/null",
     ]
 

@@ -23,6 +23,10 @@ import TokenScanSuppression
 /// commit has no parent and shows its whole tree as added.
 ///
 /// Binary content is not scanned; each binary file is emitted as `.skipped` so the summary names it.
+/// What is binary is decided from the new content the way the walker decides it (a NUL byte in
+/// the first 8 KiB, unless it reads as UTF-16), not by git: every file is diffed as text
+/// (`--text`), so neither a NUL in the old version nor a `-diff` attribute hides added lines. A
+/// file that turns from text to binary is named on stderr too.
 /// git's output is read incrementally and never held whole; one blob is bounded by
 /// `maximumBlobBytes` (a larger file's added lines are split at a line boundary into continuation
 /// blobs).
@@ -182,6 +186,21 @@ public struct GitSource: InputSource {
         guard let arguments = try arguments() else { return }
         var parser = UnifiedDiffParser()
         var assembler = BlobAssembler(staged: selection == .staged, maximumBytes: maximumBlobBytes)
+        // Started at the first file with added lines: a scan that adds nothing starts no process.
+        var objects: GitObjectReader?
+        var objectError: GitError?
+        defer { objects?.close() }
+        let runner = runner
+        assembler.classify = { file in
+            guard objectError == nil else { return .text }
+            do throws(GitError) {
+                if objects == nil { objects = try GitObjectReader(runner: runner) }
+                return try ContentVerdict.of(file, reader: objects!)
+            } catch {
+                objectError = error
+                return .text
+            }
+        }
         var parseError: DiffParseError?
         try runner.stream(arguments) { chunk in
             guard parseError == nil else { return }
@@ -200,15 +219,50 @@ public struct GitSource: InputSource {
         }
         assembler.flush(emit: emit)
         if let parseError { throw .unexpectedOutput(parseError.description) }
+        if let objectError { throw objectError }
     }
+}
+
+/// Whether a changed file's new content is text, judged as the walker judges a file.
+package enum ContentVerdict: Equatable {
+    case text
+    /// A NUL byte at `offset` of the new content's first 8 KiB.
+    case binary(offset: Int)
+    /// Binary now, text before (in the first parent): the change hides what it adds.
+    case turnedBinary(offset: Int)
+
+    /// The verdict on `file`'s new blob (and, when that is binary, its first old one).
+    package static func of(_ file: DiffFile, reader: GitObjectReader) throws(GitError) -> ContentVerdict {
+        let length = SearchOptions().binarySniffLength
+        guard let new = file.newObject, !isNull(new), let head = try reader.head(of: new, count: length),
+              let offset = binaryOffset(head) else { return .text }
+        if let old = file.oldObjects.first, !isNull(old), let before = try reader.head(of: old, count: length),
+           binaryOffset(before) == nil {
+            return .turnedBinary(offset: offset)
+        }
+        return .binary(offset: offset)
+    }
+
+    /// The walker's rule: UTF-16 text is text; otherwise a NUL byte in `head` makes it binary.
+    package static func binaryOffset(_ head: [UInt8]) -> Int? {
+        guard let offset = head.firstIndex(of: 0) else { return nil }
+        return UTF16ByteOrder.detect(Array(head.prefix(512))) == nil ? offset : nil
+    }
+
+    /// The all-zero id git writes for a side that does not exist.
+    private static func isNull(_ object: String) -> Bool { object.utf8.allSatisfy { $0 == UInt8(ascii: "0") } }
 }
 
 /// Collects one file's added lines into a blob and hands it over when the file ends.
 package struct BlobAssembler {
     package let staged: Bool
     package let maximumBytes: Int
+    /// Judges a file's new content at its first added line (`GitSource` asks git for the blob).
+    package var classify: (DiffFile) -> ContentVerdict = { _ in .text }
 
     private var commit: CommitInfo?
+    private var file: DiffFile?
+    private var verdict: ContentVerdict?
     private var path: String?
     private var bytes: [UInt8] = []
     private var lineMap: [Int] = []
@@ -227,13 +281,31 @@ package struct BlobAssembler {
         case .file(let file):
             flush(emit: emit)
             path = file.change == .deleted ? nil : file.path
+            self.file = file
+            verdict = nil
         case .binary(let file):
             flush(emit: emit)
             path = nil
-            let place = staged ? "staged" : "commit \(commit.map { String($0.sha.prefix(12)) } ?? "?")"
             emit(.skipped(SkippedInput(path: file.path, reason: "binary file (\(place)); git shows no text to scan")))
         case .added(let text, let number):
-            guard path != nil else { return }
+            guard let path, let file else { return }
+            if verdict == nil {
+                let judged = classify(file)
+                verdict = judged
+                switch judged {
+                case .text:
+                    break
+                case .binary(let offset):
+                    self.path = nil
+                    return emit(.skipped(SkippedInput(
+                        path: path, reason: "binary file (\(place)): NUL byte at offset \(offset) of the new content; not scanned")))
+                case .turnedBinary(let offset):
+                    self.path = nil
+                    let whereChanged = staged ? "in the staged changes" : "in \(place)"
+                    return emit(.skipped(SkippedInput(
+                        path: path, reason: "changed from text to binary \(whereChanged) (NUL byte at offset \(offset)); its added content is not scanned")))
+                }
+            }
             // Added lines that are not adjacent in the file get an empty line between them, so that
             // rules joining continued lines never join text from two different places.
             if let last = lineMap.last, number != last + 1 {
@@ -250,6 +322,9 @@ package struct BlobAssembler {
         }
     }
 
+    /// Where the current file's change is: "staged" or "commit <sha>".
+    private var place: String { staged ? "staged" : "commit \(commit.map { String($0.sha.prefix(12)) } ?? "?")" }
+
     /// Hands over the current blob, if it has any added lines.
     package mutating func flush(emit: (ScanInput) -> Void) {
         defer {
@@ -258,6 +333,8 @@ package struct BlobAssembler {
             continuation = false
         }
         guard let path, !bytes.isEmpty else { return }
-        emit(.blob(Blob(name: path, bytes: bytes, lineMap: lineMap, commit: staged ? nil : commit, isContinuation: continuation)))
+        var blob = Blob(name: path, bytes: bytes, lineMap: lineMap, commit: staged ? nil : commit, isContinuation: continuation)
+        blob.exactName = file?.exactPath
+        emit(.blob(blob))
     }
 }

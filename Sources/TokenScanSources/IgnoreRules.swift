@@ -46,7 +46,35 @@ public struct IgnoreFile: Sendable {
     /// says whether fingerprint lines are taken out of the pattern list (see
     /// ``init(contents:base:)``). Pass `false` for files git itself reads.
     public init(contents: String, base: String, collectsFingerprints: Bool) {
-        storage = IgnoreFileStorage(contents: contents, base: base, collectsFingerprints: collectsFingerprints)
+        storage = IgnoreFileStorage(contents: contents, base: base, collectsFingerprints: collectsFingerprints, origin: "")
+    }
+
+    /// As ``init(contents:base:collectsFingerprints:)``, remembering where the file is
+    /// (`origin`, as reports name it) so that what it leaves out can be counted under its name.
+    public init(contents: String, base: String, collectsFingerprints: Bool, origin: String) {
+        storage = IgnoreFileStorage(contents: contents, base: base, collectsFingerprints: collectsFingerprints, origin: origin)
+    }
+
+    /// Patterns that leave out everything in the file's directory (`*`, `**`, `/*`, `**/*` …):
+    /// in a `.tokenscanignore`, which the scanned tree writes, such a line switches the scan of
+    /// that directory off, so the walker warns about it. Judged by matching names of every shape
+    /// (plain, dotted, hidden, with a space), as files: `*/` leaves files at its level in.
+    public var catchAllPatterns: [(line: Int, pattern: String)] {
+        let probes = ["a", "Z9.txt", ".hidden", "x y"]
+        let base = storage.baseString
+        var found: [(line: Int, pattern: String)] = []
+        for index in 0..<storage.rules.count {
+            let rule = storage.rules[index]
+            guard !rule.negated, !rule.mustBeDirectory else { continue }
+            let matchesAll = probes.allSatisfy { probe in
+                let path = Array((base.isEmpty ? probe : base + "/" + probe).utf8)
+                return path.withUnsafeBufferPointer { buffer in
+                    IgnoreFileStorage.matches(rule, storage.text, buffer, base.isEmpty ? 0 : base.utf8.count + 1, path.count - probe.utf8.count)
+                }
+            }
+            if matchesAll { found.append((rule.line, storage.sources[index])) }
+        }
+        return found
     }
 
     /// Lines that are not path patterns. For .tokenscanignore, lines of the form `fingerprint:HEX`
@@ -155,17 +183,33 @@ public struct IgnoreStack: Sendable {
         }
     }
 
+    /// The file whose pattern decides `path` among the files `including` accepts (all by
+    /// default), and whether that pattern leaves it out; nil when none of them matches.
+    package func decidingFile(
+        for path: String, isDirectory: Bool, including: (IgnoreFileStorage) -> Bool = { _ in true }
+    ) -> (file: IgnoreFileStorage, ignored: Bool)? {
+        deciding(path, isDirectory: isDirectory, including: including).map { ($0.file, !$0.file.rules[$0.rule].negated) }
+    }
+
     /// Which file and line decide `path` (for diagnostics and tests): the file's base, the 1-based
     /// line number and the pattern as written (after trailing-space trimming).
     package func explain(_ path: String, isDirectory: Bool) -> (base: String, line: Int, pattern: String)? {
+        deciding(path, isDirectory: isDirectory).map { ($0.file.baseString, $0.file.rules[$0.rule].line, $0.file.sources[$0.rule]) }
+    }
+
+    /// The deepest file among those `including` accepts with a pattern matching `path`, and that
+    /// pattern's index (the allocation-free `decision(for:isDirectory:)` is the hot path).
+    private func deciding(
+        _ path: String, isDirectory: Bool, including: (IgnoreFileStorage) -> Bool = { _ in true }
+    ) -> (file: IgnoreFileStorage, rule: Int)? {
         guard let top else { return nil }
         var path = path
         return path.withUTF8 { bytes in
             IgnorePath.withNormalized(bytes, isDirectory) { rel, basename, isDir in
                 var node: IgnoreStackNode? = top
                 while let current = node {
-                    if let index = current.file.lastMatch(rel, basenameStart: basename, isDirectory: isDir) {
-                        return (current.file.baseString, current.file.rules[index].line, current.file.sources[index])
+                    if including(current.file), let index = current.file.lastMatch(rel, basenameStart: basename, isDirectory: isDir) {
+                        return (current.file, index)
                     }
                     node = current.parent
                 }
@@ -237,8 +281,14 @@ package final class IgnoreFileStorage: @unchecked Sendable {
     /// The pattern line of each rule as written (after trimming), for diagnostics.
     package let sources: [String]
     package let fingerprints: [String]
+    /// Where the file is, as reports name it (`""` when the caller did not say).
+    package let origin: String
+    /// A `.tokenscanignore` (fingerprint lines collected), not a file git reads.
+    package let isTokenscanIgnore: Bool
 
-    package init(contents: String, base rawBase: String, collectsFingerprints: Bool) {
+    package init(contents: String, base rawBase: String, collectsFingerprints: Bool, origin: String = "") {
+        self.origin = origin
+        isTokenscanIgnore = collectsFingerprints
         let normalizedBase = IgnorePath.normalizeBase(rawBase)
         base = Self.freeze(Array(normalizedBase.utf8))
         baseString = normalizedBase

@@ -19,8 +19,9 @@ public protocol InputSource: Sendable {
 
 /// What an input source hands over: one item of work for the scanner.
 public enum ScanItem: Sendable {
-    /// A file on disk (the walker's `display` path is what reports name it).
-    case file(path: String, display: String, followLink: Bool)
+    /// A file on disk (the walker's `display` path is what reports name it). Both keep the
+    /// name's bytes, which need not be UTF-8.
+    case file(path: RawPath, display: RawPath, followLink: Bool)
     /// A stream opened when a worker takes it (stdin, a download, a decompressor's output);
     /// `live`: it may stay open, so its findings are handed over as they are judged.
     case stream(name: String, live: Bool, open: @Sendable () throws(InputError) -> FileDescriptorSource)

@@ -32,6 +32,9 @@ public struct Blob: Sendable, Equatable {
     /// A later part of content that was split to bound memory (a huge file in one commit): its
     /// findings are reported, but it is not counted again in `summary.files`.
     public var isContinuation: Bool
+    /// The exact name, when it is not valid UTF-8 (`name` is then its `RawPath.display`):
+    /// findings carry it as `Finding.pathBytes`.
+    public var exactName: RawPath?
 
     public init(name: String, bytes: [UInt8], lineMap: [Int]? = nil, commit: CommitInfo? = nil, isContinuation: Bool = false) {
         self.name = name

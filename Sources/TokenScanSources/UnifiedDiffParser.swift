@@ -11,16 +11,26 @@ public struct DiffFile: Sendable, Equatable {
         case added, modified, deleted, renamed, copied
     }
 
-    /// Repository-relative path on the new side (for a deletion: the path that was deleted).
+    /// Repository-relative path on the new side (for a deletion: the path that was deleted), as
+    /// `RawPath.display` shows it (`\xNN` for bytes outside UTF-8).
     public var path: String
+    /// The path's exact bytes when they are not valid UTF-8 (git's quoting undone).
+    public var exactPath: RawPath?
     /// The path before a rename or copy.
     public var oldPath: String?
     public var change: Change
+    /// The new side's blob (from the `index` line; nil when the header has none: a rename
+    /// without changes, a mode change).
+    public var newObject: String?
+    /// The old side's blobs: one per parent (two or more for a merge's combined diff).
+    public var oldObjects: [String]
 
-    public init(path: String, oldPath: String? = nil, change: Change) {
+    public init(path: String, oldPath: String? = nil, change: Change, newObject: String? = nil, oldObjects: [String] = []) {
         self.path = path
         self.oldPath = oldPath
         self.change = change
+        self.newObject = newObject
+        self.oldObjects = oldObjects
     }
 }
 
@@ -77,6 +87,8 @@ public struct UnifiedDiffParser {
         var copyTo: [UInt8]?
         var isNew = false
         var isDeleted = false
+        var newObject: String?
+        var oldObjects: [String] = []
     }
 
     private var state = State.between
@@ -165,10 +177,17 @@ public struct UnifiedDiffParser {
             header.isNew = true
         } else if line.starts(with: "deleted file mode".utf8) {
             header.isDeleted = true
+        } else if line.starts(with: "index ".utf8) {
+            // "index OLD..NEW[ MODE]", or "index OLD1,OLD2..NEW" in a combined diff.
+            let objects = line.dropFirst(6).prefix { $0 != UInt8(ascii: " ") }
+            if let dots = objects.firstRange(of: "..".utf8) {
+                header.oldObjects = objects[..<dots.lowerBound].split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
+                header.newObject = String(decoding: objects[dots.upperBound...], as: UTF8.self)
+            }
         } else if line.starts(with: "Binary files ".utf8) || line.starts(with: "GIT binary patch".utf8) {
             emit(.binary(try file(line)))
         }
-        // index, mode, similarity lines: nothing to know.
+        // mode and similarity lines: nothing to know.
     }
 
     private mutating func begin() {
@@ -218,7 +237,11 @@ public struct UnifiedDiffParser {
         }
         let path = header.renameTo ?? header.copyTo ?? header.plusPath ?? header.gitPath ?? header.minusPath
         guard let path else { throw DiffParseError(reason: "file header without a path", line: String(decoding: line, as: UTF8.self)) }
-        return DiffFile(path: String(decoding: path, as: UTF8.self), oldPath: oldPath.map { String(decoding: $0, as: UTF8.self) }, change: change)
+        let exact = RawPath(bytes: path)
+        var file = DiffFile(path: exact.display, oldPath: oldPath.map { RawPath(bytes: $0).display }, change: change,
+                            newObject: header.newObject, oldObjects: header.oldObjects)
+        if !exact.isUTF8 { file.exactPath = exact }
+        return file
     }
 
     /// A `---` / `+++` label: `/dev/null` (nil) or a prefixed path. git appends a tab to a label

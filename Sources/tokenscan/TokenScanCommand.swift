@@ -332,6 +332,9 @@ struct ScanCommand: ParsableCommand {
         let inputs: [ScanInput] = (paths.isEmpty ? ["."] : paths).map { $0 == "-" ? .standardInput : .path($0) }
         var request = try report.request(inputs: inputs)
         request.options.walk.respectIgnoreFiles = !noIgnore
+        // git tells which files .gitignore lists but git tracks: those are scanned, as git ignores
+        // .gitignore for them (asked only inside a work tree, and only when something is ignored).
+        request.options.walk.gitEnvironment = ProcessInfo.processInfo.environment
         request.options.walk.readsTokenscanIgnore = !report.noRepoConfig
         request.options.walk.followSymlinks = followSymlinks
         request.options.walk.maxFileSize = maxFileSize.flatMap(ByteSize.parse)

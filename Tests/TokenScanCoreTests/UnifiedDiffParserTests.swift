@@ -102,15 +102,15 @@ final class UnifiedDiffParserTests: XCTestCase {
         let second = CommitInfo(sha: String(repeating: "2", count: 40), author: "Bo <bo@example.com>", date: "2026-03-02T10:00:00+01:00")
         return [
             .commit(first),
-            .file(DiffFile(path: "a b.txt", change: .added)),
+            .file(DiffFile(path: "a b.txt", change: .added, newObject: "4cb29ea", oldObjects: ["0000000"])),
             .added("one", 1), .added("two", 2), .added("three", 3),
-            .binary(DiffFile(path: "bin.dat", change: .added)),
+            .binary(DiffFile(path: "bin.dat", change: .added, newObject: "d5d0b8b", oldObjects: ["0000000"])),
             .file(DiffFile(path: "ü \"q\"\tx.txt", change: .added)),
             .added("héllo", 1),
             .commit(second),
-            .file(DiffFile(path: "a b.txt", change: .modified)),
+            .file(DiffFile(path: "a b.txt", change: .modified, newObject: "6addb9b", oldObjects: ["4cb29ea"])),
             .added("TWO", 2), .added("four", 4), .added("five", 5),
-            .file(DiffFile(path: "new name.env", oldPath: "old name.env", change: .renamed)),
+            .file(DiffFile(path: "new name.env", oldPath: "old name.env", change: .renamed, newObject: "2", oldObjects: ["1"])),
             .added("added after rename", 6),
             .file(DiffFile(path: "gone.txt", change: .deleted)),
         ]
@@ -141,7 +141,7 @@ final class UnifiedDiffParserTests: XCTestCase {
             +++octopus
             """
         XCTAssertEqual(try parse(merge), [
-            .file(DiffFile(path: "f", change: .modified)),
+            .file(DiffFile(path: "f", change: .modified, newObject: "1267631", oldObjects: ["b146e62", "1b423ba"])),
             .added("EVIL", 1),
             .added("octopus", 10),
         ])
@@ -157,7 +157,7 @@ final class UnifiedDiffParserTests: XCTestCase {
             index 1..2 100644
             Binary files a/x and b/x differ
             """
-        XCTAssertEqual(try parse(diff), [.binary(DiffFile(path: "x", change: .modified))],
+        XCTAssertEqual(try parse(diff), [.binary(DiffFile(path: "x", change: .modified, newObject: "2", oldObjects: ["1"]))],
                        "a pure rename has nothing to scan; a binary modification is named")
     }
 
