@@ -121,7 +121,7 @@ public final class SARIFReporter: Reporter {
                     endColumn: finding.endColumn, snippet: finding.snippet.map { .init(text: $0) })))],
             partialFingerprints: [
                 "primaryLocationLineHash": "\(finding.fingerprint):\(occurrence)",
-                "tokenscan/v1": finding.fingerprint,
+                "tokenscan/v2": finding.fingerprint,
             ],
             properties: .init(
                 severity: finding.severity.rawValue, score: finding.score,
