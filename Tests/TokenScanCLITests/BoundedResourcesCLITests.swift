@@ -53,4 +53,33 @@ final class BoundedResourcesCLITests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("limit matches-per-chunk hit in"), result.stderr)
         XCTAssertLessThan(try peakMemory(result), 400 << 20, "peak memory")
     }
+
+    /// Distinct JWTs on stdin through the binary: complete JSON and SARIF documents at a bounded
+    /// peak. (The per-token cost is counted in `ReporterMemoryTests`: a debug build judges a few
+    /// hundred tokens a second, too slow to reach the counts where it shows here.)
+    func testDistinctTokensOnStdin() throws {
+        let count = 1_000
+        var input = ""
+        input.reserveCapacity(count * 300)
+        for index in 0..<count {
+            input += "req \(index) Authorization: Bearer "
+                + TokenMinter.jwt(claims: ["sub": .string("user-\(index)"), "scope": "read", "exp": 1_900_000_000]) + "\n"
+        }
+        let directory = try temporaryDirectory()
+        for format in ["json", "sarif"] {
+            let output = directory.appendingPathComponent("report.\(format)").path
+            let result = try run(["scan", "-", "--now", now, "--format", format, "--fail-on", "never", "-o", output],
+                                 stdin: Data(input.utf8), prefix: ["/usr/bin/time", "-v"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let document = try report(result, file: output)
+            if format == "json" {
+                XCTAssertEqual((document["findings"] as? [Any])?.count, count)
+                XCTAssertEqual((document["tokens"] as? [Any])?.count, count)
+            } else {
+                let runs = try XCTUnwrap(document["runs"] as? [[String: Any]])
+                XCTAssertEqual((runs.first?["results"] as? [Any])?.count, count)
+            }
+            XCTAssertLessThan(try peakMemory(result), 150 << 20, "\(format): peak memory")
+        }
+    }
 }
