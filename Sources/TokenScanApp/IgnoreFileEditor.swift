@@ -1,4 +1,5 @@
 import Foundation
+import TokenScanJudge
 import TokenScanModel
 import TokenScanSources
 
@@ -27,10 +28,13 @@ public enum IgnoreFileEditor {
         public var description: String
     }
 
-    /// A fingerprint as the command line may give it (`fingerprint:` prefix allowed, any case).
+    /// A fingerprint as the command line may give it (`fingerprint:` prefix allowed, any case),
+    /// with its version (`v2:`) kept; one without a version is of v1 (still honoured).
     public static func parseFingerprint(_ text: String) throws(Failure) -> String {
         var value = text.lowercased()
         if value.hasPrefix("fingerprint:") { value.removeFirst("fingerprint:".count) }
+        let version = value.hasPrefix(Fingerprinter.versionPrefix) ? Fingerprinter.versionPrefix : ""
+        value.removeFirst(version.count)
         guard value.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
             throw Failure(description: "'\(text)' is not a fingerprint (hexadecimal digits, as reports print them)")
         }
@@ -38,7 +42,7 @@ public enum IgnoreFileEditor {
             throw Failure(description: "'\(text)' is \(value.count < 32 ? "a short fingerprint" : "too long"): give the whole one "
                 + "(the text report's closing advice and --format json list it)")
         }
-        return value
+        return version + value
     }
 
     /// The findings of a report file: JSON (`findings`), JSON Lines (one finding a line) or SARIF
@@ -76,7 +80,8 @@ public enum IgnoreFileEditor {
 
     private static func sarifFinding(_ result: [String: Any]) -> [String: Any]? {
         guard let fingerprints = result["partialFingerprints"] as? [String: Any],
-              let fingerprint = fingerprints["tokenscan/v1"] as? String else { return nil }
+              // A report written before fingerprints were versioned has `tokenscan/v1`.
+              let fingerprint = (fingerprints["tokenscan/v2"] ?? fingerprints["tokenscan/v1"]) as? String else { return nil }
         var object: [String: Any] = ["fingerprint": fingerprint]
         object["ruleId"] = result["ruleId"]
         let location = ((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])

@@ -160,6 +160,11 @@ public enum ScanSession {
             }
             observer.beforeOutput = { [progressLine] in progressLine?.clear() }
         }
+        // v1 fingerprints are derived only for the suppression sources that still list them.
+        options.suppressions.fingerprinter = request.settings.fingerprinter
+        if let baseline = options.suppressions.baseline, baseline.legacyEntryCount > 0 {
+            diagnostics(FingerprintMigration.baselineWarning(count: baseline.legacyEntryCount, path: baseline.path))
+        }
         let scanner = Scanner(matcher: matcher, settings: request.settings, options: options)
         observer.collectForBaseline = request.writeBaselinePath != nil
         var summary: ScanSummary
@@ -172,6 +177,9 @@ public enum ScanSession {
             return (.error, nil)
         }
         progressLine?.stop()
+        for scope in options.suppressions.ignoreFilesWithLegacyFingerprints {
+            diagnostics(FingerprintMigration.ignoreFileWarning(scope: scope))
+        }
         summary.configuration = request.configuration
         if let baseline = request.options.suppressions.baseline {
             let unused = baseline.unusedEntries
@@ -189,11 +197,9 @@ public enum ScanSession {
         }
         if let path = request.writeBaselinePath {
             // Still-present accepted entries stay; every reported finding joins them.
-            let kept: [Baseline.Entry] = request.options.suppressions.baseline.map { baseline in
-                let unused = Set(baseline.unusedEntries)
-                return baseline.baseline.entries.filter { !unused.contains($0) }
-            } ?? []
-            let written = Baseline(entries: kept + Baseline(findings: observer.collected).entries)
+            // v1 entries that matched are kept with the v2 fingerprint of what they matched.
+            let kept = request.options.suppressions.baseline?.usedEntriesUpgraded ?? []
+            let written = Baseline(entries: kept + Array(observer.collected))
             do {
                 let output = try ReportOutput(path: path, private: false)
                 try output.write(written.encoded())
@@ -260,9 +266,10 @@ package final class ReportingObserver: ScanObserver {
         self.diagnostics = diagnostics
     }
 
-    /// Findings kept for `--write-baseline` (small: fingerprint, path, rule).
+    /// Entries kept for `--write-baseline` (small: fingerprint, path, rule, kind; never whole
+    /// findings, which a report streams out).
     package var collectForBaseline = false
-    package var collected: [Finding] = []
+    package var collected: Set<Baseline.Entry> = []
 
     package var progress: ProgressCounter?
     /// Called before a diagnostic or streamed findings are written: clears the progress line (it
@@ -271,7 +278,7 @@ package final class ReportingObserver: ScanObserver {
 
     package func scanned(path: String, findings: [Finding]) {
         progress?.findings.add(findings.count, ordering: .relaxed)
-        if collectForBaseline { collected += findings }
+        if collectForBaseline { collected.formUnion(Baseline(findings: findings).entries) }
         guard outputError == nil, !findings.isEmpty else { return }
         beforeOutput()
         do {

@@ -47,7 +47,7 @@ public final class StreamRedactor {
 
     /// The mask for a finding: kind and fingerprint prefix, never any part of the secret.
     public static func mask(for finding: Finding) -> String {
-        "[REDACTED:\(finding.kind):\(finding.fingerprint.prefix(8))]"
+        "[REDACTED:\(finding.kind):\(Fingerprinter.digits(of: finding.fingerprint).prefix(8))]"
     }
 
     /// Copies `input` to `write` with tokens masked. `write` receives each batch of complete

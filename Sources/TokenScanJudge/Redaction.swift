@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import TokenFormats
 import TokenScanEngine
@@ -31,22 +30,5 @@ extension Redactor {
             TokenRun(UnsafeRawBufferPointer(rebasing: context[hit.secretInContext])).end(of: context, from: hit.secretInContext.upperBound)
         }
         return hit.secretInContext.lowerBound..<end
-    }
-}
-
-/// Fingerprints identify a secret by content so that baselines and de-duplication survive edits,
-/// moves and re-runs. HMAC-SHA256 with a key: a bare hash of a short secret could be brute-forced
-/// back from a published report; an organisation can set its own key for consistent fingerprints.
-public struct Fingerprinter: Sendable {
-    package let key: SymmetricKey
-    public static let defaultKey = "tokenscan-fingerprint-v1"
-
-    public init(key: String = Fingerprinter.defaultKey) {
-        self.key = SymmetricKey(data: Array(key.utf8))
-    }
-
-    public func fingerprint(_ secret: some Collection<UInt8>) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Array(secret), using: key)
-        return code.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 }

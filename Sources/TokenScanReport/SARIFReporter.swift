@@ -16,28 +16,25 @@ import TokenScanSuppression
 public final class SARIFReporter: Reporter {
     package let context: ReportContext
     package let output: ReportOutput
-    private var findings: [Finding] = []
     /// GitHub keeps the first 5,000 results of a run; beyond that, repeats of one secret are capped.
     public var maxResultsPerFingerprint = 100
+    /// Results written so far (`PrettyJSON`, at their depth in the document), waiting for the
+    /// end, where the notifications that precede them in the sorted document are known. Created
+    /// with the first result; a failure to create it is reported at `finish`.
+    private var spill: Result<SpillFile, OutputError>?
+    private var results = PrettyJSON.ArrayWriter(depth: 4)
+    private lazy var ruleIndex = Dictionary(context.rules.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    /// Per secret, and per path and secret: small, one entry per unique token (and path).
+    private var occurrences: [String: Int] = [:]
+    private var perFingerprint: [String: Int] = [:]
+    private var capped = 0
 
     public init(context: ReportContext, output: ReportOutput) {
         self.context = context
         self.output = output
     }
 
-    public func add(_ findings: [Finding]) throws(OutputError) { self.findings += findings }
-
-    public func finish(_ summary: ScanSummary) throws(OutputError) {
-        try output.write(Reporters.encode(document(summary), pretty: true) + "\n")
-    }
-
-    package func document(_ summary: ScanSummary) -> SARIF.Log {
-        let rules = context.rules
-        let ruleIndex = Dictionary(rules.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
-        var occurrences: [String: Int] = [:]
-        var perFingerprint: [String: Int] = [:]
-        var capped = 0
-        var results: [SARIF.Result] = []
+    public func add(_ findings: [Finding]) throws(OutputError) {
         for finding in findings {
             perFingerprint[finding.fingerprint, default: 0] += 1
             if perFingerprint[finding.fingerprint]! > maxResultsPerFingerprint {
@@ -46,8 +43,28 @@ public final class SARIFReporter: Reporter {
             }
             let key = "\(finding.path)\u{0}\(finding.fingerprint)"
             occurrences[key, default: 0] += 1
-            results.append(result(finding, ruleIndex: ruleIndex[finding.ruleId], occurrence: occurrences[key]!))
+            let encoded = PrettyJSON.element(result(finding, ruleIndex: ruleIndex[finding.ruleId], occurrence: occurrences[key]!), depth: 4)
+            if spill == nil { spill = Result { () throws(OutputError) in try SpillFile() } }
+            try spill!.get().write(results.separator() + encoded)
         }
+    }
+
+    public func finish(_ summary: ScanSummary) throws(OutputError) {
+        // The document without results, cut where they go: `"results" : [` + blank line + `]`
+        // is the only such line at the run's depth (strings hold no raw newline).
+        let empty = Reporters.encode(document(summary), pretty: true)
+        let marker = "\n      \"results\" : [\n\n      ]"
+        guard let cut = empty.range(of: marker) else {
+            throw OutputError(path: "sarif", reason: "internal error: no results member in the document")
+        }
+        try output.write(String(empty[..<cut.lowerBound]) + "\n      \"results\" : ")
+        if let spill { try spill.get().copy(to: output) }
+        try output.write(results.close() + String(empty[cut.upperBound...]) + "\n")
+    }
+
+    /// The document with its `results` left empty (`finish` writes them in their place).
+    package func document(_ summary: ScanSummary) -> SARIF.Log {
+        let rules = context.rules
         var notifications: [SARIF.Notification] = summary.skipped.map {
             SARIF.Notification(level: "note", message: .init(text: "Skipped \($0.path): \($0.reason)"))
         }
@@ -78,7 +95,7 @@ public final class SARIFReporter: Reporter {
             invocations: [.init(executionSuccessful: true, toolExecutionNotifications: notifications,
                                  toolConfigurationNotifications: SARIFReporter.configurationNotifications(summary.configuration))],
             originalUriBaseIds: ["SRCROOT": .init(description: .init(text: "The directory tokenscan was run in."))],
-            results: results,
+            results: [],
             columnKind: "unicodeCodePoints",
             properties: .init(now: RelativeTime.iso8601(context.now)))
         return SARIF.Log(runs: [run])
@@ -126,7 +143,7 @@ public final class SARIFReporter: Reporter {
                     endColumn: finding.endColumn, snippet: finding.snippet.map { .init(text: $0) })))],
             partialFingerprints: [
                 "primaryLocationLineHash": "\(finding.fingerprint):\(occurrence)",
-                "tokenscan/v1": finding.fingerprint,
+                "tokenscan/v2": finding.fingerprint,
             ],
             properties: .init(
                 severity: finding.severity.rawValue, score: finding.score,

@@ -143,8 +143,9 @@ public final class TextReporter: Reporter {
     package static let adviceLimit = 10
 
     /// The fingerprint as the text report shows it: enough to tell tokens apart and to find one in
-    /// a JSON report or a `.tokenscanignore`, short enough for a terminal line.
-    package static func shortFingerprint(_ fingerprint: String) -> String { String(fingerprint.prefix(8)) }
+    /// a JSON report or a `.tokenscanignore`, short enough for a terminal line: the first 8 hex
+    /// digits, as `redact` masks show them.
+    package static func shortFingerprint(_ fingerprint: String) -> String { String(Fingerprinter.digits(of: fingerprint).prefix(8)) }
 
     /// The closing advice for a developer whose commit or job was just stopped: how to fix (take
     /// the token out, revoke or rotate it where its provider does that, from the rule's `rotate`)

@@ -186,6 +186,8 @@ public final class Searcher {
         var sniffed = !options.skipBinary
         held.removeAll()
         groupEnd = -1
+        var matcherBounds: [LimitHit] = []
+        _ = scratch.takeBoundHits()
 
         while !atEnd {
             // Fill the buffer completely (pipes return short reads) or until the input ends; a
@@ -253,8 +255,16 @@ public final class Searcher {
                     onMarker(MarkerHit(marker: marker, offset: baseOffset + start, position: tracker.position(of: start, in: view)))
                 }
             }
+            // The matcher's bounds (matches per rule and region, per chunk, work per chunk): named
+            // once per kind and input, as decoding limits are.
+            for bound in scratch.takeBoundHits() where !matcherBounds.contains(where: { $0.limit == bound.limit }) {
+                matcherBounds.append(LimitHit(limit: bound.limit, offset: baseOffset + bound.offset, detail: bound.detail))
+            }
             if options.decode.maxDepth > 0 {
                 failures += decode(view, accept: acceptStart..<commit, baseOffset: baseOffset)
+                for bound in scratch.takeBoundHits() where !matcherBounds.contains(where: { $0.limit == bound.limit }) {
+                    matcherBounds.append(LimitHit(limit: bound.limit, offset: baseOffset + acceptStart, detail: bound.detail + " (in decoded text)"))
+                }
             }
             for failure in failures {
                 outcome.failures.append(RuleFailureReport(
@@ -279,7 +289,7 @@ public final class Searcher {
             filled = kept
             acceptStart = commit - keepFrom
         }
-        outcome.limits = decoder.limitHits
+        outcome.limits = decoder.limitHits + matcherBounds
         return outcome
     }
 

@@ -33,8 +33,8 @@ public struct IgnoreFile: Sendable {
     /// `base`: the directory of the ignore file, relative to the scan root, `""` for the root, no
     /// trailing slash, `/`-separated. (A leading `./`, a trailing `/` or `"."` are tolerated.)
     ///
-    /// Lines that look like finding fingerprints (`fingerprint:HEX`, or a bare string of 32 to 64
-    /// hex digits) are collected in ``fingerprints`` instead of becoming patterns, which is what a
+    /// Lines that look like finding fingerprints (`fingerprint:v2:HEX`, `v2:HEX`, or v1's
+    /// `fingerprint:HEX` and bare strings of 32 to 64 hex digits) are collected in ``fingerprints`` instead of becoming patterns, which is what a
     /// `.tokenscanignore` needs. For `.gitignore` and `.git/info/exclude`, where such a line is an
     /// (unusual but legal) file name pattern, use ``init(contents:base:collectsFingerprints:)``
     /// with `false` to get git's exact behaviour.
@@ -78,7 +78,7 @@ public struct IgnoreFile: Sendable {
     }
 
     /// Lines that are not path patterns. For .tokenscanignore, lines of the form `fingerprint:HEX`
-    /// or a bare 32..64 hex string are collected here (lower-cased, in file order) instead of being
+    /// or a bare 32..64 hex string (either with `v2:` before the digits) are collected here (lower-cased, in file order) instead of being
     /// treated as patterns: they suppress findings by fingerprint elsewhere. A fingerprint line may
     /// carry a trailing `# comment` after whitespace.
     public var fingerprints: [String] { storage.fingerprints }
@@ -535,8 +535,9 @@ package final class IgnoreFileStorage: @unchecked Sendable {
         }
     }
 
-    /// `fingerprint:HEX` (any non-empty run of hex digits) or 32...64 bare hex digits, with
-    /// optional surrounding blanks and an optional trailing `# comment` after a blank.
+    /// `fingerprint:HEX` (any non-empty run of hex digits) or 32...64 bare hex digits, each also
+    /// with a `v2:` version before the digits (`fingerprint:v2:HEX`, `v2:HEX`), with optional
+    /// surrounding blanks and an optional trailing `# comment` after a blank.
     package static func fingerprint(_ s: [UInt8], _ lineStart: Int, _ lineEnd: Int) -> String? {
         var p = lineStart
         var end = lineEnd
@@ -567,10 +568,16 @@ package final class IgnoreFileStorage: @unchecked Sendable {
                 while p < end, IgnoreByte.isBlank(s[p]) { p += 1 }
             }
         }
+        // `v2:` names the current derivation; a fingerprint without it is of v1 (still honoured).
+        var version = ""
+        if end - p > 3, IgnoreByte.lowercased(s[p]) == UInt8(ascii: "v"), s[p + 1] == UInt8(ascii: "2"), s[p + 2] == UInt8(ascii: ":") {
+            version = "v2:"
+            p += 3
+        }
         let count = end - p
         guard count > 0, s[p..<end].allSatisfy(IgnoreByte.isHexDigit) else { return nil }
         if bare, !(32...64).contains(count) { return nil }
-        return String(decoding: s[p..<end].map(IgnoreByte.lowercased), as: UTF8.self)
+        return version + String(decoding: s[p..<end].map(IgnoreByte.lowercased), as: UTF8.self)
     }
 
     /// Index of the last rule matching `path`, or nil. `path` is relative to the scan root and

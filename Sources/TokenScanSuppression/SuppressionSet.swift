@@ -1,5 +1,6 @@
 import Foundation
 import TokenScanEngine
+import TokenScanJudge
 import TokenScanModel
 import TokenScanSearch
 
@@ -32,10 +33,16 @@ public final class SuppressionSet: @unchecked Sendable {
         didSet { if gitleaksIgnore?.isEmpty == true { gitleaksIgnore = nil } }
     }
 
+    /// Derives the v1 fingerprint of a secret when a baseline or an ignore file still lists v1
+    /// entries (they match for one release, design §8); the scan's own fingerprinter, same key.
+    public var fingerprinter = Fingerprinter()
+
     private let lock = NSLock()
     /// `.tokenscanignore` fingerprints by the scope they cover: a path prefix in the form findings
     /// carry their paths (`""` covers everything).
     private var ignoredFingerprints: [(scope: String, fingerprints: Set<String>, inChange: Bool)] = []
+    /// Scopes of ignore files that list v1 fingerprints, in the order they arrived.
+    private var legacyScopes: [String] = []
 
     public init() {}
 
@@ -50,6 +57,15 @@ public final class SuppressionSet: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         ignoredFingerprints.append((scope, Set(fingerprints.map { $0.lowercased() }), inChange))
+        if fingerprints.contains(where: Fingerprinter.isLegacy) && !legacyScopes.contains(scope) { legacyScopes.append(scope) }
+    }
+
+    /// The directories (as findings name paths; `""` for the root) of ignore files that list v1
+    /// fingerprints: they still match, and the run says so on stderr.
+    public var ignoreFilesWithLegacyFingerprints: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return legacyScopes
     }
 
     /// The directories whose `.tokenscanignore` fingerprints were added, in the order read
@@ -88,7 +104,7 @@ public final class SuppressionSet: @unchecked Sendable {
     ) -> (dismissal: Dismissal, inChange: Bool)? {
         let inline = honorsInlineAllow && InlineAllow.covers(subject.line)
         if inline && !inlineAllowIsInChange { return (.inlineAllow, false) }
-        let fingerprintInChange = ignoringFingerprint(finding)
+        let fingerprintInChange = ignoringFingerprint(finding, secret: subject.secret)
         if fingerprintInChange == false { return (.ignoredFingerprint, false) }
         // A source outside the change wins: the finding then needs no review.
         if let trusted = acceptanceOutsideTheChange(of: finding, subject: subject, now: now, scratch: scratch) { return (trusted, false) }
@@ -100,7 +116,11 @@ public final class SuppressionSet: @unchecked Sendable {
     /// The sources a change cannot add to: those the command line or the base names.
     private func acceptanceOutsideTheChange(of finding: Finding, subject: Subject, now: Date, scratch: MatchScratch) -> Dismissal? {
         if gitleaksIgnore?.ignores(finding) == true { return .ignoredFingerprint }
-        if let baseline, baseline.accepts(fingerprint: finding.fingerprint, path: finding.path) { return .baseline }
+        if let baseline, baseline.accepts(
+            fingerprint: finding.fingerprint, path: finding.path, legacy: { fingerprinter.legacyFingerprint(subject.secret) },
+            ruleId: finding.ruleId, kind: finding.kind) {
+            return .baseline
+        }
         if !allowRules.isEmpty {
             let allowSubject = AllowRule.Subject(secret: subject.secret, match: subject.match, line: subject.line, commit: subject.commit)
             if allowRules.contains(where: { $0.accepts(finding, subject: allowSubject, now: now, scratch: scratch) }) {
@@ -119,12 +139,15 @@ public final class SuppressionSet: @unchecked Sendable {
 
     /// Whether a `.tokenscanignore` accepts the finding: nil when none does; else whether only
     /// ignore files the change adds do.
-    private func ignoringFingerprint(_ finding: Finding) -> Bool? {
+    /// `secret`: to derive the v1 fingerprint, only when an ignore file lists v1 fingerprints.
+    private func ignoringFingerprint(_ finding: Finding, secret: [UInt8]) -> Bool? {
         lock.lock()
         defer { lock.unlock() }
         guard !ignoredFingerprints.isEmpty else { return nil }
+        let legacy = legacyScopes.isEmpty ? nil : fingerprinter.legacyFingerprint(secret)
         let covering = ignoredFingerprints.filter { entry in
-            entry.fingerprints.contains(finding.fingerprint) && SuppressionSet.path(finding.path, isWithin: entry.scope)
+            (entry.fingerprints.contains(finding.fingerprint) || legacy.map(entry.fingerprints.contains) == true)
+                && SuppressionSet.path(finding.path, isWithin: entry.scope)
         }
         return covering.isEmpty ? nil : covering.allSatisfy(\.inChange)
     }

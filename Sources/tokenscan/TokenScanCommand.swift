@@ -154,7 +154,7 @@ struct ReportOptions: ParsableArguments {
             now: now.flatMap(Clock.parse) ?? Date(), showSecrets: showSecrets, fingerprinter: Fingerprinter(key: key))
         let baselineFilter: BaselineFilter?
         do {
-            baselineFilter = try baseline.map { path throws(Baseline.LoadError) in BaselineFilter(try Baseline.load(path: path)) }
+            baselineFilter = try baseline.map { path throws(Baseline.LoadError) in BaselineFilter(try Baseline.load(path: path), path: path) }
         } catch {
             try fail("--baseline \(error)")
         }

@@ -27,7 +27,7 @@ final class AcceptAndFixCLITests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         let text = result.stdout
         for fingerprint in full {
-            XCTAssertTrue(text.contains("fp \(fingerprint.prefix(8))\n"), "each finding shows its short fingerprint: \(text)")
+            XCTAssertTrue(text.contains("fp \(fingerprint.dropFirst("v2:".count).prefix(8))\n"), "each finding shows its short fingerprint (the hex digits, as redact masks): \(text)")
             XCTAssertTrue(text.contains("fingerprint:\(fingerprint)  # "), "the exact .tokenscanignore line: \(text)")
         }
         XCTAssertTrue(text.contains("How to fix:"), text)

@@ -354,6 +354,15 @@ final class IgnoreRulesTests: XCTestCase {
         XCTAssertTrue(IgnoreStack().pushing(file).isIgnored("x/\(hex32)", isDirectory: false))
     }
 
+    /// v2 fingerprints (`fingerprint:v2:HEX`, or `v2:HEX` alone) keep their version; lines
+    /// without one are v1 and still collected.
+    func testVersionedFingerprintLines() {
+        let v2 = "v2:" + String(repeating: "ab", count: 16)
+        let file = IgnoreFile(contents: "fingerprint:V2:\(String(repeating: "AB", count: 16))\n\(v2)  # reviewed\nfingerprint:deadbeef\nv2:xyz\n", base: "")
+        XCTAssertEqual(file.fingerprints, [v2, v2, "deadbeef"])
+        XCTAssertEqual(file.patternCount, 1, "v2:xyz is not a fingerprint: a pattern")
+    }
+
     // MARK: - Concurrency and speed
 
     func testStacksAreSendableAndUsableFromManyTasks() async {
