@@ -429,9 +429,15 @@ public final class Scanner: Sendable {
                     if let (acceptance, inChange) = suppressions.acceptanceDetail(of: finding, subject: subject, now: now, scratch: scratch) {
                         outcome.dismissed[acceptance, default: 0] += 1
                         if inChange {
-                            outcome.acceptedInChange.append(AcceptedInChange(
+                            var accepted = AcceptedInChange(
                                 path: finding.path, line: finding.line, ruleId: finding.ruleId, severity: finding.severity,
-                                fingerprint: finding.fingerprint, acceptedBy: acceptance.rawValue, commit: finding.commit?.sha))
+                                fingerprint: finding.fingerprint, acceptedBy: acceptance.rawValue, commit: finding.commit?.sha)
+                            accepted.column = finding.column
+                            accepted.endLine = finding.endLine
+                            accepted.endColumn = finding.endColumn
+                            accepted.kind = finding.kind
+                            accepted.score = finding.score
+                            outcome.acceptedInChange.append(accepted)
                         }
                         if trackMarkers && acceptance == .inlineAllow {
                             let start = hit.byteRange.lowerBound - hit.secretInContext.lowerBound

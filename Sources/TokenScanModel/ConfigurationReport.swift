@@ -52,6 +52,12 @@ public struct ConfigurationChange: Sendable, Codable, Equatable {
 public struct AcceptedInChange: Sendable, Codable, Equatable {
     public var path: String
     public var line: Int
+    /// The finding's region (SARIF keeps it as a result under review).
+    public var column: Int?
+    public var endLine: Int?
+    public var endColumn: Int?
+    public var kind: String?
+    public var score: Int?
     public var ruleId: String
     public var severity: Severity
     public var fingerprint: String

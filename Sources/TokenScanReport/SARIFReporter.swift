@@ -57,6 +57,13 @@ public final class SARIFReporter: Reporter {
         guard let cut = empty.range(of: marker) else {
             throw OutputError(path: "sarif", reason: "internal error: no results member in the document")
         }
+        // Findings accepted by what the change itself adds stay as results, suppressed and
+        // under review, so code scanning shows them to the reviewer (design §8).
+        for accepted in summary.acceptedInChange ?? [] {
+            let encoded = PrettyJSON.element(underReview(accepted), depth: 4)
+            if spill == nil { spill = Result { () throws(OutputError) in try SpillFile() } }
+            try spill!.get().write(results.separator() + encoded)
+        }
         try output.write(String(empty[..<cut.lowerBound]) + "\n      \"results\" : ")
         if let spill { try spill.get().copy(to: output) }
         try output.write(results.close() + String(empty[cut.upperBound...]) + "\n")
@@ -93,7 +100,7 @@ public final class SARIFReporter: Reporter {
                 informationUri: "https://github.com/tokenscan/tokenscan",
                 rules: rules.map(SARIFReporter.descriptor))),
             invocations: [.init(executionSuccessful: true, toolExecutionNotifications: notifications,
-                                 toolConfigurationNotifications: SARIFReporter.configurationNotifications(summary.configuration))],
+                                 toolConfigurationNotifications: SARIFReporter.configurationNotifications(summary.configuration, accepted: summary.accepted))],
             originalUriBaseIds: ["SRCROOT": .init(description: .init(text: "The directory tokenscan was run in."))],
             results: [],
             columnKind: "unicodeCodePoints",
@@ -103,8 +110,9 @@ public final class SARIFReporter: Reporter {
 
     /// The configuration a run read and what a range changes in it, for a reviewer of the alert
     /// list (SARIF `toolConfigurationNotifications`); nil when the report has no configuration.
-    static func configurationNotifications(_ configuration: ConfigurationReport?) -> [SARIF.Notification]? {
+    static func configurationNotifications(_ configuration: ConfigurationReport?, accepted: [String: Int]? = nil) -> [SARIF.Notification]? {
         guard let configuration else { return nil }
+        let acceptedNote = (accepted ?? [:]).filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         var notifications = (configuration.changedInRange ?? []).map {
             SARIF.Notification(level: "warning", message: .init(
                 text: "The scanned commits change \($0.path) (\($0.change)): not applied by this scan, which used the base revision's; it takes effect once merged."))
@@ -115,6 +123,10 @@ public final class SARIFReporter: Reporter {
         if !configuration.disabledRules.isEmpty {
             notifications.append(SARIF.Notification(level: "note", message: .init(
                 text: "Rules disabled by the configuration: \(configuration.disabledRules.joined(separator: ", ")).")))
+        }
+        if !acceptedNote.isEmpty {
+            notifications.append(SARIF.Notification(level: "note", message: .init(
+                text: "Findings accepted, by source: \(acceptedNote.joined(separator: ", ")).")))
         }
         if configuration.repositoryConfigurationIgnored == true {
             notifications.append(SARIF.Notification(level: "note", message: .init(
@@ -151,6 +163,36 @@ public final class SARIFReporter: Reporter {
                 reasons: finding.reasons, fingerprint: finding.fingerprint,
                 expiry: finding.jwt?.expiry.status.rawValue, commit: finding.commit,
                 tokenClass: finding.tokenClass, checksum: finding.checksum))
+    }
+
+    /// A finding accepted inside the change under review, as a suppressed result.
+    package func underReview(_ accepted: AcceptedInChange) -> SARIF.Result {
+        let isAbsolute = accepted.path.hasPrefix("/")
+        let encoded = SARIFReporter.percentEncode(accepted.path)
+        let inline = accepted.acceptedBy == Dismissal.inlineAllow.rawValue
+        let how = inline ? "an inline allow comment on its line" : "a fingerprint the change adds to .tokenscanignore"
+        return SARIF.Result(
+            ruleId: accepted.ruleId,
+            ruleIndex: ruleIndex[accepted.ruleId],
+            level: SARIFReporter.level(accepted.severity),
+            rank: Double(accepted.score ?? 0),
+            message: .init(text: "\(accepted.severity.rawValue.capitalized) \(accepted.kind ?? "") token accepted in this change by \(how): review it before merging."),
+            locations: [.init(physicalLocation: .init(
+                artifactLocation: .init(uri: isAbsolute ? "file://" + encoded : encoded, uriBaseId: isAbsolute ? nil : "SRCROOT"),
+                region: .init(
+                    startLine: accepted.line, startColumn: accepted.column ?? 1, endLine: accepted.endLine ?? accepted.line,
+                    endColumn: accepted.endColumn ?? 1, snippet: nil)))],
+            partialFingerprints: [
+                "primaryLocationLineHash": "\(accepted.fingerprint):1",
+                "tokenscan/v2": accepted.fingerprint,
+            ],
+            properties: .init(
+                severity: accepted.severity.rawValue, score: accepted.score ?? 0,
+                securitySeverity: accepted.severity.securitySeverity,
+                reasons: [], fingerprint: accepted.fingerprint,
+                expiry: nil, commit: nil, tokenClass: nil, checksum: nil),
+            suppressions: [.init(kind: inline ? "inSource" : "external", status: "underReview",
+                                 justification: "Accepted in this change by \(how); honoured, and listed for review (design §8).")])
     }
 
     package static func level(_ severity: Severity) -> String {
@@ -287,6 +329,13 @@ package enum SARIF {
         package var locations: [Location]
         package var partialFingerprints: [String: String]
         package var properties: ResultProperties
+        /// Set for a finding accepted inside the change under review (`underReview`).
+        package var suppressions: [Suppression]? = nil
+    }
+    package struct Suppression: Encodable {
+        package var kind: String
+        package var status: String
+        package var justification: String
     }
     package struct ResultProperties: Encodable {
         package var severity: String

@@ -79,6 +79,18 @@ final class OnePipelineCLITests: XCTestCase {
 
         let sarif = try run(["git", "HEAD~1..HEAD", "--repo", repo.path, "--now", now, "--format", "sarif"])
         XCTAssertTrue(sarif.stdout.contains("Accepted in this change (under review): app.env:1 jwt"), sarif.stdout)
+        // Kept as results, suppressed and under review (design §8), one per acceptance.
+        XCTAssertEqual(sarif.stdout.components(separatedBy: "\"status\" : \"underReview\"").count - 1, 2, sarif.stdout)
+        XCTAssertTrue(sarif.stdout.contains("\"kind\" : \"inSource\""), sarif.stdout)
+        XCTAssertTrue(sarif.stdout.contains("\"kind\" : \"external\""), sarif.stdout)
+        let sarifFile = try temporaryDirectory().appendingPathComponent("range.sarif")
+        try sarif.stdout.write(to: sarifFile, atomically: true, encoding: .utf8)
+        let validator = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/tools/validate-sarif")
+        if FileManager.default.isExecutableFile(atPath: validator.path) {
+            let checked = try Command.run([validator.path, sarifFile.path], in: sarifFile.deletingLastPathComponent())
+            XCTAssertEqual(checked.status, 0, checked.output)
+        }
         let text = try run(["git", "HEAD~1..HEAD", "--repo", repo.path, "--now", now, "--color", "never"])
         XCTAssertTrue(text.stdout.contains("Accepted in this change (review before merging): inline.env:1 jwt"), text.stdout)
 
