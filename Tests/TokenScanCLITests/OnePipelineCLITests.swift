@@ -71,8 +71,7 @@ final class OnePipelineCLITests: XCTestCase {
         XCTAssertEqual(range.status, 0, range.stdout + range.stderr)
         XCTAssertTrue(range.stderr.contains("accepted in this change, review it: app.env:1 jwt"), range.stderr)
         XCTAssertTrue(range.stderr.contains("accepted in this change, review it: inline.env:1 jwt"), range.stderr)
-        struct Report: Decodable { var summary: ScanSummary }
-        let summary = try JSONDecoder().decode(Report.self, from: Data(range.stdout.utf8)).summary
+        let summary = try summary(range)
         XCTAssertEqual(summary.acceptedInChange?.map(\.acceptedBy).sorted(), ["ignored-fingerprint", "inline-allow"])
         XCTAssertEqual(summary.acceptedInChange?.first { $0.path == "app.env" }?.fingerprint, fingerprint)
         XCTAssertEqual(summary.configuration?.changedInRange, [ConfigurationChange(path: ".tokenscanignore", change: "added")])

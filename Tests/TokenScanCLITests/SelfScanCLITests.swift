@@ -9,11 +9,6 @@ import TokenScanModel
 final class SelfScanCLITests: XCTestCase {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    func summary(_ run: CLIRun) throws -> ScanSummary {
-        struct Report: Decodable { var summary: ScanSummary }
-        return try JSONDecoder().decode(Report.self, from: Data(run.stdout.utf8)).summary
-    }
-
     func testWorkTreeScansClean() throws {
         let scan = try run(["scan", ".", "--fail-on", "info", "--format", "json"], directory: root)
         XCTAssertEqual(scan.status, 0, "findings in the repository itself: \(scan.stdout.prefix(4000)) \(scan.stderr)")

@@ -17,11 +17,6 @@ final class TrustCLITests: XCTestCase {
         guard GitFixture.executable != nil else { throw XCTSkip("git is not installed") }
     }
 
-    func summary(_ run: CLIRun) throws -> ScanSummary {
-        struct Report: Decodable { var summary: ScanSummary }
-        return try JSONDecoder().decode(Report.self, from: Data(run.stdout.utf8)).summary
-    }
-
     /// A pull request that adds an allow-everything `.gitleaks.toml` and disables the JWT rule in
     /// `.tokenscan.toml`, next to a live token: the gate still fails, and the change is named on
     /// stderr, in the JSON summary, in SARIF and in the text report.
@@ -98,5 +93,13 @@ final class TrustCLITests: XCTestCase {
         XCTAssertEqual(try run(["scan", directory.path, "--now", now]).status, 0)
         let ignored = try run(["scan", directory.path, "--now", now, "--ignore-inline-allow"])
         XCTAssertEqual(ignored.status, 1, ignored.stdout)
+    }
+}
+
+extension XCTestCase {
+    /// The summary of a run's JSON report.
+    func summary(_ run: CLIRun) throws -> ScanSummary {
+        struct Report: Decodable { var summary: ScanSummary }
+        return try JSONDecoder().decode(Report.self, from: Data(run.stdout.utf8)).summary
     }
 }
