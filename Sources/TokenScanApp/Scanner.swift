@@ -560,7 +560,8 @@ package final class ScanState: @unchecked Sendable {
         }
         if !outcome.unusedInlineAllow.isEmpty { summary.unusedInlineAllow?.append(contentsOf: outcome.unusedInlineAllow) }
         for accepted in outcome.acceptedInChange {
-            summary.acceptedInChange = (summary.acceptedInChange ?? []) + [accepted]
+            summary.acceptedInChange = summary.acceptedInChange ?? []
+            summary.acceptedInChange!.append(accepted)
             observer.diagnostic("accepted in this change, review it: \(accepted.path):\(accepted.line) \(accepted.ruleId) (\(accepted.severity.rawValue)) by \(accepted.acceptedBy == Dismissal.inlineAllow.rawValue ? "an inline allow comment" : "a fingerprint the change adds to .tokenscanignore"), fingerprint \(accepted.fingerprint)")
         }
         for error in outcome.ruleErrors {
@@ -568,7 +569,8 @@ package final class ScanState: @unchecked Sendable {
             observer.diagnostic("rule '\(error.ruleId)' stopped on \(error.path) at byte \(error.offset): \(error.reason); its other matches in this input may be missing")
         }
         for limit in outcome.limits {
-            summary.limits = (summary.limits ?? []) + [limit]
+            summary.limits = summary.limits ?? []
+            summary.limits!.append(limit)
             observer.diagnostic("limit \(limit.limit) hit in \(limit.path) at byte \(limit.offset): \(limit.detail)")
         }
         if outcome.scanned || !outcome.findings.isEmpty {
