@@ -30,15 +30,18 @@ public final class ProgressLine: @unchecked Sendable {
         self.write = write
     }
 
-    /// Takes the line off the terminal before something else is written there (a diagnostic,
-    /// a streamed finding); the next tick draws it again below.
-    public func clear() {
+    /// Takes the line off the terminal while something else is written there (a diagnostic,
+    /// a streamed finding); the next tick draws it again below. The clear and the write are one
+    /// critical section with the ticker: a tick between them would put the progress text in
+    /// front of the finding on the same line.
+    public func clearing<T>(_ output: () throws -> T) rethrows -> T {
         condition.lock()
         defer { condition.unlock() }
         if drawn && !stopped {
             write("\r\u{1B}[K")
             drawn = false
         }
+        return try output()
     }
 
     public func start(delay: Duration = .milliseconds(500), interval: Duration = .milliseconds(250)) {

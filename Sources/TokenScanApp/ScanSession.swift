@@ -158,7 +158,9 @@ public enum ScanSession {
             } else {
                 progressLine?.start()
             }
-            observer.beforeOutput = { [progressLine] in progressLine?.clear() }
+            observer.aroundOutput = { [progressLine] output in
+                if let progressLine { progressLine.clearing(output) } else { output() }
+            }
         }
         // v1 fingerprints are derived only for the suppression sources that still list them.
         options.suppressions.fingerprinter = request.settings.fingerprinter
@@ -272,19 +274,21 @@ package final class ReportingObserver: ScanObserver {
     package var collected: Set<Baseline.Entry> = []
 
     package var progress: ProgressCounter?
-    /// Called before a diagnostic or streamed findings are written: clears the progress line (it
-    /// is drawn again below them), since mixing the two on one terminal line garbles both.
-    package var beforeOutput: () -> Void = {}
+    /// Wraps the writing of a diagnostic or streamed findings: clears the progress line (it is
+    /// drawn again below them) and keeps it from being redrawn until the write is done, since
+    /// mixing the two on one terminal line garbles both.
+    package var aroundOutput: (() -> Void) -> Void = { $0() }
 
     package func scanned(path: String, findings: [Finding]) {
         progress?.findings.add(findings.count, ordering: .relaxed)
         if collectForBaseline { collected.formUnion(Baseline(findings: findings).entries) }
         guard outputError == nil, !findings.isEmpty else { return }
-        beforeOutput()
-        do {
-            try reporter.add(findings)
-        } catch {
-            outputError = error
+        aroundOutput {
+            do throws(OutputError) {
+                try reporter.add(findings)
+            } catch {
+                outputError = error
+            }
         }
     }
 
@@ -293,7 +297,6 @@ package final class ReportingObserver: ScanObserver {
     }
 
     package func diagnostic(_ message: String) {
-        beforeOutput()
-        diagnostics(message)
+        aroundOutput { diagnostics(message) }
     }
 }
