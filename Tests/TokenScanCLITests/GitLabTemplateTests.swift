@@ -97,19 +97,7 @@ final class GitLabTemplateTests: XCTestCase {
     /// A merge request of four commits in a clone of depth 1: the job fetches its base and the
     /// history in between, finds the token of the first commit, and not the one already on main.
     func testMergeRequestScansItsCommitsOnly() throws {
-        let (origin, developer) = try repository()
-        try developer.write("old.env", "TOKEN=\(tokenB)\n")
-        let base = try developer.commitAll("main has an older token")
-        try developer.git("push", "-q", "origin", "main")
-        try developer.git("checkout", "-q", "-b", "feature")
-        try developer.write("a.env", "TOKEN=\(tokenA)\n")
-        let first = try developer.commitAll("add a token")
-        for step in 1...3 {
-            try developer.write("notes.txt", "step \(step)\n")
-            try developer.commitAll("step \(step)")
-        }
-        try developer.git("push", "-q", "origin", "feature")
-        let head = try developer.git("rev-parse", "HEAD")
+        let (origin, base, first, head) = try featureBranch(commitsAfterTheToken: 3)
         let runner = try clone(origin, branch: "feature", depth: 1)
         for shell in shells {
             let result = try job(in: runner, shell: shell, environment: [
@@ -156,16 +144,7 @@ final class GitLabTemplateTests: XCTestCase {
     /// A new branch scans the commits no other branch has (design §8), not the whole history;
     /// TOKENSCAN_FAIL_ON=never passes the gate and still writes the reports.
     func testNewBranchScansTheCommitsNoOtherBranchHas() throws {
-        let (origin, developer) = try repository()
-        try developer.write("old.env", "TOKEN=\(tokenB)\n")
-        let base = try developer.commitAll("main has an older token")
-        try developer.git("push", "-q", "origin", "main")
-        try developer.git("checkout", "-q", "-b", "feature")
-        try developer.write("a.env", "TOKEN=\(tokenA)\n")
-        let first = try developer.commitAll("add a token")
-        try developer.write("notes.txt", "1\n")
-        let head = try developer.commitAll("more")
-        try developer.git("push", "-q", "origin", "feature")
+        let (origin, base, first, head) = try featureBranch(commitsAfterTheToken: 1)
         let runner = try clone(origin, branch: "feature", depth: 1)
         let environment = ["CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BEFORE_SHA": zero, "CI_COMMIT_SHA": head, "CI_COMMIT_BRANCH": "feature"]
         for shell in shells {
@@ -255,6 +234,25 @@ final class GitLabTemplateTests: XCTestCase {
         try developer.git("remote", "add", "origin", "file://" + origin.path)
         try developer.write("README", "a project\n")
         return (origin, developer)
+    }
+
+    /// main with tokenB (already scanned there), pushed; then branch `feature` from it with a
+    /// commit adding tokenA and `count` more commits, pushed.
+    func featureBranch(commitsAfterTheToken count: Int) throws -> (origin: URL, base: String, first: String, head: String) {
+        let (origin, developer) = try repository()
+        try developer.write("old.env", "TOKEN=\(tokenB)\n")
+        let base = try developer.commitAll("main has an older token")
+        try developer.git("push", "-q", "origin", "main")
+        try developer.git("checkout", "-q", "-b", "feature")
+        try developer.write("a.env", "TOKEN=\(tokenA)\n")
+        let first = try developer.commitAll("add a token")
+        var head = first
+        for step in 0..<count {
+            try developer.write("notes.txt", "step \(step)\n")
+            head = try developer.commitAll("step \(step)")
+        }
+        try developer.git("push", "-q", "origin", "feature")
+        return (origin, base, first, head)
     }
 
     /// A clone as GitLab's runner makes it: shallow (GIT_DEPTH) and of one branch.
