@@ -99,20 +99,13 @@ final class GitLabTemplateTests: XCTestCase {
     func testMergeRequestScansItsCommitsOnly() throws {
         let (origin, base, first, head) = try featureBranch(commitsAfterTheToken: 3)
         let runner = try clone(origin, branch: "feature", depth: 1)
-        for shell in shells {
-            let result = try job(in: runner, shell: shell, environment: [
-                "CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_DIFF_BASE_SHA": base,
-                "CI_COMMIT_SHA": head, "CI_COMMIT_BEFORE_SHA": zero,
-            ])
-            XCTAssertEqual(result.status, 1, result.output)
-            XCTAssertTrue(result.output.contains("scanning \(base)..HEAD (the merge request's commits)"), result.output)
-            if shell == shells[0] {
-                XCTAssertTrue(result.output.contains("more commits of history for the range"), "the clone of depth 1 is deepened: \(result.output)")
-            }
-            XCTAssertEqual(try secretCommits(in: runner), [first], result.output)
-            XCTAssertEqual(try codeQualityPaths(in: runner), ["a.env"])
-            XCTAssertFalse(result.output.contains(tokenA), "the log shows no secret")
-        }
+        let outputs = try assertEveryShellFinds(first, in: runner, announcing: "scanning \(base)..HEAD (the merge request's commits)", environment: [
+            "CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_DIFF_BASE_SHA": base,
+            "CI_COMMIT_SHA": head, "CI_COMMIT_BEFORE_SHA": zero,
+        ])
+        XCTAssertTrue(outputs[0].contains("more commits of history for the range"), "the clone of depth 1 is deepened: \(outputs[0])")
+        XCTAssertEqual(try codeQualityPaths(in: runner), ["a.env"])
+        XCTAssertFalse(outputs.contains { $0.contains(tokenA) }, "the log shows no secret")
     }
 
     /// A push of three commits: all of them are scanned (`HEAD~1..HEAD` saw only the last), and
@@ -129,15 +122,12 @@ final class GitLabTemplateTests: XCTestCase {
         let head = try developer.commitAll("and more")
         try developer.git("push", "-q", "origin", "main")
         let runner = try clone(origin, branch: "main", depth: 1)
-        for shell in shells {
-            let result = try job(in: runner, shell: shell, environment: [
-                "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BEFORE_SHA": before, "CI_COMMIT_SHA": head, "CI_COMMIT_BRANCH": "main",
-                "TOKENSCAN_BASELINE": ".tokenscan-baseline.json",
-            ])
-            XCTAssertEqual(result.status, 1, result.output)
-            XCTAssertTrue(result.output.contains("scanning \(before)..\(head) (the commits of the push)"), result.output)
-            XCTAssertTrue(result.output.contains("the base revision has no .tokenscan-baseline.json: scanning without a baseline"), result.output)
-            XCTAssertEqual(try secretCommits(in: runner), [first])
+        let outputs = try assertEveryShellFinds(first, in: runner, announcing: "scanning \(before)..\(head) (the commits of the push)", environment: [
+            "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BEFORE_SHA": before, "CI_COMMIT_SHA": head, "CI_COMMIT_BRANCH": "main",
+            "TOKENSCAN_BASELINE": ".tokenscan-baseline.json",
+        ])
+        for output in outputs {
+            XCTAssertTrue(output.contains("the base revision has no .tokenscan-baseline.json: scanning without a baseline"), output)
         }
     }
 
@@ -147,12 +137,8 @@ final class GitLabTemplateTests: XCTestCase {
         let (origin, base, first, head) = try featureBranch(commitsAfterTheToken: 1)
         let runner = try clone(origin, branch: "feature", depth: 1)
         let environment = ["CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BEFORE_SHA": zero, "CI_COMMIT_SHA": head, "CI_COMMIT_BRANCH": "feature"]
-        for shell in shells {
-            let result = try job(in: runner, shell: shell, environment: environment)
-            XCTAssertEqual(result.status, 1, result.output)
-            XCTAssertTrue(result.output.contains("scanning \(base)..\(head) (the branch's commits that no other branch has)"), result.output)
-            XCTAssertEqual(try secretCommits(in: runner), [first])
-        }
+        try assertEveryShellFinds(first, in: runner, announcing: "scanning \(base)..\(head) (the branch's commits that no other branch has)",
+                                  environment: environment)
         let passing = try job(in: runner, shell: "sh", environment: environment.merging(["TOKENSCAN_FAIL_ON": "never"]) { $1 })
         XCTAssertEqual(passing.status, 0, passing.output)
         XCTAssertEqual(try secretCommits(in: runner), [first], "the reports are written whatever the gate says")
@@ -166,14 +152,9 @@ final class GitLabTemplateTests: XCTestCase {
         let first = try developer.commitAll("first")
         try developer.git("push", "-q", "origin", "main")
         let runner = try clone(origin, branch: "main", depth: 20)
-        for shell in shells {
-            let result = try job(in: runner, shell: shell, environment: [
-                "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BEFORE_SHA": zero, "CI_COMMIT_SHA": first, "CI_COMMIT_BRANCH": "main",
-            ])
-            XCTAssertEqual(result.status, 1, result.output)
-            XCTAssertTrue(result.output.contains("(all history: the first push)"), result.output)
-            XCTAssertEqual(try secretCommits(in: runner), [first])
-        }
+        try assertEveryShellFinds(first, in: runner, announcing: "(all history: the first push)", environment: [
+            "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BEFORE_SHA": zero, "CI_COMMIT_SHA": first, "CI_COMMIT_BRANCH": "main",
+        ])
     }
 
     /// The baseline comes from the base revision: an entry the merge request adds for its own
@@ -295,6 +276,20 @@ final class GitLabTemplateTests: XCTestCase {
         variables.merge(environment) { $1 }
         let arguments = shell == "bash" ? ["bash", "-e", "-o", "pipefail", path.path] : ["sh", "-e", path.path]
         return try Command.run(arguments, in: directory, environment: variables)
+    }
+
+    /// Runs the job in each shell: it fails the gate (exit 1), says which commits it scans, and the
+    /// secret-detection report holds exactly the finding of `commit`. Returns each shell's log.
+    @discardableResult
+    func assertEveryShellFinds(_ commit: String, in runner: URL, announcing announcement: String, environment: [String: String],
+                               file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        try shells.map { shell in
+            let result = try job(in: runner, shell: shell, environment: environment)
+            XCTAssertEqual(result.status, 1, "\(shell): \(result.output)", file: file, line: line)
+            XCTAssertTrue(result.output.contains(announcement), "\(shell): \(result.output)", file: file, line: line)
+            XCTAssertEqual(try secretCommits(in: runner), [commit], shell, file: file, line: line)
+            return result.output
+        }
     }
 
     /// The commits of the secret-detection report's findings.
