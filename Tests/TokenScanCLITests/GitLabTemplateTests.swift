@@ -62,6 +62,32 @@ final class GitLabTemplateTests: XCTestCase {
         XCTAssertEqual(reports["codequality"], "gl-code-quality-report.json")
     }
 
+    /// The template, with `extends` resolved (the schema checks hidden jobs loosely), and the
+    /// example follow GitLab's CI schema (check-jsonschema's vendored copy): a misspelt key or
+    /// report type fails here, not in a user's pipeline.
+    func testTemplateAndExampleFollowGitLabsCISchema() throws {
+        guard try Command.run(["sh", "-c", "command -v check-jsonschema"], in: work).status == 0 else {
+            throw XCTSkip("check-jsonschema is not installed (scripts/bootstrap --test installs it)")
+        }
+        let resolved = work.appendingPathComponent("resolved.json")
+        let program = """
+            import json, sys, yaml
+            document = yaml.safe_load(open(sys.argv[1]))
+            for name, job in list(document.items()):
+                if isinstance(job, dict) and "extends" in job:
+                    merged = dict(document[job["extends"]])
+                    merged.update({key: value for key, value in job.items() if key != "extends"})
+                    document[name] = merged
+            json.dump(document, open(sys.argv[2], "w"))
+            """
+        let (status, output) = try Command.run(["python3", "-c", program, Self.templatePath, resolved.path], in: work)
+        XCTAssertEqual(status, 0, output)
+        for path in [resolved.path, Self.templatePath, Self.root.appendingPathComponent("examples/gitlab-ci.yml").path] {
+            let (status, output) = try Command.run(["check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", path], in: work)
+            XCTAssertEqual(status, 0, "\(path): \(output)")
+        }
+    }
+
     /// The template installs the release of this very version.
     func testTemplateVersionIsTheBinarysVersion() throws {
         // The first line is the version ("0.1.0", or "tokenscan 0.1.0" with build details after it).
