@@ -211,7 +211,8 @@ final class GitLabTemplateTests: XCTestCase {
         XCTAssertEqual(try codeQualityPaths(in: runner), ["a.env"], "b.env is accepted by main's baseline, a.env is not")
     }
 
-    /// Nothing unverified is run: no pinned checksum, or the wrong one, stops the job (exit 2).
+    /// Nothing unverified is run: no pinned checksum, one that is no sha256, or the wrong one stops
+    /// the job (exit 2) before anything is extracted.
     func testDownloadIsVerifiedAgainstThePinnedChecksum() throws {
         let (origin, developer) = try repository()
         let head = try developer.commitAll("start")
@@ -221,6 +222,12 @@ final class GitLabTemplateTests: XCTestCase {
         let unpinned = try job(in: runner, shell: "sh", environment: environment.merging(["TOKENSCAN_SHA256": ""]) { $1 })
         XCTAssertEqual(unpinned.status, 2, unpinned.output)
         XCTAssertTrue(unpinned.output.contains("TOKENSCAN_SHA256 is empty"), unpinned.output)
+        let placeholder = try job(in: runner, shell: "sh", environment: environment.merging(["TOKENSCAN_SHA256": "put the sha256 here"]) { $1 })
+        XCTAssertEqual(placeholder.status, 2, placeholder.output)
+        XCTAssertTrue(placeholder.output.contains("TOKENSCAN_SHA256 is not a sha256"), placeholder.output)
+        let short = try job(in: runner, shell: "sh", environment: environment.merging(["TOKENSCAN_SHA256": "abc123"]) { $1 })
+        XCTAssertEqual(short.status, 2, short.output)
+        XCTAssertTrue(short.output.contains("TOKENSCAN_SHA256 has 6 characters"), short.output)
         let wrong = try job(in: runner, shell: "sh", environment: environment.merging(["TOKENSCAN_SHA256": String(repeating: "ab", count: 32)]) { $1 })
         XCTAssertEqual(wrong.status, 2, wrong.output)
         XCTAssertTrue(wrong.output.contains("refusing to run it"), wrong.output)
