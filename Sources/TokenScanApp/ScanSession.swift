@@ -37,6 +37,9 @@ public struct ScanRequest: Sendable {
     /// `--quiet` / `--verbose`.
     public var verbosity = Verbosity.normal
     public var toolVersion = TokenScanVersion.current
+    /// Reports that record when the scan ended (GitLab's `end_time`) read the wall clock; false
+    /// (a fixed `--now`, the golden files): they record `now`, and the report is reproducible.
+    public var recordsFinishTime = false
     /// What shaped the result (files read, disabled rules, changes in a range): every report
     /// carries it in its summary.
     public var configuration = ConfigurationReport()
@@ -141,6 +144,7 @@ public enum ScanSession {
         context.reportsUnused = request.reportUnused
         context.allOccurrences = request.allOccurrences
         context.disclosure = ClaimDisclosure(taxonomy: request.settings.taxonomy, showSecrets: request.settings.showSecrets)
+        if request.recordsFinishTime { context.finishedAt = { Date() } }
         let reporter = Reporters.make(request.format, context: context, output: output)
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
         var options = request.options

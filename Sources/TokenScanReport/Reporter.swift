@@ -10,6 +10,11 @@ import TokenScanSuppression
 /// The output formats of design §4.
 public enum ReportFormat: String, Sendable, CaseIterable {
     case text, json, jsonl, sarif
+    case gitlabSecretDetection = "gitlab-secret-detection"
+    case gitlabCodeQuality = "gitlab-codequality"
+
+    /// The names `--format` takes, in help and error messages.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// What every reporter knows about the run besides the findings.
@@ -25,6 +30,9 @@ public struct ReportContext: Sendable {
     public var reportsUnused = false
     /// Which JWT header and claim values reports show (all of them with `--show-secrets`).
     public var disclosure = ClaimDisclosure(showSecrets: false)
+    /// When the scan finished, for formats that record it (GitLab's `scan.end_time`); nil: at
+    /// `now`, so a report made with a fixed clock (`--now`, the golden files) is reproducible.
+    public var finishedAt: (@Sendable () -> Date)?
     public init(toolVersion: String, now: Date, rules: [Rule]) {
         self.toolVersion = toolVersion
         self.now = now
@@ -46,6 +54,8 @@ public enum Reporters {
         case .json: JSONReporter(context: context, output: output)
         case .jsonl: JSONLinesReporter(output: output, disclosure: context.disclosure)
         case .sarif: SARIFReporter(context: context, output: output)
+        case .gitlabSecretDetection: GitLabSecretDetectionReporter(context: context, output: output)
+        case .gitlabCodeQuality: GitLabCodeQualityReporter(output: output)
         }
     }
 

@@ -63,7 +63,7 @@ struct DecodeCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             body = String(decoding: try encoder.encode(finding), as: UTF8.self) + "\n"
-        case .text, .sarif:
+        case .text, .sarif, .gitlabSecretDetection, .gitlabCodeQuality:
             body = TokenDecoder.describe(finding, now: request.settings.now)
         }
         print(body, terminator: "")

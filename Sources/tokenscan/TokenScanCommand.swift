@@ -56,7 +56,7 @@ struct TokenScanCommand: ParsableCommand {
 
 /// Options every scanning command shares (design §3).
 struct ReportOptions: ParsableArguments {
-    @Option(help: "Report format: text, json, jsonl or sarif.")
+    @Option(help: "Report format: text, json, jsonl, sarif, gitlab-secret-detection or gitlab-codequality.")
     var format: String = "text"
 
     @Flag(name: .shortAndLong, help: "No diagnostics on stderr but errors (the report is still written).")
@@ -127,7 +127,7 @@ struct ReportOptions: ParsableArguments {
 
     func validate() throws {
         guard ReportFormat(rawValue: format.lowercased()) != nil else {
-            throw ValidationError("--format must be one of text, json, jsonl, sarif")
+            throw ValidationError("--format must be one of \(ReportFormat.names)")
         }
         if quiet && verbose { throw ValidationError("--quiet and --verbose contradict each other") }
         if let failOn, FailThreshold(failOn.lowercased()) == nil {
@@ -174,6 +174,8 @@ struct ReportOptions: ParsableArguments {
         request.options.suppressions.honorsInlineAllow = !ignoreInlineAllow
         if noRepoConfig { request.configuration.repositoryConfigurationIgnored = true }
         request.format = ReportFormat(rawValue: format.lowercased())!
+        // A fixed clock (--now) makes the whole report reproducible, its recorded times too.
+        request.recordsFinishTime = now == nil
         request.outputPath = output
         if let failOn { request.failOn = FailThreshold(failOn.lowercased())! }
         request.ruleSources = ruleSources

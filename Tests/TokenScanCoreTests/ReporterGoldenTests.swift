@@ -16,6 +16,11 @@ import FixtureKit
 /// review the diff.
 final class ReporterGoldenTests: XCTestCase {
     func render(_ format: ReportFormat, showSecrets: Bool = false) throws -> String {
+        try Self.render(format, showSecrets: showSecrets)
+    }
+
+    /// The fixture corpus in `format` (other suites validate these reports against their formats' schemas).
+    static func render(_ format: ReportFormat, showSecrets: Bool = false) throws -> String {
         let (files, _) = try FixtureCorpus.generate(templates: TestSupport.repositoryRoot.appendingPathComponent("Fixtures/templates"))
         let settings = AnalysisSettings(now: FixtureCorpus.now, showSecrets: showSecrets)
         let path = try TestSupport.temporaryDirectory().appendingPathComponent("report").path
@@ -56,6 +61,8 @@ final class ReporterGoldenTests: XCTestCase {
     func testJSONGolden() throws { try assertGolden(.json) }
     func testJSONLinesGolden() throws { try assertGolden(.jsonl) }
     func testSARIFGolden() throws { try assertGolden(.sarif) }
+    func testGitLabSecretDetectionGolden() throws { try assertGolden(.gitlabSecretDetection) }
+    func testGitLabCodeQualityGolden() throws { try assertGolden(.gitlabCodeQuality) }
 
     /// Redaction holds in every format: no minted token appears in any report unless asked.
     func testNoSecretInAnyReportByDefault() throws {
