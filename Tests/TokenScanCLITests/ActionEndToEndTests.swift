@@ -168,6 +168,54 @@ final class ActionEndToEndTests: XCTestCase {
         try assertNoSecret(job, [leaked])
     }
 
+    /// The `config` input of a pull request is the base revision's file, with the rule files it
+    /// names beside it; the pull request's edit of it is named, not applied.
+    func testPullRequestTakesTheConfigurationFromItsBase() throws {
+        try repository.commit([
+            "ci/tokenscan.toml": "rules = [\"acme.toml\"]\n",
+            "ci/acme.toml": """
+                [[rules]]
+                id = "acme-key"
+                description = "Acme API key"
+                kind = "generic"
+                regex = '\\bacme_[a-z0-9]{24}\\b'
+                keywords = ["acme_"]
+                examples = ["key = acme_0123456789abcdefghijklmn"]
+                """,
+        ], "configuration")
+        try repository.push("main")
+        let base = try repository.sha("main")
+        try repository.dev.git("checkout", "-q", "-b", "change")
+        let head = try repository.commit(["app.cfg": "key = acme_7q2w9e4r1t6y3u8i5o0p2a7s\n", "ci/tokenscan.toml": "disabledRules = [\"jwt\"]\n"],
+                                         "use the key, drop the rule")
+        try repository.push("change")
+        let checkout = try repository.checkout("refs/heads/change")
+        let payload: [String: Any] = [
+            "pull_request": ["number": 8, "base": ["sha": base], "head": ["sha": head, "repo": ["full_name": "acme/service"]]],
+            "repository": ["full_name": "acme/service"],
+        ]
+        let job = try job("pull_request", payload, in: checkout, inputs: ["TOKENSCAN_CONFIG": "ci/tokenscan.toml", "TOKENSCAN_FAIL_ON": "never"])
+        XCTAssertEqual(job.status, 0, job.log + job.stderr)
+        XCTAssertEqual(job.outputs["upload"], "true", "not a fork")
+        XCTAssertEqual(results(job).map { $0["ruleId"] as? String }, ["acme-key"], "the base's rule file applies")
+        XCTAssertTrue(job.log.contains("configuration ci/tokenscan.toml read from the base revision \(base.prefix(12))"), job.log)
+        XCTAssertTrue(job.summary.contains("This change edits the configuration ci/tokenscan.toml: not applied here"), job.summary)
+    }
+
+    /// A scheduled run scans the whole tree, also what was committed long ago.
+    func testScheduleScansTheWholeTree() throws {
+        let old = TokenMinter.jwt(claims: ["sub": "old", "scope": "repo"])
+        try repository.commit(["deploy/old.env": "T=\(old)\n"], "long ago")
+        try repository.commit(["README.md": "r\n"], "later")
+        try repository.push("main")
+        let checkout = try repository.checkout("refs/heads/main")
+        let job = try job("schedule", ["schedule": "17 4 * * 1"], in: checkout)
+        XCTAssertEqual(job.status, 1, job.log + job.stderr)
+        XCTAssertEqual(job.outputs["scanned"], "the whole work tree: a schedule run")
+        XCTAssertTrue(job.log.contains("::error file=deploy/old.env,line=1,"), job.log)
+        try assertNoSecret(job, [old])
+    }
+
     /// A clean push with a baseline that does not exist: a notice, not an error; exit 0.
     func testMissingBaselineIsANoticeAndACleanPushPasses() throws {
         let before = try repository.commit(["a.txt": "a\n"], "one")
