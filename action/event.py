@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads the GitHub event the action runs for and prints what range.sh and the job need, as
 `key=value` lines: event, base, head (pull requests, merge queues), before, after, ref (pushes),
-fork (true when a pull request comes from another repository, whose token cannot upload SARIF)
+fork (true when a pull_request comes from another repository: its token cannot upload SARIF)
 and number (the pull request's).
 
 Why a script: the values come from the event payload that GitHub writes (GITHUB_EVENT_PATH),
@@ -57,8 +57,9 @@ def main():
         values["number"] = one_line(pull.get("number", ""))
         head_repo = ((pull.get("head") or {}).get("repo") or {}).get("full_name")
         this_repo = (payload.get("repository") or {}).get("full_name") or os.environ.get("GITHUB_REPOSITORY")
-        # A deleted fork leaves head.repo null: still not this repository.
-        values["fork"] = "true" if head_repo != this_repo else "false"
+        # A deleted fork leaves head.repo null: still not this repository. pull_request_target
+        # runs in the base repository with its own token, which can upload.
+        values["fork"] = "true" if name == "pull_request" and head_repo != this_repo else "false"
     elif name == "merge_group":
         group = payload.get("merge_group") or {}
         values["base"] = commit(group.get("base_sha"), "merge_group.base_sha")
