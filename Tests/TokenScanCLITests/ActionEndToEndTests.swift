@@ -232,6 +232,30 @@ final class ActionEndToEndTests: XCTestCase {
         XCTAssertEqual(results(job).count, 0)
     }
 
+    /// Without a version the newest pinned release installs; a version that is not pinned, or a
+    /// pins file with no release yet (this repository's until its first release), installs nothing.
+    func testInstallTakesOnlyPinnedVersions() throws {
+        let install = ActionRepository.script("install.sh")
+        let environment = ["TOKENSCAN_ACTION_DIST": dist.path, "TOKENSCAN_ACTION_SHA256SUMS": pins.path, "RUNNER_TEMP": repository.directory.path]
+        let installed = try ActionRepository.run([install], in: repository.directory, environment: environment)
+        XCTAssertEqual(installed.status, 0, installed.stderr)
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: installed.stdout.trimmingCharacters(in: .newlines)), installed.stdout)
+
+        let unpinned = try ActionRepository.run([install, "9.9.9"], in: repository.directory, environment: environment)
+        XCTAssertEqual(unpinned.status, 2)
+        XCTAssertEqual(unpinned.stdout, "")
+        XCTAssertTrue(unpinned.stderr.contains("version 9.9.9 is not pinned in \(pins.path)"), unpinned.stderr)
+
+        var empty = environment
+        empty["TOKENSCAN_ACTION_SHA256SUMS"] = ActionRepository.root.appendingPathComponent("action/SHA256SUMS").path
+        let shipped = try String(contentsOfFile: empty["TOKENSCAN_ACTION_SHA256SUMS"]!, encoding: .utf8)
+        if !shipped.contains("-linux-x86_64.tar.gz") {
+            let none = try ActionRepository.run([install], in: repository.directory, environment: empty)
+            XCTAssertEqual(none.status, 2)
+            XCTAssertTrue(none.stderr.contains("pins no release yet"), none.stderr)
+        }
+    }
+
     /// A tarball whose checksum is not the pinned one is not run; tokenscan's own exit 2 (a usage
     /// error) stays 2; both are explained in the log and the summary.
     func testUnverifiedTarballAndUsageErrorsExitTwoAndSayWhy() throws {
