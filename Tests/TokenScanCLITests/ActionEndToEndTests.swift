@@ -130,6 +130,12 @@ final class ActionEndToEndTests: XCTestCase {
         XCTAssertTrue(job.summary.contains("**Result:** failed: findings at or above the gate, <code>high</code> (exit 1)."), job.summary)
         XCTAssertTrue(job.summary.contains("| critical | 1 |"), job.summary)
         XCTAssertTrue(job.summary.contains("<code>config/app.env:2</code>"), job.summary)
+        // What goes to code scanning passes the schema and GitHub's upload checks.
+        let validator = ActionRepository.root.deletingLastPathComponent().appendingPathComponent("shared/tools/validate-sarif")
+        if FileManager.default.isExecutableFile(atPath: validator.path), let sarifFile = job.outputs["sarif-file"] {
+            let checked = try ActionRepository.run([validator.path, "--spec", "--github", sarifFile], in: repository.directory)
+            XCTAssertEqual(checked.status, 0, checked.stdout + checked.stderr)
+        }
         // tokenscan's own output is fenced off from the workflow-command parser.
         let fence = try XCTUnwrap(job.log.split(separator: "\n").first { $0.hasPrefix("::stop-commands::") })
         XCTAssertTrue(job.log.contains("::\(fence.dropFirst("::stop-commands::".count))::"), job.log)
