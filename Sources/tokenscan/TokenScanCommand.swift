@@ -24,6 +24,15 @@ struct TokenScanCommand: ParsableCommand {
     /// Exit codes follow design §3: usage errors are 2 (ArgumentParser's default would be 64).
     /// Every error, ArgumentParser's included, is written in one style: `tokenscan: error: …`.
     static func main() {
+        // The Swift runtime on Linux reads the command line from /proc/self/cmdline. Without /proc
+        // (a bare chroot, a container started without it) it reads nothing, not even argv[0], and
+        // an empty command line would run the default command: a scan of the current directory,
+        // whatever the user typed. Refuse instead.
+        if CommandLine.arguments.isEmpty {
+            printError("error: cannot read the command line: /proc is not mounted (the Swift runtime reads "
+                       + "the arguments from /proc/self/cmdline); mount it, as container runtimes do")
+            Glibc.exit(ExitStatus.error.rawValue)
+        }
         signal(SIGPIPE, SIG_IGN)
         Interrupts.install()
         Prewarm.start()
