@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TokenFormats
 import TokenScanModel
 import TokenScanEngine
@@ -39,21 +41,21 @@ struct TokenScanCommand: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let unknown = CommandSuggestion.unknownCommand(arguments: arguments, commands: commandNames) {
             printError("error: \(unknown)")
-            Foundation.exit(ExitStatus.error.rawValue)
+            Glibc.exit(ExitStatus.error.rawValue)
         }
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            Glibc.exit(exit.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 print(TerminalText.escapeLines(fullMessage(for: error)))
-                Foundation.exit(0)
+                Glibc.exit(0)
             }
-            FileHandle.standardError.write(Data((ErrorStyle.restyle(TerminalText.escapeLines(fullMessage(for: error))) + "\n").utf8))
-            Foundation.exit(ExitStatus.error.rawValue)
+            StandardStreams.writeError(ErrorStyle.restyle(TerminalText.escapeLines(fullMessage(for: error))) + "\n")
+            Glibc.exit(ExitStatus.error.rawValue)
         }
     }
 
@@ -239,7 +241,7 @@ enum Interrupts {
             source.setEventHandler {
                 PendingFiles.removeAll()
                 if exitStatusSignals.contains(signalNumber) {
-                    FileHandle.standardError.write(Data("tokenscan: interrupted\n".utf8))
+                    StandardStreams.writeError("tokenscan: interrupted\n")
                     _exit(128 + signalNumber)
                 }
                 signal(signalNumber, SIG_DFL)
@@ -270,7 +272,7 @@ enum Clock {
 /// Every diagnostic goes through here: one line, on stderr, with whatever the scanned tree put
 /// into it (a file name, an error message quoting a value) escaped for the terminal.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("tokenscan: " + TerminalText.escape(message) + "\n").utf8))
+    StandardStreams.writeError("tokenscan: " + TerminalText.escape(message) + "\n")
 }
 
 /// A fatal error in the one style (`tokenscan: error: …`), then exit 2.
