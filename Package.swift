@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The targets linked into `tokenscan` import FoundationEssentials, never full Foundation (which
+/// would bring ICU's 47 MB into the static binary). A dependency that imports Foundation (TOMLKit)
+/// would otherwise make Foundation's extensions (`String(format:)`, `padding(toLength:)`) resolve
+/// silently in every module above it; with member import visibility they must be imported where
+/// they are used, so a use of full Foundation is a compile error.
+let binarySettings: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "tokenscan",
     products: [
@@ -24,6 +31,9 @@ let package = Package(
         ),
         // zlib for gzip input (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Declarations of the glibc extensions that starting git needs (pipe2, closefrom for
+        // posix_spawn), which Swift's Glibc module hides.
+        .systemLibrary(name: "CSpawn"),
         // Turns Rules/ into Swift source at build time, so the binary carries its default rules and
         // Rules/ stays the single source of truth.
         .executableTarget(name: "embed-resources"),
@@ -38,19 +48,21 @@ let package = Package(
         // Token formats as values: base64, JSON, JWT parsing, checksums, minting.
         .target(
             name: "TokenFormats",
-            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: binarySettings
         ),
         // What every layer speaks: findings, severities, reasons, the summary, byte sources, errors.
-        .target(name: "TokenScanModel", dependencies: ["TokenFormats"]),
+        .target(name: "TokenScanModel", dependencies: ["TokenFormats"], swiftSettings: binarySettings),
         // Rules and their loader, PCRE2 patterns, the keyword automaton and the matcher. Carries
         // the built-in rule files (Rules/) as generated source.
         .target(
             name: "TokenScanEngine",
             dependencies: ["TokenScanModel", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: binarySettings,
             plugins: ["EmbedResources"]
         ),
         // The one chunked search loop and the decoding layers behind it.
-        .target(name: "TokenScanSearch", dependencies: ["TokenScanEngine"]),
+        .target(name: "TokenScanSearch", dependencies: ["TokenScanEngine"], swiftSettings: binarySettings),
         // From a hit to a judged finding: validation, token facts, the risk model, redaction.
         .target(
             name: "TokenScanJudge",
@@ -58,22 +70,24 @@ let package = Package(
                 "TokenScanSearch",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: binarySettings
         ),
         // Every way of accepting a finding, in one stage.
-        .target(name: "TokenScanSuppression", dependencies: ["TokenScanJudge"]),
+        .target(name: "TokenScanSuppression", dependencies: ["TokenScanJudge"], swiftSettings: binarySettings),
         // What is scanned: the file walk, stdin, git, archives and compressed streams.
-        .target(name: "TokenScanSources", dependencies: ["TokenScanSuppression", "CZlib"]),
+        .target(name: "TokenScanSources", dependencies: ["TokenScanSuppression", "CZlib", "CSpawn"], swiftSettings: binarySettings),
         // One reporter per format, and the output file.
-        .target(name: "TokenScanReport", dependencies: ["TokenScanSources"]),
+        .target(name: "TokenScanReport", dependencies: ["TokenScanSources"], swiftSettings: binarySettings),
         // The pipeline every command runs, and configuration discovery.
-        .target(name: "TokenScanApp", dependencies: ["TokenScanReport"]),
+        .target(name: "TokenScanApp", dependencies: ["TokenScanReport"], swiftSettings: binarySettings),
         .executableTarget(
             name: "tokenscan",
             dependencies: [
                 "TokenScanApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: binarySettings
         ),
         // Mints the labelled fixture corpus from Fixtures/templates (tests and `swift run fixturegen`).
         .target(name: "FixtureKit", dependencies: ["TokenScanApp"]),

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON value, kept as data so that claims can be inspected, scored and written back out
 /// (`Sendable`, unlike `JSONSerialization`'s `Any`).
@@ -104,7 +104,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     public var number: Double? {
         switch self {
         case .number(let value): value
-        case .string(let value): Double(value.trimmingCharacters(in: .whitespaces))
+        case .string(let value): Double(value.trimming(.whitespaces))
         default: nil
         }
     }

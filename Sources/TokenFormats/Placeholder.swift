@@ -48,4 +48,5 @@ public enum Entropy {
     }
 }
 
-import Foundation
+import FoundationEssentials
+import Glibc

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 
 /// Mints JWTs. Used by the built-in demo and by the tests, so that realistic tokens are created at
 /// run time instead of being committed (a repository full of live-looking tokens trips other

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TOMLKit
 import TokenFormats
 import TokenScanEngine
@@ -83,12 +83,12 @@ public struct Configuration: Sendable {
             return array.compactMap(\.string)
         }
         configuration.ruleSources = try strings("rules").map {
-            $0.hasPrefix("/") || directory.isEmpty ? $0 : (directory as NSString).appendingPathComponent($0)
+            $0.hasPrefix("/") ? $0 : PathName.appending($0, to: directory)
         }
         configuration.disabledRules = try strings("disabledRules")
         if let value = table["gitleaks"] {
             if let file = value.string, !file.isEmpty {
-                configuration.gitleaks = .path(file.hasPrefix("/") || directory.isEmpty ? file : (directory as NSString).appendingPathComponent(file))
+                configuration.gitleaks = .path(file.hasPrefix("/") ? file : PathName.appending(file, to: directory))
             } else if value.bool == false {
                 configuration.gitleaks = .disabled
             } else {
@@ -126,7 +126,7 @@ public struct Configuration: Sendable {
     /// The line where `key` is first assigned or opened as a table.
     package static func line(of key: String, in text: String) -> Int? {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimming(.whitespaces)
             if trimmed.hasPrefix("\(key) ") || trimmed.hasPrefix("\(key)=") || trimmed == "[\(key)]" || trimmed == "[[\(key)]]"
                 || trimmed.hasPrefix("[\(key).") {
                 return index + 1
@@ -146,9 +146,8 @@ public struct Configuration: Sendable {
         }
         var start = FileManager.default.currentDirectoryPath
         if let first = roots.first {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: first, isDirectory: &isDirectory) {
-                start = isDirectory.boolValue ? first : PathName.parent(of: first)
+            if let isDirectory = FileStatus.isDirectory(atPath: first) {
+                start = isDirectory ? first : PathName.parent(of: first)
                 if start.isEmpty { start = "." }
             }
         }

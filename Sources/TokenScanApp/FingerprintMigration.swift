@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a run says when a baseline or an ignore file still lists v1 fingerprints. They match for
 /// one release (design §8), so that upgrading tokenscan does not fail every pipeline at once; the

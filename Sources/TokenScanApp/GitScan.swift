@@ -1,5 +1,7 @@
+import TokenFormats
 import TokenScanModel
 import TokenScanSources
+import TokenScanSuppression
 
 /// Sets up a scan of a git repository's staged changes or commits: the one place `git` and `hook`
 /// start git, so both trust the same configuration and ignore files and run git the same safe way.
@@ -70,7 +72,7 @@ public final class GitScan {
                 // Blob names are relative to the repository's top; the files passed are relative
                 // to here (pre-commit runs hooks from the top, where the prefix is empty).
                 let prefix = String(decoding: try source.runner.output(["rev-parse", "--show-prefix"]), as: UTF8.self)
-                    .trimmingCharacters(in: .newlines)
+                    .trimming(.newlines)
                 repositoryPaths = Set(paths.map { prefix + Walker.normalize($0) })
             }
             request.sources = [PathFilteredSource(source, paths: repositoryPaths)]

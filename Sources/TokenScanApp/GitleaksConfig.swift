@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TOMLKit
 import TokenFormats
 import TokenScanEngine
@@ -268,7 +268,7 @@ public enum GitleaksConfig {
                     warnings.append(GitleaksWarning(file: path, message: "[extend] path '\(extendPath)': extended more than \(maxExtendDepth) levels deep; not imported"))
                 } else {
                     let directory = PathName.parent(of: path)
-                    let nearby = extendPath.hasPrefix("/") || directory.isEmpty ? extendPath : (directory as NSString).appendingPathComponent(extendPath)
+                    let nearby = extendPath.hasPrefix("/") ? extendPath : PathName.appending(extendPath, to: directory)
                     var found: (String, String)?
                     for file in [nearby, extendPath] where found == nil {
                         if let text = readFile(file) { found = (file, text) }
@@ -287,7 +287,7 @@ public enum GitleaksConfig {
 
     package static func parseRule(_ table: TOMLTable, index: Int, path: String, warnings: inout [GitleaksWarning]) -> RuleSpec? {
         let anonymous = Fields(table, file: path)
-        guard let id = anonymous.string("id", &warnings), !id.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let id = anonymous.string("id", &warnings), !id.trimming(.whitespaces).isEmpty else {
             warnings.append(GitleaksWarning(file: path, message: "rules[\(index)] has no id; not imported"))
             return nil
         }
@@ -503,7 +503,7 @@ public enum GitleaksConfig {
             let regexes = combine(spec.regexes, "regex")
             if isAnd && failed { return [] }
             let stopwords = spec.stopwords.isEmpty ? nil : StopWords(spec.stopwords)
-            let commits = Set(spec.commits.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            let commits = Set(spec.commits.map { $0.trimming(.whitespaces).lowercased() })
             let description = spec.description ?? "gitleaks \(spec.name)\(ruleID.map { " of rule '\($0)'" } ?? "")"
             func rule(_ configure: (inout AllowRule) -> Void) -> AllowRule {
                 var allow = AllowRule(description: description)

@@ -1,3 +1,4 @@
+import TokenScanModel
 import TokenScanSources
 
 /// What one run of the pre-commit hook scans, decided from how pre-commit (or git) started it

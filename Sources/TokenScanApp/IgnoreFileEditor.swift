@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import TokenFormats
 import TokenScanJudge
 import TokenScanModel
 import TokenScanSources
@@ -51,18 +53,18 @@ public enum IgnoreFileEditor {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(description: "\(path): cannot read the report")
         }
-        var objects: [[String: Any]] = []
-        if let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            if let findings = document["findings"] as? [[String: Any]] {
-                objects = findings
-            } else if let runs = document["runs"] as? [[String: Any]] {
-                objects = runs.flatMap { ($0["results"] as? [[String: Any]]) ?? [] }.compactMap(sarifFinding)
+        var objects: [[String: JSONValue]] = []
+        if let document = JSONValue.parse(Array(data))?.object {
+            if let findings = document["findings"]?.array {
+                objects = findings.compactMap(\.object)
+            } else if let runs = document["runs"]?.array {
+                objects = runs.flatMap { $0.object?["results"]?.array ?? [] }.compactMap(\.object).compactMap(sarifFinding)
             } else if document["fingerprint"] != nil {
                 objects = [document]
             }
         } else {
             for line in data.split(separator: 0x0A) where !line.isEmpty {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+                guard let object = JSONValue.parse(Array(line))?.object else {
                     throw Failure(description: "\(path): not a tokenscan report (--format json, jsonl or sarif)")
                 }
                 objects.append(object)
@@ -71,22 +73,23 @@ public enum IgnoreFileEditor {
         var seen = Set<String>()
         var entries: [Entry] = []
         for object in objects {
-            guard let fingerprint = object["fingerprint"] as? String, seen.insert(fingerprint).inserted else { continue }
-            let place = (object["path"] as? String).map { path in (object["line"] as? Int).map { "\(path):\($0)" } ?? path }
-            entries.append(Entry(fingerprint: try parseFingerprint(fingerprint), ruleId: object["ruleId"] as? String, place: place))
+            guard let fingerprint = object["fingerprint"]?.string, seen.insert(fingerprint).inserted else { continue }
+            let line = object["line"]?.number.flatMap { Int(exactly: $0) }
+            let place = object["path"]?.string.map { path in line.map { "\(path):\($0)" } ?? path }
+            entries.append(Entry(fingerprint: try parseFingerprint(fingerprint), ruleId: object["ruleId"]?.string, place: place))
         }
         return entries
     }
 
-    private static func sarifFinding(_ result: [String: Any]) -> [String: Any]? {
-        guard let fingerprints = result["partialFingerprints"] as? [String: Any],
+    private static func sarifFinding(_ result: [String: JSONValue]) -> [String: JSONValue]? {
+        guard let fingerprints = result["partialFingerprints"]?.object,
               // A report written before fingerprints were versioned has `tokenscan/v1`.
-              let fingerprint = (fingerprints["tokenscan/v2"] ?? fingerprints["tokenscan/v1"]) as? String else { return nil }
-        var object: [String: Any] = ["fingerprint": fingerprint]
+              let fingerprint = (fingerprints["tokenscan/v2"] ?? fingerprints["tokenscan/v1"])?.string else { return nil }
+        var object: [String: JSONValue] = ["fingerprint": .string(fingerprint)]
         object["ruleId"] = result["ruleId"]
-        let location = ((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
-        object["path"] = (location?["artifactLocation"] as? [String: Any])?["uri"]
-        object["line"] = (location?["region"] as? [String: Any])?["startLine"]
+        let location = result["locations"]?.array?.first?.object?["physicalLocation"]?.object
+        object["path"] = location?["artifactLocation"]?.object?["uri"]
+        object["line"] = location?["region"]?.object?["startLine"]
         return object
     }
 
@@ -95,7 +98,7 @@ public enum IgnoreFileEditor {
     public static func ignoreFilePath(near directory: String, environment: [String: String]) -> String {
         if let runner = try? GitRunner(repository: directory, environment: environment),
            let output = try? runner.output(["rev-parse", "--show-toplevel"]) {
-            let top = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .newlines)
+            let top = String(decoding: output, as: UTF8.self).trimming(.newlines)
             if !top.isEmpty { return Walker.join(top, ".tokenscanignore") }
         }
         return Walker.join(directory, ".tokenscanignore")

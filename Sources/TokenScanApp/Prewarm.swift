@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
@@ -19,7 +19,7 @@ import TokenScanSuppression
 /// `scripts/bench`'s start-up line measures what this saves.
 public enum Prewarm {
     public static func start() {
-        Thread.detachNewThread {
+        NativeThread.detach {
             _ = CompiledRule.builtin
             _ = Matcher.builtinAutomaton
             _ = ScopeTaxonomy.builtin

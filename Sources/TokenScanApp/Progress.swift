@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 import TokenFormats
 import TokenScanEngine
@@ -16,10 +17,10 @@ public final class ProgressLine: @unchecked Sendable {
     package let counter: ProgressCounter
     package let write: @Sendable (String) -> Void
     package let started = ContinuousClock.now
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var stopped = false
     private var drawn = false
-    private var thread: Thread?
+    private var thread: NativeThread?
 
     /// `stream`: the scan reads one stream (stdin), so inputs are not counted, bytes are.
     package let stream: Bool
@@ -45,12 +46,11 @@ public final class ProgressLine: @unchecked Sendable {
     }
 
     public func start(delay: Duration = .milliseconds(500), interval: Duration = .milliseconds(250)) {
-        let thread = Thread { [self] in
+        thread = NativeThread { [self] in
             condition.lock()
             var wait = delay
             while !stopped {
-                let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
-                if condition.wait(until: Date().addingTimeInterval(seconds)) && stopped { break }
+                if condition.wait(timeout: wait) && stopped { break }
                 if stopped { break }
                 write("\r\u{1B}[K" + line())
                 drawn = true
@@ -59,8 +59,6 @@ public final class ProgressLine: @unchecked Sendable {
             if drawn { write("\r\u{1B}[K") }
             condition.unlock()
         }
-        self.thread = thread
-        thread.start()
     }
 
     /// Stops and clears the line (before the report or diagnostics are printed).
@@ -69,7 +67,7 @@ public final class ProgressLine: @unchecked Sendable {
         stopped = true
         condition.broadcast()
         condition.unlock()
-        while let thread, !thread.isFinished { usleep(1000) }
+        thread?.join()
     }
 
     package func line() -> String {

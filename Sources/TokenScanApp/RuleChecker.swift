@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
@@ -64,7 +64,7 @@ public enum RuleChecker {
                 // with a wrong checksum is not reported (the rule validates it, as design §5 asks).
                 if let format = example.mint, let checksum = format.checksum, let token = expected {
                     let corrupted = TokenMinter.corruptingChecksum(of: token, checksum)
-                    let wrong = findings(text.replacingOccurrences(of: token, with: corrupted))
+                    let wrong = findings(text.replacing(token, with: corrupted))
                     if !wrong.isEmpty {
                         fail("example \(index + 1): the minted \(format.rawValue) token with a wrong checksum is still reported; add validate = [\"\(checksum.rawValue)\"]")
                     }
@@ -85,11 +85,14 @@ public enum RuleChecker {
     public static func instantiate(_ example: RuleExample, rule: Rule, number: Int) -> (text: String, secret: String?) {
         guard let format = example.mint else { return (example.text, example.secret) }
         let token = TokenMinter.provider(format, seed: "\(rule.id)#\(number)")
-        return (example.text.replacingOccurrences(of: RuleExample.tokenMarker, with: token), token)
+        return (example.text.replacing(RuleExample.tokenMarker, with: token), token)
     }
 
     package static func abbreviate(_ text: String) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: "⏎")
+        // By scalar, so the newline of a CRLF pair is marked too.
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(scalar == "\n" ? "⏎" : scalar) }
+        let flat = String(scalars)
         return flat.count > 90 ? "\"\(flat.prefix(87))…\"" : "\"\(flat)\""
     }
 }

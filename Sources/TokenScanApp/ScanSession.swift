@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Synchronization
 import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
@@ -154,7 +156,7 @@ public enum ScanSession {
             options.search.progress = counter
             observer.progress = counter
             let stream = request.inputs == [.standardInput] && request.sources.isEmpty
-            progressLine = ProgressLine(counter: counter, stream: stream) { FileHandle.standardError.write(Data($0.utf8)) }
+            progressLine = ProgressLine(counter: counter, stream: stream) { StandardStreams.writeError($0) }
             // TOKENSCAN_PROGRESS_INTERVAL_MS: a test seam (a pseudo-terminal test cannot wait for
             // the half second a person would).
             if let milliseconds = ProcessInfo.processInfo.environment["TOKENSCAN_PROGRESS_INTERVAL_MS"].flatMap(Int.init), milliseconds > 0 {

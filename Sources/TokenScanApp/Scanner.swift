@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Synchronization
 import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
@@ -105,19 +107,14 @@ public final class Scanner: Sendable {
                               trackUnusedInlineAllow: !matcher.markers.isEmpty)
         let queue = WorkQueue<(Int, ScanItem)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
         let workers = max(1, options.jobs)
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            let thread = Thread { [self] in
+        let threads = (0..<workers).map { _ in
+            NativeThread(stackSize: 4 << 20) { [self] in
                 let worker = Worker(scanner: self)
                 while let (sequence, item) = queue.pop() {
                     worker.flush = { state.partial(sequence, path: $0, findings: $1) }
                     state.complete(sequence, worker.run(item))
                 }
-                group.leave()
             }
-            thread.stackSize = 4 << 20
-            thread.start()
         }
         var sequence = 0
         var walker = Walker(options: options.walk)
@@ -150,7 +147,7 @@ public final class Scanner: Sendable {
         // The walk is complete: the progress line can show how far along the scan is.
         options.search.progress?.total.store(sequence, ordering: .relaxed)
         queue.close()
-        group.wait()
+        for thread in threads { thread.join() }
         if let failure { throw failure }
         var summary = state.finish()
         if !excluded.isEmpty { summary.excludedByIgnoreFiles = excluded }
@@ -498,7 +495,7 @@ public final class Scanner: Sendable {
 
 /// Collects outcomes from workers and releases them to the observer in sequence order.
 package final class ScanState: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private let observer: ScanObserver
     private var pending: [Int: Scanner.Outcome] = [:]
     private var early: [Int: [Finding]] = [:]
@@ -615,7 +612,7 @@ package final class ScanState: @unchecked Sendable {
 /// megabytes ahead of the workers. An element heavier than the limit is still accepted when the
 /// queue is empty. Popped elements are released at once.
 package final class WorkQueue<Element: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var items: [(element: Element, weight: Int)?] = []
     private var head = 0
     private var closed = false

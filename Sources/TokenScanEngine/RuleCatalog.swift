@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanModel
 
@@ -20,14 +20,13 @@ public enum RuleCatalog {
 
     /// Rules from a TOML file, or from every `*.toml` file (sorted) in a directory.
     public static func load(path: String) throws(RuleError) -> [Rule] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let isDirectory = FileStatus.isDirectory(atPath: path) else {
             throw RuleError(file: path, message: "no such file or directory")
         }
         let files: [String]
-        if isDirectory.boolValue {
+        if isDirectory {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            files = names.filter { $0.hasSuffix(".toml") && $0 != "scopes.toml" }.sorted().map { (path as NSString).appendingPathComponent($0) }
+            files = names.filter { $0.hasSuffix(".toml") && $0 != "scopes.toml" }.sorted().map { PathName.appending($0, to: path) }
         } else {
             files = [path]
         }

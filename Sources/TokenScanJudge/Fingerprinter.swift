@@ -1,6 +1,9 @@
 import Crypto
 import CryptoExtras
-import Foundation
+import FoundationEssentials
+import Glibc
+import TokenFormats
+import TokenScanModel
 
 /// Fingerprints identify a secret by content so that baselines, ignore files, de-duplication and
 /// `redact` masks survive edits, moves and re-runs, on every machine of a team: a fingerprint is a
@@ -52,13 +55,13 @@ public struct Fingerprinter: Sendable {
             material.append(0)
             material += secret
         }
-        return Fingerprinter.versionPrefix + Fingerprinter.hex(HMAC<SHA256>.authenticationCode(for: material, using: key).prefix(16))
+        return Fingerprinter.versionPrefix + Digest.hex(HMAC<SHA256>.authenticationCode(for: material, using: key).prefix(16))
     }
 
     /// The v1 fingerprint (32 hex digits, no prefix), computed only to honour v1 entries of
     /// baselines and ignore files for one release.
     public func legacyFingerprint(_ secret: some Collection<UInt8>) -> String {
-        Fingerprinter.hex(HMAC<SHA256>.authenticationCode(for: Array(secret), using: key).prefix(16))
+        Digest.hex(HMAC<SHA256>.authenticationCode(for: Array(secret), using: key).prefix(16))
     }
 
     /// Whether a fingerprint read from a baseline or an ignore file is of the v1 derivation.
@@ -85,17 +88,13 @@ public struct Fingerprinter: Sendable {
         cache.store(derived, for: secret)
         return derived
     }
-
-    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
 }
 
 /// Stretched secrets by secret, shared by every worker thread of a run. Bounded: past
 /// `capacity` entries it starts over (a scan with that many distinct guessable secrets pays
 /// their derivation again, it does not grow without end).
 final class StretchCache: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var values: [[UInt8]: [UInt8]] = [:]
     private var count = 0
     static let capacity = 65_536

@@ -1,3 +1,4 @@
+import TokenFormats
 import TokenScanSearch
 
 /// The line a secret stands on, as a report shows it.
@@ -42,6 +43,6 @@ enum Snippet {
         var text = head.count > 80 ? "…" + String(String.UnicodeScalarView(head.suffix(80))) : String(head)
         text += replacement
         text += tail.count > 80 ? String(String.UnicodeScalarView(tail.prefix(80))) + "…" : String(tail)
-        return text.trimmingCharacters(in: .whitespaces)
+        return text.trimming(.whitespaces)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanEngine
 import TokenScanModel
@@ -93,7 +93,7 @@ public enum TokenDecoder {
             return TerminalText.escape(TokenMinter.canonicalJSON(value))
         }
         func name(_ key: String, width: Int = 12) -> String {
-            TerminalText.escape(key).padding(toLength: width, withPad: " ", startingAt: 0)
+            TerminalText.escape(key).padded(toLength: width)
         }
         out += "Header (\(jwt.form == .jwe ? "JWE" : "JWS"))\n"
         for key in jwt.header.keys.sorted() { out += "  \(name(key)) \(render(jwt.header[key]!))\n" }

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanEngine
 import TokenScanModel
@@ -17,7 +17,7 @@ public struct WeakSecrets: Sendable {
 
     private final class Tables: @unchecked Sendable {
         let secrets: [[UInt8]]
-        private let lock = NSLock()
+        private let lock = Lock()
         private var sha256: [KeyedHash<SHA256>]?
         private var sha384: [KeyedHash<SHA384>]?
         private var sha512: [KeyedHash<SHA512>]?

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 
 /// Accepted findings, by content: a fingerprint and the path it was accepted in. Re-running a scan

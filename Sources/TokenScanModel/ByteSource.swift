@@ -3,7 +3,7 @@ import TokenFormats
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import FoundationEssentials
 
 /// Why an input could not be read. Carries the input's display name so every message names it.
 public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 
 /// Why a configuration file cannot be used: the file, the line and the key, so it can be fixed

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 
 /// One detected secret at one place: the unit every reporter writes (design §4's contract).

@@ -26,4 +26,12 @@ public enum PathName {
         let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
         return start >= end ? (end == 1 && bytes.first == UInt8(ascii: "/") ? "/" : "") : String(decoding: bytes[start..<end], as: UTF8.self)
     }
+
+    /// `component` inside `directory` (`NSString.appendingPathComponent` for the relative names
+    /// configuration files list): one slash between them, and `component` alone when `directory`
+    /// is empty.
+    public static func appending(_ component: String, to directory: String) -> String {
+        if directory.isEmpty { return component }
+        return directory.hasSuffix("/") ? directory + component : directory + "/" + component
+    }
 }

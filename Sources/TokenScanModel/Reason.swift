@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 
 /// A stable, machine-readable code and a sentence a person understands.

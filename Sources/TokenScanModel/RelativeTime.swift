@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 
 /// Human phrasing of time differences for reasons: "in 3 days", "2 years ago".

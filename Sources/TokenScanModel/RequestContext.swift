@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where in a request a token travelled, read from the line it was found on: the HTTP method, the
 /// URL path (never the query, which is where tokens sit) and the header or parameter name.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 
 /// An inline allow comment that accepted nothing: no secret that would have been reported stands

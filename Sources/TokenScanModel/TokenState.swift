@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 
 /// Whether a token claims to be live at `now`. A claim, not proof: only the issuer knows.

@@ -1,6 +1,7 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanEngine
+import TokenScanJudge
 import TokenScanModel
 
 /// `--format gitlab-secret-detection`: the report GitLab's own secret-detection analyzer writes
@@ -43,7 +44,7 @@ public final class GitLabSecretDetectionReporter: Reporter {
         for accepted in summary.acceptedInChange ?? [] { try append(underReview(accepted)) }
         let empty = Reporters.encode(document(summary), pretty: true)
         let marker = "\n  \"vulnerabilities\" : [\n\n  ]"
-        guard let cut = empty.range(of: marker) else {
+        guard let cut = empty.firstRange(of: marker) else {
             throw OutputError(path: "gitlab-secret-detection", reason: "internal error: no vulnerabilities member in the document")
         }
         try output.write(String(empty[..<cut.lowerBound]) + "\n  \"vulnerabilities\" : ")

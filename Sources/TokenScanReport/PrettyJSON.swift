@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Pieces of a pretty-printed, sorted-keys JSON document, byte for byte as `JSONEncoder` writes
 /// the whole (two spaces per level, `"key" : value`, an empty array as `[`, a blank line, `]`).

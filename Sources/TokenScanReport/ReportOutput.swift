@@ -9,7 +9,7 @@ import TokenScanSuppression
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import FoundationEssentials
 
 /// Why a report could not be written.
 public struct OutputError: Error, Sendable, CustomStringConvertible {
@@ -24,7 +24,7 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
 /// that no half-written report is left behind.
 public enum PendingFiles {
     nonisolated(unsafe) private static var paths: Set<String> = []
-    private static let lock = NSLock()
+    private static let lock = Lock()
 
     package static func add(_ path: String) {
         lock.lock()

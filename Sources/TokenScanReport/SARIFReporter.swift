@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
@@ -54,7 +54,7 @@ public final class SARIFReporter: Reporter {
         // is the only such line at the run's depth (strings hold no raw newline).
         let empty = Reporters.encode(document(summary), pretty: true)
         let marker = "\n      \"results\" : [\n\n      ]"
-        guard let cut = empty.range(of: marker) else {
+        guard let cut = empty.firstRange(of: marker) else {
             throw OutputError(path: "sarif", reason: "internal error: no results member in the document")
         }
         // Findings accepted by what the change itself adds stay as results, suppressed and

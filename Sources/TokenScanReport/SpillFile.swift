@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An anonymous temporary file that holds a report's middle while the scan runs, and gives it
 /// back once, in order, at the end.

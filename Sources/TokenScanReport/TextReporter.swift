@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
@@ -47,8 +48,8 @@ public final class TextReporter: Reporter {
             }
             let location = "\(finding.line):\(finding.column)"
             let severity = finding.severity.rawValue.uppercased()
-            text += "  \(location.padding(toLength: max(8, location.count), withPad: " ", startingAt: 0)) "
-            text += paint(severity.padding(toLength: 8, withPad: " ", startingAt: 0), color(finding.severity))
+            text += "  \(location.padded(toLength: max(8, location.count))) "
+            text += paint(severity.padded(toLength: 8), color(finding.severity))
             text += " \(String(finding.score).leftPadded(3))  \(e(finding.ruleId))  \(e(finding.secret))  "
             text += paint("fp \(TextReporter.shortFingerprint(finding.fingerprint))", "2") + "\n"
             if let commit = finding.commit {
@@ -112,7 +113,7 @@ public final class TextReporter: Reporter {
             text += context.allOccurrences ? "Repeated tokens:\n" : "Repeated tokens (each shown once above; --all-occurrences lists every one):\n"
             for fingerprint in repeatOrder {
                 let seen = occurrences[fingerprint]!
-                text += "  \(paint(seen.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0), color(seen.severity))) "
+                text += "  \(paint(seen.severity.rawValue.uppercased().padded(toLength: 8), color(seen.severity))) "
                 text += "\(e(seen.secret))  ×\(seen.count)  first \(seen.first)  last \(seen.last)\n"
             }
             text += "\n"
@@ -251,7 +252,17 @@ public final class TextReporter: Reporter {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
+        return unit == 0 ? "\(bytes) B" : oneDecimal(value) + " " + units[unit]
+    }
+
+    /// printf's `%.1f` (what `String(format:)` printed before; it is not in FoundationEssentials):
+    /// the C library's rounding of the binary value, so every byte count reads as it did.
+    static func oneDecimal(_ value: Double) -> String {
+        withVaList([value]) { arguments in
+            var buffer = [CChar](repeating: 0, count: 64)
+            _ = vsnprintf(&buffer, buffer.count, "%.1f", arguments)
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
     }
 }
 

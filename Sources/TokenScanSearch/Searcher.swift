@@ -1,3 +1,4 @@
+import Synchronization
 import TokenFormats
 import TokenScanEngine
 import TokenScanModel

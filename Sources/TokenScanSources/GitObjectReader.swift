@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import TokenScanModel
 
 /// Reads the start of git objects through one long-running `git cat-file --batch`.
@@ -11,34 +11,19 @@ import TokenScanModel
 /// its safety configuration: `cat-file` without `--textconv`/`--filters` runs nothing of the
 /// repository.
 package final class GitObjectReader {
-    private let process: Process
-    private let input: Int32
-    private let output: Int32
+    private let process: ChildProcess
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
     private var start = 0
     private var end = 0
 
     package init(runner: GitRunner) throws(GitError) {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: runner.executable)
-        process.arguments = runner.commandLine(["cat-file", "--batch"])
-        process.environment = runner.environment
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
         do {
-            try process.run()
+            process = try ChildProcess(executable: runner.executable, arguments: runner.commandLine(["cat-file", "--batch"]),
+                                       environment: runner.environment, stdin: .pipe, stdout: .pipe, stderr: .nullDevice)
         } catch {
-            throw .launchFailed("\(runner.executable): \(error.localizedDescription)")
+            throw .launchFailed(error.description)
         }
-        input = stdin.fileHandleForWriting.fileDescriptor
-        output = stdout.fileHandleForReading.fileDescriptor
-        // Keep the descriptors open as long as this reader lives (the handles close on deinit).
-        handles = (stdin.fileHandleForWriting, stdout.fileHandleForReading)
     }
-
-    private let handles: (FileHandle, FileHandle)
 
     /// The first `count` bytes of blob `object`; nil when the object is not a blob (a
     /// submodule's commit) or git does not have it.
@@ -62,14 +47,13 @@ package final class GitObjectReader {
 
     /// Ends `git cat-file` (end of its input) and waits for it.
     package func close() {
-        try? handles.0.close()
-        process.waitUntilExit()
+        process.wait()
     }
 
     private func send(_ bytes: [UInt8]) throws(GitError) {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
+            let count = bytes[sent...].withUnsafeBytes { write(process.input, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw .unexpectedOutput("git cat-file --batch stopped reading") }
             sent += count
@@ -93,7 +77,7 @@ package final class GitObjectReader {
 
     private func fill() throws(GitError) {
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { read(process.output, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw .unexpectedOutput("git cat-file --batch ended early") }
             start = 0

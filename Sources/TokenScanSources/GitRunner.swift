@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
@@ -178,28 +179,16 @@ public struct GitRunner: Sendable {
     /// blocks, git blocks on the full pipe. Standard error is collected on a helper thread (so git
     /// can never stall on it) and becomes the message of `.failed`.
     public func stream(_ arguments: [String], consume: (ArraySlice<UInt8>) -> Void) throws(GitError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = commandLine(arguments)
-        process.environment = environment
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        // Process.waitUntilExit polls in 50 ms steps; the termination handler fires at once. Two
-        // git runs per scan made polling most of a pre-commit scan's time.
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        let process: ChildProcess
         do {
-            try process.run()
+            process = try ChildProcess(executable: executable, arguments: commandLine(arguments), environment: environment,
+                                       stdin: .nullDevice, stdout: .pipe, stderr: .pipe)
         } catch {
-            throw .launchFailed("\(executable): \(error.localizedDescription)")
+            throw .launchFailed(error.description)
         }
-        // Process closes the parent's write ends after spawning, so the reads below see end of file
-        // when git exits.
-        let errors = StandardErrorCollector(handle: stderr.fileHandleForReading)
+        let errors = StandardErrorCollector(descriptor: process.errors)
         errors.start()
-        let descriptor = stdout.fileHandleForReading.fileDescriptor
+        let descriptor = process.output
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -207,53 +196,50 @@ public struct GitRunner: Sendable {
             if count <= 0 { break }
             consume(buffer[0..<count])
         }
-        try? stdout.fileHandleForReading.close()
-        exited.wait()
+        // Standard error reaches end of file when git exits; only then may its descriptor close.
         let message = errors.finish()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        let (exited, status) = process.wait()
+        guard exited, status == 0 else {
             let command = arguments.first ?? ""
-            throw .failed(command: command, status: process.terminationStatus, message: message)
+            throw .failed(command: command, status: exited ? status : status - 128, message: message)
         }
     }
 }
 
 /// Reads a child's standard error to its end on its own thread and keeps the first 8 KiB.
 private final class StandardErrorCollector: @unchecked Sendable {
-    private let handle: FileHandle
-    private let lock = NSLock()
+    private let descriptor: Int32
+    private let lock = Lock()
     private var bytes: [UInt8] = []
-    private let done = DispatchSemaphore(value: 0)
+    private var thread: NativeThread?
     private static let limit = 8 << 10
 
-    init(handle: FileHandle) { self.handle = handle }
+    /// `descriptor` stays owned by the caller (`ChildProcess.wait` closes it).
+    init(descriptor: Int32) { self.descriptor = descriptor }
 
     func start() {
-        let thread = Thread { [self] in
-            let descriptor = handle.fileDescriptor
+        thread = NativeThread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
-                lock.lock()
-                if bytes.count < StandardErrorCollector.limit {
-                    bytes += buffer[0..<min(count, StandardErrorCollector.limit - bytes.count)]
+                lock.withLock {
+                    if bytes.count < StandardErrorCollector.limit {
+                        bytes += buffer[0..<min(count, StandardErrorCollector.limit - bytes.count)]
+                    }
                 }
-                lock.unlock()
             }
-            done.signal()
         }
-        thread.start()
     }
 
     /// Waits for end of file; the text with git's lines joined by "; ".
     func finish() -> String {
-        done.wait()
-        try? handle.close()
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: bytes, as: UTF8.self)
-            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            .joined(separator: "; ")
+        thread?.join()
+        return lock.withLock {
+            String(decoding: bytes, as: UTF8.self)
+                .split(separator: "\n").map { $0.trimming(.whitespaces) }.filter { !$0.isEmpty }
+                .joined(separator: "; ")
+        }
     }
 }

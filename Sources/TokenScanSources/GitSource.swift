@@ -81,7 +81,7 @@ public struct GitSource: InputSource {
         switch selection {
         case .staged:
             let top = String(decoding: try runner.output(["rev-parse", "--show-toplevel"]), as: UTF8.self)
-                .trimmingCharacters(in: .newlines)
+                .trimming(.newlines)
             return try list(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", "--", ":/"])
                 .compactMap { path in
                     guard let text = Walker.readSmallFile(Walker.join(top, path)) else { return nil }
@@ -106,7 +106,7 @@ public struct GitSource: InputSource {
     /// The base and tip of a range selection (`A..B`, `A...B`; an empty side is HEAD; `--since A`
     /// arrives as `A..HEAD`); nil for `--staged`, all history, or a single revision.
     public var rangeEnds: (base: String, tip: String)? {
-        guard case .history(let range?) = selection, let dots = range.range(of: "..") else { return nil }
+        guard case .history(let range?) = selection, let dots = range.firstRange(of: "..") else { return nil }
         let base = String(range[..<dots.lowerBound])
         var tip = String(range[dots.upperBound...])
         if tip.hasPrefix(".") { tip.removeFirst() }
@@ -116,7 +116,7 @@ public struct GitSource: InputSource {
     /// The commit a revision names (full id).
     public func commitID(_ revision: String) throws(GitError) -> String {
         String(decoding: try runner.output(["rev-parse", "--verify", "--end-of-options", "\(revision)^{commit}"]), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimming(.whitespacesAndNewlines)
     }
 
     /// The files of `revision` at `path` (a file, or every file below a directory), with their
@@ -165,7 +165,7 @@ public struct GitSource: InputSource {
     /// The revision a range starts from: `A` of `A..B` or `A...B`; nil for a single revision
     /// (all of its history) or no range.
     package static func baseRevision(of range: String?) -> String? {
-        guard let range, let dots = range.range(of: "..") else { return nil }
+        guard let range, let dots = range.firstRange(of: "..") else { return nil }
         let base = String(range[..<dots.lowerBound])
         return base.isEmpty ? "HEAD" : base
     }

@@ -83,7 +83,7 @@ public final class TarReader<Base: ByteSource> {
             case UInt8(ascii: "x"): // pax extended header
                 let records = TarReader.string(try readExactly(size)[...])
                 for record in records.split(separator: "\n") {
-                    if let range = record.range(of: " path=") { longName = String(record[range.upperBound...]) }
+                    if let range = record.firstRange(of: " path=") { longName = String(record[range.upperBound...]) }
                 }
                 try skip(dataPadding)
                 continue

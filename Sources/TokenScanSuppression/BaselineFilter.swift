@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
@@ -19,7 +19,7 @@ public final class BaselineFilter: @unchecked Sendable {
     private let byFingerprint: [String: [Int]]
     /// How many entries carry a v1 fingerprint (0: v1 is never computed).
     public let legacyEntryCount: Int
-    private let lock = NSLock()
+    private let lock = Lock()
     private var used: Set<Int> = []
     /// v1 entries that matched, by index, as they would be written today.
     private var upgraded: [Int: Baseline.Entry] = [:]

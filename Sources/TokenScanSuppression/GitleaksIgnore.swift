@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanEngine
 import TokenScanJudge
@@ -25,7 +25,7 @@ public struct GitleaksIgnore: Sendable, Equatable {
         directory = URL(fileURLWithPath: parent.isEmpty ? "." : parent).standardizedFileURL.path
         var entries: Set<String> = []
         for line in text.split(whereSeparator: \.isNewline) {
-            let entry = line.trimmingCharacters(in: .whitespaces)
+            let entry = line.trimming(.whitespaces)
             if entry.isEmpty || entry.hasPrefix("#") { continue }
             entries.insert(GitleaksIgnore.normalised(entry))
         }

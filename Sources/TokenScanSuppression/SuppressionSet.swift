@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TokenScanEngine
 import TokenScanJudge
 import TokenScanModel
@@ -37,7 +37,7 @@ public final class SuppressionSet: @unchecked Sendable {
     /// entries (they match for one release, design §8); the scan's own fingerprinter, same key.
     public var fingerprinter = Fingerprinter()
 
-    private let lock = NSLock()
+    private let lock = Lock()
     /// `.tokenscanignore` fingerprints by the scope they cover: a path prefix in the form findings
     /// carry their paths (`""` covers everything).
     private var ignoredFingerprints: [(scope: String, fingerprints: Set<String>, inChange: Bool)] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import TokenFormats
 import TokenScanModel
 import TokenScanEngine
@@ -36,7 +37,8 @@ struct DecodeCommand: ParsableCommand {
     func run() throws {
         var text = token ?? "-"
         if text == "-" {
-            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            guard let input = StandardStreams.readInput() else { try fail("cannot read standard input: \(String(cString: strerror(errno)))") }
+            text = String(decoding: input, as: UTF8.self)
         }
         let request = try report.request(inputs: [], discoverConfig: false)
         let rules: [Rule]

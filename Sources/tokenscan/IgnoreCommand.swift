@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import TokenFormats
 import TokenScanModel
 import TokenScanSources
 import TokenScanApp
@@ -36,7 +37,7 @@ struct IgnoreCommand: ParsableCommand {
 
     func validate() throws {
         if fingerprints.isEmpty && from == nil { throw ValidationError("name fingerprints to accept, or a report with --from") }
-        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--reason must say why") }
+        if reason.trimming(.whitespacesAndNewlines).isEmpty { throw ValidationError("--reason must say why") }
     }
 
     func run() throws {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TokenFormats
 import TokenScanModel
 import TokenScanEngine
@@ -64,7 +64,7 @@ struct RulesCommand: ParsableCommand {
             for rule in rules {
                 let keywords = rule.keywords.isEmpty ? "(everywhere)" : rule.keywords.joined(separator: ",")
                 // Rule files can come from the scanned repository: escaped for the terminal.
-                print(TerminalText.escape("\(rule.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(rule.kind.padding(toLength: kindWidth, withPad: " ", startingAt: 0))  \(rule.description)  [keywords: \(keywords); \(rule.origin)]"))
+                print(TerminalText.escape("\(rule.id.padded(toLength: width))  \(rule.kind.padded(toLength: kindWidth))  \(rule.description)  [keywords: \(keywords); \(rule.origin)]"))
             }
         }
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TokenFormats
 import TokenScanModel
 import TokenScanEngine
@@ -24,27 +26,36 @@ struct TokenScanCommand: ParsableCommand {
     /// Exit codes follow design §3: usage errors are 2 (ArgumentParser's default would be 64).
     /// Every error, ArgumentParser's included, is written in one style: `tokenscan: error: …`.
     static func main() {
+        // The Swift runtime on Linux reads the command line from /proc/self/cmdline. Without /proc
+        // (a bare chroot, a container started without it) it reads nothing, not even argv[0], and
+        // an empty command line would run the default command: a scan of the current directory,
+        // whatever the user typed. Refuse instead.
+        if CommandLine.arguments.isEmpty {
+            printError("error: cannot read the command line: /proc is not mounted (the Swift runtime reads "
+                       + "the arguments from /proc/self/cmdline); mount it, as container runtimes do")
+            Glibc.exit(ExitStatus.error.rawValue)
+        }
         signal(SIGPIPE, SIG_IGN)
         Interrupts.install()
         Prewarm.start()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let unknown = CommandSuggestion.unknownCommand(arguments: arguments, commands: commandNames) {
             printError("error: \(unknown)")
-            Foundation.exit(ExitStatus.error.rawValue)
+            Glibc.exit(ExitStatus.error.rawValue)
         }
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            Glibc.exit(exit.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 print(TerminalText.escapeLines(fullMessage(for: error)))
-                Foundation.exit(0)
+                Glibc.exit(0)
             }
-            FileHandle.standardError.write(Data((ErrorStyle.restyle(TerminalText.escapeLines(fullMessage(for: error))) + "\n").utf8))
-            Foundation.exit(ExitStatus.error.rawValue)
+            StandardStreams.writeError(ErrorStyle.restyle(TerminalText.escapeLines(fullMessage(for: error))) + "\n")
+            Glibc.exit(ExitStatus.error.rawValue)
         }
     }
 
@@ -230,7 +241,7 @@ enum Interrupts {
             source.setEventHandler {
                 PendingFiles.removeAll()
                 if exitStatusSignals.contains(signalNumber) {
-                    FileHandle.standardError.write(Data("tokenscan: interrupted\n".utf8))
+                    StandardStreams.writeError("tokenscan: interrupted\n")
                     _exit(128 + signalNumber)
                 }
                 signal(signalNumber, SIG_DFL)
@@ -261,7 +272,7 @@ enum Clock {
 /// Every diagnostic goes through here: one line, on stderr, with whatever the scanned tree put
 /// into it (a file name, an error message quoting a value) escaped for the terminal.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("tokenscan: " + TerminalText.escape(message) + "\n").utf8))
+    StandardStreams.writeError("tokenscan: " + TerminalText.escape(message) + "\n")
 }
 
 /// A fatal error in the one style (`tokenscan: error: …`), then exit 2.
