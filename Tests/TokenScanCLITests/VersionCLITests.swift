@@ -1,0 +1,52 @@
+import Foundation
+import XCTest
+import FixtureKit
+
+/// `tokenscan --version`: a first line scripts can read (`tokenscan X.Y.Z`, the VERSION file's),
+/// then the PCRE2 library it runs with and the commit it was built from. And every other place
+/// that names the version reads it from VERSION.
+final class VersionCLITests: XCTestCase {
+    let root = RepositorySnapshot.repositoryRoot
+
+    func testVersionNamesReleasePCRE2AndCommit() throws {
+        let result = try run(["--version"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3, result.stdout)
+        guard lines.count == 3 else { return }
+        XCTAssertEqual(lines[0], "tokenscan \(ReleaseDist.version)")
+        XCTAssertTrue(lines[1].range(of: #"^PCRE2 10\.\d+ \d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil, lines[1])
+        let installed = try Command.run(["sh", "-c", "pkg-config --modversion libpcre2-8"], in: root)
+        if installed.status == 0 {
+            let version = installed.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            XCTAssertTrue(lines[1].hasPrefix("PCRE2 \(version) "), "the linked PCRE2 (\(version)): \(lines[1])")
+        }
+        let head = try Command.run(["git", "-C", root.path, "rev-parse", "HEAD"], in: root)
+        if head.status == 0 {
+            XCTAssertEqual(lines[2], "commit " + head.output.trimmingCharacters(in: .whitespacesAndNewlines),
+                           "the commit checked out when the binary was built (rebuild if you committed since)")
+        } else {
+            XCTAssertEqual(lines[2], "commit unknown")
+        }
+        XCTAssertEqual(try run(["--version"], environment: ["PATH": "/nonexistent"]).stdout, result.stdout,
+                       "the version needs nothing at run time (no git)")
+    }
+
+    /// The JSON report's tool version is VERSION too.
+    func testReportCarriesTheVersion() throws {
+        let result = try run(["demo", "--format", "json"])
+        XCTAssertTrue(result.stdout.contains(#""version" : "\#(ReleaseDist.version)""#), result.stdout.prefix(400).description)
+    }
+
+    /// README's `rev:` examples name the current release tag.
+    func testReadmeRevisionsNameTheVersion() throws {
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let regex = try NSRegularExpression(pattern: #"rev: (\S+)"#)
+        let revisions = regex.matches(in: readme, range: NSRange(readme.startIndex..., in: readme))
+            .map { (readme as NSString).substring(with: $0.range(at: 1)) }
+        XCTAssertFalse(revisions.isEmpty, "README shows a pre-commit configuration")
+        for revision in revisions {
+            XCTAssertEqual(revision, "v\(ReleaseDist.version)", "README's rev: examples follow VERSION")
+        }
+    }
+}
