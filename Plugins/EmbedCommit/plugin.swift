@@ -47,14 +47,19 @@ struct GitDirectories {
         }
         guard let text = try? String(contentsOf: dotGit, encoding: .utf8),
               let line = text.split(separator: "\n").first, line.hasPrefix("gitdir:") else { return nil }
+        // A linked worktree's gitdir is absolute; a submodule's is relative to its directory.
         let path = line.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespaces)
-        gitDirectory = URL(fileURLWithPath: path, relativeTo: packageRoot).standardizedFileURL
+        gitDirectory = Self.resolve(path, against: packageRoot)
         if let common = try? String(contentsOf: gitDirectory.appendingPathComponent("commondir"), encoding: .utf8) {
-            let trimmed = common.trimmingCharacters(in: .whitespacesAndNewlines)
-            commonDirectory = URL(fileURLWithPath: trimmed, relativeTo: gitDirectory.appendingPathComponent("x")).standardizedFileURL
+            commonDirectory = Self.resolve(common.trimmingCharacters(in: .whitespacesAndNewlines), against: gitDirectory)
         } else {
             commonDirectory = gitDirectory
         }
+    }
+
+    static func resolve(_ path: String, against directory: URL) -> URL {
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
+        return url.standardizedFileURL
     }
 
     var filesThatMoveWithHead: [URL] {

@@ -19,7 +19,23 @@ final class TarballTests: XCTestCase {
         XCTAssertTrue(artifacts.contains("\(folder)-linux-x86_64.tar.gz"), "\(artifacts)")
         if ReleaseDist.isRealRelease {
             XCTAssertTrue(artifacts.contains("\(folder)-linux-x86_64.debug"), "a release build ships its debug file: \(artifacts)")
+            try checkDebugFile(dist.appendingPathComponent("\(folder)-linux-x86_64.debug"))
         }
+    }
+
+    /// The shipped binary is stripped and names `tokenscan.debug` in its debuglink; the debug
+    /// artifact holds the DWARF.
+    func checkDebugFile(_ debug: URL) throws {
+        let directory = try temporaryDirectory()
+        let binary = directory.appendingPathComponent("tokenscan")
+        try ReleaseDist.extractWheelBinary(to: binary)
+        let sections = try Command.run(["readelf", "-S", "-W", binary.path], in: directory).output
+        XCTAssertFalse(sections.contains(".debug_info"), "the shipped binary carries no DWARF")
+        XCTAssertFalse(sections.contains(" .symtab"), "the shipped binary is stripped")
+        let link = try Command.run(["readelf", "--string-dump=.gnu_debuglink", binary.path], in: directory).output
+        XCTAssertTrue(link.contains("tokenscan.debug"), link)
+        let debugSections = try Command.run(["readelf", "-S", "-W", debug.path], in: directory).output
+        XCTAssertTrue(debugSections.contains(".debug_info"), "the debug artifact holds the DWARF")
     }
 
     func testTarballLayoutCompletionsAndManPage() throws {
