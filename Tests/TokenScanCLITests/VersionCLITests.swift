@@ -45,15 +45,34 @@ final class VersionCLITests: XCTestCase {
         XCTAssertTrue(result.stdout.contains(#""version" : "\#(ReleaseDist.version)""#), result.stdout.prefix(400).description)
     }
 
-    /// README's `rev:` examples name the current release tag.
-    func testReadmeRevisionsNameTheVersion() throws {
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let regex = try NSRegularExpression(pattern: #"rev: (\S+)"#)
-        let revisions = regex.matches(in: readme, range: NSRange(readme.startIndex..., in: readme))
-            .map { (readme as NSString).substring(with: $0.range(at: 1)) }
-        XCTAssertFalse(revisions.isEmpty, "README shows a pre-commit configuration")
-        for revision in revisions {
-            XCTAssertEqual(revision, "v\(ReleaseDist.version)", "README's rev: examples follow VERSION")
+    /// Every place a user copies a release from — README's `rev:` and file names, the CI templates'
+    /// and examples' pinned versions and URLs — names VERSION's release.
+    func testReleasePinsFollowVersion() throws {
+        let version = ReleaseDist.version
+        var files = [root.appendingPathComponent("README.md"), root.appendingPathComponent("action.yml")]
+        for directory in ["examples", "ci"] {
+            let enumerator = FileManager.default.enumerator(at: root.appendingPathComponent(directory), includingPropertiesForKeys: nil)
+            while let url = enumerator?.nextObject() as? URL { files.append(url) }
         }
+        // (pattern whose first group is a pinned version, what it must say)
+        let pins: [(String, String)] = [
+            (#"rev: (\S+)"#, "v\(version)"),
+            (#"/v(\d+\.\d+\.\d+[^/\s]*)/"#, version),
+            (#"TOKENSCAN_VERSION: "([^"]*)""#, version),
+            (#"tokenscan-(\d+\.\d+\.\d+)[-/]"#, version),
+        ]
+        var checked = 0
+        for file in files {
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            for (pattern, expected) in pins {
+                let regex = try NSRegularExpression(pattern: pattern)
+                for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                    checked += 1
+                    XCTAssertEqual((text as NSString).substring(with: match.range(at: 1)), expected,
+                                   "\(file.lastPathComponent) pins another release than VERSION (\(version))")
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 3, "README and the CI templates pin a release")
     }
 }
