@@ -42,6 +42,12 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["embed-resources"]
         ),
+        // VERSION (the one place the version is written) and the git commit, as Swift source: the
+        // version for every layer's reports, the commit for `tokenscan --version` only, so a new
+        // commit rebuilds one file of the executable rather than every library.
+        .executableTarget(name: "embed-build-info"),
+        .plugin(name: "EmbedVersion", capability: .buildTool(), dependencies: ["embed-build-info"]),
+        .plugin(name: "EmbedCommit", capability: .buildTool(), dependencies: ["embed-build-info"]),
         // The layers of design §1, each a target so that the compiler refuses a dependency that
         // runs the wrong way: every target below imports only the ones above it in this list.
         //
@@ -52,7 +58,7 @@ let package = Package(
             swiftSettings: binarySettings
         ),
         // What every layer speaks: findings, severities, reasons, the summary, byte sources, errors.
-        .target(name: "TokenScanModel", dependencies: ["TokenFormats"], swiftSettings: binarySettings),
+        .target(name: "TokenScanModel", dependencies: ["TokenFormats"], swiftSettings: binarySettings, plugins: ["EmbedVersion"]),
         // Rules and their loader, PCRE2 patterns, the keyword automaton and the matcher. Carries
         // the built-in rule files (Rules/) as generated source.
         .target(
@@ -87,7 +93,8 @@ let package = Package(
                 "TokenScanApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: binarySettings
+            swiftSettings: binarySettings,
+            plugins: ["EmbedCommit"]
         ),
         // Mints the labelled fixture corpus from Fixtures/templates (tests and `swift run fixturegen`).
         .target(name: "FixtureKit", dependencies: ["TokenScanApp"]),

@@ -31,7 +31,3 @@ public enum FailThreshold: Sendable, Equatable {
         return Severity.allCases.contains { $0 >= threshold && (summary.bySeverity[$0.rawValue] ?? 0) > 0 }
     }
 }
-
-public enum TokenScanVersion {
-    public static let current = "0.1.0"
-}

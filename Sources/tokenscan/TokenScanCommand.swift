@@ -17,7 +17,7 @@ struct TokenScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenscan",
         abstract: "Find leaked bearer tokens and JWTs, and tell which ones matter.",
-        version: TokenScanVersion.current,
+        version: VersionText.text,
         subcommands: [ScanCommand.self, GitCommand.self, HookCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self,
                       IgnoreCommand.self, RulesCommand.self],
         defaultSubcommand: ScanCommand.self

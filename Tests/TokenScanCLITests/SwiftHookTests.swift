@@ -11,20 +11,17 @@ import TokenScanSources
 import TokenScanReport
 import TokenScanApp
 
-/// The `language: swift` hook of `.pre-commit-hooks.yaml`, installed by the real pre-commit
-/// framework as a user's machine installs it: pre-commit clones the hook repository into its
-/// cache, builds it with `swift build -c release --build-path <env>/.build` and runs the entry from
-/// `<env>/.build/release`. A live token blocks the commit; an expired test token and a line
-/// marked `tokenscan:allow` do not.
+/// The `language: swift` hook of `.pre-commit-hooks.yaml` (`id: tokenscan-swift`), installed by the
+/// real pre-commit framework as a user's machine installs it: pre-commit clones the hook repository
+/// into its cache, builds it with `swift build -c release --build-path <env>/.build` and runs the
+/// entry from `<env>/.build/release`. A live token blocks the commit; an expired test token and a
+/// line marked `tokenscan:allow` do not.
 ///
 /// The release build takes minutes (swift-crypto's BoringSSL), so the test runs only when
 /// `TOKENSCAN_TEST_SWIFT_HOOK=1` (`.ci/run` sets it). It needs no network: SwiftPM resolves the
 /// dependencies from its shared cache (`~/.cache/org.swift.swiftpm`, or under `XDG_CACHE_HOME`),
 /// which the suite's own build has filled, so `HOME` and `XDG_CACHE_HOME` are left as they are.
 final class SwiftHookTests: XCTestCase {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     func testSwiftHookBuildsFromACleanCloneAndBlocksLiveTokensOnly() throws {
         guard ProcessInfo.processInfo.environment["TOKENSCAN_TEST_SWIFT_HOOK"] == "1" else {
             throw XCTSkip("the `language: swift` pre-commit hook is tested only with TOKENSCAN_TEST_SWIFT_HOOK=1 "
@@ -58,27 +55,9 @@ final class SwiftHookTests: XCTestCase {
         XCTAssertEqual(version.status, 0, "TOKENSCAN_TEST_SWIFT_HOOK=1 needs the pre-commit framework (scripts/bootstrap --test installs it): \(version.output)")
         guard version.status == 0 else { return }
 
-        // The hook repository: this checkout as it stands (committed files with their working
-        // tree changes, and new files git does not ignore), committed in a fresh repository. So
-        // the test builds what the rest of the suite tests, and nothing a clean clone lacks:
-        // no .build, no Package.resolved.
+        // The hook repository: this checkout as it stands, committed in a fresh repository.
         let hook = directory.appendingPathComponent("hook")
-        try FileManager.default.createDirectory(at: hook, withIntermediateDirectories: true)
-        let listed = try git("-C", Self.repositoryRoot.path, "ls-files", "-z", "--cached", "--others", "--exclude-standard", in: directory)
-        let base = try git("-C", Self.repositoryRoot.path, "rev-parse", "HEAD", in: directory)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        for path in Set(listed.split(separator: "\0").map(String.init)) {
-            let source = Self.repositoryRoot.appendingPathComponent(path)
-            // A file deleted in the working tree is not part of the snapshot.
-            guard (try? FileManager.default.attributesOfItem(atPath: source.path)) != nil else { continue }
-            let target = hook.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: source, to: target)
-        }
-        try git("init", "-q", "-b", "main", in: hook)
-        try git("add", "-A", in: hook)
-        try git("commit", "-q", "-m", "tokenscan at \(base) with the working tree's changes", in: hook)
-        let rev = try git("rev-parse", "HEAD", in: hook).trimmingCharacters(in: .whitespacesAndNewlines)
+        let rev = try RepositorySnapshot.commit(to: hook, environment: environment)
         XCTAssertTrue(FileManager.default.fileExists(atPath: hook.appendingPathComponent(".pre-commit-hooks.yaml").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: hook.appendingPathComponent(".build").path))
 
@@ -89,7 +68,7 @@ final class SwiftHookTests: XCTestCase {
           - repo: \(hook.path)
             rev: \(rev)
             hooks:
-              - id: tokenscan
+              - id: tokenscan-swift
         """.write(to: project.appendingPathComponent(".pre-commit-config.yaml"), atomically: true, encoding: .utf8)
         try git("init", "-q", "-b", "main", in: project)
         try git("add", ".pre-commit-config.yaml", in: project)
