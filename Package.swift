@@ -109,7 +109,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
-            exclude: ["Golden"]
+            exclude: ["Golden", "Schemas"]
         ),
         // Runs the built `tokenscan` binary: exit codes, stdin, files, formats.
         .testTarget(
