@@ -179,15 +179,7 @@ final class ActionEndToEndTests: XCTestCase {
     func testPullRequestTakesTheConfigurationFromItsBase() throws {
         try repository.commit([
             "ci/tokenscan.toml": "rules = [\"acme.toml\"]\n",
-            "ci/acme.toml": """
-                [[rules]]
-                id = "acme-key"
-                description = "Acme API key"
-                kind = "generic"
-                regex = '\\bacme_[a-z0-9]{24}\\b'
-                keywords = ["acme_"]
-                examples = ["key = acme_0123456789abcdefghijklmn"]
-                """,
+            "ci/acme.toml": AcmeRule.file,
         ], "configuration")
         try repository.push("main")
         let base = try repository.sha("main")

@@ -603,3 +603,17 @@ final class AllowRuleTests: XCTestCase {
         XCTAssertTrue(empty.stderr.contains("no condition"), empty.stderr)
     }
 }
+
+/// A user rule file as a repository carries it (`acme.toml`, named by a configuration's
+/// `rules = [...]`), for the tests of where configuration is read from.
+enum AcmeRule {
+    static let file = """
+        [[rules]]
+        id = "acme-key"
+        description = "Acme API key"
+        kind = "generic"
+        regex = '\\bacme_[a-z0-9]{24}\\b'
+        keywords = ["acme_"]
+        examples = ["key = acme_0123456789abcdefghijklmn"]
+        """
+}

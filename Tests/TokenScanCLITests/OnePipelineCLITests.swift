@@ -132,15 +132,7 @@ final class OnePipelineCLITests: XCTestCase {
             disabledRules = ["jwt"]
             rules = ["acme.toml"]
             """.write(to: directory.appendingPathComponent(".tokenscan.toml"), atomically: true, encoding: .utf8)
-        try """
-            [[rules]]
-            id = "acme-key"
-            description = "Acme API key"
-            kind = "generic"
-            regex = '\\bacme_[a-z0-9]{24}\\b'
-            keywords = ["acme_"]
-            examples = ["key = acme_0123456789abcdefghijklmn"]
-            """.write(to: directory.appendingPathComponent("acme.toml"), atomically: true, encoding: .utf8)
+        try AcmeRule.file.write(to: directory.appendingPathComponent("acme.toml"), atomically: true, encoding: .utf8)
         let input = "key=acme_7q2w9e4r1t6y3u8i5o0p2a7s jwt=\(token)\n"
         let result = try run(["redact"], stdin: Data(input.utf8), directory: directory)
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -37,15 +37,7 @@ final class PythonHookTests: XCTestCase {
 
         let hook = directory.appendingPathComponent("hook")
         let rev = try RepositorySnapshot.commit(to: hook, environment: environment)
-        let project = directory.appendingPathComponent("project")
-        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
-        try """
-        repos:
-          - repo: \(hook.path)
-            rev: \(rev)
-            hooks:
-              - id: tokenscan
-        """.write(to: project.appendingPathComponent(".pre-commit-config.yaml"), atomically: true, encoding: .utf8)
+        let project = try RepositorySnapshot.preCommitProject(in: directory, hook: hook, rev: rev, id: "tokenscan")
         XCTAssertEqual(try run("git init -q -b main . && git add .pre-commit-config.yaml && git commit -qm init", in: project).status, 0)
 
         // Install (clone, virtualenv, pip install .) and the first run, timed together.

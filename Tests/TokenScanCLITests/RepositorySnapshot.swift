@@ -38,4 +38,19 @@ enum RepositorySnapshot {
         try git("commit", "-q", "-m", "tokenscan at \(base) with the working tree's changes", in: target)
         return try git("rev-parse", "HEAD", in: target).trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// A project directory `project` under `directory` whose `.pre-commit-config.yaml` installs
+    /// the hook `id` from the snapshot repository `hook` at `rev`.
+    static func preCommitProject(in directory: URL, hook: URL, rev: String, id: String) throws -> URL {
+        let project = directory.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try """
+        repos:
+          - repo: \(hook.path)
+            rev: \(rev)
+            hooks:
+              - id: \(id)
+        """.write(to: project.appendingPathComponent(".pre-commit-config.yaml"), atomically: true, encoding: .utf8)
+        return project
+    }
 }

@@ -61,15 +61,7 @@ final class SwiftHookTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: hook.appendingPathComponent(".pre-commit-hooks.yaml").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: hook.appendingPathComponent(".build").path))
 
-        let project = directory.appendingPathComponent("project")
-        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
-        try """
-        repos:
-          - repo: \(hook.path)
-            rev: \(rev)
-            hooks:
-              - id: tokenscan-swift
-        """.write(to: project.appendingPathComponent(".pre-commit-config.yaml"), atomically: true, encoding: .utf8)
+        let project = try RepositorySnapshot.preCommitProject(in: directory, hook: hook, rev: rev, id: "tokenscan-swift")
         try git("init", "-q", "-b", "main", in: project)
         try git("add", ".pre-commit-config.yaml", in: project)
         try git("commit", "-q", "-m", "init", in: project)
