@@ -87,6 +87,19 @@ other_branches() {
     | grep -v -x -F -e refs/remotes/origin/HEAD -e "refs/remotes/origin/$1" || true
 }
 
+# A ref's own commits: those of tip $1 no remote branch other than $2 has; all history when there
+# is no other branch ($3 says why, for the sentence), else the commits no other branch has ($4).
+own_commits() {
+  local tip=$1 branch=$2 alone=$3 excluding=$4 others count
+  others=$(other_branches "$branch")
+  if [ -z "$others" ]; then
+    count=$(git rev-list --count "$tip")
+    say "git $tip" "$(commits "$count"), all history of $(short "$tip"): $alone"
+  else
+    range_excluding "$tip" "$excluding" <<<"$others"
+  fi
+}
+
 event=${1:-}
 [ -n "$event" ] || fail "usage: range.sh EVENT [BASE HEAD | BEFORE AFTER REF]"
 case "$event" in pull_request | pull_request_target | merge_group | push)
@@ -115,13 +128,8 @@ case "$event" in
     branch=${ref#refs/heads/}
     [ "$branch" = "$ref" ] && branch=""
     if [ -z "$before" ] || [ "$before" = "$zero" ]; then
-      others=$(other_branches "$branch")
-      if [ -z "$others" ]; then
-        count=$(git rev-list --count "$after")
-        say "git $after" "$(commits "$count"), all history of $(short "$after"): the repository's first push"
-      else
-        range_excluding "$after" "the push creates ${ref:-a ref}; the commits no other remote branch has" <<<"$others"
-      fi
+      own_commits "$after" "$branch" "the repository's first push" \
+        "the push creates ${ref:-a ref}; the commits no other remote branch has"
     elif fetch_commit "$before" && git merge-base --is-ancestor "$before" "$after"; then
       count=$(git rev-list --count "$before..$after")
       say "git $before..$after" "$(commits "$count"), $(short "$before")..$(short "$after"): every commit of the push"
@@ -129,13 +137,8 @@ case "$event" in
       range_excluding "$after" "force push: the commits that neither the old tip $(short "$before") nor another remote branch has" \
         <<<"$(printf '%s\n' "$before"; other_branches "$branch")"
     else
-      others=$(other_branches "$branch")
-      if [ -z "$others" ]; then
-        count=$(git rev-list --count "$after")
-        say "git $after" "$(commits "$count"), all history of $(short "$after"): force push whose old tip ${before:0:12} cannot be fetched, and no other branch"
-      else
-        range_excluding "$after" "force push whose old tip ${before:0:12} cannot be fetched: the commits no other remote branch has" <<<"$others"
-      fi
+      own_commits "$after" "$branch" "force push whose old tip ${before:0:12} cannot be fetched, and no other branch" \
+        "force push whose old tip ${before:0:12} cannot be fetched: the commits no other remote branch has"
     fi
     ;;
   schedule | workflow_dispatch)
