@@ -18,6 +18,8 @@ public struct ScanRequest: Sendable {
     public var sources: [any InputSource] = []
     public var format: ReportFormat = .text
     public var outputPath: String?
+    /// `--report FORMAT=FILE`: more reports of the same scan, each to its file.
+    public var additionalReports: [AdditionalReport] = []
     public var failOn: FailThreshold = .severity(.medium)
     public var settings: AnalysisSettings
     public var options = ScanOptions()
@@ -141,13 +143,30 @@ public enum ScanSession {
             return (.error, nil)
         }
         output.lineBuffered = request.outputPath == nil && (request.format == .jsonl || request.format == .text)
+        var outputs = [output]
+        for report in request.additionalReports {
+            do {
+                outputs.append(try ReportOutput(path: report.path, private: request.settings.showSecrets))
+            } catch {
+                outputs.forEach { $0.abandon() }
+                diagnostics("error: \(error)")
+                return (.error, nil)
+            }
+        }
         var context = ReportContext(toolVersion: request.toolVersion, now: request.settings.now, rules: matcher.rules.map(\.rule))
         context.colors = request.colors
         context.reportsUnused = request.reportUnused
         context.allOccurrences = request.allOccurrences
         context.disclosure = ClaimDisclosure(taxonomy: request.settings.taxonomy, showSecrets: request.settings.showSecrets)
         if request.recordsFinishTime { context.finishedAt = { Date() } }
-        let reporter = Reporters.make(request.format, context: context, output: output)
+        var reporter = Reporters.make(request.format, context: context, output: output)
+        if !request.additionalReports.isEmpty {
+            var plain = context
+            plain.colors = false
+            reporter = ReportFanOut([reporter] + zip(request.additionalReports, outputs.dropFirst()).map { report, output in
+                Reporters.make(report.format, context: plain, output: output)
+            })
+        }
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
         var options = request.options
         var progressLine: ProgressLine?
@@ -180,7 +199,7 @@ public enum ScanSession {
             summary = try scanner.scan(request.inputs + request.sources, observer: observer)
         } catch {
             progressLine?.stop()
-            output.abandon()
+            outputs.forEach { $0.abandon() }
             diagnostics("error: \(error)")
             return (.error, nil)
         }
@@ -231,9 +250,9 @@ public enum ScanSession {
                 }
             }
             try reporter.finish(summary)
-            try output.commit()
+            for output in outputs { try output.commit() }
         } catch {
-            output.abandon()
+            outputs.forEach { $0.abandon() }
             if !((error as? OutputError)?.isBrokenPipe ?? false) { diagnostics("error: \(error)") }
             return (.error, summary)
         }

@@ -79,6 +79,11 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of stdout.")
     var output: String?
 
+    @Option(name: .customLong("report"), help: ArgumentHelp(
+        "Also write a report in FORMAT to FILE, from the same scan (repeatable): --report sarif=results.sarif --report gitlab-codequality=gl-code-quality.json.",
+        valueName: "FORMAT=FILE"))
+    var additionalReports: [String] = []
+
     @Option(help: "The time to judge expiry against (ISO 8601 or Unix seconds). Default: the current time.")
     var now: String?
 
@@ -141,6 +146,15 @@ struct ReportOptions: ParsableArguments {
             throw ValidationError("--format must be one of \(ReportFormat.names)")
         }
         if quiet && verbose { throw ValidationError("--quiet and --verbose contradict each other") }
+        var reportPaths = Set(output.map { [$0] } ?? [])
+        for argument in additionalReports {
+            guard let report = AdditionalReport(argument: argument) else {
+                throw ValidationError("--report takes FORMAT=FILE, FORMAT one of \(ReportFormat.names), not '\(argument)'")
+            }
+            guard reportPaths.insert(report.path).inserted else {
+                throw ValidationError("--report: \(report.path) is named twice; every report needs a file of its own")
+            }
+        }
         if let failOn, FailThreshold(failOn.lowercased()) == nil {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, never")
         }
@@ -188,6 +202,7 @@ struct ReportOptions: ParsableArguments {
         // A fixed clock (--now) makes the whole report reproducible, its recorded times too.
         request.recordsFinishTime = now == nil
         request.outputPath = output
+        request.additionalReports = additionalReports.compactMap(AdditionalReport.init(argument:))
         if let failOn { request.failOn = FailThreshold(failOn.lowercased())! }
         request.ruleSources = ruleSources
         let roots = inputs.compactMap { input -> String? in
