@@ -258,14 +258,15 @@ public enum ScanSession {
         }
         let status: ExitStatus = request.failOn.fails(summary) ? .findings : .clean
         if status == .findings, let path = request.outputPath {
-            diagnostics(gateLine(summary, failOn: request.failOn, outputPath: path, format: request.format))
+            let reports = [AdditionalReport(format: request.format, path: path)] + request.additionalReports
+            diagnostics(gateLine(summary, failOn: request.failOn, reports: reports))
         }
         return (status, summary)
     }
 
     /// The one stderr line of a run that fails the gate while its report goes to a file, so a red
-    /// CI job says why without opening the artifact: the counts by severity and where the report is.
-    package static func gateLine(_ summary: ScanSummary, failOn: FailThreshold, outputPath: String, format: ReportFormat) -> String {
+    /// CI job says why without opening the artifact: the counts by severity and where each report is.
+    package static func gateLine(_ summary: ScanSummary, failOn: FailThreshold, reports: [AdditionalReport]) -> String {
         let counts = Severity.allCases.reversed().compactMap { severity -> String? in
             guard let count = summary.bySeverity[severity.rawValue], count > 0 else { return nil }
             return "\(count) \(severity.rawValue)"
@@ -277,7 +278,8 @@ public enum ScanSession {
             blocking = Severity.allCases.filter { $0 >= minimum }.reduce(0) { $0 + (summary.bySeverity[$1.rawValue] ?? 0) }
         }
         return "\(summary.findings) finding\(summary.findings == 1 ? "" : "s") (\(counts.joined(separator: ", "))), "
-            + "\(blocking) at or above --fail-on \(threshold); \(format.rawValue) report written to \(outputPath)"
+            + "\(blocking) at or above --fail-on \(threshold); "
+            + reports.map { "\($0.format.rawValue) report written to \($0.path)" }.joined(separator: ", ")
     }
 }
 

@@ -17,6 +17,9 @@ final class AdditionalReportsCLITests: XCTestCase {
                               "--report", "text=report.txt"], directory: directory)
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertEqual(result.stdout, "", "every report went to its file")
+        XCTAssertTrue(result.stderr.hasSuffix("json report written to report.json, sarif report written to report.sarif, "
+                                              + "gitlab-codequality report written to gl-code-quality.json, text report written to report.txt\n"),
+                      "the gate line names every report: \(result.stderr)")
         for (format, file) in [("json", "report.json"), ("sarif", "report.sarif"), ("gitlab-codequality", "gl-code-quality.json"), ("text", "report.txt")] {
             let written = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
             XCTAssertFalse(written.contains(token), "\(file) holds the secret")
