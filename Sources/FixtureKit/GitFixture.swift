@@ -23,8 +23,7 @@ public final class GitFixture {
 
     /// A new repository (branch `main`) in a fresh temporary directory.
     public init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tokenscan-git-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try Scratch.directory("git")
         try git("init", "-q", "-b", "main")
         try git("config", "user.name", "Test Author")
         try git("config", "user.email", "author@example.com")

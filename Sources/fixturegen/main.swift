@@ -17,6 +17,15 @@ func fail(_ message: String, status: Int32) -> Never {
 
 let usage = "usage: fixturegen OUTPUT-DIRECTORY\n       fixturegen labelled OUTPUT-DIRECTORY [SEED]"
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
+    print(usage)
+    exit(0)
+}
+// An option-looking argument is a mistake, never an output directory: `fixturegen --help` once
+// minted a corpus full of tokens into `./--help/`, inside the checkout.
+if let option = arguments.first(where: { $0.hasPrefix("-") }) {
+    fail("fixturegen: unknown option '\(option)'\n\(usage)", status: 2)
+}
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 do {
     switch arguments.count {

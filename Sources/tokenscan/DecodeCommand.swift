@@ -65,7 +65,9 @@ struct DecodeCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             body = String(decoding: try encoder.encode(finding), as: UTF8.self) + "\n"
-        case .text, .sarif, .gitlabSecretDetection, .gitlabCodeQuality:
+        default:
+            // One token is no scan: the report documents (SARIF, GitLab's) have nothing to say
+            // about it that the text description does not, so a new format needs nothing here.
             body = TokenDecoder.describe(finding, now: request.settings.now)
         }
         print(body, terminator: "")

@@ -67,7 +67,7 @@ struct TokenScanCommand: ParsableCommand {
 
 /// Options every scanning command shares (design §3).
 struct ReportOptions: ParsableArguments {
-    @Option(help: "Report format: text, json, jsonl, sarif, gitlab-secret-detection or gitlab-codequality.")
+    @Option(help: ArgumentHelp("Report format: \(ReportFormat.names)."))
     var format: String = "text"
 
     @Flag(name: .shortAndLong, help: "No diagnostics on stderr but errors (the report is still written).")

@@ -20,7 +20,7 @@ struct ActionRepository {
 
     init() throws {
         guard GitFixture.executable != nil else { throw XCTSkip("git is not installed") }
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tokenscan-action-\(UUID().uuidString)")
+        directory = try Scratch.directory("action")
         origin = directory.appendingPathComponent("origin.git")
         try FileManager.default.createDirectory(at: origin, withIntermediateDirectories: true)
         dev = try GitFixture()
@@ -81,7 +81,7 @@ struct ActionRepository {
         process.environment = environment
         // stderr goes to a file: reading two pipes in turn could stall a script that fills the other.
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("tokenscan-action-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil) // if it failed, FileHandle below throws
         defer { try? FileManager.default.removeItem(at: errFile) }
         let out = Pipe()
         let err = try FileHandle(forWritingTo: errFile)

@@ -361,7 +361,6 @@ struct CLIRun {
 
 extension XCTestCase {
 
-    @discardableResult
     /// One-character names: Foundation's `deletingLastPathComponent` traps on them, and both the
     /// configuration lookup next to a scanned file and `--output` used it.
     func testOneCharacterPathsDoNotCrash() throws {
@@ -375,6 +374,7 @@ extension XCTestCase {
     }
 
     /// `environment`: variables set (a nil value removes one) on top of the test's own environment.
+    @discardableResult
     func run(_ arguments: [String], stdin: Data? = nil, directory: URL? = nil, prefix: [String] = [],
              environment: [String: String?] = [:]) throws -> CLIRun {
         let process = Process()

@@ -22,9 +22,7 @@ final class GitCLITests: XCTestCase {
 
     enum TemporaryDirectory {
         static func make() throws -> URL {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("tokenscan-cli-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            return url
+            try Scratch.directory("cli")
         }
     }
 

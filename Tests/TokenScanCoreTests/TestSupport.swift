@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import FixtureKit
 @testable import TokenFormats
 @testable import TokenScanModel
 @testable import TokenScanEngine
@@ -74,9 +75,7 @@ enum TestSupport {
     }
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tokenscan-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try Scratch.directory("test")
     }
 
     /// The repository root (for Fixtures/ and Tests/ golden files).
