@@ -93,6 +93,7 @@ public struct RiskModel: Sendable {
         } else if facts.signatureMismatch {
             reasons.append(Reason("signature-mismatch", "Its signature does not verify with the keys you supplied: forged, corrupted, or from another issuer."))
         }
+        if let bound = facts.senderConstraint { reasons.append(bound) }
         reasons += facts.headerFlags
         let score = RiskModel.score(severity: severity, facts: facts, isBroad: isBroad, secondsLeft: secondsLeft)
         return Assessment(severity: severity, score: score, reasons: reasons)

@@ -25,6 +25,8 @@ public struct TokenFacts: Sendable {
     public var provider: Provider?
     /// Reasons about the header itself (jku, x5u, jwk, kid), whatever the severity.
     public var headerFlags: [Reason] = []
+    /// Why the token is usable only with a key its holder keeps (`cnf`, a DPoP proof).
+    public var senderConstraint: Reason?
     /// Set when a key the user supplied (`--jwks`) was tried and did not verify the signature.
     public var signatureMismatch = false
     /// Who issues a token without claims, as people write it (the rule's `provider`: `GitHub`).
@@ -84,6 +86,11 @@ public struct TokenFacts: Sendable {
         facts.docSample = DocumentationSamples.match(jwt)
         facts.provider = providers.recognise(claims, scratch: scratch)
         facts.headerFlags = HeaderRedFlags.reasons(jwt.header)
+        facts.senderConstraint = jwt.form == .jws ? SenderConstraint.reason(jwt) : nil
+        if SenderConstraint.isDPoPProof(jwt) {
+            // A DPoP proof carries its public key in its header by design (RFC 9449 §4.2).
+            facts.headerFlags.removeAll { $0.code == "header-jwk" }
+        }
         return facts
     }
 
@@ -92,8 +99,9 @@ public struct TokenFacts: Sendable {
                        jwt.claims["token_type"]?.string]
             .compactMap { $0?.lowercased() }
         if markers.contains(where: { $0.contains("refresh") || $0 == "offline" }) { return .refresh }
-        if markers.contains(where: { $0 == "id" || $0 == "id_token" }) || jwt.claims["nonce"] != nil
-            || jwt.claims["at_hash"] != nil {
+        // A DPoP proof's nonce is the server's (RFC 9449 §8), not an OpenID Connect one.
+        let oidcNonce = jwt.claims["nonce"] != nil && !SenderConstraint.isDPoPProof(jwt)
+        if markers.contains(where: { $0 == "id" || $0 == "id_token" }) || oidcNonce || jwt.claims["at_hash"] != nil {
             return .id
         }
         return .access

@@ -49,6 +49,42 @@ final class RiskModelTests: XCTestCase {
         }
     }
 
+    /// A token bound to a key (RFC 7800 `cnf`, RFC 9449 DPoP) keeps its row of §5 and says that
+    /// it is usable only by whoever holds that key.
+    func testSenderConstrainedTokenKeepsItsRowAndSaysSo() {
+        let live: [String: JSONValue] = ["sub": "a", "scope": "repo", "exp": .number(Double(t + 86_400))]
+        let plain = assess(TokenMinter.jwt(claims: live))
+        for cnf: JSONValue in [["jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"], ["x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"]] {
+            var claims = live
+            claims["cnf"] = cnf
+            let bound = assess(TokenMinter.jwt(claims: claims))
+            XCTAssertEqual(bound.severity, plain.severity, "\(cnf)")
+            XCTAssertEqual(codes(bound), codes(plain) + ["sender-constrained"], "\(cnf)")
+            XCTAssertTrue(bound.reasons.last!.message.contains("only"), bound.reasons.last!.message)
+        }
+        // A cnf claim that names no key binds nothing.
+        var empty = live
+        empty["cnf"] = .object([:])
+        XCTAssertEqual(codes(assess(TokenMinter.jwt(claims: empty))), codes(plain))
+    }
+
+    /// A DPoP proof carries its public key in its header by design (RFC 9449 §4.2): no
+    /// `header-jwk` warning, and its `nonce` does not make it an ID token.
+    func testDPoPProofIsSenderConstrainedNotAnIDTokenNorASelfSignedWarning() {
+        let jwk: JSONValue = ["kty": "EC", "crv": "P-256", "x": "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "y": "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"]
+        let proof = assess(TokenMinter.jwt(
+            alg: "ES256", header: ["typ": "dpop+jwt", "jwk": jwk],
+            claims: ["jti": "e1j3V_bKic8-LAEB", "htm": "POST", "htu": "https://server.example.com/token", "iat": .number(Double(t - 60)), "nonce": "eyJ7S_zG.eyJH0-Z.HX4w-7v"],
+            fakeSignatureLength: 64))
+        XCTAssertEqual(proof.severity, .medium)
+        XCTAssertFalse(codes(proof).contains("header-jwk"), "\(codes(proof))")
+        XCTAssertFalse(codes(proof).contains("id-token"), "\(codes(proof))")
+        XCTAssertTrue(codes(proof).contains("sender-constrained"), "\(codes(proof))")
+        // The same header without typ dpop+jwt is still a self-signed-key warning.
+        let selfSigned = assess(TokenMinter.jwt(alg: "ES256", header: ["typ": "JWT", "jwk": jwk], claims: ["sub": "a"], fakeSignatureLength: 64))
+        XCTAssertTrue(codes(selfSigned).contains("header-jwk"), "\(codes(selfSigned))")
+    }
+
     func testExpiredIsLow() {
         let finding = assess(TokenMinter.jwt(claims: ["sub": "a", "scope": "repo", "exp": .number(Double(t - 3600))]))
         XCTAssertEqual(finding.severity, .low)
