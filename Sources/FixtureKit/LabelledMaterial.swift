@@ -41,7 +41,8 @@ struct Mint {
 
     init(seed: UInt64) { random = SplitMix64(seed: seed ^ 0x6D69_6E74) }
 
-    static let formats = ProviderTokenFormat.allCases
+    /// The formats minted as standalone tokens (a webhook URL's secret part needs its URL).
+    static let formats = ProviderTokenFormat.standalone
 
     /// Rule id and finding kind of each provider format.
     static func rule(of format: ProviderTokenFormat) -> String {
@@ -86,6 +87,12 @@ struct Mint {
         case .shopifyAccess: "shopify-access-token"
         case .shopifyCustomApp: "shopify-custom-app-token"
         case .shopifyPrivateApp: "shopify-private-app-token"
+        case .slackWebhook: "slack-webhook-url"
+        case .slackTrigger: "slack-workflow-trigger-url"
+        case .discordWebhook: "discord-webhook-url"
+        case .teamsWebhook: "teams-incoming-webhook-url"
+        case .workflowSignature: "workflow-trigger-url"
+        case .googleChatWebhook: "google-chat-webhook-url"
         }
     }
 

@@ -106,6 +106,32 @@ public enum ProviderTokenFormat: String, CaseIterable, Sendable {
     case shopifyAccess = "shopify:shpat"
     case shopifyCustomApp = "shopify:shpca"
     case shopifyPrivateApp = "shopify:shppa"
+    // Chat webhook URLs (Rules/webhooks.toml): what is minted is the URL's secret part; the rule
+    // examples write the rest of the URL around it.
+    /// The 24 characters after `hooks.slack.com/services/T…/B…/`.
+    case slackWebhook = "slack:webhook"
+    /// The 32 hex digits after `hooks.slack.com/triggers/T…/<id>/`.
+    case slackTrigger = "slack:trigger"
+    /// The 68-character token after `discord.com/api/webhooks/<id>/`.
+    case discordWebhook = "discord:webhook"
+    /// `<32 hex>/<UUID>` after `…webhook.office.com/webhookb2/<UUID>@<UUID>/IncomingWebhook/`.
+    case teamsWebhook = "teams:webhook"
+    /// The `sig` of a Power Automate / Logic Apps trigger URL: base64url of an HMAC-SHA256.
+    case workflowSignature = "azure:workflow-sig"
+    /// The `token` of a Google Chat space webhook: base64url of 32 bytes.
+    case googleChatWebhook = "google:chat-webhook"
+
+    /// The formats that are tokens on their own (all but webhook URLs' secret parts).
+    public static var standalone: [ProviderTokenFormat] { allCases.filter { !$0.isURLPart } }
+
+    /// Whether what is minted is the secret part of a URL (a webhook's), not a token that stands
+    /// alone: it is found only with the rest of its URL around it, which the caller writes.
+    public var isURLPart: Bool {
+        switch self {
+        case .slackWebhook, .slackTrigger, .discordWebhook, .teamsWebhook, .workflowSignature, .googleChatWebhook: true
+        default: false
+        }
+    }
 
     /// The checksum minted tokens of this format carry, if the format has one.
     public var checksum: TokenChecksum? {
@@ -248,6 +274,20 @@ extension TokenMinter {
             return "shpca_" + random(32, lowerHex, "body")
         case .shopifyPrivateApp:
             return "shppa_" + random(32, lowerHex, "body")
+        case .slackWebhook:
+            return random(24, base62, "secret")
+        case .slackTrigger:
+            return random(32, lowerHex, "secret")
+        case .discordWebhook:
+            return random(68, base64url, "token")
+        case .teamsWebhook:
+            let id = Array(random(32, lowerHex, "id"))
+            let uuid = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(id[$0]) }.joined(separator: "-")
+            return random(32, lowerHex, "secret") + "/" + uuid
+        case .workflowSignature:
+            return Base64.urlEncode(bytes(count: 32, seed: "\(format.rawValue)/\(seed)/sig"))
+        case .googleChatWebhook:
+            return Base64.urlEncode(bytes(count: 32, seed: "\(format.rawValue)/\(seed)/token"))
         }
     }
 

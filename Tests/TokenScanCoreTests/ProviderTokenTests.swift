@@ -89,11 +89,38 @@ final class ProviderTokenTests: XCTestCase {
     }
 
     func testEveryFormatHasAnExpectation() {
-        XCTAssertEqual(Set(Self.expected.keys), Set(ProviderTokenFormat.allCases))
+        XCTAssertEqual(Set(Self.expected.keys), Set(ProviderTokenFormat.standalone))
+        XCTAssertEqual(Set(Self.webhooks.keys), Set(ProviderTokenFormat.allCases.filter(\.isURLPart)))
+    }
+
+    /// Chat webhook URLs (Rules/webhooks.toml): the minted part is the URL's secret, written into
+    /// the rest of a URL as its vendor documents it. Design §5: medium.
+    static let webhooks: [ProviderTokenFormat: (rule: String, url: String)] = [
+        .slackWebhook: ("slack-webhook-url", "https://hooks.slack.com/services/T04B7FDK2QX/B05C1M7GH8Z/{{token}}"),
+        .slackTrigger: ("slack-workflow-trigger-url", "https://hooks.slack.com/triggers/T04B7FDK2QX/5471238769012/{{token}}"),
+        .discordWebhook: ("discord-webhook-url", "https://discord.com/api/webhooks/1093856295103954984/{{token}}"),
+        .teamsWebhook: ("teams-incoming-webhook-url", "https://contoso.webhook.office.com/webhookb2/7d1c6a2e-3b84-4f0e-9a51-2c8e0f4d7b93@72f988bf-86f1-41af-91ab-2d7cd011db47/IncomingWebhook/{{token}}"),
+        .workflowSignature: ("workflow-trigger-url", "https://prod-27.westeurope.logic.azure.com:443/workflows/4f1a6e0c2b7d49d8a3e5f60718293a4b/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={{token}}"),
+        .googleChatWebhook: ("google-chat-webhook-url", "https://chat.googleapis.com/v1/spaces/AAAAdN4vVbE/messages?key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI&token={{token}}%3D"),
+    ]
+
+    func testEveryWebhookURLIsFoundAsMediumWithOnlyItsSecretMasked() {
+        for (format, expected) in Self.webhooks {
+            for (number, context) in Self.contexts.enumerated() {
+                let secret = TokenMinter.provider(format, seed: "webhook-\(number)")
+                let url = expected.url.replacingOccurrences(of: "{{token}}", with: secret)
+                let (findings, _) = scan(context.replacingOccurrences(of: "{{token}}", with: url))
+                XCTAssertEqual(findings.map(\.ruleId), [expected.rule], "\(format.rawValue) in context \(number)")
+                guard let finding = findings.first else { continue }
+                XCTAssertEqual(finding.secret, secret, format.rawValue)
+                XCTAssertEqual(finding.kind, "webhook", format.rawValue)
+                XCTAssertEqual(finding.severity, .medium, format.rawValue)
+            }
+        }
     }
 
     func testEveryMintedTokenIsFoundWithItsKindSeverityAndClass() {
-        for format in ProviderTokenFormat.allCases {
+        for format in ProviderTokenFormat.standalone {
             let expected = Self.expected[format]!
             for (number, context) in Self.contexts.enumerated() {
                 let token = TokenMinter.provider(format, seed: "found-\(number)")
