@@ -44,7 +44,8 @@ public enum TokenDecoder {
     }
 
     /// Takes `Authorization:` and `Bearer ` off the front (any case), so a header copied from a
-    /// log or a curl command decodes as the token it carries.
+    /// log or a curl command decodes as the token it carries; likewise RFC 9449's `DPoP` scheme
+    /// (`Authorization: DPoP …`) and proof header (`DPoP: …`).
     package static func stripHeader(_ bytes: [UInt8]) -> [UInt8] {
         func dropPrefix(_ prefix: String, from bytes: [UInt8]) -> [UInt8]? {
             let prefix = Array(prefix.utf8)
@@ -53,11 +54,17 @@ public enum TokenDecoder {
             return Array(bytes.dropFirst(prefix.count).drop { $0 == 0x20 || $0 == 0x09 })
         }
         var rest = bytes
-        if let afterName = dropPrefix("authorization", from: rest), afterName.first == UInt8(ascii: ":") {
-            rest = Array(afterName.dropFirst().drop { $0 == 0x20 || $0 == 0x09 })
+        for name in ["authorization", "dpop"] {
+            if let afterName = dropPrefix(name, from: rest), afterName.first == UInt8(ascii: ":") {
+                rest = Array(afterName.dropFirst().drop { $0 == 0x20 || $0 == 0x09 })
+                break
+            }
         }
-        if let afterScheme = dropPrefix("bearer", from: rest), afterScheme.count < rest.count - 6 {
-            rest = afterScheme
+        for scheme in ["bearer", "dpop"] {
+            if let afterScheme = dropPrefix(scheme, from: rest), afterScheme.count < rest.count - scheme.utf8.count {
+                rest = afterScheme
+                break
+            }
         }
         return rest
     }

@@ -22,7 +22,9 @@ final class ConventionsCLITests: XCTestCase {
     }
 
     func testDecodeTakesABearerHeader() throws {
-        for text in ["Bearer \(live)", "Authorization: Bearer \(live)", "authorization:bearer  \(live)", "  BEARER \(live)\n"] {
+        // RFC 9449: a DPoP-bound access token travels as `Authorization: DPoP …`, the proof as `DPoP: …`.
+        for text in ["Bearer \(live)", "Authorization: Bearer \(live)", "authorization:bearer  \(live)", "  BEARER \(live)\n",
+                     "Authorization: DPoP \(live)", "DPoP: \(live)"] {
             let result = try run(["decode", text, "--now", now, "--format", "json"])
             XCTAssertEqual(result.status, 1, "\(text.prefix(24)): \(result.stderr)")
             XCTAssertTrue(result.stdout.contains(#""sub" : "ci""#), result.stdout)
