@@ -19,7 +19,7 @@ struct TokenScanCommand: ParsableCommand {
         abstract: "Find leaked bearer tokens and JWTs, and tell which ones matter.",
         version: VersionText.text,
         subcommands: [ScanCommand.self, GitCommand.self, HookCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self,
-                      IgnoreCommand.self, RulesCommand.self],
+                      IgnoreCommand.self, MergeCommand.self, RulesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 
