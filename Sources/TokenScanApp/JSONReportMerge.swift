@@ -67,7 +67,9 @@ public struct JSONReportMerge {
         var summary = ScanSummary()
         switch split.by {
         case .path:
-            merged = ShardOrder.stableSorted(merged, key: { ShardOrder.walkKey($0.path) }, by: ShardOrder.precedes)
+            // A name that is not UTF-8 is walked in the order of its exact bytes.
+            merged = ShardOrder.stableSorted(merged, key: { $0.pathBytes.map { ShardOrder.walkKey(bytes: Array($0)) } ?? ShardOrder.walkKey($0.path) },
+                                             by: ShardOrder.precedes)
         case .commit:
             let order = set.reports.reduce(into: [String: Int]()) { $0.merge($1.shard.commits ?? [:]) { first, _ in first } }
             merged = ShardOrder.stableSorted(merged, key: { $0.commit.flatMap { order[$0.sha] } ?? Int.max }, by: <)

@@ -83,6 +83,17 @@ final class ShardCLITests: XCTestCase {
         // SARIF keeps 100 results of the shared secret across the shards, and says so.
         let sarif = try String(contentsOf: out.appendingPathComponent("merged.sarif"), encoding: .utf8)
         XCTAssertTrue(sarif.contains("20 repeated occurrences of already reported secrets were left out"), sarif)
+
+        // Shards written with --show-secrets are private (0600), and so is what they merge into.
+        let secretParts = try (1...3).map { index -> String in
+            let part = out.appendingPathComponent("secret\(index).json").path
+            _ = try run(["scan", ".", "--now", now, "--format", "json", "--show-secrets", "--shard", "\(index)/3", "-o", part], directory: root)
+            return part
+        }
+        let secretMerged = out.appendingPathComponent("secret-merged.json").path
+        XCTAssertEqual(try run(["merge"] + secretParts + ["-o", secretMerged, "-q"]).status, 1)
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: secretMerged)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        XCTAssertTrue(try String(contentsOfFile: secretMerged, encoding: .utf8).contains(shared), "shown as the shards show it")
     }
 
     func testShardsOfHistoryMergeLikeOneScan() throws {
@@ -181,7 +192,7 @@ final class ShardCLITests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: validator.path) else {
             throw XCTSkip("validate-sarif is not available at \(validator.path)")
         }
-        let checked = try Command.run([validator.path, "--spec", "--github", path], in: URL(fileURLWithPath: path).deletingLastPathComponent())
+        let checked = try Command.run([validator.path, "--spec", "--github", "--strict", path], in: URL(fileURLWithPath: path).deletingLastPathComponent())
         XCTAssertEqual(checked.status, 0, checked.output)
     }
 }
