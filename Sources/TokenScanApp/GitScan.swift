@@ -49,7 +49,9 @@ public final class GitScan {
     /// `request` (whose configuration was discovered in `base`'s directory, if any).
     /// - Parameter paths: only these files (relative to the current directory, as pre-commit
     ///   passes them from the repository root); nil: every file.
-    public func prepare(_ request: inout ScanRequest, paths: [String]?, warn: (String) -> Void) throws(Failure) {
+    /// - Parameter shard: `--shard K/N`: only the commits whose id is this shard's are read (git
+    ///   diffs no other), and the report records where they stand in the whole range.
+    public func prepare(_ request: inout ScanRequest, paths: [String]?, shard: Shard? = nil, warn: (String) -> Void) throws(Failure) {
         do {
             if let base, let ends = source.rangeEnds {
                 let changes = try source.changes(from: ends.base, to: ends.tip, touching: base.watchedPaths)
@@ -75,7 +77,21 @@ public final class GitScan {
                     .trimming(.newlines)
                 repositoryPaths = Set(paths.map { prefix + Walker.normalize($0) })
             }
+            var source = source
+            if var shard {
+                guard source.selection != .staged else {
+                    throw Failure(description: "--shard splits history by commit; --staged has no commits to split")
+                }
+                shard.by = .commit
+                let ordered = try source.orderedCommits()
+                let mine = ordered.indices.filter { shard.contains(ordered[$0].utf8) }
+                source.commits = mine.map { ordered[$0] }
+                request.commitOrder = Dictionary(mine.map { (ordered[$0], $0) }, uniquingKeysWith: { first, _ in first })
+                request.shard = shard
+            }
             request.sources = [PathFilteredSource(source, paths: repositoryPaths)]
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure(description: "\(error)")
         }

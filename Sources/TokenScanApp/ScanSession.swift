@@ -47,6 +47,10 @@ public struct ScanRequest: Sendable {
     /// What shaped the result (files read, disabled rules, changes in a range): every report
     /// carries it in its summary.
     public var configuration = ConfigurationReport()
+    /// `--shard K/N`: recorded in the report's summary (a tree's is applied by `options.shard`).
+    public var shard: Shard?
+    /// History shards: each read commit's position in the whole range, oldest first.
+    public var commitOrder: [String: Int] = [:]
 
     public init(inputs: [ScanInput], settings: AnalysisSettings) {
         self.inputs = inputs
@@ -194,6 +198,7 @@ public enum ScanSession {
         }
         let scanner = Scanner(matcher: matcher, settings: request.settings, options: options)
         observer.collectForBaseline = request.writeBaselinePath != nil
+        observer.collectsCommits = request.shard?.by == .commit
         var summary: ScanSummary
         do {
             summary = try scanner.scan(request.inputs + request.sources, observer: observer)
@@ -208,6 +213,16 @@ public enum ScanSession {
             diagnostics(FingerprintMigration.ignoreFileWarning(scope: scope))
         }
         summary.configuration = request.configuration
+        if var shard = request.shard {
+            if shard.by == .commit {
+                shard.commits = Dictionary(observer.commitsSeen.compactMap { sha in request.commitOrder[sha].map { (sha, $0) } },
+                                           uniquingKeysWith: { first, _ in first })
+            }
+            summary.shard = shard
+            let part = shard.by == .commit ? "\(request.commitOrder.count) commit\(request.commitOrder.count == 1 ? "" : "s")"
+                : "\(summary.files) file\(summary.files == 1 ? "" : "s")"
+            diagnostics("shard \(shard.label) (by \(shard.by.rawValue)): scanned \(part); `tokenscan merge` combines the \(shard.count) shards' reports")
+        }
         if let baseline = request.options.suppressions.baseline {
             let unused = baseline.unusedEntries
             if request.reportUnused {
@@ -299,6 +314,9 @@ package final class ReportingObserver: ScanObserver {
     /// findings, which a report streams out).
     package var collectForBaseline = false
     package var collected: Set<Baseline.Entry> = []
+    /// History shards: the commits of the findings reported (their order is recorded for `merge`).
+    package var collectsCommits = false
+    package var commitsSeen: Set<String> = []
 
     package var progress: ProgressCounter?
     /// Wraps the writing of a diagnostic or streamed findings: clears the progress line (it is
@@ -309,6 +327,7 @@ package final class ReportingObserver: ScanObserver {
     package func scanned(path: String, findings: [Finding]) {
         progress?.findings.add(findings.count, ordering: .relaxed)
         if collectForBaseline { collected.formUnion(Baseline(findings: findings).entries) }
+        if collectsCommits { commitsSeen.formUnion(findings.compactMap { $0.commit?.sha }) }
         guard outputError == nil, !findings.isEmpty else { return }
         aroundOutput {
             do throws(OutputError) {

@@ -26,6 +26,9 @@ public struct ScanOptions: Sendable {
     /// fingerprint and snippet is dropped (counted as dismissed `repeated`). History scans turn it
     /// on, so a line that a revert, cherry-pick or re-merge adds again is not reported twice.
     public var reportRepeatsOnce = false
+    /// `--shard K/N` of a tree: only walked files (and skips) whose path is this shard's are
+    /// scanned; the walk itself, and so what ignore files leave out, is the same in every shard.
+    public var shard: Shard?
     /// Every way of accepting a finding (inline allows, ignore files, baseline, allow rules):
     /// applied after judgement, the same for every command.
     public var suppressions = SuppressionSet()
@@ -131,10 +134,14 @@ public final class Scanner: Sendable {
             sequence += 1
         }
         let sink = InputSink(emit: enqueue) { root in
-            walker.walk(root: root) { item in
+            walker.walk(root: root) { [shard = self.options.shard] item in
                 switch item {
-                case .file(let path, let display, let viaLink): enqueue(.file(path: path, display: display, followLink: viaLink))
-                case .skipped(let skipped): enqueue(.skipped(skipped))
+                case .file(let path, let display, let viaLink):
+                    if let shard, !shard.contains(display.bytes) { return }
+                    enqueue(.file(path: path, display: display, followLink: viaLink))
+                case .skipped(let skipped):
+                    if let shard, !shard.contains(skipped.path.utf8) { return }
+                    enqueue(.skipped(skipped))
                 }
             }
         }

@@ -92,6 +92,8 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     /// `.tokenscanignore` left out of a walk, by that file's path; absent when none did. The
     /// scanned tree writes these files, so what they hide is counted, never silent.
     public var excludedByIgnoreFiles: [String: Int]?
+    /// `--shard K/N`: which part of a split scan this is (`merge` checks it has every part once).
+    public var shard: Shard?
     public init() {}
 
     package mutating func add(_ findings: [Finding]) {

@@ -17,7 +17,10 @@ public final class SARIFReporter: Reporter {
     package let context: ReportContext
     package let output: ReportOutput
     /// GitHub keeps the first 5,000 results of a run; beyond that, repeats of one secret are capped.
-    public var maxResultsPerFingerprint = 100
+    public var maxResultsPerFingerprint = SARIFReporter.resultsPerFingerprint
+    public static let resultsPerFingerprint = 100
+    /// The start of the note that counts results left out by `maxResultsPerFingerprint`.
+    package static let cappedNote = "repeated occurrences of already reported secrets were left out"
     /// Results written so far (`PrettyJSON`, at their depth in the document), waiting for the
     /// end, where the notifications that precede them in the sorted document are known. Created
     /// with the first result; a failure to create it is reported at `finish`.
@@ -91,7 +94,7 @@ public final class SARIFReporter: Reporter {
         }
         if capped > 0 {
             notifications.append(SARIF.Notification(level: "note", message: .init(
-                text: "\(capped) repeated occurrences of already reported secrets were left out (at most \(maxResultsPerFingerprint) results per secret); the JSON report lists them all.")))
+                text: "\(capped) \(SARIFReporter.cappedNote) (at most \(maxResultsPerFingerprint) results per secret); the JSON report lists them all.")))
         }
         let run = SARIF.Run(
             tool: .init(driver: .init(
@@ -104,7 +107,10 @@ public final class SARIFReporter: Reporter {
             originalUriBaseIds: ["SRCROOT": .init(description: .init(text: "The directory tokenscan was run in."))],
             results: [],
             columnKind: "unicodeCodePoints",
-            properties: .init(now: RelativeTime.iso8601(context.now)))
+            properties: .init(now: RelativeTime.iso8601(context.now), shard: summary.shard),
+            // A shard uploaded on its own is a category of its own, so shards never close each
+            // other's alerts; `tokenscan merge` drops it (one run, one category).
+            automationDetails: summary.shard.map { .init(id: "tokenscan/shard-\($0.index)-of-\($0.count)/") })
         return SARIF.Log(runs: [run])
     }
 
@@ -126,7 +132,7 @@ public final class SARIFReporter: Reporter {
         }
         if !acceptedNote.isEmpty {
             notifications.append(SARIF.Notification(level: "note", message: .init(
-                text: "Findings accepted, by source: \(acceptedNote.joined(separator: ", ")).")))
+                text: "\(SARIFReporter.acceptedNote)\(acceptedNote.joined(separator: ", ")).")))
         }
         if configuration.repositoryConfigurationIgnored == true {
             notifications.append(SARIF.Notification(level: "note", message: .init(
@@ -194,6 +200,9 @@ public final class SARIFReporter: Reporter {
             suppressions: [.init(kind: inline ? "inSource" : "external", status: "underReview",
                                  justification: "Accepted in this change by \(how); honoured, and listed for review (design §8).")])
     }
+
+    /// The start of the configuration note that counts accepted findings by source.
+    package static let acceptedNote = "Findings accepted, by source: "
 
     package static func level(_ severity: Severity) -> String {
         switch severity {
@@ -277,8 +286,14 @@ package enum SARIF {
         package var results: [Result]
         package var columnKind: String
         package var properties: RunProperties
+        package var automationDetails: AutomationDetails?
     }
-    package struct RunProperties: Encodable { var now: String }
+    package struct RunProperties: Encodable {
+        var now: String
+        /// `--shard K/N`: which part of a split scan this run is (`tokenscan merge` checks them).
+        var shard: Shard?
+    }
+    package struct AutomationDetails: Encodable { var id: String }
     package struct BaseURI: Encodable { var description: Text }
     package struct Tool: Encodable { var driver: Driver }
     package struct Driver: Encodable {

@@ -178,16 +178,30 @@ public struct GitRunner: Sendable {
     /// of any size passes through bounded memory. `consume` runs on the calling thread; while it
     /// blocks, git blocks on the full pipe. Standard error is collected on a helper thread (so git
     /// can never stall on it) and becomes the message of `.failed`.
-    public func stream(_ arguments: [String], consume: (ArraySlice<UInt8>) -> Void) throws(GitError) {
+    ///
+    /// `input`: written to git's standard input and closed before its output is read, for
+    /// commands that read all of it first (`log --stdin`: a list of commits too long for argv).
+    public func stream(_ arguments: [String], input: [UInt8]? = nil, consume: (ArraySlice<UInt8>) -> Void) throws(GitError) {
         let process: ChildProcess
         do {
             process = try ChildProcess(executable: executable, arguments: commandLine(arguments), environment: environment,
-                                       stdin: .nullDevice, stdout: .pipe, stderr: .pipe)
+                                       stdin: input == nil ? .nullDevice : .pipe, stdout: .pipe, stderr: .pipe)
         } catch {
             throw .launchFailed(error.description)
         }
         let errors = StandardErrorCollector(descriptor: process.errors)
         errors.start()
+        if let input {
+            var written = 0
+            while written < input.count {
+                let count = input[written...].withUnsafeBytes { write(process.input, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                // git stopped reading (it failed): its status and message say why, below.
+                if count <= 0 { break }
+                written += count
+            }
+            process.closeInput()
+        }
         let descriptor = process.output
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {

@@ -43,6 +43,9 @@ public struct GitSource: InputSource {
     public let selection: Selection
     /// The largest blob handed to the scanner at once.
     public var maximumBlobBytes = 8 << 20
+    /// History only: read just these commits, in this order (a shard's part of `orderedCommits`),
+    /// so that git diffs only them; nil: the whole selection.
+    public var commits: [String]?
 
     public init(runner: GitRunner, selection: Selection) {
         self.runner = runner
@@ -60,11 +63,22 @@ public struct GitSource: InputSource {
             }
             return ["diff", "--cached"] + GitRunner.diffOptions
         case .history(let range):
+            let patches = ["-p", "--cc", "--root", "--no-show-signature", "--no-use-mailmap", "--no-notes", "--encoding=UTF-8",
+                           "--format=\(UnifiedDiffParser.commitFormat)"] + GitRunner.diffOptions
+            // Given commits: each diffed against its parents, in the order given (read from stdin).
+            if let commits { return commits.isEmpty ? nil : ["log", "--no-walk=unsorted"] + patches + ["--stdin"] }
             if range == nil, try !hasCommits() { return nil }
-            return ["log", "-p", "--cc", "--reverse", "--topo-order", "--root", "--no-show-signature",
-                    "--no-use-mailmap", "--no-notes", "--encoding=UTF-8", "--format=\(UnifiedDiffParser.commitFormat)"]
-                + GitRunner.diffOptions + ["--end-of-options", range ?? "HEAD", "--"]
+            return ["log", "--reverse", "--topo-order"] + patches + ["--end-of-options", range ?? "HEAD", "--"]
         }
+    }
+
+    /// The commits of a history selection, oldest first, in the order a scan of all of them
+    /// reads them (`--reverse --topo-order`): what `--shard` splits.
+    public func orderedCommits() throws(GitError) -> [String] {
+        guard case .history(let range) = selection else { return [] }
+        if range == nil, try !hasCommits() { return [] }
+        return try runner.output(["rev-list", "--reverse", "--topo-order", "--end-of-options", range ?? "HEAD", "--"])
+            .split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The `.tokenscanignore` files that accept findings for this selection, with their
@@ -202,7 +216,8 @@ public struct GitSource: InputSource {
             }
         }
         var parseError: DiffParseError?
-        try runner.stream(arguments) { chunk in
+        let input = commits.map { Array($0.map { $0 + "\n" }.joined().utf8) }
+        try runner.stream(arguments, input: input) { chunk in
             guard parseError == nil else { return }
             do throws(DiffParseError) {
                 try parser.feed(chunk) { assembler.take($0, emit: emit) }

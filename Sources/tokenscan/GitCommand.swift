@@ -24,6 +24,7 @@ struct GitCommand: ParsableCommand {
               tokenscan git --staged        # what `git commit` would record
               tokenscan git origin/main..HEAD --format sarif -o results.sarif
               tokenscan git --since v1.4.0 --repo ../service
+              tokenscan git --shard 1/8 --format sarif -o part1.sarif   # history on 8 machines
 
             \(ExitStatusHelp.scanning)
             """)
@@ -40,9 +41,16 @@ struct GitCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A revision range, e.g. origin/main..HEAD (default: all history reachable from HEAD).", valueName: "RANGE"))
     var range: String?
 
+    @Option(help: ShardOption.help)
+    var shard: String?
+
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
+        if let shard {
+            _ = try ShardOption.parse(shard)
+            if staged { throw ValidationError("--shard splits history by commit; --staged has no commits to split") }
+        }
         if staged && (range != nil || since != nil) {
             throw ValidationError("--staged scans the index; it cannot be combined with a range or --since")
         }
@@ -63,7 +71,7 @@ struct GitCommand: ParsableCommand {
         defer { scan.remove() }
         var request = try report.request(gitScan: scan, repository: repo)
         do {
-            try scan.prepare(&request, paths: nil, warn: printError)
+            try scan.prepare(&request, paths: nil, shard: shard.map(ShardOption.parse), warn: printError)
         } catch {
             try fail("\(error)")
         }

@@ -19,7 +19,7 @@ struct TokenScanCommand: ParsableCommand {
         abstract: "Find leaked bearer tokens and JWTs, and tell which ones matter.",
         version: VersionText.text,
         subcommands: [ScanCommand.self, GitCommand.self, HookCommand.self, DemoCommand.self, DecodeCommand.self, RedactCommand.self,
-                      IgnoreCommand.self, RulesCommand.self],
+                      IgnoreCommand.self, MergeCommand.self, RulesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 
@@ -321,6 +321,7 @@ struct ScanCommand: ParsableCommand {
               tokenscan scan src/ config/app.env
               kubectl logs deploy/api | tokenscan scan -   # a stream
               tokenscan scan --format sarif -o results.sarif --fail-on high
+              tokenscan scan --shard 2/4 --format json -o part2.json   # one of 4 machines
 
             \(ExitStatusHelp.scanning)
             """)
@@ -350,9 +351,16 @@ struct ScanCommand: ParsableCommand {
         valueName: "SIZE"))
     var maxFileSize: String?
 
+    @Option(help: ShardOption.help)
+    var shard: String?
+
     func validate() throws {
         if let maxFileSize, ByteSize.parse(maxFileSize) == nil {
             throw ValidationError("--max-file-size must be a size such as 500K, 10M or 1G, not '\(maxFileSize)'")
+        }
+        if let shard {
+            _ = try ShardOption.parse(shard)
+            if paths.contains("-") { throw ValidationError("--shard splits files by path; standard input (\"-\") cannot be split") }
         }
     }
 
@@ -369,6 +377,8 @@ struct ScanCommand: ParsableCommand {
         request.options.scanBinary = scanBinary
         request.options.archives = !noArchives
         request.options.maxArchiveDepth = max(1, maxArchiveDepth)
+        request.shard = try shard.map(ShardOption.parse)
+        request.options.shard = request.shard
         let (status, _) = ScanSession.run(request, diagnostics: printError)
         try finish(status)
     }
