@@ -107,6 +107,11 @@ public enum SecretRole: String, Sendable, Equatable, CaseIterable {
     /// A key that signs tokens (`JWT_SECRET=…`): a token in the same input that it verifies is
     /// forgeable, and is judged so.
     case signingKey = "signing-key"
+    /// A value assigned to a name (`API_TOKEN=…`, `"apiKey": "…"`): the name, read from the start
+    /// of the match, decides through the name vocabulary (`Rules/named-values.toml`) whether the
+    /// value is a credential, of which class, and which look-alike gate it must pass. Otherwise
+    /// like a carrier: a value with a provider's prefix is left to that provider's rule.
+    case namedValue = "named-value"
 
     /// The role of a rule that does not name one: rule files written before `role` existed say
     /// `kind = "bearer"` for carriers and `kind = "hmac-secret"` for signing keys. This table is the

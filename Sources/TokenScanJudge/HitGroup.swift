@@ -24,6 +24,8 @@ package enum HitGroup {
         for hit in hits {
             switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: path) {
             case .success(let finding): accepted.append((hit, finding))
+            // A named value under a name outside the vocabulary was no match: nothing to count.
+            case .failure(.unnamed): continue
             case .failure(let dismissal): dismissed(hit, dismissal)
             }
         }
