@@ -302,7 +302,10 @@ public final class Searcher {
         let triggers = max(0, accept.lowerBound - lookback)..<min(view.count, accept.upperBound + overlap)
         var keywords = matcher.keywordPositions(in: view, range: triggers.lowerBound..<accept.lowerBound, scratch: scratch)
         keywords += scratch.keywordPositions.lazy.filter { $0 < accept.upperBound }
-        let raw = pending.map(\.secret).sorted { $0.lowerBound < $1.lowerBound }
+        // A named value's span is still decoded: its value may be base64 (a Kubernetes Secret's
+        // `data:`), which only its decoded form and its name together judge.
+        let raw = pending.filter { matcher.rules[$0.ruleIndex].rule.role != .namedValue }.map(\.secret)
+            .sorted { $0.lowerBound < $1.lowerBound }
         decoder.expand(view, accept: triggers, raw: raw, keywords: keywords, baseOffset: baseOffset) { match in
             guard accept.contains(match.span.lowerBound) else { return }
             candidates.append(Candidate(
