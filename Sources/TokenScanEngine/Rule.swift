@@ -53,6 +53,11 @@ public struct Rule: Sendable, Equatable {
     /// When two rules report the same span, the higher priority wins (a JWT rule beats a generic
     /// bearer rule).
     public var priority: Int
+    /// The priority that decides between rules on the same span: a named value yields to every
+    /// rule that is not one, whatever their numbers (its name only says what an otherwise unknown
+    /// value is; a rule that knows the value's format knows more); among named-value rules, and
+    /// among the others, `priority` decides.
+    public var spanPriority: Int { role == .namedValue ? priority - 1_000_000 : priority }
     /// Compile in PCRE2 UTF mode (only needed for patterns that reason about non-ASCII text).
     public var utf: Bool
     public var examples: [RuleExample]

@@ -354,7 +354,7 @@ public final class Searcher {
             if lhs.span.lowerBound != rhs.span.lowerBound { return lhs.span.lowerBound < rhs.span.lowerBound }
             if lhs.span.upperBound != rhs.span.upperBound { return lhs.span.upperBound < rhs.span.upperBound }
             if lhs.encodings.count != rhs.encodings.count { return lhs.encodings.count < rhs.encodings.count }
-            return rules[lhs.ruleIndex].rule.priority > rules[rhs.ruleIndex].rule.priority
+            return rules[lhs.ruleIndex].rule.spanPriority > rules[rhs.ruleIndex].rule.spanPriority
         }
         func secret(_ candidate: Candidate) -> [UInt8] { candidate.secret ?? Array(view[candidate.span]) }
         // Drop repeats: the same span with the same secret (two rules, or raw and decoded alike).
@@ -401,7 +401,7 @@ public final class Searcher {
                 matchesInContext: inContext,
                 encodings: candidate.encodings,
                 match: candidate.match ?? Array(view[candidate.matchRange]),
-                truncated: candidate.truncated), rules[candidate.ruleIndex].rule.priority)
+                truncated: candidate.truncated), rules[candidate.ruleIndex].rule.spanPriority)
         }
     }
 
