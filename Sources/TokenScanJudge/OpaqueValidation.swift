@@ -16,7 +16,7 @@ struct OpaqueValidation {
         if let named {
             // A provider's token anywhere in the value (`user:ghp_…` in a registry `auth`, an OpenAI
             // key cut short) is the provider's rule's to judge.
-            if prefixes.occurs(in: secret) { return .failure(.providerLookalike) }
+            if prefixes.occurs(in: secret) || OpaqueValidation.holdsJWT(secret) { return .failure(.providerLookalike) }
             // The class's own gate replaces the rule's placeholder and entropy checks.
             if case .dismissed(let dismissal, _) = NamedValueGate.judge(secret, as: named.nameClass) { return .failure(dismissal) }
             var facts = TokenFacts(kind: rule.kind, baseSeverity: named.nameClass.severity)
@@ -62,6 +62,16 @@ struct OpaqueValidation {
     }
 
     static let secretTokenScheme = Array("secret-token:".utf8)
+
+    /// A JWT inside a longer value (`user:eyJ….eyJ….sig`, a Basic or registry credential whose
+    /// password is a JWT): the JWT rule reports it, judged by its claims.
+    static func holdsJWT(_ secret: [UInt8]) -> Bool {
+        let marker = Array("eyJ".utf8)
+        guard secret.count > marker.count,
+            let start = (0...(secret.count - marker.count)).first(where: { secret[$0..<($0 + marker.count)].elementsEqual(marker) })
+        else { return false }
+        return secret[start...].contains(UInt8(ascii: "."))
+    }
 
     /// Where the JWT inside a provider token starts: after the last `_` that is followed by `eyJ`
     /// (`ghs_<app id>_eyJ…`).

@@ -132,9 +132,11 @@ package final class LayeredDecoder {
         let level = levels[min(depth, levels.count - 1)]
         let atLimit = depth > options.maxDepth
         var stop = false
-        func offer(_ name: String, _ decoded: Bool) {
+        /// `valueStart`: where the encoded text starts, when the decoded text begins with something
+        /// else (a carried name, `AssignedName`).
+        func offer(_ name: String, _ decoded: Bool, valueStart: Int? = nil) {
             guard decoded, !stop else { return }
-            let start = level.text.starts.first ?? 0
+            let start = valueStart ?? level.text.starts.first ?? 0
             let originStart = mapping.map { $0.starts[min(start, $0.count - 1)] } ?? start
             if atLimit {
                 record(LimitHit(
@@ -166,8 +168,9 @@ package final class LayeredDecoder {
                     detail: "a base64 blob of \(run.count) characters was decoded up to \(options.maxSpanBytes >> 10) KiB"))
             }
             let decoded = Base64Layer.decode(buffer, run: clipped, into: &level.text)
+            let valueStart = level.text.starts.first
             if decoded { AssignedName.carry(into: &level.text, valueStart: clipped.lowerBound, in: buffer) }
-            offer(Base64Layer.name(of: clipped, in: buffer), decoded)
+            offer(Base64Layer.name(of: clipped, in: buffer), decoded, valueStart: valueStart)
         }
         for layer in EscapeLayer.allCases where !stop {
             layer.regions(in: buffer, triggersIn: range) { region in
