@@ -2,6 +2,7 @@ import XCTest
 @testable import TokenFormats
 @testable import TokenScanModel
 @testable import TokenScanJudge
+@testable import TokenScanEngine
 import FixtureKit
 
 /// The name vocabulary (most specific name wins, users' entries first) and the look-alike gate,
@@ -19,6 +20,15 @@ final class NamedValueGateTests: XCTestCase {
         XCTAssertEqual(vocabulary.classify("nextPageToken")?.ignore, true)
         XCTAssertNil(vocabulary.classify("max_tokens"))
         XCTAssertNil(vocabulary.classify("token_count"))
+    }
+
+    /// The matcher reads only names that hold one of the rule's keywords: a credential's name
+    /// without one would never be read (names that exclude, `csrf*`, only refine ones that do).
+    func testEveryBuiltinNameHoldsAKeywordOfTheRule() throws {
+        let rule = try XCTUnwrap(try RuleCatalog.builtin().first { $0.id == "named-value" })
+        for entry in vocabulary.entries where vocabulary.classes[entry.classID]?.ignore == false {
+            XCTAssertTrue(rule.keywords.contains { entry.core.contains($0.lowercased().filter { $0 != "_" && $0 != "-" }) }, entry.core)
+        }
     }
 
     func testAdditionsComeFirstAndMayUseBuiltinClasses() throws {
