@@ -84,6 +84,20 @@ public enum LabelledCorpus {
         case badChecksum = "bad-checksum"
         case identifier
         case randomBase64 = "random-base64"
+        // Written by the named-value corpus (`NamedValueCorpus`) only.
+        case version
+        case path
+        case url
+        case environmentReference = "environment-reference"
+        case counting
+        case notACredentialName = "not-a-credential-name"
+        case base64OfText = "base64-of-text"
+        case prose
+
+        /// The kinds only the named-value corpus writes (the issue #4 corpus need not hold them).
+        public static let namedValueOnly: Set<LookAlikeKind> = [
+            .version, .path, .url, .environmentReference, .counting, .notACredentialName, .base64OfText, .prose,
+        ]
     }
 
     /// A token that must be reported, where and as what.
@@ -151,7 +165,7 @@ public enum LabelledCorpus {
 
     // MARK: finishing a file
 
-    private static func finish(_ doc: Doc, into corpus: inout Corpus) {
+    static func finish(_ doc: Doc, into corpus: inout Corpus) {
         let text = doc.body.bytes
         // One sweep over the text gives the position of every offset a mark needs.
         var wanted = Set<Int>()

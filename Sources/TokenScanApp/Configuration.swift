@@ -17,6 +17,9 @@ import TokenScanSuppression
 /// disabledRules = ["oauth-token-parameter"]
 /// [scopes]                               # additions to Rules/scopes.toml, same format
 /// broad = { exact = ["acme:superuser"] }
+/// [[names]]                              # additions to Rules/named-values.toml's vocabulary
+/// class = "api-key"
+/// names = ["*acmecred"]
 /// [[providers]]                          # additions to Rules/providers.toml, same format
 /// id = "acme-sso"
 /// name = "ACME SSO"
@@ -42,10 +45,12 @@ public struct Configuration: Sendable {
     public var disabledRules: [String] = []
     public var scopes: ScopeTaxonomy?
     public var providers: ProviderCatalog?
+    /// `[[names]]` and `[[nameClasses]]`: additions to the named-value vocabulary.
+    public var names: NameVocabulary?
     public var allowRules: [AllowRule] = []
     public var gitleaks: GitleaksSetting?
 
-    package static let knownKeys = ["failOn", "rules", "disabledRules", "scopes", "providers", "allow", "gitleaks"]
+    package static let knownKeys = ["failOn", "rules", "disabledRules", "scopes", "providers", "allow", "gitleaks", "names", "nameClasses"]
 
     public static func load(path: String) throws(ConfigError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -111,6 +116,17 @@ public struct Configuration: Sendable {
                 configuration.providers = try ProviderCatalog(toml: document.convert(), origin: path)
             } catch {
                 throw fail("providers", error.message)
+            }
+        }
+        if table["names"] != nil || table["nameClasses"] != nil {
+            let document = TOMLTable()
+            for key in ["names", "nameClasses"] {
+                if let value = table[key] { document[key] = value }
+            }
+            do {
+                configuration.names = try NameVocabulary(table: document, origin: path, known: NameVocabulary.builtin.classes)
+            } catch {
+                throw fail(table["names"] != nil ? "names" : "nameClasses", error.message)
             }
         }
         if let allow = table["allow"] {

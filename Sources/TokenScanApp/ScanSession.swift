@@ -65,6 +65,7 @@ public struct ScanRequest: Sendable {
         disabledRules += configuration.disabledRules
         if let scopes = configuration.scopes { settings.taxonomy = settings.taxonomy.merging(scopes) }
         if let providers = configuration.providers { settings.providers = settings.providers.merging(providers) }
+        if let names = configuration.names { settings.names = settings.names.merging(names) }
         options.suppressions.allowRules += configuration.allowRules
     }
 

@@ -202,6 +202,29 @@ public final class Matcher: Sendable {
 
     /// `memchr` for the first byte, `memcmp` for the rest: fast in debug builds too (a context
     /// can be the line of a 50 MB token).
+    /// The end of the name a named-value match starts with, when the name holds none of the rule's
+    /// keywords (ASCII, any case); nil when it holds one. The keywords are the words of the names
+    /// the rule reads; a match under another name would only be dismissed later, after its span
+    /// had displaced other rules' and been masked in snippets.
+    static func unkeyedName(at start: Int, in buffer: UnsafeRawBufferPointer, keywords: [String]) -> Int? {
+        var end = start
+        while end < buffer.count {
+            let byte = buffer[end]
+            guard (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2E || byte == 0x2D
+            else { break }
+            end += 1
+        }
+        let name = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+        for keyword in keywords {
+            let needle = Array(keyword.utf8)
+            guard needle.count <= name.count else { continue }
+            for offset in 0...(name.count - needle.count) where zip(name[offset..<(offset + needle.count)], needle).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) {
+                return nil
+            }
+        }
+        return max(end, start + 1)
+    }
+
     package static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard needle.count <= haystack.count else { return false }
         if needle.isEmpty { return true }
@@ -307,6 +330,12 @@ public final class Matcher: Sendable {
                     }
                     work += (found.map { $0.range.upperBound } ?? subjectEnd) - position
                     guard let match = found, match.range.lowerBound < sliceEnd else { break }
+                    if rule.rule.role == .namedValue, let nameEnd = Matcher.unkeyedName(at: match.range.lowerBound, in: subject, keywords: rule.rule.keywords) {
+                        // Not a name the rule reads (`https` of a URL, `curl`): no match, and the
+                        // value may hold one (`foo: api_token=…`).
+                        position = nameEnd
+                        continue
+                    }
                     matchesInRegion += 1
                     matchesInBuffer += 1
                     if matchesInRegion > maxMatchesPerRegion || matchesInBuffer > maxMatchesPerBuffer {

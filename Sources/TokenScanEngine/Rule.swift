@@ -53,6 +53,11 @@ public struct Rule: Sendable, Equatable {
     /// When two rules report the same span, the higher priority wins (a JWT rule beats a generic
     /// bearer rule).
     public var priority: Int
+    /// The priority that decides between rules on the same span: a named value yields to every
+    /// rule that is not one, whatever their numbers (its name only says what an otherwise unknown
+    /// value is; a rule that knows the value's format knows more); among named-value rules, and
+    /// among the others, `priority` decides.
+    public var spanPriority: Int { role == .namedValue ? priority - 1_000_000 : priority }
     /// Compile in PCRE2 UTF mode (only needed for patterns that reason about non-ASCII text).
     public var utf: Bool
     public var examples: [RuleExample]
@@ -107,6 +112,11 @@ public enum SecretRole: String, Sendable, Equatable, CaseIterable {
     /// A key that signs tokens (`JWT_SECRET=…`): a token in the same input that it verifies is
     /// forgeable, and is judged so.
     case signingKey = "signing-key"
+    /// A value assigned to a name (`API_TOKEN=…`, `"apiKey": "…"`): the name, read from the start
+    /// of the match, decides through the name vocabulary (`Rules/named-values.toml`) whether the
+    /// value is a credential, of which class, and which look-alike gate it must pass. Otherwise
+    /// like a carrier: a value with a provider's prefix is left to that provider's rule.
+    case namedValue = "named-value"
 
     /// The role of a rule that does not name one: rule files written before `role` existed say
     /// `kind = "bearer"` for carriers and `kind = "hmac-secret"` for signing keys. This table is the

@@ -15,6 +15,8 @@ public struct AnalysisSettings: Sendable {
     public var keys = KeySet()
     /// Issuers recognised by their claims (`Rules/providers.toml` and the config's additions).
     public var providers = ProviderCatalog.builtin
+    /// Names of named values and their classes (`Rules/named-values.toml` and the config's additions).
+    public var names = NameVocabulary.builtin
 
     public init(
         now: Date, showSecrets: Bool = false, fingerprinter: Fingerprinter = Fingerprinter(),

@@ -31,6 +31,8 @@ public final class Analyzer {
         var rule: String
         var secret: [UInt8]
         var truncated: Bool
+        /// A named value's name: the same value under another name may be another class.
+        var name: String?
     }
     /// Logs repeat one token thousands of times; decoding, the weak-key check (hundreds of HMACs)
     /// and scoring run once per distinct secret. Bounded: cleared when full.
@@ -51,13 +53,20 @@ public final class Analyzer {
 
     /// Judges one hit: a finding, or why it is not one.
     public func analyze(_ hit: SearchHit, rule: Rule, path: String) -> Result<Finding, Dismissal> {
+        var named: NamedValue?
+        if rule.role == .namedValue {
+            let name = NamedValue.name(in: hit.match)
+            guard let nameClass = settings.names.classify(name) else { return .failure(.unnamed) }
+            if nameClass.ignore { return .failure(.notACredentialName) }
+            named = NamedValue(name: name, nameClass: nameClass)
+        }
         if rule.provider == nil && prefixes.continuesProviderToken(hit) { return .failure(.providerLookalike) }
-        let key = CacheKey(rule: rule.id, secret: hit.secret, truncated: hit.truncated)
+        let key = CacheKey(rule: rule.id, secret: hit.secret, truncated: hit.truncated, name: named?.name)
         let verdict: Result<Finding, Dismissal>
         if let cached = cache[key] {
             verdict = cached
         } else {
-            verdict = judge.judge(hit.secret, rule: rule, truncated: hit.truncated)
+            verdict = judge.judge(hit.secret, rule: rule, truncated: hit.truncated, named: named)
             if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[key] = verdict
         }

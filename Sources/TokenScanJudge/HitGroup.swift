@@ -24,6 +24,8 @@ package enum HitGroup {
         for hit in hits {
             switch analyzer.analyze(hit, rule: rules[hit.ruleIndex].rule, path: path) {
             case .success(let finding): accepted.append((hit, finding))
+            // A named value under a name outside the vocabulary was no match: nothing to count.
+            case .failure(.unnamed): continue
             case .failure(let dismissal): dismissed(hit, dismissal)
             }
         }
@@ -38,10 +40,14 @@ package enum HitGroup {
                 && candidate.finding.jwt == nil && candidate.finding.checksum == nil
                 && asWritten.contains(candidate.hit.byteRange.lowerBound)
         }
+        // A named value yields to any other rule's finding it overlaps (`user:<JWT>` in a registry
+        // credential, `token=<a webhook's secret>`): that rule knows the format.
+        let named = accepted.map { rules[$0.hit.ruleIndex].rule.role == .namedValue }
         var kept: [(hit: SearchHit, finding: Finding)] = []
         for (index, candidate) in accepted.enumerated() {
             let covered = accepted.indices.contains { other in
                 guard other != index, accepted[other].hit.byteRange.overlaps(candidate.hit.byteRange) else { return false }
+                if named[index] != named[other] { return named[index] }
                 let longer = accepted[other].hit.secret
                 let secret = candidate.hit.secret
                 if longer == secret { return other < index }

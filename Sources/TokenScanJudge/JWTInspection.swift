@@ -26,7 +26,7 @@ struct JWTInspection {
         case .failure(.limitExceeded(let limit, let header)):
             // A leaked JWT too large or too deep to decode is still a leaked JWT: reported,
             // judged without its claims, never dropped as "not a JWT".
-            var facts = TokenFacts(kind: rule.role == .carrier ? "jwt" : rule.kind, baseSeverity: rule.baseSeverity)
+            var facts = TokenFacts(kind: rule.role == .carrier || rule.role == .namedValue ? "jwt" : rule.kind, baseSeverity: rule.baseSeverity)
             facts.undecodedReason = JWTInspection.reason(for: limit, header: header, rule: rule)
             if header?["alg"]?.string?.lowercased() == "none" { facts.signature = .unsigned }
             return .undecoded(facts)
@@ -36,7 +36,7 @@ struct JWTInspection {
         // token cut short, not a usable credential.
         if !truncated && jwt.signatureLooksTruncated { return .dismissed(.truncated) }
         var facts = TokenFacts.from(
-            jwt: jwt, kind: rule.role == .carrier ? (jwt.form == .jwe ? "jwe" : "jwt") : rule.kind,
+            jwt: jwt, kind: rule.role == .carrier || rule.role == .namedValue ? (jwt.form == .jwe ? "jwe" : "jwt") : rule.kind,
             baseSeverity: rule.baseSeverity, taxonomy: settings.taxonomy, scratch: scratch, providers: settings.providers)
         if facts.signature == .unverified, !settings.keys.isEmpty, let verified = settings.keys.verify(jwt) {
             if verified { facts.signature = .verified } else { facts.signatureMismatch = true }

@@ -9,9 +9,20 @@ import TokenScanModel
 struct OpaqueValidation {
     let prefixes: ProviderPrefixes
 
-    func validate(_ secret: [UInt8], rule: Rule) -> Result<TokenFacts, Dismissal> {
-        if rule.role == .carrier, rule.provider == nil, prefixes.starts(secret) {
+    func validate(_ secret: [UInt8], rule: Rule, named: NamedValue? = nil) -> Result<TokenFacts, Dismissal> {
+        if rule.role == .carrier || rule.role == .namedValue, rule.provider == nil, prefixes.starts(secret) {
             return .failure(.providerLookalike)
+        }
+        if let named {
+            // A provider's token anywhere in the value (`user:ghp_…` in a registry `auth`, an OpenAI
+            // key cut short) is the provider's rule's to judge.
+            if prefixes.occurs(in: secret) || OpaqueValidation.holdsJWT(secret) { return .failure(.providerLookalike) }
+            // The class's own gate replaces the rule's placeholder and entropy checks.
+            if case .dismissed(let dismissal, _) = NamedValueGate.judge(secret, as: named.nameClass) { return .failure(dismissal) }
+            var facts = TokenFacts(kind: rule.kind, baseSeverity: named.nameClass.severity)
+            facts.declaredClass = named.nameClass.tokenClass
+            facts.assignedName = named.name
+            return .success(facts)
         }
         // A correct provider checksum, or a provider token's embedded JWT that decodes,
         // outweighs the placeholder and entropy heuristics: random text spells "here" or
@@ -28,10 +39,17 @@ struct OpaqueValidation {
             embedded = jwt
         }
         if !verified && embedded == nil {
-            if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(secret) {
+            // RFC 8959's `secret-token:` names a scheme; the token is what follows it.
+            let body = secret.starts(with: OpaqueValidation.secretTokenScheme) ? Array(secret.dropFirst(OpaqueValidation.secretTokenScheme.count)) : secret
+            if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(body) {
                 return .failure(.placeholder)
             }
             if let minimum = rule.minEntropy, Entropy.bits(secret) < minimum { return .failure(.lowEntropy) }
+            // A carrier takes letters-only values of a token's length: a long identifier is not one.
+            if rule.role == .carrier, secret.allSatisfy({ $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A }),
+                NamedValueGate.isIdentifier(String(decoding: secret, as: UTF8.self)) {
+                return .failure(.lookAlike)
+            }
             if !checksums.isEmpty { return .failure(.badChecksum) }
         }
         var facts = TokenFacts(kind: rule.kind, baseSeverity: rule.baseSeverity)
@@ -41,6 +59,18 @@ struct OpaqueValidation {
         // The provider's JWT is its own business, but its `exp` says how long the token lives.
         facts.expiresAt = embedded?.claims["exp"]?.number.map(Date.init(timeIntervalSince1970:))
         return .success(facts)
+    }
+
+    static let secretTokenScheme = Array("secret-token:".utf8)
+
+    /// A JWT inside a longer value (`user:eyJ….eyJ….sig`, a Basic or registry credential whose
+    /// password is a JWT): the JWT rule reports it, judged by its claims.
+    static func holdsJWT(_ secret: [UInt8]) -> Bool {
+        let marker = Array("eyJ".utf8)
+        guard secret.count > marker.count,
+            let start = (0...(secret.count - marker.count)).first(where: { secret[$0..<($0 + marker.count)].elementsEqual(marker) })
+        else { return false }
+        return secret[start...].contains(UInt8(ascii: "."))
     }
 
     /// Where the JWT inside a provider token starts: after the last `_` that is followed by `eyJ`

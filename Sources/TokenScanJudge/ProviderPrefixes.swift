@@ -19,6 +19,11 @@ struct ProviderPrefixes {
         prefixes.contains { secret.starts(with: $0) }
     }
 
+    /// Whether a provider's prefix (or marker, `T3BlbkFJ`) occurs anywhere in `secret`.
+    func occurs(in secret: [UInt8]) -> Bool {
+        prefixes.contains { Matcher.contains(secret, $0) }
+    }
+
     /// Whether the run of token characters (`A-Z a-z 0-9 _ -`) right before the secret starts with a
     /// provider's prefix: the secret is then the tail of that provider's token (the JWT inside
     /// `ghs_<app id>_eyJ…`), which the provider's rule reports whole.

@@ -109,7 +109,8 @@ public struct RiskModel: Sendable {
     /// and 6 of §5 apply as to any JWT: expired is low, less than an hour left is one level lower.
     private func opaque(_ facts: TokenFacts, now: Date) -> Assessment {
         let noun = [facts.providerName, facts.declaredClass ?? "\(facts.kind) token"].compactMap { $0 }.joined(separator: " ")
-        let checked = facts.verifiedChecksum == nil ? "" : " (checksum valid)"
+        var checked = facts.verifiedChecksum == nil ? "" : " (checksum valid)"
+        if let name = facts.assignedName { checked += " assigned to `\(name)`" }
         var reasons = [Reason(
             "opaque-token",
             "\(RiskModel.article(for: noun)) \(noun)\(checked) whose scope and lifetime cannot be read from it: treat it as live.")]

@@ -20,7 +20,10 @@ struct SecretJudge {
     }
 
     /// `truncated`: the match was longer than the rule's `maxLength` and `secret` is its beginning.
-    func judge(_ secret: [UInt8], rule: Rule, truncated: Bool = false, exposedKey: ExposedKey? = nil) -> Result<Finding, Dismissal> {
+    /// `named`: the name and class of a named value (`Rule.role` `named-value`).
+    func judge(
+        _ secret: [UInt8], rule: Rule, truncated: Bool = false, exposedKey: ExposedKey? = nil, named: NamedValue? = nil
+    ) -> Result<Finding, Dismissal> {
         let facts: TokenFacts
         if rule.validate.contains("jwt") || JWTInspection.looksLikeJWT(secret) {
             switch inspection.inspect(secret, rule: rule, truncated: truncated, exposedKey: exposedKey) {
@@ -30,7 +33,7 @@ struct SecretJudge {
             case .dismissed(let dismissal): return .failure(dismissal)
             }
         } else {
-            switch validation.validate(secret, rule: rule) {
+            switch validation.validate(secret, rule: rule, named: named) {
             case .success(let validated): facts = validated
             case .failure(let dismissal): return .failure(dismissal)
             }

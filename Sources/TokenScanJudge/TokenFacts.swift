@@ -33,6 +33,8 @@ public struct TokenFacts: Sendable {
     public var providerName: String?
     /// What a token without claims is for, as its rule states it (`personal access token`).
     public var declaredClass: String?
+    /// The name a named value was assigned to (`PAYMENTS_API_KEY`), for reasons.
+    public var assignedName: String?
     /// The provider checksum the token passed; `nil` when its format has none.
     public var verifiedChecksum: TokenChecksum?
     /// Why a JWT was judged without its claims: it hit a decoding limit (too long for its rule,

@@ -127,6 +127,15 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     /// A JWT whose signature is shorter or longer than its algorithm makes it: cut short, so not
     /// a usable credential (or a join that glued the next line onto a complete token).
     case truncated
+    /// A value assigned to a credential's name that has the shape of something else: a UUID, a
+    /// digest, a version, a path, a URL, an identifier (`Rules/named-values.toml`).
+    case lookAlike = "look-alike"
+    /// A value assigned to a name that holds no credential (`CSRF_TOKEN`, `next_page_token`).
+    case notACredentialName = "not-a-credential-name"
+    /// A named value that is base64 of text: it is judged in its decoded form.
+    case encoded
+    /// A named value whose name is not in the vocabulary: no match at all, so never counted.
+    case unnamed
 
     /// Whether this is an acceptance of a real finding (an inline allow, an ignore file, a
     /// baseline, an allow rule) rather than a verdict that the match is no credential.

@@ -100,7 +100,7 @@ package final class LayeredDecoder {
         text.bytes.withUnsafeBytes { bytes in
             for index in resume.indices { resume[index] = 0 }
             let failed = matcher.scan(bytes, accept: 0..<bytes.count, resume: &resume, scratch: scratch) { match in
-                spans.append(match.secret)
+                if matcher.rules[match.ruleIndex].rule.role != .namedValue { spans.append(match.secret) }
                 emit(DecodedMatch(
                     ruleIndex: match.ruleIndex, span: text.origin(of: match.secret), secret: Array(bytes[match.secret]),
                     encodings: encodings, match: Array(bytes[match.range])))
@@ -132,9 +132,11 @@ package final class LayeredDecoder {
         let level = levels[min(depth, levels.count - 1)]
         let atLimit = depth > options.maxDepth
         var stop = false
-        func offer(_ name: String, _ decoded: Bool) {
+        /// `valueStart`: where the encoded text starts, when the decoded text begins with something
+        /// else (a carried name, `AssignedName`).
+        func offer(_ name: String, _ decoded: Bool, valueStart: Int? = nil) {
             guard decoded, !stop else { return }
-            let start = level.text.starts.first ?? 0
+            let start = valueStart ?? level.text.starts.first ?? 0
             let originStart = mapping.map { $0.starts[min(start, $0.count - 1)] } ?? start
             if atLimit {
                 record(LimitHit(
@@ -165,7 +167,10 @@ package final class LayeredDecoder {
                     limit: "decoded-size", offset: baseOffset + (mapping?.starts[run.lowerBound] ?? run.lowerBound),
                     detail: "a base64 blob of \(run.count) characters was decoded up to \(options.maxSpanBytes >> 10) KiB"))
             }
-            offer(Base64Layer.name(of: clipped, in: buffer), Base64Layer.decode(buffer, run: clipped, into: &level.text))
+            let decoded = Base64Layer.decode(buffer, run: clipped, into: &level.text)
+            let valueStart = level.text.starts.first
+            if decoded { AssignedName.carry(into: &level.text, valueStart: clipped.lowerBound, in: buffer) }
+            offer(Base64Layer.name(of: clipped, in: buffer), decoded, valueStart: valueStart)
         }
         for layer in EscapeLayer.allCases where !stop {
             layer.regions(in: buffer, triggersIn: range) { region in

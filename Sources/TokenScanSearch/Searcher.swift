@@ -302,7 +302,10 @@ public final class Searcher {
         let triggers = max(0, accept.lowerBound - lookback)..<min(view.count, accept.upperBound + overlap)
         var keywords = matcher.keywordPositions(in: view, range: triggers.lowerBound..<accept.lowerBound, scratch: scratch)
         keywords += scratch.keywordPositions.lazy.filter { $0 < accept.upperBound }
-        let raw = pending.map(\.secret).sorted { $0.lowerBound < $1.lowerBound }
+        // A named value's span is still decoded: its value may be base64 (a Kubernetes Secret's
+        // `data:`), which only its decoded form and its name together judge.
+        let raw = pending.filter { matcher.rules[$0.ruleIndex].rule.role != .namedValue }.map(\.secret)
+            .sorted { $0.lowerBound < $1.lowerBound }
         decoder.expand(view, accept: triggers, raw: raw, keywords: keywords, baseOffset: baseOffset) { match in
             guard accept.contains(match.span.lowerBound) else { return }
             candidates.append(Candidate(
@@ -351,7 +354,7 @@ public final class Searcher {
             if lhs.span.lowerBound != rhs.span.lowerBound { return lhs.span.lowerBound < rhs.span.lowerBound }
             if lhs.span.upperBound != rhs.span.upperBound { return lhs.span.upperBound < rhs.span.upperBound }
             if lhs.encodings.count != rhs.encodings.count { return lhs.encodings.count < rhs.encodings.count }
-            return rules[lhs.ruleIndex].rule.priority > rules[rhs.ruleIndex].rule.priority
+            return rules[lhs.ruleIndex].rule.spanPriority > rules[rhs.ruleIndex].rule.spanPriority
         }
         func secret(_ candidate: Candidate) -> [UInt8] { candidate.secret ?? Array(view[candidate.span]) }
         // Drop repeats: the same span with the same secret (two rules, or raw and decoded alike).
@@ -398,7 +401,7 @@ public final class Searcher {
                 matchesInContext: inContext,
                 encodings: candidate.encodings,
                 match: candidate.match ?? Array(view[candidate.matchRange]),
-                truncated: candidate.truncated), rules[candidate.ruleIndex].rule.priority)
+                truncated: candidate.truncated), rules[candidate.ruleIndex].rule.spanPriority)
         }
     }
 

@@ -192,11 +192,15 @@ package enum SplitTokenJoiner: String, CaseIterable {
         }
         guard close > firstLine.start, isQuote(buffer[close]),
             trailer(after: close, in: buffer, lineEnd: firstLine.contentEnd) != nil,
-            let open = literal(endingAt: close, in: buffer, lineStart: firstLine.start),
-            keywords.contains(where: { open < $0 && $0 < close })
+            let open = literal(endingAt: close, in: buffer, lineStart: firstLine.start)
         else { return nil }
+        // A keyword inside the literal starts a token (`"eyJ…" +`); one before it names the value
+        // (`API_TOKEN = "…" +`): then the assignment is joined too, so that the name is read with it.
+        let named = !keywords.contains(where: { open < $0 && $0 < close })
+        guard !named || keywords.contains(where: { firstLine.start <= $0 && $0 < open }) else { return nil }
         output.removeAll()
-        for index in (open + 1)..<close { output.append(buffer[index], from: index, to: index + 1) }
+        let from = named ? firstLine.start : open + 1
+        for index in from..<close { output.append(buffer[index], from: index, to: index + 1) }
         var line = firstLine
         var joined = 1
         var end = close + 1
@@ -218,7 +222,9 @@ package enum SplitTokenJoiner: String, CaseIterable {
             guard trailer(after: nextClose, in: buffer, lineEnd: next.contentEnd) != nil else { break }
             line = next
         }
-        return joined > 1 ? end : nil
+        guard joined > 1 else { return nil }
+        if named { output.append(buffer[end - 1], from: end - 1, to: end) }
+        return end
     }
 
     // MARK: Wrapped lines

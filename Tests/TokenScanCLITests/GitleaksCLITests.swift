@@ -76,8 +76,10 @@ final class GitleaksCLITests: XCTestCase {
         XCTAssertTrue(scanned.stdout.contains(#""ruleId":"acme-api-key""#), scanned.stdout)
         try repo.write(".tokenscan.toml", "gitleaks = false\n")
         let off = try run(["scan", ".", "--now", now, "--format", "jsonl"], directory: repo.directory)
-        XCTAssertEqual(off.status, 0, off.stderr)
         XCTAssertEqual(off.stderr, "", "no gitleaks configuration read, no warnings")
+        // Only the built-in rules report: the deploy token under its name (named-value), no acme rule.
+        XCTAssertFalse(off.stdout.contains(#""ruleId":"acme-"#), off.stdout)
+        XCTAssertEqual(off.stdout.components(separatedBy: #""ruleId":"named-value""#).count - 1, 1, off.stdout)
     }
 
     func testNamedConfigsThatCannotBeUsedFail() throws {

@@ -81,6 +81,8 @@ final class GitleaksConfigTests: XCTestCase {
         XCTAssertEqual(findings.map { "\($0.path):\($0.line) \($0.ruleId) \($0.secret)" }, [
             "src/settings.py:1 acme-api-key \(acmeKey)",
             ".ci/release.yml:1 acme-deploy-token \(deployToken)",
+            // Outside the imported rule's path, the built-in named-value rule reads the name.
+            "src/release.yml:1 named-value \(deployToken)",
             "docs/portal.md:1 internal-session-cookie \(cookie)",
         ])
         XCTAssertEqual(findings[0].kind, "generic")

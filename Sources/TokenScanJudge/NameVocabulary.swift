@@ -1,0 +1,164 @@
+import TOMLKit
+import TokenFormats
+import TokenScanEngine
+import TokenScanModel
+
+/// What a name says its value is (`Rules/named-values.toml`, `[[nameClasses]]`): the severity a
+/// live value of it gets, and the gate that tells such a value from a look-alike.
+///
+/// The gate is per class because the same shape means different things under different names
+/// (design §8): 32 hex characters under `SESSION_ID` are a session id, under `GITHUB_TOKEN` a
+/// digest someone stored there.
+public struct NameClass: Sendable, Equatable {
+    public var id: String
+    /// What the value is, in words, for reasons (`API key`, `refresh token`).
+    public var tokenClass: String
+    public var severity: Severity
+    public var minLength = 16
+    public var maxLength = 1024
+    /// Minimum Shannon entropy (bits per character) of the value.
+    public var entropy = 3.0
+    /// Hex digests' lengths (32, 40, 56, 64, 96, 128 hex digits) are credentials under this class.
+    public var acceptsHex = false
+    /// UUIDs are credentials under this class.
+    public var acceptsUUID = false
+    /// The name holds no credential (a CSRF token, a page cursor, a key's identifier).
+    public var ignore = false
+
+    public init(id: String, tokenClass: String, severity: Severity) {
+        self.id = id
+        self.tokenClass = tokenClass
+        self.severity = severity
+    }
+}
+
+/// The names of named values and the class each maps to. Data, not code: users extend it from
+/// `.tokenscan.toml` with the same tables.
+///
+/// Names are compared normalized: the last dotted part, lowercased, without `_`, `-` and spaces,
+/// so that one entry covers `API_KEY`, `apiKey`, `api-key` and `app.api-key`. A pattern may have `*` at its start or end
+/// (or both); the most specific matching pattern (most characters besides `*`) decides, and at
+/// equal specificity the earlier entry (a user's additions come first).
+public struct NameVocabulary: Sendable {
+    public struct Entry: Sendable, Equatable {
+        /// Normalized, without its `*`s.
+        public var core: String
+        public var anyPrefix: Bool
+        public var anySuffix: Bool
+        public var classID: String
+
+        func matches(_ name: String) -> Bool {
+            switch (anyPrefix, anySuffix) {
+            case (false, false): name == core
+            case (true, false): name.hasSuffix(core)
+            case (false, true): name.hasPrefix(core)
+            case (true, true): name.contains(core)
+            }
+        }
+    }
+
+    public var classes: [String: NameClass]
+    public var entries: [Entry]
+
+    public init(classes: [String: NameClass] = [:], entries: [Entry] = []) {
+        self.classes = classes
+        self.entries = entries
+    }
+
+    /// `name` as the vocabulary compares it: its last dotted part (a property path or a member
+    /// access names the value by its last part), lowercased, without `_`, `-` and spaces.
+    public static func normalize(_ name: some StringProtocol) -> String {
+        let text = String(name)
+        let last: Substring = text.split(separator: ".").last ?? text[...]
+        let lowered: String = last.lowercased()
+        return lowered.filter { $0 != "_" && $0 != "-" && $0 != " " }
+    }
+
+    /// The class `name` maps to, if any (an `ignore` class included: the caller decides).
+    public func classify(_ name: some StringProtocol) -> NameClass? {
+        let normalized = NameVocabulary.normalize(name)
+        guard !normalized.isEmpty else { return nil }
+        var best: Entry?
+        for entry in entries where entry.matches(normalized) {
+            if best == nil || entry.core.count > best!.core.count { best = entry }
+        }
+        return best.flatMap { classes[$0.classID] }
+    }
+
+    /// This vocabulary with `additions` consulted first (their classes replace same-id ones).
+    public func merging(_ additions: NameVocabulary) -> NameVocabulary {
+        NameVocabulary(classes: classes.merging(additions.classes) { _, added in added }, entries: additions.entries + entries)
+    }
+
+    /// Reads `[[nameClasses]]` and `[[names]]` from a TOML document (other keys are left to
+    /// their readers: a rule file also holds `[[rules]]`). `known`: classes a `[[names]]` entry
+    /// may name besides the document's own (a configuration's names may use the built-in classes).
+    public init(toml text: String, origin: String, known: [String: NameClass] = [:]) throws(RuleError) {
+        let table = try TOMLDocument.parse(text, origin: origin)
+        try self.init(table: table, origin: origin, known: known)
+    }
+
+    public init(table: TOMLTable, origin: String, known: [String: NameClass] = [:]) throws(RuleError) {
+        classes = [:]
+        entries = []
+        let document = TableReader(table: table, origin: origin, context: "named values")
+        if let list = table["nameClasses"] {
+            guard let array = list.array else { throw document.error("'nameClasses' must be an array of tables ([[nameClasses]])") }
+            for (index, item) in array.enumerated() {
+                guard let classTable = item.table else { throw document.error("nameClasses[\(index)] is not a table") }
+                let reader = TableReader(table: classTable, origin: origin, context: "nameClasses[\(index)]")
+                try reader.rejectUnknownKeys(["id", "tokenClass", "severity", "minLength", "maxLength", "entropy", "hex", "uuid", "ignore"])
+                let id = try reader.requiredString("id")
+                let ignore = try reader.bool("ignore") ?? false
+                let severityName = try reader.string("severity") ?? "medium"
+                guard let severity = Severity(rawValue: severityName) else {
+                    throw reader.error("severity must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                var nameClass = NameClass(id: id, tokenClass: try reader.string("tokenClass") ?? id, severity: severity)
+                nameClass.ignore = ignore
+                nameClass.minLength = try reader.int("minLength") ?? nameClass.minLength
+                nameClass.maxLength = try reader.int("maxLength") ?? nameClass.maxLength
+                guard (1...nameClass.maxLength).contains(nameClass.minLength) else {
+                    throw reader.error("minLength must be at least 1 and at most maxLength")
+                }
+                nameClass.entropy = try reader.double("entropy") ?? nameClass.entropy
+                nameClass.acceptsHex = try reader.bool("hex") ?? false
+                nameClass.acceptsUUID = try reader.bool("uuid") ?? false
+                classes[id] = nameClass
+            }
+        }
+        if let list = table["names"] {
+            guard let array = list.array else { throw document.error("'names' must be an array of tables ([[names]])") }
+            for (index, item) in array.enumerated() {
+                guard let namesTable = item.table else { throw document.error("names[\(index)] is not a table") }
+                let reader = TableReader(table: namesTable, origin: origin, context: "names[\(index)]")
+                try reader.rejectUnknownKeys(["class", "names"])
+                let classID = try reader.requiredString("class")
+                guard classes[classID] != nil || known[classID] != nil else {
+                    let all = Set(classes.keys).union(known.keys).sorted()
+                    throw reader.error("unknown class '\(classID)' (known: \(all.joined(separator: ", ")))")
+                }
+                for pattern in try reader.stringArray("names") {
+                    let anyPrefix = pattern.hasPrefix("*"), anySuffix = pattern.count > 1 && pattern.hasSuffix("*")
+                    let core = NameVocabulary.normalize(pattern.filter { $0 != "*" })
+                    guard !core.isEmpty, !pattern.dropFirst().dropLast().contains("*") else {
+                        throw reader.error("name '\(pattern)' must be a name with '*' only at its start or end")
+                    }
+                    entries.append(Entry(core: core, anyPrefix: anyPrefix, anySuffix: anySuffix, classID: classID))
+                }
+            }
+        }
+    }
+
+    /// The vocabulary built into the binary (`Rules/named-values.toml`).
+    public static let builtin: NameVocabulary = {
+        guard let file = EmbeddedResources.files.first(where: { $0.name == "named-values.toml" }) else {
+            fatalError("named-values.toml is not embedded; the build plugin did not run")
+        }
+        do {
+            return try NameVocabulary(toml: file.contents, origin: "builtin:named-values.toml")
+        } catch {
+            fatalError("built-in named-values.toml is invalid: \(error)")
+        }
+    }()
+}

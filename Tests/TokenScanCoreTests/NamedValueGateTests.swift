@@ -1,0 +1,76 @@
+import XCTest
+@testable import TokenFormats
+@testable import TokenScanModel
+@testable import TokenScanJudge
+@testable import TokenScanEngine
+import FixtureKit
+
+/// The name vocabulary (most specific name wins, users' entries first) and the look-alike gate,
+/// one shape at a time; the corpus tests measure them together.
+final class NamedValueGateTests: XCTestCase {
+    let vocabulary = NameVocabulary.builtin
+
+    func testTheMostSpecificNameDecides() {
+        XCTAssertEqual(vocabulary.classify("API_TOKEN")?.id, "token")
+        XCTAssertEqual(vocabulary.classify("apiKey")?.id, "api-key")
+        XCTAssertEqual(vocabulary.classify("google-refresh-token")?.id, "refresh-token")
+        XCTAssertEqual(vocabulary.classify("AWS_SESSION_TOKEN")?.id, "aws-session-token")
+        XCTAssertEqual(vocabulary.classify("SESSION_TOKEN")?.id, "session")
+        XCTAssertEqual(vocabulary.classify("csrf_token")?.ignore, true)
+        XCTAssertEqual(vocabulary.classify("nextPageToken")?.ignore, true)
+        XCTAssertNil(vocabulary.classify("max_tokens"))
+        XCTAssertNil(vocabulary.classify("token_count"))
+    }
+
+    /// The matcher reads only names that hold one of the rule's keywords: a credential's name
+    /// without one would never be read (names that exclude, `csrf*`, only refine ones that do).
+    func testEveryBuiltinNameHoldsAKeywordOfTheRule() throws {
+        let rule = try XCTUnwrap(try RuleCatalog.builtin().first { $0.id == "named-value" })
+        for entry in vocabulary.entries where vocabulary.classes[entry.classID]?.ignore == false {
+            XCTAssertTrue(rule.keywords.contains { entry.core.contains($0.lowercased().filter { $0 != "_" && $0 != "-" }) }, entry.core)
+        }
+    }
+
+    func testAdditionsComeFirstAndMayUseBuiltinClasses() throws {
+        let additions = try NameVocabulary(toml: "[[names]]\nclass = \"refresh-token\"\nnames = [\"*blob\"]\n", origin: "test",
+                                           known: vocabulary.classes)
+        let merged = vocabulary.merging(additions)
+        XCTAssertEqual(merged.classify("ACME_BLOB")?.id, "refresh-token")
+        XCTAssertThrowsError(try NameVocabulary(toml: "[[names]]\nclass = \"nope\"\nnames = [\"x\"]\n", origin: "test"))
+        XCTAssertThrowsError(try NameVocabulary(toml: "[[names]]\nclass = \"token\"\nnames = [\"a*b\"]\n", origin: "test",
+                                                known: vocabulary.classes))
+    }
+
+    func testEachLookAlikeShapeIsDismissedAndRandomTokensPass() throws {
+        let token = try XCTUnwrap(vocabulary.classes["token"])
+        let apiKey = try XCTUnwrap(vocabulary.classes["api-key"])
+        for (value, why) in [
+            ("550e8400-e29b-41d4-a716-446655440000", "UUID"), ("2fd4e1c67a2d28fced849ee1bb76e7391b93eb12", "git SHA"),
+            ("v12.4.1-beta.3", "version"), ("/var/run/secrets/token", "path"), ("config/secrets/apiToken", "path"),
+            ("https://oauth2.googleapis.com/token", "URL"), ("getAccessTokenFromProviderCache", "camelCase"),
+            ("user_profile_cache_handler", "snake_case"), ("USER_PROFILE_CACHE_HANDLER", "SCREAMING_CASE"),
+            ("process.env.API_TOKEN", "environment"), ("${API_TOKEN}", "environment"), ("abcdefghijklmnopqr42", "counting"),
+            ("01234567890123456789", "digits"), ("Y2hhbmdlbWUtdmFsdWUtZGV2", "base64 of text"),
+        ] {
+            XCTAssertNotEqual(NamedValueGate.judge(Array(value.utf8), as: token), .credential, "\(why): \(value)")
+        }
+        XCTAssertEqual(NamedValueGate.judge(Array("550e8400-e29b-41d4-a716-446655440000".utf8), as: apiKey), .credential,
+                       "a UUID is a credential under an API key's name (Heroku)")
+        var random = SplitMix64(seed: 15)
+        let alphabets = ["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~",
+                         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"]
+        var rejected: [String] = []
+        var drawn = 0
+        while drawn < 3000 {
+            let alphabet = Array(alphabets[drawn % 3])
+            let value = Array((0..<random.int(20...64)).map { _ in alphabet[random.below(alphabet.count)] })
+            let bytes = Array(String(value).utf8)
+            // Placeholder words inside random text are another part of issue #15.
+            if Placeholder.isPlaceholder(bytes) { continue }
+            drawn += 1
+            if NamedValueGate.judge(bytes, as: token) != .credential { rejected.append(String(value)) }
+        }
+        XCTAssertLessThanOrEqual(rejected.count, 3, "random tokens rejected: \(rejected.prefix(10))")
+    }
+}
