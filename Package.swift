@@ -8,6 +8,13 @@ import PackageDescription
 /// they are used, so a use of full Foundation is a compile error.
 let binarySettings: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
 
+/// scripts/build-binary links `tokenscan` against a directory that holds only static archives
+/// (libstdc++, zlib, PCRE2; see there). Only `tokenscan`'s link may search it: the build tool that
+/// parses Rules/ (embed-resources) links the shared Swift runtime, which loads libstdc++.so, and a
+/// second, static libstdc++ in the same process broke toml++'s number parsing ('4.0' could not be
+/// interpreted as a value).
+let staticArchiveLinking: [LinkerSetting] = Context.environment["TOKENSCAN_STATIC_ARCHIVES"].map { [.unsafeFlags(["-L\($0)"])] } ?? []
+
 let package = Package(
     name: "tokenscan",
     products: [
@@ -103,6 +110,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: binarySettings,
+            linkerSettings: staticArchiveLinking,
             plugins: ["EmbedCommit"]
         ),
         // Mints the labelled fixture corpus from Fixtures/templates (tests and `swift run fixturegen`).
