@@ -8,6 +8,13 @@ import PackageDescription
 /// they are used, so a use of full Foundation is a compile error.
 let binarySettings: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
 
+/// scripts/build-binary links `tokenscan` against a directory that holds only static archives
+/// (libstdc++, zlib, PCRE2; see there). Only `tokenscan`'s link may search it: the build tool that
+/// parses Rules/ (embed-resources) links the shared Swift runtime, which loads libstdc++.so, and a
+/// second, static libstdc++ in the same process broke toml++'s number parsing ('4.0' could not be
+/// interpreted as a value).
+let staticArchiveLinking: [LinkerSetting] = Context.environment["TOKENSCAN_STATIC_ARCHIVES"].map { [.unsafeFlags(["-L\($0)"])] } ?? []
+
 let package = Package(
     name: "tokenscan",
     products: [
@@ -35,8 +42,9 @@ let package = Package(
         // posix_spawn), which Swift's Glibc module hides.
         .systemLibrary(name: "CSpawn"),
         // Turns Rules/ into Swift source at build time, so the binary carries its default rules and
-        // Rules/ stays the single source of truth.
-        .executableTarget(name: "embed-resources"),
+        // Rules/ stays the single source of truth: the files' text, and the rules already parsed
+        // (literal tables, so that no TOML is parsed when tokenscan starts).
+        .executableTarget(name: "embed-resources", dependencies: ["TokenScanRules"]),
         .plugin(
             name: "EmbedResources",
             capability: .buildTool(),
@@ -59,11 +67,19 @@ let package = Package(
         ),
         // What every layer speaks: findings, severities, reasons, the summary, byte sources, errors.
         .target(name: "TokenScanModel", dependencies: ["TokenFormats"], swiftSettings: binarySettings, plugins: ["EmbedVersion"]),
-        // Rules and their loader, PCRE2 patterns, the keyword automaton and the matcher. Carries
-        // the built-in rule files (Rules/) as generated source.
+        // Rules as values and their TOML loader: a target of its own because the build tool that
+        // turns Rules/ into tables links it too (the engine, which carries those tables, cannot be
+        // a dependency of the tool that generates them).
+        .target(
+            name: "TokenScanRules",
+            dependencies: ["TokenScanModel", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: binarySettings
+        ),
+        // PCRE2 patterns, the keyword automaton and the matcher. Carries the built-in rule files
+        // (Rules/) and the rules parsed from them as generated source.
         .target(
             name: "TokenScanEngine",
-            dependencies: ["TokenScanModel", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["TokenScanRules", "CPCRE2"],
             swiftSettings: binarySettings,
             plugins: ["EmbedResources"]
         ),
@@ -94,6 +110,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: binarySettings,
+            linkerSettings: staticArchiveLinking,
             plugins: ["EmbedCommit"]
         ),
         // Mints the labelled fixture corpus from Fixtures/templates (tests and `swift run fixturegen`).

@@ -1,7 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds every file under the package's `Rules/` directory into the target as Swift source.
+/// Embeds every file under the package's `Rules/` directory into the target as Swift source, and
+/// the rules parsed from them as tables (so that tokenscan parses no TOML for them at start-up).
 ///
 /// Why a plugin and not SwiftPM resources: a resource bundle lives next to the binary, so a copied
 /// `tokenscan` would lose its rules. Generated source keeps the binary self-contained while
@@ -14,14 +15,15 @@ struct EmbedResources: BuildToolPlugin {
         let inputs = files
             .filter { ["toml", "txt"].contains($0.pathExtension) }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        let output = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedResources.swift")
+        let resources = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedResources.swift")
+        let tables = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedRules.swift")
         return [
             .buildCommand(
                 displayName: "Embedding \(inputs.count) rule files",
                 executable: try context.tool(named: "embed-resources").url,
-                arguments: [output.path] + inputs.map(\.path),
+                arguments: [resources.path, tables.path] + inputs.map(\.path),
                 inputFiles: inputs,
-                outputFiles: [output]
+                outputFiles: [resources, tables]
             )
         ]
     }

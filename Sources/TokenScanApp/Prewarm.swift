@@ -8,8 +8,9 @@ import TokenScanSearch
 import TokenScanSources
 import TokenScanSuppression
 
-/// Builds the process-wide built-in data — the rules parsed from their TOML and compiled, their
-/// keyword automaton, the scope taxonomy, the weak-secret list — on a background thread while the command line is being parsed.
+/// Builds the process-wide built-in data — the rules compiled, their keyword automaton, the scope
+/// taxonomy, the identity providers, the weak-secret list — on a background thread while the
+/// command line is being parsed.
 ///
 /// Why: a one-file scan, a pre-commit hook's usual case, spends about as long in ArgumentParser's
 /// reflection as in parsing the built-in rules, and the two do not depend on each other, so on two
@@ -23,6 +24,8 @@ public enum Prewarm {
             _ = CompiledRule.builtin
             _ = Matcher.builtinAutomaton
             _ = ScopeTaxonomy.builtin
+            // Every scan's settings hold it (`AnalysisSettings.providers`): on the main thread otherwise.
+            _ = ProviderCatalog.builtin
             _ = WeakSecrets.builtin
         }
     }

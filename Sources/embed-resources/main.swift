@@ -1,11 +1,19 @@
-// Writes a Swift file that holds the given files' contents as string literals.
-// Usage: embed-resources OUTPUT.swift INPUT...
+// Writes two Swift files from the package's Rules/: the files' contents as string literals
+// (EmbeddedResources), and the rules parsed from them as tables (EmbeddedRules, RuleSource.swift).
+// Usage: embed-resources RESOURCES.swift RULES.swift INPUT...
 import Foundation
+import TokenScanRules
 
-let arguments = CommandLine.arguments.dropFirst()
-guard let output = arguments.first else {
-    FileHandle.standardError.write(Data("usage: embed-resources OUTPUT.swift INPUT...\n".utf8))
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: embed-resources RESOURCES.swift RULES.swift INPUT...\n".utf8))
     exit(2)
+}
+let (resourcesOutput, rulesOutput, inputs) = (arguments[0], arguments[1], arguments.dropFirst(2))
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("embed-resources: \(message)\n".utf8))
+    exit(1)
 }
 
 /// A raw string literal delimiter long enough that the contents cannot close it.
@@ -13,6 +21,13 @@ func delimiter(for text: String) -> String {
     var hashes = "#"
     while text.contains("\"" + hashes) || text.contains("\"\"\"" + hashes) { hashes += "#" }
     return hashes
+}
+
+var files: [(name: String, contents: String)] = []
+for path in inputs {
+    let url = URL(fileURLWithPath: path)
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else { fail("cannot read \(path) as UTF-8") }
+    files.append((url.lastPathComponent, text))
 }
 
 var source = """
@@ -23,19 +38,25 @@ package enum EmbeddedResources {
     package static let files: [(name: String, contents: String)] = [
 
 """
-for path in arguments.dropFirst() {
-    let url = URL(fileURLWithPath: path)
-    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-        FileHandle.standardError.write(Data("embed-resources: cannot read \(path) as UTF-8\n".utf8))
-        exit(1)
-    }
-    let hashes = delimiter(for: text)
-    source += "        (\"\(url.lastPathComponent)\", \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
+for file in files {
+    let hashes = delimiter(for: file.contents)
+    source += "        (\"\(file.name)\", \(hashes)\"\"\"\n\(file.contents)\n\"\"\"\(hashes)),\n"
 }
 source += "    ]\n}\n"
+
+// A built-in rule file that does not parse fails the build, naming the file, rule and key.
+let rules: [Rule]
 do {
-    try source.write(toFile: output, atomically: true, encoding: .utf8)
+    try RuleSource.checkFields()
+    rules = try RuleLoader.loadBuiltin(files: files)
 } catch {
-    FileHandle.standardError.write(Data("embed-resources: cannot write \(output): \(error)\n".utf8))
-    exit(1)
+    fail("\(error)")
+}
+
+for (output, text) in [(resourcesOutput, source), (rulesOutput, RuleSource.swift(rules))] {
+    do {
+        try text.write(toFile: output, atomically: true, encoding: .utf8)
+    } catch {
+        fail("cannot write \(output): \(error)")
+    }
 }

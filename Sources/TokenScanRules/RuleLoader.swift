@@ -25,6 +25,23 @@ public enum RuleLoader {
         return rules
     }
 
+    /// Whether a file of a rules directory holds rules: every TOML file but the scope vocabulary
+    /// (a file without `[[rules]]` simply adds none). `Rules/` and `--rules DIR` are read alike.
+    package static func isRuleFile(_ name: String) -> Bool {
+        name.hasSuffix(".toml") && name != "scopes.toml"
+    }
+
+    /// The built-in rules from the text of `Rules/`'s files, in the order given, each named
+    /// `builtin:FILE`. The build runs this (the binary carries its result as tables); the tests run
+    /// it again on `Rules/` to prove the tables equal what parsing the files gives.
+    package static func loadBuiltin(files: [(name: String, contents: String)]) throws(RuleError) -> [Rule] {
+        var rules: [Rule] = []
+        for file in files where isRuleFile(file.name) {
+            rules += try load(toml: file.contents, origin: "builtin:\(file.name)")
+        }
+        return rules
+    }
+
     package static func parseRule(_ table: TOMLTable, index: Int, origin: String) throws(RuleError) -> Rule {
         let reader = TableReader(table: table, origin: origin, context: "rules[\(index)]")
         let id = try reader.requiredString("id")
