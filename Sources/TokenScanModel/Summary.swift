@@ -124,8 +124,9 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     /// edited, or reported without the generic match's trailing characters), or it is the tail of
     /// one (the JWT inside `ghs_<app id>_eyJ…`).
     case providerLookalike = "provider-look-alike"
-    /// A JWT whose signature is shorter or longer than its algorithm makes it: cut short, so not
-    /// a usable credential (or a join that glued the next line onto a complete token).
+    /// A JWT whose signature is shorter or longer than its algorithm makes it, or a PyPI token whose
+    /// macaroon ends early: cut short, so not a usable credential (or a join that glued the next
+    /// line onto a complete token).
     case truncated
 
     /// Whether this is an acceptance of a real finding (an inline allow, an ignore file, a
