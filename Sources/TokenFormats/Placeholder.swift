@@ -9,7 +9,8 @@ public enum Placeholder {
     package static let markers = [
         "example", "placeholder", "redacted", "insert", "replace", "changeme", "sample", "secret",
         "test_token", "access_token", "bearer", "undefined",
-        "<", ">", "${", "{{", "}}", "%s", "****", "....",
+        // Templates: tags, `${x}`, `{{x}}`, printf, Swift's `\(x)`; masks.
+        "<", ">", "${", "{{", "}}", "%s", "\\(", "****", "....",
         // Keyboard and counting sequences ("1234567890…", "abcdef…").
         "123456", "abcdef", "qwerty",
     ]

@@ -46,7 +46,7 @@ final class PlaceholderPropertyTests: XCTestCase {
     func testWholeWordsAndLowEntropyValuesArePlaceholders() {
         for text in ["your-token-here", "YourTokenHere", "YOUR_TOKEN", "xoxb-your-bot-token", "fake-key-1234",
                      "none", "null", "NULL_TOKEN_VALUE", "dummy.dummy.dummy", "sk-xxxxxxxxxxxxxxxxxxxxT3BlbkFJxxxxxxxxxxxxxxxxxxxx",
-                     "abababababababab", "0000000000000000", "s.YourVaultTokenHere000000", "YOUR_API_TOKEN_GOES_HERE_1234"] {
+                     "abababababababab", "0000000000000000", "s.YourVaultTokenHere000000", "YOUR_API_TOKEN_GOES_HERE_1234", #"\(key)\ntoken=\(signed)"#] {
             XCTAssertTrue(Placeholder.isPlaceholder(Array(text.utf8)), text)
         }
     }
