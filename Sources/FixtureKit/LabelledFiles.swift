@@ -67,6 +67,7 @@ struct CorpusWriter {
         packageLock()
         checksums()
         bareToken()
+        providerFormats()
         return docs
     }
 

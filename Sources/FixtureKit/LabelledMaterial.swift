@@ -41,8 +41,15 @@ struct Mint {
 
     init(seed: UInt64) { random = SplitMix64(seed: seed ^ 0x6D69_6E74) }
 
-    /// The formats minted as standalone tokens (a webhook URL's secret part needs its URL).
-    static let formats = ProviderTokenFormat.standalone
+    /// The formats minted as standalone tokens (a webhook URL's secret part needs its URL). The
+    /// formats of issue #15 sit in files of their own (`providerFormats()`): some count only in
+    /// their context (an `.npmrc` UUID, a Vault `s.` token), and adding them to the cycle would
+    /// move every older token of the corpus.
+    static let formats = ProviderTokenFormat.standalone.filter { !Mint.issue15Formats.contains($0) }
+    static let issue15Formats: [ProviderTokenFormat] = [
+        .githubRefreshLong, .slackClient, .slackCookie, .slackExportFile, .openaiProjectShort, .openaiNamed,
+        .vaultServiceLegacy, .npmLegacy,
+    ]
 
     /// Rule id and finding kind of each provider format.
     static func rule(of format: ProviderTokenFormat) -> String {
@@ -53,6 +60,7 @@ struct Mint {
         case .githubServerToServer: "github-installation-token"
         case .githubServerToServerStateless: "github-installation-token-stateless"
         case .githubRefresh: "github-refresh-token"
+        case .githubRefreshLong: "github-refresh-token-long"
         case .githubFineGrained: "github-fine-grained-pat"
         case .gitlabPersonal: "gitlab-pat"
         case .gitlabPersonalRoutable: "gitlab-pat-routable"
@@ -67,6 +75,9 @@ struct Mint {
         case .slackConfigAccess: "slack-config-access-token"
         case .slackConfigRefresh: "slack-config-refresh-token"
         case .slackApp: "slack-app-token"
+        case .slackClient: "slack-session-token"
+        case .slackCookie: "slack-session-cookie"
+        case .slackExportFile: "slack-export-file-token"
         case .googleAccess: "google-oauth-access-token"
         case .googleRefresh: "google-oauth-refresh-token"
         case .stripeLiveSecret: "stripe-live-secret-key"
@@ -78,11 +89,13 @@ struct Mint {
         case .openaiProject: "openai-project-key"
         case .openaiServiceAccount: "openai-service-account-key"
         case .openaiAdmin: "openai-admin-key"
-        case .openaiLegacy: "openai-user-key"
+        case .openaiLegacy, .openaiProjectShort, .openaiNamed: "openai-user-key"
         case .anthropicAPI: "anthropic-api-key"
         case .anthropicAdmin: "anthropic-admin-key"
         case .vaultService: "vault-service-token"
         case .vaultBatch: "vault-batch-token"
+        case .vaultServiceLegacy: "vault-service-token-legacy"
+        case .npmLegacy: "npm-legacy-token"
         case .atlassian: "atlassian-api-token"
         case .shopifyAccess: "shopify-access-token"
         case .shopifyCustomApp: "shopify-custom-app-token"

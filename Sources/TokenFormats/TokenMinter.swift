@@ -71,6 +71,9 @@ public enum ProviderTokenFormat: String, CaseIterable, Sendable {
     /// GitHub's stateless installation token (`ghs_<app id>_<JWT>`, rolled out from April 2026).
     case githubServerToServerStateless = "github:ghs-stateless"
     case githubRefresh = "github:ghr"
+    /// GitHub App refresh tokens as GitHub's documentation shows them: `ghr_` and 76 characters
+    /// (docs.github.com, "Generating a user access token for a GitHub App", response example).
+    case githubRefreshLong = "github:ghr-76"
     case githubFineGrained = "github:github_pat"
     case gitlabPersonal = "gitlab:glpat"
     case gitlabPersonalRoutable = "gitlab:glpat-routable"
@@ -85,6 +88,16 @@ public enum ProviderTokenFormat: String, CaseIterable, Sendable {
     case slackConfigAccess = "slack:xoxe.xoxp"
     case slackConfigRefresh = "slack:xoxe"
     case slackApp = "slack:xapp"
+    /// Slack's browser session token (`xoxc-`, sent with the `d` cookie) and that cookie (`xoxd-`,
+    /// percent-encoded base64). Slack documents neither (they are the web client's session, not
+    /// tokens it issues to developers), so no vendor page is the source: the shape (three numeric
+    /// ids and 64 hex digits; about 200 characters of base64 stored percent-encoded) is the one
+    /// issue #15 names from peers' public test suites, and is marked so here.
+    case slackClient = "slack:xoxc"
+    case slackCookie = "slack:xoxd"
+    /// The file-access token of a Slack export (`url_private…?t=xoxe-…`; Slack's "Export your
+    /// workspace data" help page): four parts like a user token.
+    case slackExportFile = "slack:xoxe-file"
     case googleAccess = "google:ya29"
     case googleRefresh = "google:refresh"
     case stripeLiveSecret = "stripe:sk_live"
@@ -98,10 +111,22 @@ public enum ProviderTokenFormat: String, CaseIterable, Sendable {
     case openaiServiceAccount = "openai:svcacct"
     case openaiAdmin = "openai:admin"
     case openaiLegacy = "openai:legacy"
+    /// The short form of project keys (`sk-proj-` + 20 + `T3BlbkFJ` + 20) and keys named after
+    /// their project or owner (`sk-None-…` for keys without one, `sk-<name>-…`). OpenAI's API
+    /// reference says only that keys start `sk-`; the body is the shape of its older user keys
+    /// (20, "OpenAI" in base64, 20), behind the prefixes issue #15 names.
+    case openaiProjectShort = "openai:proj-short"
+    case openaiNamed = "openai:named"
     case anthropicAPI = "anthropic:api03"
     case anthropicAdmin = "anthropic:admin01"
     case vaultService = "vault:hvs"
     case vaultBatch = "vault:hvb"
+    /// A Vault service token before 1.10: `s.` and 24 base62 characters
+    /// (developer.hashicorp.com/vault/docs/concepts/tokens, "Token prefixes").
+    case vaultServiceLegacy = "vault:s"
+    /// An npm token before 2021: a lower-case UUID, as `_authToken` in `.npmrc`
+    /// (docs.npmjs.com, "Using private packages in a CI/CD workflow").
+    case npmLegacy = "npm:legacy"
     case atlassian = "atlassian"
     case shopifyAccess = "shopify:shpat"
     case shopifyCustomApp = "shopify:shpca"
@@ -192,6 +217,8 @@ extension TokenMinter {
         case .githubPersonal, .githubOAuth, .githubUserToServer, .githubServerToServer, .githubRefresh:
             let prefix = String(format.rawValue.dropFirst("github:".count))
             return TokenChecksum.github.seal("\(prefix)_" + random(30, base62, "body"))
+        case .githubRefreshLong:
+            return "ghr_" + random(76, base62, "body")
         case .githubServerToServerStateless:
             // GitHub does not document the JWT's claims (clients must not depend on them); these
             // are plausible ones, with an `exp` far enough ahead that examples stay live.
@@ -232,6 +259,18 @@ extension TokenMinter {
             return "xoxe-1-" + random(146, base62, "body")
         case .slackApp:
             return "xapp-1-A" + random(10, upperAlphanumeric, "app") + "-" + random(13, digits, "id") + "-" + random(64, lowerHex, "secret")
+        case .slackClient:
+            return "xoxc-" + random(13, digits, "team") + "-" + random(13, digits, "user") + "-" + random(13, digits, "grant")
+                + "-" + random(64, lowerHex, "secret")
+        case .slackCookie:
+            // base64 of random bytes, then percent-encoded as the browser stores it.
+            let standard = Base64.urlEncode(bytes(count: 149, seed: "\(format.rawValue)/\(seed)/cookie"))
+                .replacing("-", with: "+").replacing("_", with: "/")
+            let encoded = standard + "="
+            return "xoxd-" + encoded.replacing("/", with: "%2F").replacing("+", with: "%2B").replacing("=", with: "%3D")
+        case .slackExportFile:
+            return "xoxe-" + random(13, digits, "team") + "-" + random(13, digits, "user") + "-" + random(13, digits, "grant")
+                + "-" + random(32, lowerHex, "secret")
         case .googleAccess:
             return "ya29.a0" + random(170, base64url, "body")
         case .googleRefresh:
@@ -258,6 +297,10 @@ extension TokenMinter {
             return "sk-admin-" + random(58, base64url, "head") + "T3BlbkFJ" + random(58, base64url, "tail")
         case .openaiLegacy:
             return "sk-" + random(20, base62, "head") + "T3BlbkFJ" + random(20, base62, "tail")
+        case .openaiProjectShort:
+            return "sk-proj-" + random(20, base62, "head") + "T3BlbkFJ" + random(20, base62, "tail")
+        case .openaiNamed:
+            return "sk-None-" + random(20, base62, "head") + "T3BlbkFJ" + random(20, base62, "tail")
         case .anthropicAPI:
             return "sk-ant-api03-" + random(93, base64url, "body") + "AA"
         case .anthropicAdmin:
@@ -266,6 +309,12 @@ extension TokenMinter {
             return "hvs.CAESI" + random(86, base64url, "body")
         case .vaultBatch:
             return "hvb.AAAAAQ" + random(170, base64url, "body")
+        case .vaultServiceLegacy:
+            return "s." + random(24, base62, "body")
+        case .npmLegacy:
+            let hex = random(32, lowerHex, "uuid")
+            let variant = random(1, "89ab", "variant")
+            return "\(hex.prefix(8))-\(hex.dropFirst(8).prefix(4))-4\(hex.dropFirst(13).prefix(3))-\(variant)\(hex.dropFirst(17).prefix(3))-\(hex.suffix(12))"
         case .atlassian:
             return TokenChecksum.atlassian.seal("ATATT3xFfGF0" + random(171, base64url, "body") + "=")
         case .shopifyAccess:

@@ -10,8 +10,8 @@ import TokenScanSearch
 /// Every hit of the group is analysed; judgement decides, not position: a joined JWT whose
 /// signature has the length its algorithm produces beats the cut-short piece (`truncated`), and a
 /// complete JWT beats a join that glued the next line's word onto it. Of the findings left, one
-/// whose secret is part of another's longer secret is dropped, and of equal secrets the one found
-/// with the fewest layers (they arrive first) is kept. A wrapped-line join must prove itself
+/// whose secret is part of another's longer secret is dropped, and of equal secrets (or of one span
+/// a rule matches both as written and decoded) the one found with the fewest layers is kept. A wrapped-line join must prove itself
 /// against the line as written (see below).
 package enum HitGroup {
     /// Returns the findings kept, each with the hit it came from; `dismissed` hears why each
@@ -51,6 +51,13 @@ package enum HitGroup {
                 let longer = accepted[other].hit.secret
                 let secret = candidate.hit.secret
                 if longer == secret { return other < index }
+                // The same text matched as written and, decoded, again by the same rule (a Slack
+                // `d` cookie keeps its %2F in the token): the token is what is written.
+                if accepted[other].hit.encodings.isEmpty, !candidate.hit.encodings.isEmpty,
+                    accepted[other].hit.ruleIndex == candidate.hit.ruleIndex,
+                    accepted[other].hit.byteRange == candidate.hit.byteRange {
+                    return true
+                }
                 return longer.count > secret.count && Matcher.contains(longer, secret)
             }
             if !covered { kept.append(candidate) }

@@ -38,7 +38,16 @@ struct OpaqueValidation {
             else { return .failure(.notAJWT) }
             embedded = jwt
         }
+        // A PyPI token cut short still matches its pattern but cannot authenticate.
+        if rule.validate.contains("pypi-macaroon") && !Macaroon.isWholePyPIToken(secret) {
+            return .failure(.truncated)
+        }
         if !verified && embedded == nil {
+            // A provider's random part always holds letters: `xoxa-08532509747` is an id or a
+            // phone number after a prefix, not a token.
+            if rule.provider != nil, OpaqueValidation.bodyIsDigitsOnly(secret, keywords: rule.keywords) {
+                return .failure(.lowEntropy)
+            }
             // RFC 8959's `secret-token:` names a scheme; the token is what follows it.
             let body = secret.starts(with: OpaqueValidation.secretTokenScheme) ? Array(secret.dropFirst(OpaqueValidation.secretTokenScheme.count)) : secret
             if !rule.validate.contains("allow-placeholders") && Placeholder.isPlaceholder(body) {
@@ -56,6 +65,7 @@ struct OpaqueValidation {
         facts.providerName = rule.provider
         facts.declaredClass = rule.tokenClass
         facts.verifiedChecksum = verified ? checksums.first : nil
+        facts.docSample = PublishedTokens.builtin.match(secret)
         // The provider's JWT is its own business, but its `exp` says how long the token lives.
         facts.expiresAt = embedded?.claims["exp"]?.number.map(Date.init(timeIntervalSince1970:))
         return .success(facts)
@@ -71,6 +81,19 @@ struct OpaqueValidation {
             let start = (0...(secret.count - marker.count)).first(where: { secret[$0..<($0 + marker.count)].elementsEqual(marker) })
         else { return false }
         return secret[start...].contains(UInt8(ascii: "."))
+    }
+
+    /// Whether what follows the rule's keyword (its prefix, when the secret starts with one) has
+    /// no letter at all.
+    static func bodyIsDigitsOnly(_ secret: [UInt8], keywords: [String]) -> Bool {
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+        var prefix = 0
+        for keyword in keywords {
+            let bytes = Array(keyword.utf8)
+            guard bytes.count > prefix, bytes.count < secret.count else { continue }
+            if zip(bytes, secret).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) { prefix = bytes.count }
+        }
+        return !secret[prefix...].contains(where: isLetter)
     }
 
     /// Where the JWT inside a provider token starts: after the last `_` that is followed by `eyJ`

@@ -22,7 +22,10 @@ public struct RiskModel: Sendable {
         var severity: Severity
 
         if let sample = facts.docSample {
-            reasons.append(Reason("doc-sample", "This is \(sample), published in documentation; its key is public on purpose."))
+            // A JWT sample's signing key is what the documentation publishes; a provider's sample
+            // is the token itself.
+            let why = facts.jwt == nil ? "printed there on purpose" : "published in documentation; its key is public on purpose"
+            reasons.append(Reason("doc-sample", "This is \(sample), \(why)."))
             return Assessment(severity: .info, score: 5, reasons: reasons)
         }
         if let undecoded = facts.undecodedReason {

@@ -35,12 +35,19 @@ public struct Baseline: Sendable, Equatable, Codable {
         self.init(entries: findings.map { Entry(fingerprint: $0.fingerprint, path: $0.path, ruleId: $0.ruleId, kind: $0.kind) })
     }
 
+    /// A file `--baseline` names that cannot be used (`BaselineReader` reads it).
     public struct LoadError: Error, Sendable, CustomStringConvertible {
         public var path: String
         public var message: String
         public var description: String { "\(path): \(message)" }
+
+        public init(path: String, message: String) {
+            self.path = path
+            self.message = message
+        }
     }
 
+    /// Reads a tokenscan baseline alone (`BaselineReader` also reads reports as baselines).
     public static func load(path: String) throws(LoadError) -> Baseline {
         guard let data = FileManager.default.contents(atPath: path) else { throw LoadError(path: path, message: "cannot read the file") }
         do {

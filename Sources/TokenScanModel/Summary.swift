@@ -124,8 +124,9 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     /// edited, or reported without the generic match's trailing characters), or it is the tail of
     /// one (the JWT inside `ghs_<app id>_eyJ…`).
     case providerLookalike = "provider-look-alike"
-    /// A JWT whose signature is shorter or longer than its algorithm makes it: cut short, so not
-    /// a usable credential (or a join that glued the next line onto a complete token).
+    /// A JWT whose signature is shorter or longer than its algorithm makes it, or a PyPI token whose
+    /// macaroon ends early: cut short, so not a usable credential (or a join that glued the next
+    /// line onto a complete token).
     case truncated
     /// A value assigned to a credential's name that has the shape of something else: a UUID, a
     /// digest, a version, a path, a URL, an identifier (`Rules/named-values.toml`).

@@ -33,7 +33,8 @@ public struct Rule: Sendable, Equatable {
     public var minEntropy: Double?
     /// Named validations the analyzer runs on the secret: `jwt` (decode it), `embedded-jwt` (a
     /// provider token whose body after the last `_` is a JWT that must decode; its `exp` is read),
-    /// `allow-placeholders` (skip the placeholder filter), and the provider checksums of
+    /// `allow-placeholders` (skip the placeholder filter), `pypi-macaroon` (the token must hold a
+    /// whole macaroon, so a cut one is not reported), and the provider checksums of
     /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
     /// instead of a finding.
     public var validate: [String]
@@ -97,7 +98,7 @@ public struct Rule: Sendable, Equatable {
 
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
-    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders"] + TokenChecksum.allCases.map(\.rawValue)
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon"] + TokenChecksum.allCases.map(\.rawValue)
 }
 
 /// How the judge treats a rule's matches. Rule data names it (`role = "signing-key"`), so that

@@ -8,7 +8,7 @@ import Glibc
 
 /// Character escapes that hide a token from a plain pattern: percent-encoding
 /// (`Authorization%3A%20Bearer%20…`, `%2E`, and `%252E` twice over), JSON and JavaScript string
-/// escapes (`\/`, `\u002e`, `\"` in JSON logged inside JSON), and HTML character references
+/// escapes (`\/`, `\u002e`, `\"` in JSON logged inside JSON; Java properties' `\=` and `\:`), and HTML character references
 /// (`&#46;`, `&#x2e;`, `&period;`).
 ///
 /// Each layer is found by its trigger character, and the line around a trigger is decoded as a
@@ -95,7 +95,8 @@ package enum EscapeLayer: String, CaseIterable {
             case UInt8(ascii: "x"):
                 guard let high = byte(2), let low = byte(3), EscapeLayer.hex(high) != nil, EscapeLayer.hex(low) != nil else { return nil }
                 return 4
-            case UInt8(ascii: "/"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"):
+            // `\=` and `\:` are Java-properties escapes (`jira.token=ATATT3…\=1A2B3C4D`).
+            case UInt8(ascii: "/"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "="), UInt8(ascii: ":"):
                 return 2
             default:
                 return nil

@@ -177,11 +177,15 @@ struct ReportOptions: ParsableArguments {
         let key = fingerprintKey ?? environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
         var settings = AnalysisSettings(
             now: now.flatMap(Clock.parse) ?? Date(), showSecrets: showSecrets, fingerprinter: Fingerprinter(key: key))
-        let baselineFilter: BaselineFilter?
-        do {
-            baselineFilter = try baseline.map { path throws(Baseline.LoadError) in BaselineFilter(try Baseline.load(path: path), path: path) }
-        } catch {
-            try fail("--baseline \(error)")
+        var baselineFilter: BaselineFilter?
+        if let baseline {
+            do {
+                let loaded = try BaselineReader(fingerprinter: settings.fingerprinter).load(path: baseline)
+                if !quiet { loaded.notes.forEach { printError("warning: --baseline \(baseline): \($0)") } }
+                baselineFilter = BaselineFilter(loaded.baseline, path: baseline)
+            } catch {
+                try fail("--baseline \(error)")
+            }
         }
         if let jwks {
             do {

@@ -55,7 +55,15 @@ final class ProviderTokenTests: XCTestCase {
         .openaiProject: Expected(rule: "openai-project-key", kind: "openai", severity: .high, tokenClass: "project API key"),
         .openaiServiceAccount: Expected(rule: "openai-service-account-key", kind: "openai", severity: .high, tokenClass: "service account API key"),
         .openaiAdmin: Expected(rule: "openai-admin-key", kind: "openai", severity: .critical, tokenClass: "admin API key"),
-        .openaiLegacy: Expected(rule: "openai-user-key", kind: "openai", severity: .high, tokenClass: "user API key"),
+        .openaiLegacy: Expected(rule: "openai-user-key", kind: "openai", severity: .high, tokenClass: "API key"),
+        .openaiProjectShort: Expected(rule: "openai-user-key", kind: "openai", severity: .high, tokenClass: "API key"),
+        .openaiNamed: Expected(rule: "openai-user-key", kind: "openai", severity: .high, tokenClass: "API key"),
+        .githubRefreshLong: Expected(rule: "github-refresh-token-long", kind: "github", severity: .high, tokenClass: "refresh token"),
+        .slackClient: Expected(rule: "slack-session-token", kind: "slack", severity: .high, tokenClass: "session token"),
+        .slackCookie: Expected(rule: "slack-session-cookie", kind: "slack", severity: .high, tokenClass: "session cookie"),
+        .slackExportFile: Expected(rule: "slack-export-file-token", kind: "slack", severity: .high, tokenClass: "export file token"),
+        .vaultServiceLegacy: Expected(rule: "vault-service-token-legacy", kind: "vault", severity: .high, tokenClass: "service token"),
+        .npmLegacy: Expected(rule: "npm-legacy-token", kind: "npm", severity: .high, tokenClass: "legacy access token"),
         .anthropicAPI: Expected(rule: "anthropic-api-key", kind: "anthropic", severity: .high, tokenClass: "API key"),
         .anthropicAdmin: Expected(rule: "anthropic-admin-key", kind: "anthropic", severity: .critical, tokenClass: "admin API key"),
         .vaultService: Expected(rule: "vault-service-token", kind: "vault", severity: .high, tokenClass: "service token"),
@@ -73,6 +81,18 @@ final class ProviderTokenTests: XCTestCase {
         "curl -H \"Authorization: Bearer {{token}}\" https://api.example.com/\n",
         "GET /api/items?access_token={{token}}&page=2 HTTP/1.1\n",
         "line one\n  secret: '{{token}}' # prod\nline three\n",
+    ]
+
+    /// Formats that count only where their context names them (a Vault `s.` token, an npm UUID):
+    /// the places they leak instead of `contexts`.
+    static let gatedContexts: [ProviderTokenFormat: [String]] = [
+        .vaultServiceLegacy: [
+            "export VAULT_TOKEN={{token}}\n", "curl -H \"X-Vault-Token: {{token}}\" https://vault:8200/v1/sys/health\n",
+            "{\"auth\": {\"client_token\": \"{{token}}\"}}\n",
+        ],
+        .npmLegacy: [
+            "//registry.npmjs.org/:_authToken={{token}}\n", "//npm.pkg.example/:_authToken=\"{{token}}\"\n",
+        ],
     ]
 
     /// One scanner for the whole class: compiling every built-in rule per scan would dominate.
@@ -122,7 +142,7 @@ final class ProviderTokenTests: XCTestCase {
     func testEveryMintedTokenIsFoundWithItsKindSeverityAndClass() {
         for format in ProviderTokenFormat.standalone {
             let expected = Self.expected[format]!
-            for (number, context) in Self.contexts.enumerated() {
+            for (number, context) in (Self.gatedContexts[format] ?? Self.contexts).enumerated() {
                 let token = TokenMinter.provider(format, seed: "found-\(number)")
                 let (findings, summary) = scan(context.replacingOccurrences(of: "{{token}}", with: token))
                 XCTAssertEqual(findings.count, 1, "\(format.rawValue) in context \(number): \(findings.map(\.ruleId))")
@@ -136,9 +156,11 @@ final class ProviderTokenTests: XCTestCase {
                 XCTAssertEqual(finding.checksum, format.checksum?.rawValue, format.rawValue)
                 XCTAssertEqual(finding.reasons.first?.code, "opaque-token", format.rawValue)
                 XCTAssertNil(finding.jwt, "\(format.rawValue): reported as a provider token, not as the JWT inside it")
-                // The JWT inside a stateless installation token also matches the jwt rule; it is
-                // counted as part of the provider token, not reported.
-                let inner: [String: Int] = format == .githubServerToServerStateless ? [Dismissal.providerLookalike.rawValue: 1] : [:]
+                // The JWT inside a stateless installation token also matches the jwt rule, and a
+                // Slack cookie percent-decoded matches the generic bearer rules after `Bearer ` and
+                // `access_token=`: counted as part of the provider token, not reported.
+                let alsoGeneric = format == .githubServerToServerStateless || (format == .slackCookie && [2, 3].contains(number))
+                let inner: [String: Int] = alsoGeneric ? [Dismissal.providerLookalike.rawValue: 1] : [:]
                 XCTAssertEqual(summary.dismissed, inner, format.rawValue)
             }
         }
@@ -196,10 +218,10 @@ final class ProviderTokenTests: XCTestCase {
         }
     }
 
-    /// A valid checksum outweighs the placeholder heuristic (random text spells "here" now and
-    /// then); without one, a placeholder is counted as a placeholder, not as a checksum typo.
+    /// A valid checksum outweighs the placeholder heuristic (a token may spell "Sample" by
+    /// chance); without one, a placeholder is counted as a placeholder, not as a checksum typo.
     func testAValidChecksumOutweighsThePlaceholderHeuristic() {
-        let unlucky = TokenChecksum.github.seal("ghp_" + "Here" + TokenMinter.opaque(length: 26, seed: "unlucky"))
+        let unlucky = TokenChecksum.github.seal("ghp_" + "Sample" + TokenMinter.opaque(length: 24, seed: "unlucky"))
         XCTAssertTrue(Placeholder.isPlaceholder(Array(unlucky.utf8)), "the heuristic alone would drop it")
         let (found, _) = scan("GITHUB_TOKEN=\(unlucky)\n")
         XCTAssertEqual(found.map(\.secret), [unlucky])

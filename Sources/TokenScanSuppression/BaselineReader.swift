@@ -1,0 +1,129 @@
+import FoundationEssentials
+import TokenFormats
+import TokenScanJudge
+import TokenScanModel
+
+/// Reads `--baseline` in the forms users already have, so that adopting tokenscan (or upgrading
+/// it) does not start with every old finding failing the build: a tokenscan baseline, a previous
+/// tokenscan JSON or SARIF report, or a gitleaks JSON report. All become the same content-based
+/// entries (fingerprint and path) a baseline holds, so they match as a baseline does.
+///
+/// gitleaks' own `Fingerprint` is positional (`file:rule:line`, or with the commit first), which is
+/// what churns on every edit; its report also carries the `Secret`, so the entry is the secret's
+/// fingerprint under this run's key, accepted at any path (gitleaks names files relative to
+/// wherever it ran). A report written with `gitleaks --redact` has no secret left: its entries
+/// cannot match anything and are named in the notes, not silently dropped.
+public struct BaselineReader: Sendable {
+    public let fingerprinter: Fingerprinter
+
+    public init(fingerprinter: Fingerprinter) {
+        self.fingerprinter = fingerprinter
+    }
+
+    /// What a file read as a baseline turned out to be, for messages.
+    public enum Format: String, Sendable {
+        case baseline = "tokenscan baseline"
+        case jsonReport = "tokenscan JSON report"
+        case sarifReport = "tokenscan SARIF report"
+        case gitleaksReport = "gitleaks JSON report"
+    }
+
+    public struct Loaded: Sendable {
+        public var baseline: Baseline
+        public var format: Format
+        /// Entries that were read but cannot match (one line each, no secret in them).
+        public var notes: [String]
+    }
+
+    /// The one sentence every refusal ends with.
+    public static let acceptedFormats =
+        "a tokenscan baseline (--write-baseline), a tokenscan JSON or SARIF report, or a gitleaks JSON report"
+
+    public func load(path: String) throws(Baseline.LoadError) -> Loaded {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Baseline.LoadError(path: path, message: "cannot read the file") }
+        return try read(Array(data), path: path)
+    }
+
+    public func read(_ bytes: [UInt8], path: String) throws(Baseline.LoadError) -> Loaded {
+        func refuse(_ what: String) -> Baseline.LoadError {
+            Baseline.LoadError(path: path, message: "\(what); --baseline reads \(BaselineReader.acceptedFormats)")
+        }
+        guard let document = JSONValue.parse(bytes) else { throw refuse("not JSON") }
+        if let array = document.array {
+            guard let loaded = gitleaks(array) else { throw refuse("a JSON array that is not a gitleaks report (its items lack RuleID and Secret)") }
+            return loaded
+        }
+        guard let object = document.object else { throw refuse("neither a JSON object nor an array") }
+        if let entries = object["entries"]?.array {
+            guard let baseline = try? JSONDecoder().decode(Baseline.self, from: Data(bytes)) else {
+                throw refuse("a baseline whose \(entries.count) entries lack fingerprint, path, ruleId or kind")
+            }
+            return Loaded(baseline: baseline, format: .baseline, notes: [])
+        }
+        if let findings = object["findings"]?.array, object["tool"]?.object?["name"]?.string == "tokenscan" {
+            return Loaded(baseline: Baseline(entries: findings.compactMap(BaselineReader.reportEntry)), format: .jsonReport, notes: [])
+        }
+        if let runs = object["runs"]?.array {
+            let results = runs.flatMap { $0.object?["results"]?.array ?? [] }
+            let entries = results.compactMap(BaselineReader.sarifEntry)
+            guard entries.count == results.count else {
+                let driver = runs.first?.object?["tool"]?.object?["driver"]?.object?["name"]?.string ?? "another tool"
+                throw refuse("a SARIF report by \(driver) whose results carry no tokenscan fingerprint")
+            }
+            return Loaded(baseline: Baseline(entries: entries), format: .sarifReport, notes: [])
+        }
+        throw refuse("a JSON object with none of entries, findings (tool tokenscan) or runs")
+    }
+
+    /// A finding of a tokenscan JSON report.
+    private static func reportEntry(_ value: JSONValue) -> Baseline.Entry? {
+        guard let finding = value.object, let fingerprint = finding["fingerprint"]?.string,
+              let path = finding["path"]?.string else { return nil }
+        return Baseline.Entry(fingerprint: fingerprint, path: path, ruleId: finding["ruleId"]?.string ?? "", kind: finding["kind"]?.string ?? "")
+    }
+
+    /// A result of a tokenscan SARIF report: the fingerprint is `partialFingerprints["tokenscan/v2"]`
+    /// (older reports: `properties.fingerprint`), the path its artifact URI, percent-decoded.
+    private static func sarifEntry(_ value: JSONValue) -> Baseline.Entry? {
+        guard let result = value.object else { return nil }
+        let fingerprint = result["partialFingerprints"]?.object?["tokenscan/v2"]?.string
+            ?? result["properties"]?.object?["fingerprint"]?.string
+        let location = result["locations"]?.array?.first?.object?["physicalLocation"]?.object?["artifactLocation"]?.object
+        guard let fingerprint, var uri = location?["uri"]?.string else { return nil }
+        if uri.hasPrefix("file://") { uri.removeFirst("file://".count) }
+        return Baseline.Entry(
+            fingerprint: fingerprint, path: percentDecoded(uri),
+            ruleId: result["ruleId"]?.string ?? "", kind: result["properties"]?.object?["kind"]?.string ?? "")
+    }
+
+    /// A gitleaks report: an array of findings with `RuleID` and `Secret` (empty: no findings).
+    private func gitleaks(_ items: [JSONValue]) -> Loaded? {
+        var entries: [Baseline.Entry] = []
+        var notes: [String] = []
+        for item in items {
+            guard let finding = item.object, let rule = finding["RuleID"]?.string, let secret = finding["Secret"]?.string else { return nil }
+            let position = finding["Fingerprint"]?.string ?? "\(finding["File"]?.string ?? "?"):\(rule)"
+            if secret.isEmpty || secret.contains("REDACTED") || secret.hasSuffix("...") {
+                notes.append("gitleaks entry \(position) has no secret (a report written with gitleaks --redact): it cannot match anything")
+                continue
+            }
+            entries.append(Baseline.Entry(fingerprint: fingerprinter.fingerprint(Array(secret.utf8)), path: "*", ruleId: rule, kind: "gitleaks"))
+        }
+        return Loaded(baseline: Baseline(entries: entries), format: .gitleaksReport, notes: notes)
+    }
+
+    private static func percentDecoded(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%"), iterator.count >= 2,
+               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                iterator.removeFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
