@@ -15,7 +15,8 @@ public struct NameClass: Sendable, Equatable {
     public var tokenClass: String
     public var severity: Severity
     public var minLength = 16
-    public var maxLength = 1024
+    /// As long as the carrier rules allow: Entra ID refresh tokens run past 1.4 kB.
+    public var maxLength = 4096
     /// Minimum Shannon entropy (bits per character) of the value.
     public var entropy = 3.0
     /// Hex digests' lengths (32, 40, 56, 64, 96, 128 hex digits) are credentials under this class.
