@@ -152,14 +152,5 @@ public struct NameVocabulary: Sendable {
     }
 
     /// The vocabulary built into the binary (`Rules/named-values.toml`).
-    public static let builtin: NameVocabulary = {
-        guard let file = EmbeddedResources.files.first(where: { $0.name == "named-values.toml" }) else {
-            fatalError("named-values.toml is not embedded; the build plugin did not run")
-        }
-        do {
-            return try NameVocabulary(toml: file.contents, origin: "builtin:named-values.toml")
-        } catch {
-            fatalError("built-in named-values.toml is invalid: \(error)")
-        }
-    }()
+    public static let builtin: NameVocabulary = BuiltinResource.parsed("named-values.toml") { try NameVocabulary(toml: $0, origin: $1) }
 }

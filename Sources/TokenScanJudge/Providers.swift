@@ -57,16 +57,7 @@ public struct ProviderCatalog: Sendable {
         subjectPatterns = subjects
     }
 
-    public static let builtin: ProviderCatalog = {
-        guard let file = EmbeddedResources.files.first(where: { $0.name == "providers.toml" }) else {
-            fatalError("providers.toml is not embedded; the build plugin did not run")
-        }
-        do {
-            return try ProviderCatalog(toml: file.contents, origin: "builtin:providers.toml")
-        } catch {
-            fatalError("built-in providers.toml is invalid: \(error)")
-        }
-    }()
+    public static let builtin: ProviderCatalog = BuiltinResource.parsed("providers.toml") { try ProviderCatalog(toml: $0, origin: $1) }
 
     /// The first provider whose issuer (or subject, or a marker claim) matches.
     public func recognise(_ claims: [String: JSONValue], scratch: MatchScratch) -> Provider? {

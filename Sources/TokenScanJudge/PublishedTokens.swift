@@ -19,7 +19,7 @@ public struct PublishedTokens: Sendable {
     }
 
     public static let builtin: PublishedTokens = {
-        PublishedTokens(text: EmbeddedResources.files.first { $0.name == "doc-samples.txt" }?.contents ?? "")
+        PublishedTokens(text: BuiltinResource.text("doc-samples.txt"))
     }()
 
     /// How to name `secret` in a reason ("the sample token of …"), if it is a published one.

@@ -84,16 +84,7 @@ public struct ScopeTaxonomy: Sendable {
     }
 
     /// The taxonomy built into the binary.
-    public static let builtin: ScopeTaxonomy = {
-        guard let file = EmbeddedResources.files.first(where: { $0.name == "scopes.toml" }) else {
-            fatalError("scopes.toml is not embedded; the build plugin did not run")
-        }
-        do {
-            return try ScopeTaxonomy(toml: file.contents, origin: "builtin:scopes.toml")
-        } catch {
-            fatalError("built-in scopes.toml is invalid: \(error)")
-        }
-    }()
+    public static let builtin: ScopeTaxonomy = BuiltinResource.parsed("scopes.toml") { try ScopeTaxonomy(toml: $0, origin: $1) }
 
     public func classify(_ scope: String, scratch: MatchScratch = MatchScratch()) -> ScopeClass {
         let value = scope.lowercased()

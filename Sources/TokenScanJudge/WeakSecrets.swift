@@ -59,7 +59,7 @@ public struct WeakSecrets: Sendable {
     }
 
     public static let builtin: WeakSecrets = {
-        let text = EmbeddedResources.files.first { $0.name == "weak-secrets.txt" }?.contents ?? ""
+        let text = BuiltinResource.text("weak-secrets.txt")
         return WeakSecrets(text: text)
     }()
 

@@ -1,0 +1,26 @@
+import TokenScanEngine
+
+/// The rule-data files compiled into the binary from `Rules/` (the EmbedResources plugin): the
+/// scope taxonomy, the identity providers, the name vocabulary, weak secrets, documentation tokens.
+///
+/// Why one place: a missing or invalid built-in file is a defect of the build, never of the
+/// user's input, so it stops the program with the file's name instead of scanning on with an empty
+/// list (a scanner without its weak-secret list would rate forgeable tokens as safe, silently).
+enum BuiltinResource {
+    /// The text of the embedded file `name`.
+    static func text(_ name: String) -> String {
+        guard let file = EmbeddedResources.files.first(where: { $0.name == name }) else {
+            fatalError("\(name) is not embedded; the build plugin did not run")
+        }
+        return file.contents
+    }
+
+    /// The embedded TOML file `name`, parsed by `parse(contents, origin)`.
+    static func parsed<T>(_ name: String, _ parse: (String, String) throws -> T) -> T {
+        do {
+            return try parse(text(name), "builtin:\(name)")
+        } catch {
+            fatalError("built-in \(name) is invalid: \(error)")
+        }
+    }
+}
