@@ -4,6 +4,7 @@ import TokenFormats
 import TokenScanJudge
 import TokenScanModel
 import TokenScanSources
+import TokenScanSuppression
 
 /// `tokenscan ignore`: appends accepted fingerprints, each with its reason, to a `.tokenscanignore`
 /// (design §8: the repository root's; no hidden state file, so "the last run" is a report the
@@ -47,50 +48,25 @@ public enum IgnoreFileEditor {
         return version + value
     }
 
-    /// The findings of a report file: JSON (`findings`), JSON Lines (one finding a line) or SARIF
-    /// (`partialFingerprints`). Repeated fingerprints are listed once.
+    /// The findings of a report file (`ReportReader`: JSON, JSON Lines or SARIF). Repeated
+    /// fingerprints are listed once.
     public static func entries(fromReport path: String) throws(Failure) -> [Entry] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(description: "\(path): cannot read the report")
         }
-        var objects: [[String: JSONValue]] = []
-        if let document = JSONValue.parse(Array(data))?.object {
-            if let findings = document["findings"]?.array {
-                objects = findings.compactMap(\.object)
-            } else if let runs = document["runs"]?.array {
-                objects = runs.flatMap { $0.object?["results"]?.array ?? [] }.compactMap(\.object).compactMap(sarifFinding)
-            } else if document["fingerprint"] != nil {
-                objects = [document]
-            }
-        } else {
-            for line in data.split(separator: 0x0A) where !line.isEmpty {
-                guard let object = JSONValue.parse(Array(line))?.object else {
-                    throw Failure(description: "\(path): not a tokenscan report (--format json, jsonl or sarif)")
-                }
-                objects.append(object)
-            }
+        let findings: [ReportReader.Entry]
+        switch ReportReader.read(Array(data)) {
+        case .success(let report)?: findings = report.entries
+        case .failure(let refusal)?: throw Failure(description: "\(path): \(refusal)")
+        case nil: throw Failure(description: "\(path): not a tokenscan report (--format json, jsonl or sarif)")
         }
         var seen = Set<String>()
         var entries: [Entry] = []
-        for object in objects {
-            guard let fingerprint = object["fingerprint"]?.string, seen.insert(fingerprint).inserted else { continue }
-            let line = object["line"]?.number.flatMap { Int(exactly: $0) }
-            let place = object["path"]?.string.map { path in line.map { "\(path):\($0)" } ?? path }
-            entries.append(Entry(fingerprint: try parseFingerprint(fingerprint), ruleId: object["ruleId"]?.string, place: place))
+        for finding in findings where seen.insert(finding.fingerprint).inserted {
+            let place = finding.path.map { path in finding.line.map { "\(path):\($0)" } ?? path }
+            entries.append(Entry(fingerprint: try parseFingerprint(finding.fingerprint), ruleId: finding.ruleId, place: place))
         }
         return entries
-    }
-
-    private static func sarifFinding(_ result: [String: JSONValue]) -> [String: JSONValue]? {
-        guard let fingerprints = result["partialFingerprints"]?.object,
-              // A report written before fingerprints were versioned has `tokenscan/v1`.
-              let fingerprint = (fingerprints["tokenscan/v2"] ?? fingerprints["tokenscan/v1"])?.string else { return nil }
-        var object: [String: JSONValue] = ["fingerprint": .string(fingerprint)]
-        object["ruleId"] = result["ruleId"]
-        let location = result["locations"]?.array?.first?.object?["physicalLocation"]?.object
-        object["path"] = location?["artifactLocation"]?.object?["uri"]
-        object["line"] = location?["region"]?.object?["startLine"]
-        return object
     }
 
     /// The `.tokenscanignore` `tokenscan ignore` writes: at the top of the git work tree that

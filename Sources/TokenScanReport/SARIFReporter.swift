@@ -146,7 +146,7 @@ public final class SARIFReporter: Reporter {
         let message = ([headline] + finding.reasons.map(\.message)).joined(separator: " ")
         let isAbsolute = finding.path.hasPrefix("/")
         // A name that is not UTF-8 is encoded from its exact bytes (`%FF`), so the URI names the file.
-        let encoded = finding.pathBytes.map { SARIFReporter.percentEncode(bytes: Array($0)) } ?? SARIFReporter.percentEncode(finding.path)
+        let encoded = finding.pathBytes.map { URIPath.encode(bytes: $0) } ?? URIPath.encode(finding.path)
         let uri = isAbsolute ? "file://" + encoded : encoded
         return SARIF.Result(
             ruleId: finding.ruleId,
@@ -174,7 +174,7 @@ public final class SARIFReporter: Reporter {
     /// A finding accepted inside the change under review, as a suppressed result.
     package func underReview(_ accepted: AcceptedInChange) -> SARIF.Result {
         let isAbsolute = accepted.path.hasPrefix("/")
-        let encoded = SARIFReporter.percentEncode(accepted.path)
+        let encoded = URIPath.encode(accepted.path)
         let inline = accepted.acceptedBy == Dismissal.inlineAllow.rawValue
         let how = inline ? "an inline allow comment on its line" : "a fingerprint the change adds to .tokenscanignore"
         return SARIF.Result(
@@ -236,27 +236,6 @@ public final class SARIFReporter: Reporter {
                 securitySeverity: rule.baseSeverity.securitySeverity == "0.0" ? "0.1" : rule.baseSeverity.securitySeverity,
                 // Decoded JWTs and checksum-verified provider tokens are not guesses.
                 precision: rule.validate.contains("jwt") || !rule.checksums.isEmpty ? "very-high" : "high"))
-    }
-
-    /// Percent-encodes what is not allowed in a URI path (RFC 3986), keeping `/`.
-    package static func percentEncode(_ path: String) -> String {
-        percentEncode(bytes: Array(path.utf8))
-    }
-
-    /// Percent-encodes a path's bytes (any bytes: a name need not be UTF-8): unreserved
-    /// characters, `/` and `:` stay, every other byte becomes `%XX`.
-    package static func percentEncode(bytes: [UInt8]) -> String {
-        var encoded = ""
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"), UInt8(ascii: ":"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                encoded += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return encoded
     }
 }
 

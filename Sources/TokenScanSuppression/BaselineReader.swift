@@ -5,7 +5,8 @@ import TokenScanModel
 
 /// Reads `--baseline` in the forms users already have, so that adopting tokenscan (or upgrading
 /// it) does not start with every old finding failing the build: a tokenscan baseline, a previous
-/// tokenscan JSON or SARIF report, or a gitleaks JSON report. All become the same content-based
+/// tokenscan JSON, JSON Lines or SARIF report (`ReportReader`, which `tokenscan ignore --from` shares),
+/// or a gitleaks JSON report. All become the same content-based
 /// entries (fingerprint and path) a baseline holds, so they match as a baseline does.
 ///
 /// gitleaks' own `Fingerprint` is positional (`file:rule:line`, or with the commit first), which is
@@ -21,11 +22,18 @@ public struct BaselineReader: Sendable {
     }
 
     /// What a file read as a baseline turned out to be, for messages.
-    public enum Format: String, Sendable {
-        case baseline = "tokenscan baseline"
-        case jsonReport = "tokenscan JSON report"
-        case sarifReport = "tokenscan SARIF report"
-        case gitleaksReport = "gitleaks JSON report"
+    public enum Format: Equatable, Sendable {
+        case baseline
+        case report(ReportReader.Form)
+        case gitleaksReport
+
+        public var name: String {
+            switch self {
+            case .baseline: "tokenscan baseline"
+            case .report(let form): form.rawValue
+            case .gitleaksReport: "gitleaks JSON report"
+            }
+        }
     }
 
     public struct Loaded: Sendable {
@@ -37,7 +45,7 @@ public struct BaselineReader: Sendable {
 
     /// The one sentence every refusal ends with.
     public static let acceptedFormats =
-        "a tokenscan baseline (--write-baseline), a tokenscan JSON or SARIF report, or a gitleaks JSON report"
+        "a tokenscan baseline (--write-baseline), a tokenscan JSON, JSON Lines or SARIF report, or a gitleaks JSON report"
 
     public func load(path: String) throws(Baseline.LoadError) -> Loaded {
         guard let data = FileManager.default.contents(atPath: path) else { throw Baseline.LoadError(path: path, message: "cannot read the file") }
@@ -47,6 +55,18 @@ public struct BaselineReader: Sendable {
     public func read(_ bytes: [UInt8], path: String) throws(Baseline.LoadError) -> Loaded {
         func refuse(_ what: String) -> Baseline.LoadError {
             Baseline.LoadError(path: path, message: "\(what); --baseline reads \(BaselineReader.acceptedFormats)")
+        }
+        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { throw refuse("an empty file") }
+        switch ReportReader.read(bytes) {
+        case .success(let report)?:
+            let entries = report.entries.map {
+                Baseline.Entry(fingerprint: $0.fingerprint, path: $0.path ?? "*", ruleId: $0.ruleId ?? "", kind: $0.kind ?? "")
+            }
+            return Loaded(baseline: Baseline(entries: entries), format: .report(report.form), notes: [])
+        case .failure(let refusal)?:
+            throw refuse(refusal.description)
+        case nil:
+            break
         }
         guard let document = JSONValue.parse(bytes) else { throw refuse("not JSON") }
         if let array = document.array {
@@ -60,40 +80,7 @@ public struct BaselineReader: Sendable {
             }
             return Loaded(baseline: baseline, format: .baseline, notes: [])
         }
-        if let findings = object["findings"]?.array, object["tool"]?.object?["name"]?.string == "tokenscan" {
-            return Loaded(baseline: Baseline(entries: findings.compactMap(BaselineReader.reportEntry)), format: .jsonReport, notes: [])
-        }
-        if let runs = object["runs"]?.array {
-            let results = runs.flatMap { $0.object?["results"]?.array ?? [] }
-            let entries = results.compactMap(BaselineReader.sarifEntry)
-            guard entries.count == results.count else {
-                let driver = runs.first?.object?["tool"]?.object?["driver"]?.object?["name"]?.string ?? "another tool"
-                throw refuse("a SARIF report by \(driver) whose results carry no tokenscan fingerprint")
-            }
-            return Loaded(baseline: Baseline(entries: entries), format: .sarifReport, notes: [])
-        }
         throw refuse("a JSON object with none of entries, findings (tool tokenscan) or runs")
-    }
-
-    /// A finding of a tokenscan JSON report.
-    private static func reportEntry(_ value: JSONValue) -> Baseline.Entry? {
-        guard let finding = value.object, let fingerprint = finding["fingerprint"]?.string,
-              let path = finding["path"]?.string else { return nil }
-        return Baseline.Entry(fingerprint: fingerprint, path: path, ruleId: finding["ruleId"]?.string ?? "", kind: finding["kind"]?.string ?? "")
-    }
-
-    /// A result of a tokenscan SARIF report: the fingerprint is `partialFingerprints["tokenscan/v2"]`
-    /// (older reports: `properties.fingerprint`), the path its artifact URI, percent-decoded.
-    private static func sarifEntry(_ value: JSONValue) -> Baseline.Entry? {
-        guard let result = value.object else { return nil }
-        let fingerprint = result["partialFingerprints"]?.object?["tokenscan/v2"]?.string
-            ?? result["properties"]?.object?["fingerprint"]?.string
-        let location = result["locations"]?.array?.first?.object?["physicalLocation"]?.object?["artifactLocation"]?.object
-        guard let fingerprint, var uri = location?["uri"]?.string else { return nil }
-        if uri.hasPrefix("file://") { uri.removeFirst("file://".count) }
-        return Baseline.Entry(
-            fingerprint: fingerprint, path: percentDecoded(uri),
-            ruleId: result["ruleId"]?.string ?? "", kind: result["properties"]?.object?["kind"]?.string ?? "")
     }
 
     /// A gitleaks report: an array of findings with `RuleID` and `Secret` (empty: no findings).
@@ -110,20 +97,5 @@ public struct BaselineReader: Sendable {
             entries.append(Baseline.Entry(fingerprint: fingerprinter.fingerprint(Array(secret.utf8)), path: "*", ruleId: rule, kind: "gitleaks"))
         }
         return Loaded(baseline: Baseline(entries: entries), format: .gitleaksReport, notes: notes)
-    }
-
-    private static func percentDecoded(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                iterator.removeFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

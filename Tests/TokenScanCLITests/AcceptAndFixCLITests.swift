@@ -79,6 +79,23 @@ final class AcceptAndFixCLITests: XCTestCase {
         }
     }
 
+    /// SARIF names a file by a percent-encoded URI (`my%20app/app.env`); the comment `ignore --from`
+    /// writes names the file as the other reports do, and a JSON Lines report of a tree is read line by line.
+    func testIgnoreFromASARIFReportNamesTheFileAsItIs() throws {
+        for format in ["sarif", "jsonl"] {
+            let directory = try temporaryDirectory()
+            let folder = directory.appendingPathComponent("my app")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try "TOKEN=\(live)\n".write(to: folder.appendingPathComponent("app.env"), atomically: true, encoding: .utf8)
+            let report = directory.appendingPathComponent("report.\(format)")
+            XCTAssertEqual(try run(["scan", ".", "--now", now, "--format", format, "-o", report.path], directory: directory).status, 1)
+            let result = try run(["ignore", "--from", report.path, "--reason", "revoked"], directory: directory)
+            XCTAssertEqual(result.status, 0, "\(format): \(result.stderr)")
+            let written = try String(contentsOf: directory.appendingPathComponent(".tokenscanignore"), encoding: .utf8)
+            XCTAssertTrue(written.hasSuffix("# revoked (jwt at my app/app.env:1)\n"), "\(format): \(written)")
+        }
+    }
+
     func testIgnoreRefusesWhatIsNotAFingerprint() throws {
         let directory = try temporaryDirectory()
         for arguments in [["ignore", "3f9a1c2e", "--reason", "short"], ["ignore", "not-hex", "--reason", "x"],

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TokenFormats
+import TokenScanJudge
 
 /// `--baseline` takes the files users already have: a previous tokenscan JSON or SARIF report and a
 /// gitleaks JSON report, matched by content (the secret's fingerprint) as a baseline is. Anything
@@ -45,6 +46,30 @@ final class BaselineFormatsCLITests: XCTestCase {
 
     func testAPreviousSARIFReportIsABaseline() throws {
         try assertAPreviousReportIsABaseline(format: "sarif", file: "previous.sarif")
+    }
+
+    func testAPreviousJSONLinesReportIsABaseline() throws {
+        try assertAPreviousReportIsABaseline(format: "jsonl", file: "previous.jsonl")
+    }
+
+    /// A SARIF report written before fingerprints were versioned carries `tokenscan/v1` (a bare
+    /// HMAC): it is a baseline too, matched as a v1 baseline entry is (design §8).
+    func testASARIFReportOfTheV1FingerprintsIsABaseline() throws {
+        let (directory, file, accepted) = try project()
+        let v1 = Fingerprinter().legacyFingerprint(Array(accepted.utf8))
+        let report = directory.appendingPathComponent("old.sarif")
+        let sarif: [String: Any] = ["version": "2.1.0", "runs": [[
+            "tool": ["driver": ["name": "tokenscan"]],
+            "results": [[
+                "ruleId": "jwt", "message": ["text": "High jwt token"],
+                "locations": [["physicalLocation": ["artifactLocation": ["uri": "file://" + file.path]]]],
+                "partialFingerprints": ["tokenscan/v1": v1, "primaryLocationLineHash": "\(v1):1"],
+            ]],
+        ]]]
+        try JSONSerialization.data(withJSONObject: sarif).write(to: report)
+        let result = try run(["scan", file.path, "--now", now, "--baseline", report.path])
+        XCTAssertEqual(result.status, 0, "the v1 result accepts the token: \(result.stdout) \(result.stderr)")
+        XCTAssertTrue(result.stderr.contains("v1"), "the old derivation is named: \(result.stderr)")
     }
 
     /// gitleaks' report (`gitleaks dir --report-format json`) is an array of findings carrying the
