@@ -7,8 +7,11 @@ import TokenFormats
 // fields, `s.` words, whole placeholder words). Called last, so that older tokens keep their places.
 
 extension CorpusWriter {
-    /// Rounds of each file below; every round adds one token of each new format.
-    static let issue15Rounds = 8
+    /// Rounds of each file below; every round adds one token of each new format and one look-alike
+    /// of it, so that each format has at least 50 of both (the issue's "done when").
+    static let issue15Rounds = 50
+    /// Lines of the marker-word log: its tokens grow by 23 characters a line, up to 1.3 kB.
+    static let markerWordLines = 56
 
     mutating func providerFormats() {
         issue15Environment()
@@ -44,6 +47,15 @@ extension CorpusWriter {
             assign(&doc, "SLACK_WORKSPACE_ID_\(index)=", .identifier, "xoxa-0\(8_532_509_740 + index * 7_919)")
             assign(&doc, "SESSION_NAME_\(index)=", .identifier, "s." + TokenMinter.opaque(length: 24, seed: "s-word-\(index)"))
             assign(&doc, "VAULT_TOKEN_EXAMPLE_\(index)=", .placeholder, "s.YourVaultTokenHere0000\(pad(index))")
+            // Each new format's own look-alike, as its rule's counterexamples show them: a refresh
+            // token cut short (GitHub documents no checksum for its 76 characters: the length is
+            // the check), an OpenAI key written as a placeholder, a base64 JSON config in three
+            // dotted parts that is no JWT (its header names no algorithm).
+            let refresh = TokenMinter.provider(.githubRefreshLong, seed: "issue15-ghr-cut-\(index)")
+            assign(&doc, "GITHUB_APP_REFRESH_CUT_\(index)=", .truncatedProvider, String(refresh.dropLast(1 + index % 5)))
+            assign(&doc, "OPENAI_API_KEY_EXAMPLE_\(index)=", .placeholder,
+                   index % 2 == 0 ? "sk-proj-" + String(repeating: "x", count: 60 + index % 7) : "sk-proj-<your-key-\(index)>")
+            assign(&doc, "APP_CONFIG_\(index)=", .notAJWT, prettyConfig(index))
         }
         add(doc)
     }
@@ -53,7 +65,7 @@ extension CorpusWriter {
         for index in 0..<CorpusWriter.issue15Rounds {
             assign(&doc, "//npm\(index).pkg.example/:_authToken=", mint.provider(.npmLegacy))
             assign(&doc, "//npm\(index).mirror.example/:_authToken=", .placeholder, "${NPM_TOKEN_\(index)}")
-            assign(&doc, "//npm\(index).local.example/:_authToken=", .placeholder, "00000000-0000-0000-0000-00000000000\(index)")
+            assign(&doc, "//npm\(index).local.example/:_authToken=", .placeholder, "00000000-0000-0000-0000-0000000000\(pad(index))")
         }
         add(doc)
     }
@@ -69,6 +81,12 @@ extension CorpusWriter {
             doc.token(mint.provider(.slackClient))
             doc.put("\", \"cookie\": \"d=")
             doc.token(mint.provider(.slackCookie))
+            doc.line("\"},")
+            // Slack's session token and cookie as placeholders (zeros, x-runs).
+            doc.put("  {\"type\": \"example\", \"token\": \"")
+            doc.fake(.placeholder, "xoxc-0000000000000-0000000000000-0000000000000-" + String(repeating: "0", count: 64))
+            doc.put("\", \"cookie\": \"d=")
+            doc.fake(.placeholder, "xoxd-" + String(repeating: "x", count: 70 + index % 5))
             doc.line("\"},")
             // UUIDs in JSON log fields are ids, not tokens.
             doc.put("  {\"type\": \"log\", \"request_id\": \"")
@@ -98,6 +116,11 @@ extension CorpusWriter {
             doc.put(secret.value.replacing("=", with: "\\="))
             doc.record(secret, from: start, [.jsonEscape])
             doc.line()
+            // The same shape failing Atlassian's checksum.
+            let broken = TokenMinter.corruptingChecksum(of: TokenMinter.provider(.atlassian, seed: "issue15-atl-bad-\(index)"), .atlassian)
+            doc.put("jira.token.revoked.\(index)=")
+            doc.fake(.badChecksum, broken.replacing("=", with: "\\="))
+            doc.line()
         }
         add(doc)
     }
@@ -107,7 +130,7 @@ extension CorpusWriter {
     private mutating func issue15MarkerWords() {
         var doc = Doc("issue15/oauth.log")
         let words = ["nNOnE", "none", "Here", "FAKE", "your", "null", "Token", "dummy"]
-        for index in 0..<(CorpusWriter.issue15Rounds * 7) {
+        for index in 0..<CorpusWriter.markerWordLines {
             let length = 40 + index * 23
             let random = TokenMinter.opaque(length: length, seed: "issue15-marker-\(index)", alphabet: TokenMinter.base64url)
             let cut = random.index(random.startIndex, offsetBy: (index * 37) % length)
@@ -131,6 +154,13 @@ extension CorpusWriter {
         let claims = segment("{\n  \"sub\": \"svc-\(index)\",\n  \"iss\": \"https://auth.acme.example\",\n  \"exp\": 2000000000\n}")
         let signature = Base64.urlEncode(TokenMinter.bytes(count: 32, seed: "issue15-pretty-\(index)"))
         return Secret(value: "\(header).\(claims).\(signature)", kind: "jwt", rule: "jwt", label: "jwt:pretty-header")
+    }
+
+    /// Base64 of pretty-printed JSON in three dotted parts: starts `ewog` like the JWT above, but
+    /// its header is a configuration, not a JOSE header.
+    private func prettyConfig(_ index: Int) -> String {
+        func segment(_ json: String) -> String { Base64.urlEncode(Array(json.utf8)) }
+        return segment("{\n  \"name\": \"app-\(index)\"\n}") + "." + segment("{\n  \"x\": \(index)\n}") + ".c2ln"
     }
 
     private func uuid(_ seed: String) -> String {

@@ -436,7 +436,7 @@ struct NamedValueWriter {
 
         var json = Doc("encoded/config/escaped.json")
         json.line("{")
-        for index in 0..<20 {
+        for _ in 0..<20 {
             let name = NamedValueWriter.styled(random.pick(NamedValueWriter.tokenNames), .camel)
             let value = draw { random in
                 while true {
