@@ -223,6 +223,15 @@ public final class Scanner: Sendable {
         private var expansionBudget: ExpansionBudget?
         /// The file being searched, when its name is not valid UTF-8 (see `Finding.pathBytes`).
         private var exactPath: RawPath?
+        /// One searcher per thread of the scan for the segments of a large file (`FileSegments`),
+        /// made on the first one. Binary content was judged before splitting; progress is counted
+        /// per segment, not per read (segments re-read their margins).
+        private lazy var segmentSearchers: [Searcher] = {
+            var options = scanner.options.search
+            options.skipBinary = false
+            options.progress = nil
+            return (0..<max(1, scanner.options.jobs)).map { _ in Searcher(matcher: scanner.matcher, options: options) }
+        }()
 
         package init(scanner: Scanner) {
             self.scanner = scanner
@@ -305,7 +314,19 @@ public final class Scanner: Sendable {
                 return searchZip(base.descriptor, display: display)
             }
             var source = PrefixedSource(prefix: head, base: base)
+            if !live, let segments = segments(of: base, head: head, searcher: searcher) {
+                return search(&source, display: display, using: searcher, segments: segments)
+            }
             return searchAny(&source, head: head, display: display, using: searcher, depth: 0, encodings: [], live: live)
+        }
+
+        /// A large file of plain text (not compressed, archived, UTF-16 or binary) is searched in
+        /// segments on every thread of the scan.
+        private func segments(of file: FileDescriptorSource, head: [UInt8], searcher: Searcher) -> FileSegments? {
+            guard !GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(head), !(scanner.options.archives && ArchiveKind.isTar(head)),
+                UTF16ByteOrder.detect(head) == nil, let segments = FileSegments(file) else { return nil }
+            if searcher.options.skipBinary && segments.startsBinary(within: searcher.options.binarySniffLength) { return nil }
+            return segments
         }
 
         /// Gzip, tar or plain content from a stream whose first bytes (`head`) were sniffed.
@@ -397,7 +418,7 @@ public final class Scanner: Sendable {
 
         private func search(
             _ source: inout some ByteSource, display: String, using searcher: Searcher, blob: Blob? = nil,
-            encodings: [String] = [], live: Bool = false
+            encodings: [String] = [], live: Bool = false, segments: FileSegments? = nil
         ) -> Outcome {
             var outcome = Outcome(path: display)
             let rules = scanner.matcher.rules
@@ -466,13 +487,16 @@ public final class Scanner: Sendable {
                     outcome.findings.removeAll(keepingCapacity: true)
                 }
             } : nil
-            let result = searcher.search(&source, path: display, live: live, onMarker: trackMarkers ? { markers.append($0) } : nil,
-                                         onSettled: onSettled) { hit in
+            func take(_ hit: SearchHit) {
                 if let first = group.first, first.group != hit.group { resolve() }
                 if group.isEmpty { groupEnd = 0 }
                 group.append(hit)
                 groupEnd = max(groupEnd, hit.byteRange.upperBound)
             }
+            let onMarker: ((MarkerHit) -> Void)? = trackMarkers ? { markers.append($0) } : nil
+            let result = segments.map {
+                $0.search(path: display, searchers: segmentSearchers, progress: scanner.options.search.progress, onMarker: onMarker, onHit: take)
+            } ?? searcher.search(&source, path: display, live: live, onMarker: onMarker, onSettled: onSettled, onHit: take)
             if !group.isEmpty { resolve() }
             outcome.limits = result.limits.map { LimitReport(path: display, hit: $0) }
             analyzer.finishInput(&outcome.findings)

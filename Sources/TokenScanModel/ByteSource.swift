@@ -106,10 +106,7 @@ public struct FileDescriptorSource: ByteSource {
         if let remaining {
             guard remaining > 0 else {
                 // Everything it had when opened is read; say so if more arrived meanwhile.
-                var info = stat()
-                if fstat(descriptor, &info) == 0, let sizeAtOpen, Int(info.st_size) > sizeAtOpen {
-                    throw InputError(path: path, reason: "grew while it was read (\(sizeAtOpen) bytes when opened, \(info.st_size) now): what was added is not scanned")
-                }
+                if let sizeAtOpen, let error = Self.growth(of: descriptor, path: path, sizeAtOpen: sizeAtOpen) { throw error }
                 return 0
             }
             wanted = min(wanted, remaining)
@@ -127,6 +124,14 @@ public struct FileDescriptorSource: ByteSource {
 
     public func close() {
         if ownsDescriptor { _ = Glibc.close(descriptor) }
+    }
+
+    /// A regular file that is larger now than when it was opened: what was added is not scanned,
+    /// and the user is told (nil: it did not grow). Also for a file read in segments.
+    package static func growth(of descriptor: Int32, path: String, sizeAtOpen: Int) -> InputError? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, Int(info.st_size) > sizeAtOpen else { return nil }
+        return InputError(path: path, reason: "grew while it was read (\(sizeAtOpen) bytes when opened, \(info.st_size) now): what was added is not scanned")
     }
 
     public mutating func waitForInput(milliseconds: Int) -> Bool {

@@ -100,6 +100,7 @@ public struct SearchOutcome: Sendable, Equatable {
     public var readError: InputError?
     /// Decoding limits hit on this input (the first of each kind).
     public var limits: [LimitHit] = []
+    package init() {}
 }
 
 /// Streams a `ByteSource` through a `Matcher` in fixed-size chunks with an overlap window.
