@@ -31,10 +31,19 @@ public struct ClaimDisclosure: Sendable {
     }
 
     /// `finding` as a report shows it.
+    /// What another format states outside its claims that a report shows: its version, a PASETO
+    /// token's purpose and its footer's key id, when a Fernet token was made.
+    public static let decodedHeaderPaths: [[String]] = [["version"], ["purpose"], ["footer", "kid"], ["created"]]
+
     public func apply(_ finding: Finding) -> Finding {
-        guard !showSecrets, let jwt = finding.jwt else { return finding }
+        guard !showSecrets, finding.jwt != nil || finding.decoded != nil else { return finding }
         var shown = finding
-        shown.jwt = apply(jwt)
+        shown.jwt = finding.jwt.map(apply)
+        if var decoded = finding.decoded {
+            decoded.header = ClaimDisclosure.filter(decoded.header, paths: ClaimDisclosure.decodedHeaderPaths)
+            decoded.claims = ClaimDisclosure.filter(decoded.claims, paths: claimPaths)
+            shown.decoded = decoded
+        }
         return shown
     }
 

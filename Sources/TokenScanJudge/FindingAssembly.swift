@@ -19,21 +19,34 @@ struct FindingAssembly {
             secret: redactor.redact(String(decoding: secret, as: UTF8.self)),
             fingerprint: settings.fingerprinter.fingerprint(secret),
             jwt: facts.jwt.map { jwtReport($0, facts: facts) },
+            decoded: facts.decoded.map { decodedReport($0, facts: facts) },
             reasons: assessment.reasons,
-            tokenClass: facts.jwt == nil ? facts.declaredClass : nil,
+            tokenClass: facts.jwt == nil && facts.decoded == nil ? facts.declaredClass : nil,
             checksum: facts.verifiedChecksum?.rawValue)
     }
 
-    private func jwtReport(_ jwt: JWT, facts: TokenFacts) -> JWTReport {
+    private func expiryReport(_ facts: TokenFacts) -> ExpiryReport {
         let now = settings.now
-        return JWTReport(
+        return ExpiryReport(
+            status: facts.expiryStatus(at: now),
+            expiresAt: facts.expiresAt.map(RelativeTime.iso8601),
+            secondsLeft: facts.expiresAt.map { Int($0.timeIntervalSince(now).rounded(.down)) })
+    }
+
+    private func decodedReport(_ decoded: DecodedToken, facts: TokenFacts) -> DecodedTokenReport {
+        DecodedTokenReport(
+            format: decoded.format, header: decoded.header, claims: decoded.claims, encrypted: decoded.encrypted,
+            expiry: expiryReport(facts),
+            scopes: zip(facts.scopes, facts.scopeClasses).map { ScopeReport(value: $0.0, class: $0.1) },
+            tokenClass: facts.tokenClass)
+    }
+
+    private func jwtReport(_ jwt: JWT, facts: TokenFacts) -> JWTReport {
+        JWTReport(
             form: jwt.form,
             header: jwt.header,
             claims: jwt.claims,
-            expiry: ExpiryReport(
-                status: facts.expiryStatus(at: now),
-                expiresAt: facts.expiresAt.map(RelativeTime.iso8601),
-                secondsLeft: facts.expiresAt.map { Int($0.timeIntervalSince(now).rounded(.down)) }),
+            expiry: expiryReport(facts),
             scopes: zip(facts.scopes, facts.scopeClasses).map { ScopeReport(value: $0.0, class: $0.1) },
             signature: facts.signature,
             tokenClass: facts.tokenClass,

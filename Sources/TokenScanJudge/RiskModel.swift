@@ -36,21 +36,28 @@ public struct RiskModel: Sendable {
             reasons.append(Reason("alg-none", "The token is unsigned (alg \"none\"): anyone can forge a token like it with any claims."))
             return Assessment(severity: .high, score: 80, reasons: reasons)
         }
-        guard let jwt = facts.jwt else {
+        // A JWT's claims, or another format's (`ClaimsDecoder`): judged by the same rows.
+        guard facts.jwt != nil || facts.decoded != nil else {
             return opaque(facts, now: now)
         }
-        if jwt.form == .jwe {
+        let jwt = facts.jwt
+        if let jwt, jwt.form == .jwe {
             reasons.append(Reason("jwe", "An encrypted JWT (JWE, \(jwt.header["enc"]?.string ?? "?")): its claims cannot be read without the key, so it is treated as live."))
+            return Assessment(severity: .medium, score: 55, reasons: reasons)
+        }
+        if let decoded = facts.decoded, decoded.encrypted {
+            let created = facts.issuedAt.map { " It was made \(RelativeTime.describe($0.timeIntervalSince(now))) (\(RelativeTime.iso8601($0))); the format states no expiry." } ?? ""
+            reasons.append(Reason("encrypted-claims", "A \(decoded.name) token: its claims are encrypted and cannot be read without the key, so it is treated as live.\(created)"))
             return Assessment(severity: .medium, score: 55, reasons: reasons)
         }
 
         if facts.signature == .unsigned {
-            let alg = jwt.algorithm ?? "none"
+            let alg = jwt?.algorithm ?? "none"
             reasons.append(Reason("alg-none", "The token is unsigned (alg \"\(alg)\"): anyone can forge a token like it with any claims."))
         } else if facts.signature == .weakSecret, let source = facts.weakSecretSource {
-            reasons.append(Reason("weak-hmac-secret", "Its \(jwt.algorithm ?? "HMAC") signing key is exposed too (\(source)): anyone who reads it can forge tokens, whatever this token's expiry."))
+            reasons.append(Reason("weak-hmac-secret", "Its \(jwt?.algorithm ?? "HMAC") signing key is exposed too (\(source)): anyone who reads it can forge tokens, whatever this token's expiry."))
         } else if facts.signature == .weakSecret {
-            reasons.append(Reason("weak-hmac-secret", "Its \(jwt.algorithm ?? "HMAC") signing key is a published default or weak secret: anyone can forge tokens signed with it, whatever this token's expiry."))
+            reasons.append(Reason("weak-hmac-secret", "Its \(jwt?.algorithm ?? "HMAC") signing key is a published default or weak secret: anyone can forge tokens signed with it, whatever this token's expiry."))
         }
 
         if facts.isForgeable {
@@ -87,7 +94,7 @@ public struct RiskModel: Sendable {
         }
         if let provider = facts.provider {
             reasons.append(Reason("provider", "Issued by \(provider.name)."))
-            if provider.id == "supabase", jwt.claims["role"]?.string == "anon" {
+            if provider.id == "supabase", jwt?.claims["role"]?.string == "anon" {
                 reasons.append(Reason("public-by-design", "A Supabase anon key is shipped to browsers by design; it exposes data only where row-level security is off."))
             }
         }

@@ -11,9 +11,11 @@ struct SecretJudge {
     let inspection: JWTInspection
     let validation: OpaqueValidation
     let assembly: FindingAssembly
+    let scratch: MatchScratch
 
     init(settings: AnalysisSettings, prefixes: ProviderPrefixes, scratch: MatchScratch) {
         self.settings = settings
+        self.scratch = scratch
         inspection = JWTInspection(settings: settings, scratch: scratch)
         validation = OpaqueValidation(prefixes: prefixes)
         assembly = FindingAssembly(settings: settings, redactor: Redactor(showSecrets: settings.showSecrets))
@@ -31,6 +33,16 @@ struct SecretJudge {
             case .undecoded(let undecoded):
                 return .success(assembly.finding(secret, rule: rule, facts: undecoded, assessment: settings.riskModel.assess(undecoded, now: settings.now)))
             case .dismissed(let dismissal): return .failure(dismissal)
+            }
+        } else if let decoder = ClaimsDecoders.decoder(for: rule) ?? carriedFormat(secret, rule: rule) {
+            switch decoder.decode(secret) {
+            case .success(let decoded):
+                let kind = rule.role == .carrier || rule.role == .namedValue ? decoded.format : rule.kind
+                var decodedFacts = TokenFacts.from(
+                    decoded: decoded, kind: kind, baseSeverity: rule.baseSeverity, taxonomy: settings.taxonomy, scratch: scratch)
+                decodedFacts.docSample = PublishedTokens.builtin.match(secret)
+                facts = decodedFacts
+            case .failure(let error): return .failure(error.dismissal)
             }
         } else {
             switch validation.validate(secret, rule: rule, named: named) {
@@ -50,5 +62,12 @@ struct SecretJudge {
                 "The match is longer than the \(rule.id) rule's maxLength (\(rule.maxLength) bytes): it is reported from its first \(secret.count) bytes."))
         }
         return .success(assembly.finding(secret, rule: rule, facts: facts, assessment: assessment))
+    }
+
+    /// The format of a value a carrier (`Bearer …`) or a named value holds, when it has a format's
+    /// prefix: judged as that format, like a JWT there, so a malformed one is not an opaque token.
+    private func carriedFormat(_ secret: [UInt8], rule: Rule) -> (any ClaimsDecoder)? {
+        guard rule.role == .carrier || rule.role == .namedValue else { return nil }
+        return ClaimsDecoders.all.first { $0.recognises(secret) }
     }
 }

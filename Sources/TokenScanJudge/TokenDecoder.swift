@@ -26,13 +26,21 @@ public enum TokenDecoder {
         bytes = stripHeader(bytes)
         let trimmed = String(decoding: bytes, as: UTF8.self)
         let ruleID: String
+        var validation = "jwt"
         switch JWT.decode(bytes) {
         case .success(let jwt): ruleID = jwt.form == .jwe ? "jwe" : "jwt"
         // Too large or too deep to decode: still a JWT, assessed without its claims.
         case .failure(.limitExceeded): ruleID = "jwt"
-        case .failure(let error): throw .notAToken("not a JWT: \(describe(error))")
+        case .failure(let error):
+            // Another format's prefix makes it that format's to decode or refuse.
+            guard let decoder = ClaimsDecoders.all.first(where: { $0.recognises(bytes) }) else {
+                throw .notAToken("not a JWT (nor a PASETO or Fernet token): \(describe(error))")
+            }
+            if case .failure(let why) = decoder.decode(bytes) { throw .notAToken("not a \(decoder.ruleID) token: \(why.message)") }
+            ruleID = decoder.ruleID
+            validation = decoder.validation
         }
-        let rule = rules.first { $0.id == ruleID } ?? Rule(id: ruleID, kind: ruleID, regex: ".", validate: ["jwt"])
+        let rule = rules.first { $0.id == ruleID } ?? Rule(id: ruleID, kind: ruleID, regex: ".", validate: [validation])
         let endColumn = trimmed.unicodeScalars.count + 1
         let hit = SearchHit(
             ruleIndex: 0, secret: bytes, byteRange: 0..<bytes.count, start: TextPosition(line: 1, column: 1),
@@ -87,37 +95,16 @@ public enum TokenDecoder {
     /// The human-readable rendering of a decoded finding.
     public static func describe(_ finding: Finding, now: Date) -> String {
         var out = ""
+        if let decoded = finding.decoded { return describe(decoded, finding: finding, now: now) }
         guard let jwt = finding.jwt else {
             // A JWT beyond a decoding limit: no header or claims to show, only the verdict.
             out += "Claims        not decoded\n"
-            out += "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"
-            for reason in finding.reasons { out += "  - \(TerminalText.escape(reason.message)) [\(reason.code)]\n" }
-            return out
-        }
-        // Header and claims are the token's, written by whoever made it: escaped for the terminal.
-        func render(_ value: JSONValue) -> String {
-            if case .string(let string) = value { return TerminalText.escape(string) }
-            return TerminalText.escape(TokenMinter.canonicalJSON(value))
-        }
-        func name(_ key: String, width: Int = 12) -> String {
-            TerminalText.escape(key).padded(toLength: width)
+            return out + verdict(finding)
         }
         out += "Header (\(jwt.form == .jwe ? "JWE" : "JWS"))\n"
         for key in jwt.header.keys.sorted() { out += "  \(name(key)) \(render(jwt.header[key]!))\n" }
         if jwt.form == .jws {
-            out += "Claims\n"
-            for key in jwt.claims.keys.sorted() {
-                var line = "  \(name(key)) \(render(jwt.claims[key]!))"
-                if ["exp", "nbf", "iat", "auth_time"].contains(key), let seconds = jwt.claims[key]?.number {
-                    let date = Date(timeIntervalSince1970: seconds)
-                    line += "  (\(RelativeTime.iso8601(date)), \(RelativeTime.describe(date.timeIntervalSince(now))))"
-                }
-                out += line + "\n"
-            }
-            if !jwt.scopes.isEmpty {
-                out += "Scopes\n"
-                for scope in jwt.scopes { out += "  \(name(scope.value, width: 40)) \(scope.class.rawValue)\n" }
-            }
+            out += claimsSection(jwt.claims, scopes: jwt.scopes, timeClaims: ["exp", "nbf", "iat", "auth_time"], time: \.number, now: now)
             out += "Signature     \(jwt.signature?.rawValue ?? "n/a")\n"
             out += "Token class   \(jwt.tokenClass?.rawValue ?? "unknown")\n"
             if let provider = jwt.provider { out += "Provider      \(TerminalText.escape(provider))\n" }
@@ -126,7 +113,55 @@ public enum TokenDecoder {
             }
         }
         out += "Expiry        \(jwt.expiry.status.rawValue)\(jwt.expiry.expiresAt.map { " (\($0))" } ?? "")\n"
-        out += "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"
+        return out + verdict(finding)
+    }
+
+    /// Another format's token (`ClaimsDecoder`): what it states, its claims and the verdict.
+    private static func describe(_ decoded: DecodedTokenReport, finding: Finding, now: Date) -> String {
+        var out = "Token (\(decoded.format.uppercased()))\n"
+        for key in decoded.header.keys.sorted() { out += "  \(name(key)) \(render(decoded.header[key]!))\n" }
+        if decoded.encrypted {
+            out += "Claims        encrypted\n"
+        } else {
+            out += claimsSection(decoded.claims, scopes: decoded.scopes, timeClaims: ["exp", "nbf", "iat"], time: ClaimTime.seconds, now: now)
+            out += "Token class   \(decoded.tokenClass?.rawValue ?? "unknown")\n"
+            out += "Expiry        \(decoded.expiry.status.rawValue)\(decoded.expiry.expiresAt.map { " (\($0))" } ?? "")\n"
+        }
+        return out + verdict(finding)
+    }
+
+    // Header and claims are the token's, written by whoever made it: escaped for the terminal.
+    private static func render(_ value: JSONValue) -> String {
+        if case .string(let string) = value { return TerminalText.escape(string) }
+        return TerminalText.escape(TokenMinter.canonicalJSON(value))
+    }
+
+    private static func name(_ key: String, width: Int = 12) -> String {
+        TerminalText.escape(key).padded(toLength: width)
+    }
+
+    /// The claims, times with their date and distance from now, and the scopes read from them.
+    private static func claimsSection(
+        _ claims: [String: JSONValue], scopes: [ScopeReport], timeClaims: Set<String>, time: (JSONValue) -> Double?, now: Date
+    ) -> String {
+        var out = "Claims\n"
+        for key in claims.keys.sorted() {
+            var line = "  \(name(key)) \(render(claims[key]!))"
+            if timeClaims.contains(key), let seconds = time(claims[key]!) {
+                let date = Date(timeIntervalSince1970: seconds)
+                line += "  (\(RelativeTime.iso8601(date)), \(RelativeTime.describe(date.timeIntervalSince(now))))"
+            }
+            out += line + "\n"
+        }
+        if !scopes.isEmpty {
+            out += "Scopes\n"
+            for scope in scopes { out += "  \(name(scope.value, width: 40)) \(scope.class.rawValue)\n" }
+        }
+        return out
+    }
+
+    private static func verdict(_ finding: Finding) -> String {
+        var out = "Risk          \(finding.severity.rawValue.uppercased()) (score \(finding.score))\n"
         for reason in finding.reasons { out += "  - \(TerminalText.escape(reason.message)) [\(reason.code)]\n" }
         return out
     }

@@ -10,6 +10,8 @@ public struct TokenFacts: Sendable {
     /// Severity for tokens that cannot be judged by content (the rule's `severity`).
     public var baseSeverity: Severity
     public var jwt: JWT?
+    /// Another bearer format's contents (`ClaimsDecoder`): its claims are judged like a JWT's.
+    var decoded: DecodedToken?
     public var tokenClass: TokenClass?
     public var scopes: [String] = []
     public var scopeClasses: [ScopeClass] = []
@@ -75,12 +77,7 @@ public struct TokenFacts: Sendable {
         var facts = TokenFacts(kind: kind, baseSeverity: baseSeverity)
         facts.jwt = jwt
         let claims = jwt.claims
-        facts.issuedAt = claims["iat"]?.number.map(Date.init(timeIntervalSince1970:))
-        facts.notBefore = claims["nbf"]?.number.map(Date.init(timeIntervalSince1970:))
-        facts.expiresAt = claims["exp"]?.number.map(Date.init(timeIntervalSince1970:))
-        facts.scopes = taxonomy.scopes(in: claims)
-        facts.scopeClasses = facts.scopes.map { taxonomy.classify($0, scratch: scratch) }
-        facts.adminFlags = taxonomy.adminFlags(in: claims)
+        facts.read(claims, time: \.number, taxonomy: taxonomy, scratch: scratch)
         facts.tokenClass = jwt.form == .jwe ? nil : tokenClass(jwt)
         if jwt.form == .jws {
             facts.signature = jwt.isUnsigned ? .unsigned : .unverified
@@ -94,6 +91,33 @@ public struct TokenFacts: Sendable {
             facts.headerFlags.removeAll { $0.code == "header-jwk" }
         }
         return facts
+    }
+
+    /// Reads another format's decoded contents the way `from(jwt:…)` reads a JWT's claims: the
+    /// same time, scope and admin claims, times also as RFC 3339 text (PASETO writes them so).
+    static func from(
+        decoded: DecodedToken, kind: String, baseSeverity: Severity, taxonomy: ScopeTaxonomy, scratch: MatchScratch
+    ) -> TokenFacts {
+        var facts = TokenFacts(kind: kind, baseSeverity: baseSeverity)
+        facts.decoded = decoded
+        facts.read(decoded.claims, time: ClaimTime.seconds, taxonomy: taxonomy, scratch: scratch)
+        if let issuedAt = decoded.issuedAt { facts.issuedAt = issuedAt }
+        let markers = ["typ", "token_use", "token_type"].compactMap { decoded.claims[$0]?.string?.lowercased() }
+        facts.tokenClass = decoded.encrypted ? nil : (markers.contains { $0.contains("refresh") || $0 == "offline" } ? .refresh : .access)
+        return facts
+    }
+
+    /// The claims every format shares: when it was issued, becomes valid and expires, its scopes
+    /// (classified by the taxonomy) and admin flags.
+    private mutating func read(
+        _ claims: [String: JSONValue], time: (JSONValue) -> Double?, taxonomy: ScopeTaxonomy, scratch: MatchScratch
+    ) {
+        issuedAt = claims["iat"].flatMap(time).map(Date.init(timeIntervalSince1970:))
+        notBefore = claims["nbf"].flatMap(time).map(Date.init(timeIntervalSince1970:))
+        expiresAt = claims["exp"].flatMap(time).map(Date.init(timeIntervalSince1970:))
+        scopes = taxonomy.scopes(in: claims)
+        scopeClasses = scopes.map { taxonomy.classify($0, scratch: scratch) }
+        adminFlags = taxonomy.adminFlags(in: claims)
     }
 
     package static func tokenClass(_ jwt: JWT) -> TokenClass {

@@ -27,6 +27,8 @@ public struct Finding: Sendable, Codable, Equatable {
     public var fingerprint: String
     public var encodings: [String]
     public var jwt: JWTReport?
+    /// Another bearer format's decoded contents (PASETO …), judged like a JWT's claims.
+    public var decoded: DecodedTokenReport?
     public var reasons: [Reason]
     /// The secret's line with the secret replaced by its redaction (or kept, with --show-secrets).
     public var snippet: String?
@@ -42,7 +44,7 @@ public struct Finding: Sendable, Codable, Equatable {
     public init(
         ruleId: String, kind: String, severity: Severity, score: Int, path: String, line: Int, column: Int,
         endLine: Int, endColumn: Int, commit: CommitInfo? = nil, secret: String, fingerprint: String,
-        encodings: [String] = [], jwt: JWTReport? = nil, reasons: [Reason], snippet: String? = nil,
+        encodings: [String] = [], jwt: JWTReport? = nil, decoded: DecodedTokenReport? = nil, reasons: [Reason], snippet: String? = nil,
         tokenClass: String? = nil, checksum: String? = nil
     ) {
         self.ruleId = ruleId
@@ -59,6 +61,7 @@ public struct Finding: Sendable, Codable, Equatable {
         self.fingerprint = fingerprint
         self.encodings = encodings
         self.jwt = jwt
+        self.decoded = decoded
         self.reasons = reasons
         self.snippet = snippet
         self.tokenClass = tokenClass

@@ -128,6 +128,12 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     /// macaroon ends early: cut short, so not a usable credential (or a join that glued the next
     /// line onto a complete token).
     case truncated
+    /// A match with a bearer format's prefix (`v4.public.`) whose contents are not that format's:
+    /// a payload that is not base64url, a signed message that is not JSON claims.
+    case malformed
+    /// A public key or a key's id (a PASERK `k4.public.…` or `k4.pid.…`), even after `Bearer `:
+    /// published on purpose, it grants nothing.
+    case publicKey = "public-key"
     /// A value assigned to a credential's name that has the shape of something else: a UUID, a
     /// digest, a version, a path, a URL, an identifier (`Rules/named-values.toml`).
     case lookAlike = "look-alike"

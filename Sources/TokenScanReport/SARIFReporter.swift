@@ -167,7 +167,7 @@ public final class SARIFReporter: Reporter {
                 severity: finding.severity.rawValue, score: finding.score,
                 securitySeverity: finding.severity.securitySeverity,
                 reasons: finding.reasons, fingerprint: finding.fingerprint,
-                expiry: finding.jwt?.expiry.status.rawValue, commit: finding.commit,
+                expiry: (finding.jwt?.expiry ?? finding.decoded?.expiry)?.status.rawValue, commit: finding.commit,
                 tokenClass: finding.tokenClass, checksum: finding.checksum))
     }
 

@@ -64,6 +64,14 @@ public final class TextReporter: Reporter {
                 facts.append(jwt.expiry.status.rawValue)
                 text += "      " + paint(e(facts.joined(separator: " · ")), "2") + "\n"
             }
+            if let decoded = finding.decoded {
+                var facts = [[decoded.format, decoded.header["version"]?.string, decoded.header["purpose"]?.string].compactMap { $0 }.joined(separator: " ")]
+                if let iss = decoded.claims["iss"]?.string { facts.append("iss \(iss)") }
+                if let sub = decoded.claims["sub"]?.string { facts.append("sub \(sub)") }
+                if !decoded.scopes.isEmpty { facts.append("scopes \(decoded.scopes.prefix(6).map(\.value).joined(separator: " "))") }
+                facts.append(decoded.encrypted ? "claims encrypted" : decoded.expiry.status.rawValue)
+                text += "      " + paint(e(facts.joined(separator: " · ")), "2") + "\n"
+            }
             if let request = finding.request {
                 let label = request.method == nil && request.path == nil ? "in" : "request:"
                 let parts = [request.method, request.path, request.field.map { request.method == nil && request.path == nil ? $0 : "in \($0)" }]

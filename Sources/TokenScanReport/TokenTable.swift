@@ -21,6 +21,8 @@ public struct TokenSummary: Sendable, Codable, Equatable {
     /// What the token is, from its first occurrence: the decoded JWT (claims, expiry, scopes,
     /// signature, provider), the reasons, and for provider tokens their class and checksum.
     public var jwt: JWTReport?
+    /// Another bearer format's decoded contents (`Finding.decoded`).
+    public var decoded: DecodedTokenReport?
     public var reasons: [Reason]
     public var tokenClass: String?
     public var checksum: String?
@@ -41,6 +43,7 @@ package struct TokenTable {
         var kind: String
         var secret: String
         var jwt: JWTReport?
+        var decoded: DecodedTokenReport?
         var reasons: [Reason]
         var tokenClass: String?
         var checksum: String?
@@ -77,7 +80,7 @@ package struct TokenTable {
         }
         let details = Details(
             fingerprint: finding.fingerprint, ruleId: finding.ruleId, kind: finding.kind, secret: finding.secret,
-            jwt: finding.jwt, reasons: finding.reasons, tokenClass: finding.tokenClass, checksum: finding.checksum)
+            jwt: finding.jwt, decoded: finding.decoded, reasons: finding.reasons, tokenClass: finding.tokenClass, checksum: finding.checksum)
         // Encoding our own value types cannot fail (no non-finite numbers are produced).
         let bytes = (try? Reporters.encoder(pretty: false).encode(details)).map(Array.init) ?? []
         index[finding.fingerprint] = records.count
@@ -91,7 +94,7 @@ package struct TokenTable {
             return TokenSummary(
                 fingerprint: details.fingerprint, count: record.count, first: record.first, last: record.last,
                 severity: record.severity, score: record.score, ruleId: details.ruleId, kind: details.kind, secret: details.secret,
-                jwt: details.jwt, reasons: details.reasons, tokenClass: details.tokenClass, checksum: details.checksum)
+                jwt: details.jwt, decoded: details.decoded, reasons: details.reasons, tokenClass: details.tokenClass, checksum: details.checksum)
         }
     }
 }

@@ -34,7 +34,8 @@ public struct Rule: Sendable, Equatable {
     /// Named validations the analyzer runs on the secret: `jwt` (decode it), `embedded-jwt` (a
     /// provider token whose body after the last `_` is a JWT that must decode; its `exp` is read),
     /// `allow-placeholders` (skip the placeholder filter), `pypi-macaroon` (the token must hold a
-    /// whole macaroon, so a cut one is not reported), and the provider checksums of
+    /// whole macaroon, so a cut one is not reported), `paseto` (decode it as PASETO; its claims are
+    /// judged like a JWT's), `fernet` (it must have a Fernet token's layout), and the provider checksums of
     /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
     /// instead of a finding.
     public var validate: [String]
@@ -98,7 +99,7 @@ public struct Rule: Sendable, Equatable {
 
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
-    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon"] + TokenChecksum.allCases.map(\.rawValue)
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet"] + TokenChecksum.allCases.map(\.rawValue)
 }
 
 /// How the judge treats a rule's matches. Rule data names it (`role = "signing-key"`), so that

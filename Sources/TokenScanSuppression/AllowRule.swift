@@ -72,7 +72,7 @@ public struct AllowRule: Sendable {
         if let match, !AllowRule.matches(match, subject.match, scratch) { return false }
         if let line, !AllowRule.matches(line, subject.line, scratch) { return false }
         if let stopwords, !stopwords.occur(in: subject.secret) { return false }
-        let claims = finding.jwt?.claims ?? [:]
+        let claims = finding.jwt?.claims ?? finding.decoded?.claims ?? [:]
         if let issuer {
             guard let iss = claims["iss"]?.string, AllowRule.matches(issuer, Array(iss.utf8), scratch) else { return false }
         }

@@ -67,6 +67,20 @@ enum TestSupport {
         return (collector.findings, summary)
     }
 
+    /// Writes a labelled corpus to a temporary directory and scans it as its tests do (two jobs,
+    /// the corpus's clock): the findings with paths relative to the corpus, and the summary.
+    static func scanLabelled(_ corpus: LabelledCorpus.Corpus) throws -> (findings: [Finding], summary: ScanSummary) {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FixtureCorpus.write(corpus.files, to: directory)
+        var options = ScanOptions()
+        options.jobs = 2
+        var (findings, summary, _) = scan(paths: [directory.path], options: options, settings: AnalysisSettings(now: LabelledCorpus.now))
+        let prefix = directory.path + "/"
+        for index in findings.indices { findings[index].path = String(findings[index].path.dropFirst(prefix.count)) }
+        return (findings, summary)
+    }
+
     static func scan(paths: [String], options: ScanOptions = ScanOptions(), settings: AnalysisSettings = settings()) -> ([Finding], ScanSummary, Collector) {
         let scanner = Scanner(matcher: matcher(), settings: settings, options: options)
         let collector = Collector()

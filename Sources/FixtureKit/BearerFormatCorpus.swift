@@ -1,0 +1,237 @@
+import Foundation
+import TokenFormats
+
+/// The labelled corpus of issue #21: bearer formats other than JWT, each in a directory of its
+/// own (`paseto/`) that holds at least 50 tokens and 50 look-alikes in the places such tokens
+/// leak: application and CI logs, HTTP traces (HAR), configuration, API-client exports (Postman),
+/// notebooks. Every token's label ends with the severity design §5 gives it at `LabelledCorpus.now`
+/// (`paseto:v4.public/critical`), stated here from the claims minted, not asked of the risk model.
+///
+/// Positives come from generators written from each specification (design §8, "Detection
+/// corpora"): PASETO from github.com/paseto-standard/paseto-spec (docs/01-Protocol-Versions: the
+/// layout and lengths of each version's payload; docs/02-Implementation-Guide/04-Claims.md: the
+/// registered claims, times as RFC 3339 text), minted by `TokenMinter.paseto`; Fernet from
+/// github.com/fernet/spec (Spec.md: the token layout; invalid.json: the cut and malformed tokens)
+/// and OpenStack Keystone's fernet provider (unpadded tokens in `X-Auth-Token` and
+/// `X-Subject-Token`), minted by `TokenMinter.fernet`. Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
+/// names the prefixes, placeholders, masked and cut tokens, signed messages that are no claims.
+public enum BearerFormatCorpus {
+    public static let defaultSeed = "issue-21"
+
+    /// The formats, by the directory their files sit in.
+    public enum Format: String, CaseIterable, Sendable {
+        case paseto
+        case fernet
+
+        /// The severities design §5 can give this format's tokens (Fernet states no claims).
+        public var severities: Set<String> {
+            switch self {
+            case .paseto: ["critical", "high", "medium", "low"]
+            case .fernet: ["medium"]
+            }
+        }
+    }
+
+    public static func format(ofPath path: String) -> Format? {
+        Format(rawValue: String(path.prefix { $0 != "/" }))
+    }
+
+    /// The severity a token's label states (after its last `/`).
+    public static func severity(of token: LabelledCorpus.Token) -> String {
+        String(token.label.split(separator: "/").last ?? "")
+    }
+
+    public static func generate(seed: String = defaultSeed) -> LabelledCorpus.Corpus {
+        var writer = BearerFormatWriter(seed: seed)
+        var corpus = LabelledCorpus.Corpus(files: [], tokens: [], lookAlikes: [])
+        for doc in writer.writeAll() { LabelledCorpus.finish(doc, into: &corpus) }
+        return corpus
+    }
+}
+
+/// Writes `BearerFormatCorpus`'s files: per place, a round of tokens and look-alikes.
+struct BearerFormatWriter {
+    let seed: String
+    var docs: [Doc] = []
+    var serial = 0
+    /// Look-alikes count apart from tokens, so that every token variant comes round.
+    var fakeSerial = 0
+    let now = Int(LabelledCorpus.now.timeIntervalSince1970)
+
+    init(seed: String) { self.seed = seed }
+
+    /// Rounds per file; each round writes one token and one look-alike.
+    static let rounds = 10
+
+    mutating func writeAll() -> [Doc] {
+        paseto()
+        fernet()
+        return docs
+    }
+
+    // MARK: PASETO
+
+    /// The next PASETO token: versions, purposes, footers and claims in turn, with the severity
+    /// design §5 gives it (public: by its claims as a JWT's; local: medium).
+    mutating func nextPaseto() -> Secret {
+        serial += 1
+        let version = serial % 4 + 1
+        let local = serial % 5 == 0
+        func time(_ offset: Int) -> JSONValue {
+            .string(Date(timeIntervalSince1970: TimeInterval(now + offset)).formatted(.iso8601))
+        }
+        var claims: [String: JSONValue] = ["sub": .string("user-\(serial)"), "iss": .string("https://auth\(serial % 3).example")]
+        let severity: String
+        switch local ? -1 : serial % 6 {
+        case -1:
+            severity = "medium"
+        case 0:
+            claims["scope"] = "read:orders profile"
+            claims["exp"] = time(30 * 86_400)
+            severity = "medium"
+        case 1:
+            claims["roles"] = ["admin"]
+            severity = "critical"
+        case 2:
+            claims["scope"] = "orders:write"
+            claims["exp"] = time(7 * 86_400)
+            claims["iat"] = time(-3600)
+            severity = "high"
+        case 3:
+            claims["scope"] = "admin"
+            claims["exp"] = time(-10 * 86_400)
+            severity = "low"
+        case 4:
+            claims["typ"] = "refresh"
+            claims["exp"] = time(90 * 86_400)
+            severity = "high"
+        default:
+            claims["nbf"] = time(-60)
+            severity = "medium"
+        }
+        // Footers: a key id (JSON, as the specification recommends) on every third token.
+        let keyID = "k\(version).lid." + TokenMinter.opaque(length: 43, seed: "\(seed)/kid/\(serial)", alphabet: TokenMinter.base64url)
+        let footer = serial % 3 == 0 ? #"{"kid":"\#(keyID)"}"# : nil
+        let purpose: Paseto.Purpose = local ? .local : .public
+        let token = TokenMinter.paseto(version: version, purpose: purpose, claims: claims, footer: footer, seed: "\(seed)/\(serial)")
+        return Secret(value: token, kind: "paseto", rule: "paseto", label: "paseto:v\(version).\(purpose.rawValue)/\(severity)")
+    }
+
+    /// The next PASETO look-alike, of the kinds the specifications' own documents print.
+    mutating func nextPasetoLookAlike() -> (kind: LabelledCorpus.LookAlikeKind, text: String) {
+        fakeSerial += 1
+        let version = fakeSerial % 4 + 1
+        let key = Base64.urlEncode(TokenMinter.bytes(count: 32, seed: "\(seed)/paserk/\(fakeSerial)"))
+        switch fakeSerial % 8 {
+        case 0: return (.jwks, "k\(version).public.\(key)")
+        case 1: return (.identifier, "k\(version).pid.\(Base64.urlEncode(TokenMinter.bytes(count: 33, seed: "\(seed)/pid/\(fakeSerial)")))")
+        case 2: return (.placeholder, "v\(version).local." + String(repeating: "x", count: 64 + fakeSerial % 7))
+        case 3:
+            let token = TokenMinter.paseto(version: version, purpose: .public, claims: ["sub": .string("cut-\(fakeSerial)")], seed: "\(seed)/cut/\(fakeSerial)")
+            return (.truncatedSignature, String(token.prefix(60)))
+        case 4:
+            let message = Array("signed message \(fakeSerial), no claims in it".utf8)
+            return (.base64OfText, "v\(version).public." + Base64.urlEncode(message + TokenMinter.bytes(count: 96, seed: "\(seed)/msg/\(fakeSerial)")))
+        case 5: return (.placeholder, "v\(version).public.<your-token-here>")
+        case 6: return (.masked, "v\(version).public.eyJzdWIiOi****")
+        default: return (.identifier, "k\(version).lid.\(Base64.urlEncode(TokenMinter.bytes(count: 33, seed: "\(seed)/lid/\(fakeSerial)")))")
+        }
+    }
+
+    mutating func paseto() {
+        place("paseto/logs/app.log", header: "") { time, value in
+            Piece("{\"time\":\"\(time)\",\"level\":\"info\",\"msg\":\"authenticated\",\"token\":\"") + value + "\"}\n"
+        }
+        place("paseto/logs/ci-build.log", header: "Run ./scripts/deploy.sh\n") { time, value in
+            Piece("\(time) + curl -fsS -H 'Authorization: Bearer ") + value + "' https://api.example/v1/deploy\n"
+        }
+        place("paseto/http/session.har", header: "{\"log\": {\"entries\": [\n", footer: "{}]}}\n") { time, value in
+            Piece("{\"startedDateTime\": \"\(time)\", \"request\": {\"method\": \"GET\", \"headers\": [{\"name\": \"Authorization\", \"value\": \"Bearer ")
+                + value + "\"}]}},\n"
+        }
+        place("paseto/config/settings.yaml", header: "service:\n") { _, value in
+            Piece("  auth_token: ") + value + "\n"
+        }
+        place("paseto/postman/orders.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
+            Piece("{\"request\": {\"auth\": {\"type\": \"bearer\", \"bearer\": [{\"key\": \"token\", \"value\": \"") + value
+                + "\", \"type\": \"string\"}]}}},\n"
+        }
+        place("paseto/notebooks/explore.ipynb", header: "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n",
+              footer: "\"print('ok')\\n\"]}], \"nbformat\": 4}\n") { _, value in
+            Piece("\"TOKEN = \\\"") + value + "\\\"\\n\",\n"
+        }
+        // Prose that names the prefixes: the specification's own wording, not a token.
+        var doc = Doc("paseto/docs/README.md")
+        for version in 1...4 {
+            doc.put("Tokens of version \(version) start ")
+            doc.fake(.prose, "v\(version).local.")
+            doc.put(" when encrypted and ")
+            doc.fake(.prose, "v\(version).public.")
+            doc.line(" when signed; a PASERK key starts k\(version).")
+        }
+        docs.append(doc)
+    }
+
+    /// A file of `rounds` lines holding a token and as many holding a look-alike, in turn.
+    private mutating func place(_ path: String, header: String, footer: String = "", line: (String, Piece) -> Piece) {
+        var doc = Doc(path)
+        doc.put(header)
+        let fernet = path.hasPrefix("fernet/")
+        for round in 0..<BearerFormatWriter.rounds {
+            let time = Date(timeIntervalSince1970: TimeInterval(now - 3600 + round * 61)).formatted(.iso8601)
+            doc.put(line(time, .token(fernet ? nextFernet() : nextPaseto())))
+            let fake = fernet ? nextFernetLookAlike() : nextPasetoLookAlike()
+            doc.put(line(time, .lookAlike(fake.kind, fake.text)))
+        }
+        doc.put(footer)
+        docs.append(doc)
+    }
+
+    // MARK: Fernet
+
+    /// The next Fernet token: made up to a month ago, padded as libraries print it or unpadded as
+    /// Keystone sends it, of one to twelve AES blocks (Keystone's payloads run to about ten).
+    mutating func nextFernet() -> Secret {
+        serial += 1
+        let made = UInt64(now - (serial * 7919) % (30 * 86_400))
+        let token = TokenMinter.fernet(timestamp: made, blocks: 1 + serial % 12, padded: serial % 2 == 0, seed: "\(seed)/fernet/\(serial)")
+        return Secret(value: token, kind: "fernet", rule: "fernet", label: "fernet:\(serial % 2 == 0 ? "padded" : "keystone")/medium")
+    }
+
+    /// The next Fernet look-alike: the specification's invalid tokens' kinds (cut short, not whole
+    /// blocks), placeholders and masks, and Fernet keys (no `gAAAAA` prefix, but beside tokens).
+    mutating func nextFernetLookAlike() -> (kind: LabelledCorpus.LookAlikeKind, text: String) {
+        fakeSerial += 1
+        let token = TokenMinter.fernet(timestamp: UInt64(now - fakeSerial * 600), blocks: 2 + fakeSerial % 4, padded: false, seed: "\(seed)/fake/\(fakeSerial)")
+        switch fakeSerial % 5 {
+        case 0: return (.truncatedSignature, String(token.dropLast(5 + fakeSerial % 7)))
+        case 1: return (.placeholder, "gAAAAA" + String(repeating: "x", count: 100 + fakeSerial % 9))
+        case 2: return (.masked, String(token.prefix(12)) + "****")
+        case 3: return (.truncatedSignature, String(token.dropLast(1 + fakeSerial % 4)))
+        default: return (.placeholder, "gAAAAA<keystone-token>")
+        }
+    }
+
+    mutating func fernet() {
+        place("fernet/logs/keystone.log", header: "") { time, value in
+            Piece("\(time) 2231 INFO keystone.common.wsgi [req-5d1c0a] GET /v3/auth/tokens X-Subject-Token: ") + value + "\n"
+        }
+        place("fernet/logs/ci-deploy.log", header: "Run openstack server list\n") { time, value in
+            Piece("\(time) + curl -s -H \"X-Auth-Token: ") + value + "\" https://compute.example:8774/v2.1/servers\n"
+        }
+        place("fernet/http/dashboard.har", header: "{\"log\": {\"entries\": [\n", footer: "{}]}}\n") { time, value in
+            Piece("{\"startedDateTime\": \"\(time)\", \"response\": {\"headers\": [{\"name\": \"X-Subject-Token\", \"value\": \"") + value
+                + "\"}]}},\n"
+        }
+        place("fernet/config/clouds.yaml", header: "clouds:\n  prod:\n    auth_type: token\n") { _, value in
+            Piece("    auth: {token: ") + value + "}\n"
+        }
+        place("fernet/postman/openstack.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
+            Piece("{\"request\": {\"header\": [{\"key\": \"X-Auth-Token\", \"value\": \"") + value + "\"}]}},\n"
+        }
+        place("fernet/notebooks/session.ipynb", header: "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n",
+              footer: "\"print('ok')\\n\"]}], \"nbformat\": 4}\n") { _, value in
+            Piece("\"session = Fernet(key).decrypt(b'") + value + "')\\n\",\n"
+        }
+    }
+}
