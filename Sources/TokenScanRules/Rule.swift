@@ -36,7 +36,8 @@ public struct Rule: Sendable, Equatable {
     /// `allow-placeholders` (skip the placeholder filter), `pypi-macaroon` (the token must hold a
     /// whole macaroon, so a cut one is not reported), and the provider checksums of
     /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
-    /// instead of a finding.
+    /// instead of a finding; and the signed-URL formats of `SignedURLFormat` (`azure-sas` …), whose
+    /// query parameters are read from the whole match as the URL's expiry and permissions.
     public var validate: [String]
     public var tags: [String]
     /// What the token is for, in words (`personal access token`, `OAuth access token`, `refresh
@@ -99,6 +100,7 @@ public struct Rule: Sendable, Equatable {
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
     public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon"] + TokenChecksum.allCases.map(\.rawValue)
+        + SignedURLFormat.allCases.map(\.rawValue)
 }
 
 /// How the judge treats a rule's matches. Rule data names it (`role = "signing-key"`), so that
