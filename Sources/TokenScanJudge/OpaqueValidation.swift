@@ -36,6 +36,8 @@ struct OpaqueValidation {
             var facts = TokenFacts(kind: rule.kind, baseSeverity: named.nameClass.severity)
             facts.declaredClass = named.nameClass.tokenClass
             facts.assignedName = named.name
+            // RFC examples and vendors' local-development keys are assigned to names too.
+            facts.docSample = PublishedTokens.builtin.match(secret)
             return .success(facts)
         }
         // A correct provider checksum, or a provider token's embedded JWT that decodes,
