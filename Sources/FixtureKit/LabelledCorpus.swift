@@ -93,10 +93,13 @@ public enum LabelledCorpus {
         case notACredentialName = "not-a-credential-name"
         case base64OfText = "base64-of-text"
         case prose
+        // Written by the signed-URL corpus (`SignedURLCorpus`) only.
+        case expiredSignedURL = "expired-signed-url"
 
-        /// The kinds only the named-value corpus writes (the issue #4 corpus need not hold them).
+        /// The kinds only the named-value and signed-URL corpora write (the issue #4 corpus need
+        /// not hold them).
         public static let namedValueOnly: Set<LookAlikeKind> = [
-            .version, .path, .url, .environmentReference, .counting, .notACredentialName, .base64OfText, .prose,
+            .version, .path, .url, .environmentReference, .counting, .notACredentialName, .base64OfText, .prose, .expiredSignedURL,
         ]
     }
 

@@ -234,6 +234,10 @@ public enum ScanSession {
                 }
             }
         }
+        if let expired = summary.expiredSignedURLs, request.format != .text {
+            // The text report's summary line says it; other formats' readers see stderr.
+            diagnostics(SignedURLCount.phrase(expired))
+        }
         for allow in summary.unusedInlineAllow ?? [] where request.format != .text {
             let commit = allow.commit.map { " (commit \($0.prefix(12)))" } ?? ""
             diagnostics("\(allow.marker) accepts nothing: \(allow.path):\(allow.line)\(commit); remove it")

@@ -578,6 +578,7 @@ package final class ScanState: @unchecked Sendable {
         summary.bytes += outcome.bytes
         for (dismissal, count) in outcome.dismissed {
             summary.dismissed[dismissal.rawValue, default: 0] += count
+            if dismissal == .expiredSignedURL { summary.expiredSignedURLs = (summary.expiredSignedURLs ?? 0) + count }
             if dismissal.isAcceptance { summary.accepted = (summary.accepted ?? [:]).merging([dismissal.rawValue: count], uniquingKeysWith: +) }
         }
         for skipped in (outcome.skipped.map { [$0] } ?? []) + outcome.innerSkipped {

@@ -66,7 +66,9 @@ public final class Analyzer {
         if let cached = cache[key] {
             verdict = cached
         } else {
-            verdict = judge.judge(hit.secret, rule: rule, truncated: hit.truncated, named: named)
+            verdict = judge.judge(
+                hit.secret, rule: rule, truncated: hit.truncated, named: named,
+                match: rule.signedURLFormat == nil || hit.match.isEmpty ? nil : hit.match)
             if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[key] = verdict
         }

@@ -26,6 +26,10 @@ package enum HitGroup {
             case .success(let finding): accepted.append((hit, finding))
             // A named value under a name outside the vocabulary was no match: nothing to count.
             case .failure(.unnamed): continue
+            // An expired signed URL is counted once: percent-decoded, the same span matches again.
+            case .failure(.expiredSignedURL) where !hit.encodings.isEmpty
+                && hits.contains { $0.encodings.isEmpty && $0.ruleIndex == hit.ruleIndex && $0.byteRange == hit.byteRange }:
+                continue
             case .failure(let dismissal): dismissed(hit, dismissal)
             }
         }

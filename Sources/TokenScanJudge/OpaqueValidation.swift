@@ -9,7 +9,21 @@ import TokenScanModel
 struct OpaqueValidation {
     let prefixes: ProviderPrefixes
 
-    func validate(_ secret: [UInt8], rule: Rule, named: NamedValue? = nil) -> Result<TokenFacts, Dismissal> {
+    func validate(_ secret: [UInt8], rule: Rule, named: NamedValue? = nil, match: [UInt8]? = nil) -> Result<TokenFacts, Dismissal> {
+        if let format = rule.signedURLFormat {
+            // The signature is random by construction: its size and the URL's parameters decide,
+            // not the placeholder and entropy heuristics for tokens.
+            switch SignedURLClaims.read(match ?? secret, signature: secret, format: format) {
+            case .failure(let dismissal): return .failure(dismissal)
+            case .success(let claims):
+                var facts = TokenFacts(kind: rule.kind, baseSeverity: rule.baseSeverity)
+                facts.providerName = rule.provider
+                facts.declaredClass = rule.tokenClass
+                facts.signedURL = claims
+                facts.expiresAt = claims.expiresAt
+                return .success(facts)
+            }
+        }
         if rule.role == .carrier || rule.role == .namedValue, rule.provider == nil, prefixes.starts(secret) {
             return .failure(.providerLookalike)
         }
@@ -24,6 +38,8 @@ struct OpaqueValidation {
             var facts = TokenFacts(kind: rule.kind, baseSeverity: named.nameClass.severity)
             facts.declaredClass = named.nameClass.tokenClass
             facts.assignedName = named.name
+            // RFC examples and vendors' local-development keys are assigned to names too.
+            facts.docSample = PublishedTokens.builtin.match(secret)
             return .success(facts)
         }
         // A correct provider checksum, or a provider token's embedded JWT that decodes,

@@ -22,9 +22,11 @@ struct SecretJudge {
     }
 
     /// `truncated`: the match was longer than the rule's `maxLength` and `secret` is its beginning.
-    /// `named`: the name and class of a named value (`Rule.role` `named-value`).
+    /// `named`: the name and class of a named value (`Rule.role` `named-value`). `match`: the
+    /// rule's whole match, for rules whose match states the secret's claims (signed URLs).
     func judge(
-        _ secret: [UInt8], rule: Rule, truncated: Bool = false, exposedKey: ExposedKey? = nil, named: NamedValue? = nil
+        _ secret: [UInt8], rule: Rule, truncated: Bool = false, exposedKey: ExposedKey? = nil, named: NamedValue? = nil,
+        match: [UInt8]? = nil
     ) -> Result<Finding, Dismissal> {
         let facts: TokenFacts
         if rule.validate.contains("jwt") || JWTInspection.looksLikeJWT(secret) {
@@ -45,11 +47,13 @@ struct SecretJudge {
             case .failure(let error): return .failure(error.dismissal)
             }
         } else {
-            switch validation.validate(secret, rule: rule, named: named) {
+            switch validation.validate(secret, rule: rule, named: named, match: match) {
             case .success(let validated): facts = validated
             case .failure(let dismissal): return .failure(dismissal)
             }
         }
+        // The provider enforces a signed URL's expiry: once passed, the URL opens nothing.
+        if facts.signedURL != nil, facts.expiryStatus(at: settings.now) == .expired { return .failure(.expiredSignedURL) }
 
         var assessment = settings.riskModel.assess(facts, now: settings.now)
         if let weak = facts.weakSecret, settings.showSecrets,

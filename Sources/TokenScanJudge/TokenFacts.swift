@@ -42,6 +42,8 @@ public struct TokenFacts: Sendable {
     /// Why a JWT was judged without its claims: it hit a decoding limit (too long for its rule,
     /// claims too large or too deep). Such a token is treated as live, like a JWE.
     public var undecodedReason: Reason?
+    /// What a signed URL's own parameters state (its expiry is `expiresAt` too).
+    public var signedURL: SignedURLClaims?
     public var issuedAt: Date?
     public var notBefore: Date?
     public var expiresAt: Date?

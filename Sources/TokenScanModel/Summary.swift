@@ -94,6 +94,8 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     public var excludedByIgnoreFiles: [String: Int]?
     /// `--shard K/N`: which part of a split scan this is (`merge` checks it has every part once).
     public var shard: Shard?
+    /// Signed URLs seen whose own expiry had passed (no findings; design §5); absent when none was.
+    public var expiredSignedURLs: Int?
     public init() {}
 
     package mutating func add(_ findings: [Finding]) {
@@ -143,6 +145,10 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     case encoded
     /// A named value whose name is not in the vocabulary: no match at all, so never counted.
     case unnamed
+    /// A signed URL (Azure SAS, AWS pre-signed, GCS signed) whose own expiry has passed: the
+    /// provider refuses it and no key can be recovered from it, so it is no finding; counted apart
+    /// too (`ScanSummary.expiredSignedURLs`), because an auditor asks how many were seen.
+    case expiredSignedURL = "expired-signed-url"
 
     /// Whether this is an acceptance of a real finding (an inline allow, an ignore file, a
     /// baseline, an allow rule) rather than a verdict that the match is no credential.

@@ -146,7 +146,7 @@ public final class SARIFReporter: Reporter {
         let message = ([headline] + finding.reasons.map(\.message)).joined(separator: " ")
         let isAbsolute = finding.path.hasPrefix("/")
         // A name that is not UTF-8 is encoded from its exact bytes (`%FF`), so the URI names the file.
-        let encoded = finding.pathBytes.map { URIPath.encode(bytes: $0) } ?? URIPath.encode(finding.path)
+        let encoded = finding.pathBytes.map { PercentEncoding.encodePath(bytes: $0) } ?? PercentEncoding.encodePath(finding.path)
         let uri = isAbsolute ? "file://" + encoded : encoded
         return SARIF.Result(
             ruleId: finding.ruleId,
@@ -174,7 +174,7 @@ public final class SARIFReporter: Reporter {
     /// A finding accepted inside the change under review, as a suppressed result.
     package func underReview(_ accepted: AcceptedInChange) -> SARIF.Result {
         let isAbsolute = accepted.path.hasPrefix("/")
-        let encoded = URIPath.encode(accepted.path)
+        let encoded = PercentEncoding.encodePath(accepted.path)
         let inline = accepted.acceptedBy == Dismissal.inlineAllow.rawValue
         let how = inline ? "an inline allow comment on its line" : "a fingerprint the change adds to .tokenscanignore"
         return SARIF.Result(

@@ -112,8 +112,11 @@ public final class TextReporter: Reporter {
             let sources = accepted.sorted { $0.key < $1.key }.map { "\(TextReporter.acceptanceName($0.key)) \($0.value)" }
             line += "; \(acceptedCount) accepted (\(sources.joined(separator: ", ")))"
         }
-        let dismissed = summary.dismissed.filter { accepted[$0.key] == nil }.values.reduce(0, +)
+        // Expired signed URLs are real URLs that no longer open anything: counted by their own name.
+        let expired = summary.expiredSignedURLs ?? 0
+        let dismissed = summary.dismissed.filter { accepted[$0.key] == nil }.values.reduce(0, +) - expired
         if dismissed > 0 { line += "; \(dismissed) placeholder\(dismissed == 1 ? "" : "s") or look-alike\(dismissed == 1 ? "" : "s") ignored" }
+        if expired > 0 { line += "; \(SignedURLCount.phrase(expired))" }
         if !summary.ruleErrors.isEmpty { line += "; \(summary.ruleErrors.count) rule error\(summary.ruleErrors.count == 1 ? "" : "s")" }
         if let limits = summary.limits, !limits.isEmpty { line += "; \(limits.count) limit\(limits.count == 1 ? "" : "s") hit" }
         var text = currentPath == nil ? "" : "\n"

@@ -37,7 +37,8 @@ public struct Rule: Sendable, Equatable {
     /// whole macaroon, so a cut one is not reported), `paseto` (decode it as PASETO; its claims are
     /// judged like a JWT's), `fernet` (it must have a Fernet token's layout), and the provider checksums of
     /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
-    /// instead of a finding.
+    /// instead of a finding; and the signed-URL formats of `SignedURLFormat` (`azure-sas` …), whose
+    /// query parameters are read from the whole match as the URL's expiry and permissions.
     public var validate: [String]
     public var tags: [String]
     /// What the token is for, in words (`personal access token`, `OAuth access token`, `refresh
@@ -99,7 +100,8 @@ public struct Rule: Sendable, Equatable {
 
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
-    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet"] + TokenChecksum.allCases.map(\.rawValue)
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet"]
+        + TokenChecksum.allCases.map(\.rawValue) + SignedURLFormat.allCases.map(\.rawValue)
 }
 
 /// How the judge treats a rule's matches. Rule data names it (`role = "signing-key"`), so that

@@ -76,7 +76,7 @@ package enum EscapeLayer: String, CaseIterable {
         func byte(_ offset: Int) -> UInt8? { index + offset < end ? buffer[index + offset] : nil }
         switch self {
         case .percent:
-            guard let high = byte(1), let low = byte(2), URIPath.hexDigit(high) != nil, URIPath.hexDigit(low) != nil else { return nil }
+            guard let high = byte(1), let low = byte(2), PercentEncoding.hexDigit(high) != nil, PercentEncoding.hexDigit(low) != nil else { return nil }
             return 3
         case .jsonEscape:
             guard let kind = byte(1) else { return nil }
@@ -85,15 +85,15 @@ package enum EscapeLayer: String, CaseIterable {
                 if byte(2) == UInt8(ascii: "{") {
                     // JavaScript `\u{1F600}`.
                     var length = 3
-                    while let digit = byte(length), URIPath.hexDigit(digit) != nil, length < 10 { length += 1 }
+                    while let digit = byte(length), PercentEncoding.hexDigit(digit) != nil, length < 10 { length += 1 }
                     return length > 3 && byte(length) == UInt8(ascii: "}") ? length + 1 : nil
                 }
                 for offset in 2..<6 {
-                    guard let digit = byte(offset), URIPath.hexDigit(digit) != nil else { return nil }
+                    guard let digit = byte(offset), PercentEncoding.hexDigit(digit) != nil else { return nil }
                 }
                 return 6
             case UInt8(ascii: "x"):
-                guard let high = byte(2), let low = byte(3), URIPath.hexDigit(high) != nil, URIPath.hexDigit(low) != nil else { return nil }
+                guard let high = byte(2), let low = byte(3), PercentEncoding.hexDigit(high) != nil, PercentEncoding.hexDigit(low) != nil else { return nil }
                 return 4
             // `\=` and `\:` are Java-properties escapes (`jira.token=ATATT3…\=1A2B3C4D`).
             case UInt8(ascii: "/"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "="), UInt8(ascii: ":"):
@@ -109,7 +109,7 @@ package enum EscapeLayer: String, CaseIterable {
                 length = isHex ? 3 : 2
                 let digitsStart = length
                 while let digit = byte(length), length < 12,
-                    isHex ? URIPath.hexDigit(digit) != nil : (digit >= 0x30 && digit <= 0x39) {
+                    isHex ? PercentEncoding.hexDigit(digit) != nil : (digit >= 0x30 && digit <= 0x39) {
                     length += 1
                 }
                 guard length > digitsStart else { return nil }
@@ -128,18 +128,18 @@ package enum EscapeLayer: String, CaseIterable {
         let end = index + length
         switch self {
         case .percent:
-            output.append(URIPath.hexDigit(buffer[index + 1])! << 4 | URIPath.hexDigit(buffer[index + 2])!, from: index, to: end)
+            output.append(PercentEncoding.hexDigit(buffer[index + 1])! << 4 | PercentEncoding.hexDigit(buffer[index + 2])!, from: index, to: end)
         case .jsonEscape:
             switch buffer[index + 1] {
             case UInt8(ascii: "u"):
                 let digits = buffer[index + 2] == UInt8(ascii: "{") ? (index + 3)..<(end - 1) : (index + 2)..<end
                 var value: UInt32 = 0
-                for offset in digits { value = value << 4 | UInt32(URIPath.hexDigit(buffer[offset])!) }
+                for offset in digits { value = value << 4 | UInt32(PercentEncoding.hexDigit(buffer[offset])!) }
                 // A surrogate pair written as two escapes: `\uD83D\uDE00`.
                 if (0xD800..<0xDC00).contains(value), end + 6 <= buffer.count, buffer[end] == UInt8(ascii: "\\"),
                     buffer[end + 1] == UInt8(ascii: "u"), escapeLength(in: buffer, at: end) == 6 {
                     var low: UInt32 = 0
-                    for offset in (end + 2)..<(end + 6) { low = low << 4 | UInt32(URIPath.hexDigit(buffer[offset])!) }
+                    for offset in (end + 2)..<(end + 6) { low = low << 4 | UInt32(PercentEncoding.hexDigit(buffer[offset])!) }
                     if (0xDC00..<0xE000).contains(low) {
                         output.append(scalar: 0x10000 + (value - 0xD800) << 10 + (low - 0xDC00), from: index, to: end + 6)
                         return length + 6
@@ -147,7 +147,7 @@ package enum EscapeLayer: String, CaseIterable {
                 }
                 output.append(scalar: value, from: index, to: end)
             case UInt8(ascii: "x"):
-                output.append(scalar: UInt32(URIPath.hexDigit(buffer[index + 2])! << 4 | URIPath.hexDigit(buffer[index + 3])!), from: index, to: end)
+                output.append(scalar: UInt32(PercentEncoding.hexDigit(buffer[index + 2])! << 4 | PercentEncoding.hexDigit(buffer[index + 3])!), from: index, to: end)
             default:
                 output.append(buffer[index + 1], from: index, to: end)
             }
@@ -157,7 +157,7 @@ package enum EscapeLayer: String, CaseIterable {
                 let isHex = body.count > 1 && (body[1] | 0x20) == UInt8(ascii: "x")
                 var value: UInt32 = 0
                 for digit in body.dropFirst(isHex ? 2 : 1) where digit != UInt8(ascii: ";") {
-                    value = value &* (isHex ? 16 : 10) &+ UInt32(isHex ? URIPath.hexDigit(digit)! : digit - 0x30)
+                    value = value &* (isHex ? 16 : 10) &+ UInt32(isHex ? PercentEncoding.hexDigit(digit)! : digit - 0x30)
                 }
                 output.append(scalar: value, from: index, to: end)
             } else {

@@ -99,7 +99,7 @@ public enum ReportReader {
             ?? result["properties"]?.object?["fingerprint"])?.string else { return nil }
         let location = result["locations"]?.array?.first?.object?["physicalLocation"]?.object
         let path = location?["artifactLocation"]?.object?["uri"]?.string.map { uri in
-            String(decoding: URIPath.decode(uri.hasPrefix("file://") ? String(uri.dropFirst("file://".count)) : uri), as: UTF8.self)
+            String(decoding: PercentEncoding.decode(uri.hasPrefix("file://") ? String(uri.dropFirst("file://".count)) : uri), as: UTF8.self)
         }
         return Entry(
             fingerprint: fingerprint, ruleId: result["ruleId"]?.string, kind: result["properties"]?.object?["kind"]?.string,

@@ -66,9 +66,9 @@ final class PathBytesTests: XCTestCase {
     }
 
     func testURIsPercentEncodeExactBytes() {
-        XCTAssertEqual(URIPath.encode(bytes: Array("d".utf8) + [0xFF, 0x2F] + Array("a b#.env".utf8)), "d%FF/a%20b%23.env")
-        XCTAssertEqual(URIPath.encode("ü/x.env"), "%C3%BC/x.env")
-        XCTAssertEqual(URIPath.decode("d%FF/a%20b%23.env"), Array("d".utf8) + [0xFF] + Array("/a b#.env".utf8))
-        XCTAssertEqual(URIPath.decode("100%/%2"), Array("100%/%2".utf8), "a % without two hex digits is literal")
+        XCTAssertEqual(PercentEncoding.encodePath(bytes: Array("d".utf8) + [0xFF, 0x2F] + Array("a b#.env".utf8)), "d%FF/a%20b%23.env")
+        XCTAssertEqual(PercentEncoding.encodePath("ü/x.env"), "%C3%BC/x.env")
+        XCTAssertEqual(PercentEncoding.decode("d%FF/a%20b%23.env"), Array("d".utf8) + [0xFF] + Array("/a b#.env".utf8))
+        XCTAssertEqual(PercentEncoding.decode("100%/%2"), Array("100%/%2".utf8), "a % without two hex digits is literal")
     }
 }

@@ -1,10 +1,10 @@
-/// A file path as a URI path (RFC 3986): what SARIF's `artifactLocation.uri` holds. SARIF reports
-/// write it and the readers of old reports (`--baseline`, `tokenscan ignore --from`) undo it, so
-/// both directions live here, together.
-public enum URIPath {
+/// Percent-encoding (RFC 3986 §2.1), both directions in one place: SARIF reports write a file's
+/// path as a URI path (`artifactLocation.uri`) and the readers of old reports (`--baseline`,
+/// `tokenscan ignore --from`) undo it; a signed URL's query parameters are read decoded.
+public enum PercentEncoding {
     /// Percent-encodes a path's bytes (any bytes: a name need not be UTF-8): unreserved
     /// characters, `/` and `:` stay, every other byte becomes `%XX`.
-    public static func encode(bytes: some Sequence<UInt8>) -> String {
+    public static func encodePath(bytes: some Sequence<UInt8>) -> String {
         var encoded = ""
         for byte in bytes {
             switch byte {
@@ -18,15 +18,20 @@ public enum URIPath {
         return encoded
     }
 
-    public static func encode(_ path: String) -> String {
-        encode(bytes: path.utf8)
+    public static func encodePath(_ path: String) -> String {
+        encodePath(bytes: path.utf8)
     }
 
-    /// The bytes a URI path stands for: every `%XX` decoded, anything else kept as it is (a `%`
+    /// The bytes `text` stands for: every `%XX` decoded, anything else kept as it is (a `%`
     /// without two hex digits after it is literal, as browsers and git treat it).
-    public static func decode(_ uri: String) -> [UInt8] {
+    public static func decode(_ text: String) -> [UInt8] {
+        decode(bytes: Array(text.utf8))
+    }
+
+    public static func decode(bytes encoded: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
-        var rest = Array(uri.utf8)[...]
+        bytes.reserveCapacity(encoded.count)
+        var rest = encoded[...]
         while let byte = rest.popFirst() {
             if byte == UInt8(ascii: "%"), rest.count >= 2, let high = hexDigit(rest[rest.startIndex]),
                let low = hexDigit(rest[rest.startIndex + 1]) {
