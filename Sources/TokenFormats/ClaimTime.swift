@@ -58,13 +58,18 @@ public enum ClaimTime {
             return nil
         }
         guard index == bytes.count else { return nil }
-        // Days from the civil date (H. Hinnant's algorithm, proleptic Gregorian calendar).
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
+    }
+
+    /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm, proleptic Gregorian
+    /// calendar): every date a token or URL states is read without Foundation's calendars.
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        return Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
+        return era * 146_097 + dayOfEra - 719_468
     }
 }

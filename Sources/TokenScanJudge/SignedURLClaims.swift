@@ -111,13 +111,7 @@ enum UTCTimestamp {
             if let second = number(13..<15), second < 61 { seconds += second }
             guard digits.last == UInt8(ascii: "Z") else { return nil }
         }
-        // Days from the civil date (Howard Hinnant's algorithm), 1970-01-01 being day 0.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
+        let days = ClaimTime.daysFromCivil(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + seconds))
     }
 }
