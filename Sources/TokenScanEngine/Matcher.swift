@@ -325,12 +325,6 @@ public final class Matcher: Sendable {
             let hits = hits(of: index, scratch: scratch)
             let isKeywordless = rule.rule.keywords.isEmpty
             if !isKeywordless && hits.isEmpty { continue }
-            // A rule that says where its matches start is tried there, anchored, and only there.
-            let anchored = rule.anchoredPattern
-            if let start = rule.rule.start, anchored != nil {
-                Matcher.matchStarts(start, hits: hits, in: buffer, into: &scratch.starts)
-            }
-            var startCursor = 0
             if matchesInBuffer >= maxMatchesPerBuffer || work >= workBudget {
                 let byMatches = matchesInBuffer >= maxMatchesPerBuffer
                 scratch.boundHits.append(BoundHit(
@@ -340,6 +334,12 @@ public final class Matcher: Sendable {
                         : "the rules' calls examined \(workFactor)× the chunk's bytes: \(rules.count - index) rules (from \(rule.rule.id)) did not run on the rest of it"))
                 break ruleLoop
             }
+            // A rule that says where its matches start is tried there, anchored, and only there.
+            let anchored = rule.anchoredPattern
+            if let start = rule.rule.start, anchored != nil {
+                Matcher.matchStarts(start, hits: hits, in: buffer, into: &scratch.starts)
+            }
+            var startCursor = 0
             var hitCursor = 0
             var sliceStart = accept.lowerBound
             sliceLoop: while sliceStart < accept.upperBound {
@@ -372,13 +372,13 @@ public final class Matcher: Sendable {
                         found = try scratch.patterns.firstMatch(anchored ?? rule.pattern, in: subject, from: attempt, group: rule.secretGroup)
                     } catch {
                         scratch.disabled[index] = true
-                        failures.append(RuleFailure(ruleIndex: index, offset: position, reason: Matcher.describe(error)))
+                        failures.append(RuleFailure(ruleIndex: index, offset: attempt, reason: Matcher.describe(error)))
                         break sliceLoop
                     }
                     if ContinuousClock.now - started > timeBudget {
                         scratch.disabled[index] = true
                         failures.append(RuleFailure(
-                            ruleIndex: index, offset: position,
+                            ruleIndex: index, offset: attempt,
                             reason: "a single match call took longer than \(timeBudget) (catastrophic backtracking?)"))
                         break sliceLoop
                     }
