@@ -14,9 +14,12 @@ public final class CompiledRule: Sendable {
     /// The regex compiled anchored, for a rule that says where its matches start (`Rule.start`):
     /// tried once at each such position instead of searching the region.
     public let anchoredPattern: Pattern?
+    /// The rule's keywords as bytes, for `Matcher.unkeyedName` (converted once, not per match).
+    package let keywordBytes: [[UInt8]]
 
     package init(rule: Rule) throws(RuleError) {
         self.rule = rule
+        keywordBytes = rule.keywords.map { Array($0.utf8) }
         do {
             pattern = try Pattern(rule.regex, options: rule.utf ? [.utf] : [])
         } catch {
@@ -133,6 +136,8 @@ public final class Matcher: Sendable {
     package let rulesForKeyword: [[Int]]
     /// Rule → its keywords (indices in the automaton): where its hits are read from.
     package let keywordsForRule: [[Int]]
+    /// Keyword → whether any rule lists it (a marker alone does not): read on every keyword hit.
+    package let keywordHasRules: [Bool]
     /// Matches one rule may report in one region (`sliceSize` bytes) before it skips the rest of it.
     public let maxMatchesPerRegion: Int
     /// Matches all rules together may report in one buffer (a chunk, or a decoded span).
@@ -188,6 +193,7 @@ public final class Matcher: Sendable {
             for rule in ruleIndices { keywordsForRule[rule].append(keyword) }
         }
         self.keywordsForRule = keywordsForRule
+        keywordHasRules = rulesForKeyword.map { !$0.isEmpty }
         markerForKeyword = keywords.map { lowerMarkers.firstIndex(of: $0) }
         keywordless = rules.indices.filter { rules[$0].keywords.isEmpty }
         let builtin = Matcher.builtinAutomaton
@@ -216,15 +222,16 @@ public final class Matcher: Sendable {
     /// keywords (ASCII, any case); nil when it holds one. The keywords are the words of the names
     /// the rule reads; a match under another name would only be dismissed later, after its span
     /// had displaced other rules' and been masked in snippets.
-    static func unkeyedName(at start: Int, in buffer: UnsafeRawBufferPointer, keywords: [String]) -> Int? {
+    static func unkeyedName(at start: Int, in buffer: UnsafeRawBufferPointer, keywords: [[UInt8]]) -> Int? {
         var end = start
         while end < buffer.count && isWordByte(buffer[end]) { end += 1 }
-        let name = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
-        for keyword in keywords {
-            let needle = Array(keyword.utf8)
-            guard needle.count <= name.count else { continue }
-            for offset in 0...(name.count - needle.count) where zip(name[offset..<(offset + needle.count)], needle).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) {
-                return nil
+        for needle in keywords where !needle.isEmpty && needle.count <= end - start {
+            var offset = start
+            while offset + needle.count <= end {
+                var index = 0
+                while index < needle.count && buffer[offset + index] | 0x20 == needle[index] | 0x20 { index += 1 }
+                if index == needle.count { return nil }
+                offset += 1
             }
         }
         return max(end, start + 1)
@@ -320,6 +327,7 @@ public final class Matcher: Sendable {
         var matchesInBuffer = 0
         var work = 0
         let workBudget = workFactor * max(accept.count, sliceSize)
+        let patterns = scratch.patterns
         ruleLoop: for index in rules.indices where !scratch.disabled[index] {
             let rule = rules[index]
             let hits = hits(of: index, scratch: scratch)
@@ -339,18 +347,28 @@ public final class Matcher: Sendable {
             if let start = rule.rule.start, anchored != nil {
                 Matcher.matchStarts(start, hits: hits, in: buffer, into: &scratch.starts)
             }
+            // Read once: the array is not mutated below, and reading it through the scratch on
+            // every attempt retained and released it each time.
+            let starts = scratch.starts
+            let pattern = anchored ?? rule.pattern
+            let secretGroup = rule.secretGroup
+            let maxLength = rule.rule.maxLength
+            let isNamedValue = rule.rule.role == .namedValue
+            // Anchored calls are timed in batches (`anchoredClockStride`).
+            var batchStarted = ContinuousClock.now
+            var callsInBatch = 0
             var startCursor = 0
             var hitCursor = 0
             var sliceStart = accept.lowerBound
             sliceLoop: while sliceStart < accept.upperBound {
                 var matchesInRegion = 0
                 let sliceEnd = min(sliceStart + sliceSize, accept.upperBound)
-                let subjectEnd = min(buffer.count, sliceEnd + rule.rule.maxLength)
+                let subjectEnd = min(buffer.count, sliceEnd + maxLength)
                 defer { sliceStart = sliceEnd }
                 if anchored != nil {
-                    while startCursor < scratch.starts.count && scratch.starts[startCursor] < sliceStart { startCursor += 1 }
-                    if startCursor == scratch.starts.count { break sliceLoop }
-                    if scratch.starts[startCursor] >= sliceEnd { continue sliceLoop }
+                    while startCursor < starts.count && starts[startCursor] < sliceStart { startCursor += 1 }
+                    if startCursor == starts.count { break sliceLoop }
+                    if starts[startCursor] >= sliceEnd { continue sliceLoop }
                 } else if !isKeywordless {
                     while hitCursor < hits.count && hits[hitCursor] < sliceStart { hitCursor += 1 }
                     if hitCursor == hits.count { break sliceLoop }
@@ -361,26 +379,42 @@ public final class Matcher: Sendable {
                 while position < sliceEnd {
                     var attempt = position
                     if anchored != nil {
-                        while startCursor < scratch.starts.count && scratch.starts[startCursor] < position { startCursor += 1 }
-                        guard startCursor < scratch.starts.count, scratch.starts[startCursor] < sliceEnd else { break }
-                        attempt = scratch.starts[startCursor]
+                        while startCursor < starts.count && starts[startCursor] < position { startCursor += 1 }
+                        guard startCursor < starts.count, starts[startCursor] < sliceEnd else { break }
+                        attempt = starts[startCursor]
                         startCursor += 1
                     }
-                    let started = ContinuousClock.now
+                    let started = anchored == nil ? ContinuousClock.now : batchStarted
                     let found: PatternMatch?
                     do {
-                        found = try scratch.patterns.firstMatch(anchored ?? rule.pattern, in: subject, from: attempt, group: rule.secretGroup)
+                        found = try patterns.firstMatch(pattern, in: subject, from: attempt, group: secretGroup)
                     } catch {
                         scratch.disabled[index] = true
                         failures.append(RuleFailure(ruleIndex: index, offset: attempt, reason: Matcher.describe(error)))
                         break sliceLoop
                     }
-                    if ContinuousClock.now - started > timeBudget {
-                        scratch.disabled[index] = true
-                        failures.append(RuleFailure(
-                            ruleIndex: index, offset: attempt,
-                            reason: "a single match call took longer than \(timeBudget) (catastrophic backtracking?)"))
-                        break sliceLoop
+                    if anchored == nil {
+                        if ContinuousClock.now - started > timeBudget {
+                            scratch.disabled[index] = true
+                            failures.append(RuleFailure(
+                                ruleIndex: index, offset: attempt,
+                                reason: "a single match call took longer than \(timeBudget) (catastrophic backtracking?)"))
+                            break sliceLoop
+                        }
+                    } else {
+                        callsInBatch += 1
+                        if callsInBatch == Matcher.anchoredClockStride {
+                            let now = ContinuousClock.now
+                            if now - started > timeBudget {
+                                scratch.disabled[index] = true
+                                failures.append(RuleFailure(
+                                    ruleIndex: index, offset: attempt,
+                                    reason: "\(callsInBatch) match calls at its start positions took longer than \(timeBudget) (catastrophic backtracking?)"))
+                                break sliceLoop
+                            }
+                            batchStarted = now
+                            callsInBatch = 0
+                        }
                     }
                     // An anchored call that fails examined little: count one byte for it.
                     work += (found.map { $0.range.upperBound } ?? (anchored != nil ? attempt + 1 : subjectEnd)) - attempt
@@ -389,7 +423,7 @@ public final class Matcher: Sendable {
                         continue
                     }
                     guard let match = found, match.range.lowerBound < sliceEnd else { break }
-                    if rule.rule.role == .namedValue, let nameEnd = Matcher.unkeyedName(at: match.range.lowerBound, in: subject, keywords: rule.rule.keywords) {
+                    if isNamedValue, let nameEnd = Matcher.unkeyedName(at: match.range.lowerBound, in: subject, keywords: rule.keywordBytes) {
                         // Not a name the rule reads (`https` of a URL, `curl`): no match, and the
                         // value may hold one (`foo: api_token=…`).
                         position = nameEnd
@@ -407,8 +441,8 @@ public final class Matcher: Sendable {
                         resume[index] = max(resume[index], sliceEnd)
                         continue sliceLoop
                     }
-                    if match.range.count > rule.rule.maxLength {
-                        let cut = match.range.lowerBound + rule.rule.maxLength
+                    if match.range.count > maxLength {
+                        let cut = match.range.lowerBound + maxLength
                         guard let secret = match.group, secret.lowerBound < cut else {
                             // Nothing of the secret within the limit: go on after the window.
                             position = cut
@@ -438,6 +472,12 @@ public final class Matcher: Sendable {
         return failures
     }
 
+    /// Anchored calls between two readings of the clock. An anchored call tries one position, so
+    /// PCRE2's match limit already bounds it; the clock, read around every call, was a tenth of a
+    /// log scan's time. A batch that takes longer than `timeBudget` stops the rule as a single slow
+    /// call does.
+    package static let anchoredClockStride = 64
+
     package static func describe(_ failure: MatchFailure) -> String {
         switch failure {
         case .limitExceeded(let message): "match limit exceeded (\(message)); the rule backtracks too much"
@@ -461,39 +501,80 @@ public final class Matcher: Sendable {
     private func hits(of index: Int, scratch: MatcherScratch) -> [Int] {
         let keywords = keywordsForRule[index]
         if keywords.count == 1 { return scratch.hits[keywords[0]] }
+        // The lists are sorted: merged two at a time in linear passes (a rule's keywords are few,
+        // and on a log most of them have no hits in a chunk).
         var merged: [Int] = []
-        for keyword in keywords { merged += scratch.hits[keyword] }
-        return merged.sorted()
+        for keyword in keywords where !scratch.hits[keyword].isEmpty {
+            merged = merged.isEmpty ? scratch.hits[keyword] : Matcher.mergeSorted(merged, scratch.hits[keyword])
+        }
+        return merged
+    }
+
+    /// Two ascending lists as one ascending list (duplicates kept).
+    package static func mergeSorted(_ left: [Int], _ right: [Int]) -> [Int] {
+        var merged: [Int] = []
+        merged.reserveCapacity(left.count + right.count)
+        var i = 0
+        var j = 0
+        while i < left.count && j < right.count {
+            if right[j] < left[i] {
+                merged.append(right[j])
+                j += 1
+            } else {
+                merged.append(left[i])
+                i += 1
+            }
+        }
+        merged.append(contentsOf: left[i...])
+        merged.append(contentsOf: right[j...])
+        return merged
     }
 
     /// Records, per keyword, the offsets (ascending) of its hits at or after `start`.
     private func collectHits(_ buffer: UnsafeRawBufferPointer, from start: Int, scratch: MatcherScratch) {
-        for index in scratch.hits.indices { scratch.hits[index].removeAll(keepingCapacity: true) }
-        scratch.keywordPositions.removeAll(keepingCapacity: true)
+        // The lists are moved out of the scratch while the automaton fills them: appending through
+        // the class property checked exclusivity and uniqueness on each of a log's million hits.
+        var hits: [[Int]] = []
+        var positions: [Int] = []
+        var markerHits: [Int] = []
+        swap(&hits, &scratch.hits)
+        swap(&positions, &scratch.keywordPositions)
+        swap(&markerHits, &scratch.markerHits)
+        defer {
+            swap(&hits, &scratch.hits)
+            swap(&positions, &scratch.keywordPositions)
+            swap(&markerHits, &scratch.markerHits)
+        }
+        for index in hits.indices { hits[index].removeAll(keepingCapacity: true) }
+        positions.removeAll(keepingCapacity: true)
         guard let automaton else { return }
         var unsorted = false
         var positionsUnsorted = false
         let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        // Read once, not through `self` on each hit.
+        let keywordHasRules = keywordHasRules
+        let markers = markers
+        let markerForKeyword = markerForKeyword
         automaton.scan(buffer, from: start) { keyword, position in
-            if let last = scratch.keywordPositions.last, last > position { positionsUnsorted = true }
-            scratch.keywordPositions.append(position)
+            if let last = positions.last, last > position { positionsUnsorted = true }
+            positions.append(position)
             if !markers.isEmpty, let marker = markerForKeyword[keyword], let base {
                 // The automaton ignores case; markers are exact.
                 let bytes = markers[marker]
                 if position + bytes.count <= buffer.count, bytes.withUnsafeBytes({ memcmp(base + position, $0.baseAddress!, bytes.count) == 0 }) {
-                    scratch.markerHits.append(position)
+                    markerHits.append(position)
                 }
             }
-            if !rulesForKeyword[keyword].isEmpty {
-                if let last = scratch.hits[keyword].last, last > position { unsorted = true }
-                scratch.hits[keyword].append(position)
+            if keywordHasRules[keyword] {
+                if let last = hits[keyword].last, last > position { unsorted = true }
+                hits[keyword].append(position)
             }
         }
         // Hits arrive in order of their end; keywords of different lengths can cross.
         if unsorted {
-            for index in scratch.hits.indices { scratch.hits[index].sort() }
+            for index in hits.indices { hits[index].sort() }
         }
-        if positionsUnsorted { scratch.keywordPositions.sort() }
+        if positionsUnsorted { positions.sort() }
     }
 }
 

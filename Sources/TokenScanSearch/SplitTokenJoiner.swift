@@ -36,12 +36,28 @@ package enum SplitTokenJoiner: String, CaseIterable {
     package static func join(
         _ buffer: UnsafeRawBufferPointer, keywords: [Int], first: Int, into output: inout DecodedText
     ) -> (joiner: SplitTokenJoiner?, next: Int) {
+        // Most lines with a keyword end in something no joiner continues: tell from the line's
+        // end (found forwards) before its start is looked for and its keywords are gathered.
+        let end = lineBounds(buffer, from: keywords[first])
+        guard mayContinue(buffer, lineEnd: end) else { return (nil, end.next) }
         let line = lineBounds(buffer, around: keywords[first])
         var last = first
         while last + 1 < keywords.count && keywords[last + 1] < line.contentEnd { last += 1 }
         let onLine = keywords[first...last]
         guard let (joiner, end) = join(buffer, line: line, keywords: onLine, into: &output) else { return (nil, line.next) }
         return (joiner, max(end, line.next))
+    }
+
+    /// Whether a joiner could continue the line that `line` ends (its `start` is not used): the
+    /// joiners' own first tests, on the line's last bytes and the next line's first ones.
+    private static func mayContinue(_ buffer: UnsafeRawBufferPointer, lineEnd line: Line) -> Bool {
+        guard line.contentEnd < buffer.count, line.contentEnd > 0 else { return false }
+        let last = buffer[line.contentEnd - 1]
+        if last == UInt8(ascii: "\\") { return true }
+        if line.next < buffer.count && isTokenCharacter(last) && isTokenCharacter(buffer[line.next]) { return true }
+        var close = line.contentEnd - 1
+        while close > 0 && (isBlank(buffer[close]) || isOperator(buffer[close])) { close -= 1 }
+        return isQuote(buffer[close]) && opensLiteral(lineAt: line.next, in: buffer)
     }
 
     private static func join(
@@ -182,6 +198,20 @@ package enum SplitTokenJoiner: String, CaseIterable {
         return sawOperator
     }
 
+    /// Whether the line at `start` opens a literal (after blanks, and a `+` or `.` that continues
+    /// the expression), as the next part of a concatenation must: the cheap test that most lines
+    /// ending in a quote (access logs' user agents, JSON) fail, made before the first line's
+    /// literal is looked for.
+    private static func opensLiteral(lineAt start: Int, in buffer: UnsafeRawBufferPointer) -> Bool {
+        var index = start
+        while index < buffer.count && isBlank(buffer[index]) { index += 1 }
+        if index < buffer.count && (buffer[index] == UInt8(ascii: "+") || buffer[index] == UInt8(ascii: ".")) {
+            index += 1
+            while index < buffer.count && isBlank(buffer[index]) { index += 1 }
+        }
+        return index < buffer.count && isQuote(buffer[index])
+    }
+
     private static func joinConcatenation(
         _ buffer: UnsafeRawBufferPointer, line firstLine: Line, keywords: ArraySlice<Int>, into output: inout DecodedText
     ) -> Int? {
@@ -192,6 +222,7 @@ package enum SplitTokenJoiner: String, CaseIterable {
         }
         guard close > firstLine.start, isQuote(buffer[close]),
             trailer(after: close, in: buffer, lineEnd: firstLine.contentEnd) != nil,
+            opensLiteral(lineAt: firstLine.next, in: buffer),
             let open = literal(endingAt: close, in: buffer, lineStart: firstLine.start)
         else { return nil }
         // A keyword inside the literal starts a token (`"eyJ…" +`); one before it names the value

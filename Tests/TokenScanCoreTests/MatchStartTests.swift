@@ -8,7 +8,7 @@ import XCTest
 final class MatchStartTests: XCTestCase {
     func testEveryRuleThatSaysWhereItsMatchesStartFindsWhatAFreeSearchFinds() throws {
         let anchoredRules = TestSupport.builtinRules().filter { $0.start != nil }
-        XCTAssertEqual(Set(anchoredRules.map(\.id)), ["named-value", "oauth-token-parameter"])
+        XCTAssertEqual(Set(anchoredRules.map(\.id)), ["authorization-bearer", "named-value", "oauth-token-parameter"])
         var inputs: [[UInt8]] = []
         for corpus in [LabelledCorpus.generate(), NamedValueCorpus.generate(), SignedURLCorpus.generate(), BearerFormatCorpus.generate()] {
             inputs += corpus.files.map(\.bytes)
@@ -85,6 +85,43 @@ final class MatchStartTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("'start' needs keywords"), "\(error)")
         }
         XCTAssertEqual(try RuleLoader.load(toml: base + "keywords = [\"x_key\"]\nstart = \"keyword\"\n", origin: "custom.toml").first?.start, .keyword)
+    }
+
+    /// Anchored calls are timed in batches of `Matcher.anchoredClockStride`: a batch over the time
+    /// budget stops the rule (named in the failures) as one slow free-search call does, and fewer
+    /// calls than a batch are not timed at all (each is bounded by PCRE2's match limit).
+    func testAnchoredCallsAreTimedInBatches() throws {
+        let rule = try XCTUnwrap(try RuleLoader.load(toml: """
+            [[rules]]
+            id = "slow"
+            kind = "opaque"
+            regex = 'x_key=(?<secret>[a-z]{8})'
+            keywords = ["x_key"]
+            start = "keyword"
+
+            """, origin: "custom.toml").first)
+        let matcher = try Matcher(rules: [rule], timeBudget: .zero)
+        func failures(attempts: Int) -> [RuleFailure] {
+            let input = Array(String(repeating: "x_key=1 ", count: attempts).utf8)
+            let scratch = matcher.makeScratch()
+            var resume = [0]
+            return input.withUnsafeBytes { buffer in
+                matcher.scan(buffer, accept: 0..<buffer.count, resume: &resume, scratch: scratch) { _ in }
+            }
+        }
+        XCTAssertEqual(failures(attempts: Matcher.anchoredClockStride - 1), [])
+        let stopped = failures(attempts: Matcher.anchoredClockStride * 3)
+        XCTAssertEqual(stopped.count, 1)
+        XCTAssertEqual(stopped.first?.offset, 8 * (Matcher.anchoredClockStride - 1), "the batch's last attempt")
+        XCTAssertTrue(stopped.first?.reason.contains("\(Matcher.anchoredClockStride) match calls at its start positions took longer than") == true,
+                      stopped.first?.reason ?? "")
+    }
+
+    /// A rule's keyword hits, kept per keyword, are merged in one ascending list.
+    func testKeywordHitListsMergeInOrder() {
+        XCTAssertEqual(Matcher.mergeSorted([1, 4, 9], [2, 4, 10, 11]), [1, 2, 4, 4, 9, 10, 11])
+        XCTAssertEqual(Matcher.mergeSorted([], [3]), [3])
+        XCTAssertEqual(Matcher.mergeSorted([5, 6], []), [5, 6])
     }
 
     private func matches(_ matcher: Matcher, _ input: [UInt8]) -> [RuleMatch] {
