@@ -40,6 +40,9 @@ struct DecodedToken: Sendable {
 struct ClaimsDecodeError: Error, Sendable {
     var dismissal: Dismissal
     var message: String
+    /// The token had only the first bytes of the format's shape, nothing of its structure (a
+    /// format without a prefix of its own): after `Bearer ` or under a name it is some other value.
+    var shapeOnly = false
 }
 
 /// The formats behind `ClaimsDecoder`, looked up by a rule's `validate` names.

@@ -38,7 +38,8 @@ struct MacaroonDecoder: ClaimsDecoder {
             }
             return .success(DecodedToken(format: "macaroon", name: name, header: header, claims: claims, encrypted: false))
         case .failure(.notMacaroon):
-            return .failure(ClaimsDecodeError(dismissal: .malformed, message: "it is neither a version 1 nor a version 2 macaroon"))
+            return .failure(ClaimsDecodeError(
+                dismissal: .malformed, message: "it is neither a version 1 nor a version 2 macaroon", shapeOnly: true))
         case .failure(.truncated):
             return .failure(ClaimsDecodeError(
                 dismissal: .truncated, message: "it ends before its 32-byte signature, or data follows it: a macaroon cut short"))

@@ -109,6 +109,27 @@ final class MacaroonCLITests: XCTestCase {
         }
     }
 
+    /// A value after `Bearer ` or under a token name that only begins like a version 2 macaroon
+    /// (base64 `AgE`/`AgI`, hex `0201`) but holds no macaroon header is the opaque token it is:
+    /// judged as one, not dismissed as a macaroon cut short.
+    func testValueThatOnlyBeginsLikeAMacaroonIsJudgedAsOpaque() throws {
+        let base64 = "Xq7vR2mT9kLw4ZpB8cNd3FgHs6JyUe1aVo5iKt0Qb-Wx2Lr8Tn4Pz6Dy0Mc9Hf3Jg"
+        let hex = "9c4e1b7a2f60d83e5a1c47b29f0e6d8a3b5c7e9f1a2b4c6d8e0f13579bdf2468ace0"
+        let texts = [
+            ("Authorization: Bearer AgI\(base64)\n", "AgI\(base64)"),
+            ("Authorization: Bearer AgE\(base64)\n", "AgE\(base64)"),
+            ("Authorization: Bearer 0201\(hex)\n", "0201\(hex)"),
+            ("ACCESS_TOKEN=AgE\(base64)\n", "AgE\(base64)"),
+        ]
+        for (text, token) in texts {
+            let found = try scan(text).findings
+            XCTAssertEqual(found.count, 1, text)
+            XCTAssertEqual(found.first?["secret"] as? String, token, text)
+            XCTAssertNotEqual(found.first?["kind"] as? String, "macaroon", text)
+            XCTAssertNil(found.first?["decoded"], text)
+        }
+    }
+
     /// `tokenscan decode` shows the caveats, permissions and the assessment.
     func testDecodeShowsMacaroonPermissionsAndAssessment() throws {
         let token = TokenMinter.lndMacaroon(permissions: Self.admin, caveats: ["time-before 2026-02-01T00:00:00Z"], seed: "decode")
