@@ -34,6 +34,9 @@ struct DecodedToken: Sendable {
     var encrypted: Bool
     /// When the token was made, where the format states it outside its claims (Fernet, Branca).
     var issuedAt: Date? = nil
+    /// What a token of this format without an expiry lacks, for the `no-expiry` reason (`a time
+    /// caveat`); nil for formats whose expiry is an `exp` claim.
+    var missingExpiry: String? = nil
 }
 
 /// Why a match with a format's shape is not one of its tokens (for `decode`'s message).

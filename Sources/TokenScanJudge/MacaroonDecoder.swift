@@ -36,7 +36,9 @@ struct MacaroonDecoder: ClaimsDecoder {
                 claims["permissions"] = .array(permissions.map(JSONValue.string))
                 name = "LND macaroon"
             }
-            return .success(DecodedToken(format: "macaroon", name: name, header: header, claims: claims, encrypted: false))
+            return .success(DecodedToken(
+                format: "macaroon", name: name, header: header, claims: claims, encrypted: false,
+                missingExpiry: "no time caveat (`time-before` or `time <`)"))
         case .failure(.notMacaroon):
             return .failure(ClaimsDecodeError(
                 dismissal: .malformed, message: "it is neither a version 1 nor a version 2 macaroon", shapeOnly: true))

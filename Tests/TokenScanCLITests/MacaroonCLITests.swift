@@ -130,6 +130,16 @@ final class MacaroonCLITests: XCTestCase {
         }
     }
 
+    /// A macaroon without a time caveat is told so in a macaroon's terms, under the stable code.
+    func testMacaroonWithoutTimeCaveatSaysSo() throws {
+        let token = TokenMinter.macaroon(location: "https://api.example/", identifier: Array("key-3".utf8), caveats: ["ipaddr 10.0.0.7"], seed: "forever")
+        let found = try scan("macaroon: \(token)\n").findings
+        let reason = (found.first?["reasons"] as? [[String: Any]])?.first { $0["code"] as? String == "no-expiry" }
+        let message = reason?["message"] as? String ?? ""
+        XCTAssertTrue(message.contains("time caveat"), message)
+        XCTAssertFalse(message.contains("exp claim"), message)
+    }
+
     /// `tokenscan decode` shows the caveats, permissions and the assessment.
     func testDecodeShowsMacaroonPermissionsAndAssessment() throws {
         let token = TokenMinter.lndMacaroon(permissions: Self.admin, caveats: ["time-before 2026-02-01T00:00:00Z"], seed: "decode")
