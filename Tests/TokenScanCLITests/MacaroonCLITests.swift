@@ -140,6 +140,18 @@ final class MacaroonCLITests: XCTestCase {
         XCTAssertFalse(message.contains("exp claim"), message)
     }
 
+    /// The header LND's REST proxy reads, pasted whole, decodes as the macaroon it carries.
+    func testDecodeAcceptsGrpcMetadataMacaroonHeader() throws {
+        let token = TokenMinter.lndMacaroon(permissions: Self.readOnly, seed: "header")
+        for line in ["Grpc-Metadata-macaroon: \(token)", "grpc-metadata-macaroon:\(token)"] {
+            let result = try run(["decode", line, "--now", now, "--format", "json", "--fail-on", "never"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let finding = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            XCTAssertEqual(finding?["ruleId"] as? String, "macaroon", line)
+            XCTAssertEqual(finding?["severity"] as? String, "medium", line)
+        }
+    }
+
     /// `tokenscan decode` shows the caveats, permissions and the assessment.
     func testDecodeShowsMacaroonPermissionsAndAssessment() throws {
         let token = TokenMinter.lndMacaroon(permissions: Self.admin, caveats: ["time-before 2026-02-01T00:00:00Z"], seed: "decode")
