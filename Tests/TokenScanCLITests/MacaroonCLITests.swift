@@ -155,18 +155,8 @@ final class MacaroonCLITests: XCTestCase {
     /// `tokenscan decode` shows the caveats, permissions and the assessment.
     func testDecodeShowsMacaroonPermissionsAndAssessment() throws {
         let token = TokenMinter.lndMacaroon(permissions: Self.admin, caveats: ["time-before 2026-02-01T00:00:00Z"], seed: "decode")
-        let text = try run(["decode", token, "--now", now])
-        XCTAssertEqual(text.status, 1, text.stderr)
-        XCTAssertTrue(text.stdout.contains("Token (MACAROON)"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("lnd"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("invoices:write"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("(2026-02-01T00:00:00Z, in 31 days)"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("Risk          HIGH"), text.stdout)
-        let json = try run(["decode", token, "--now", now, "--format", "json", "--fail-on", "never"])
-        let finding = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
-        XCTAssertEqual(finding["ruleId"] as? String, "macaroon")
-        let bad = try run(["decode", String(token.dropLast(20))])
-        XCTAssertEqual(bad.status, 2)
-        XCTAssertTrue(bad.stderr.contains("not a macaroon token"), bad.stderr)
+        try assertDecodes(
+            token, now: now, shows: ["Token (MACAROON)", "lnd", "invoices:write", "(2026-02-01T00:00:00Z, in 31 days)", "Risk          HIGH"],
+            rule: "macaroon", refuses: String(token.dropLast(20)))
     }
 }
