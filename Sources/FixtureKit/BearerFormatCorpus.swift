@@ -152,10 +152,7 @@ struct BearerFormatWriter {
         place("paseto/logs/ci-build.log", header: "Run ./scripts/deploy.sh\n") { time, value in
             Piece("\(time) + curl -fsS -H 'Authorization: Bearer ") + value + "' https://api.example/v1/deploy\n"
         }
-        place("paseto/http/session.har", header: "{\"log\": {\"entries\": [\n", footer: "{}]}}\n") { time, value in
-            Piece("{\"startedDateTime\": \"\(time)\", \"request\": {\"method\": \"GET\", \"headers\": [{\"name\": \"Authorization\", \"value\": \"Bearer ")
-                + value + "\"}]}},\n"
-        }
+        placeHAR("paseto/http/session.har", header: "Authorization", scheme: "Bearer ")
         place("paseto/config/settings.yaml", header: "service:\n") { _, value in
             Piece("  auth_token: ") + value + "\n"
         }
@@ -163,10 +160,7 @@ struct BearerFormatWriter {
             Piece("{\"request\": {\"auth\": {\"type\": \"bearer\", \"bearer\": [{\"key\": \"token\", \"value\": \"") + value
                 + "\", \"type\": \"string\"}]}}},\n"
         }
-        place("paseto/notebooks/explore.ipynb", header: "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n",
-              footer: "\"print('ok')\\n\"]}], \"nbformat\": 4}\n") { _, value in
-            Piece("\"TOKEN = \\\"") + value + "\\\"\\n\",\n"
-        }
+        placeNotebook("paseto/notebooks/explore.ipynb", before: "TOKEN = \\\"", after: "\\\"")
         // Prose that names the prefixes: the specification's own wording, not a token.
         var doc = Doc("paseto/docs/README.md")
         for version in 1...4 {
@@ -202,6 +196,32 @@ struct BearerFormatWriter {
         docs.append(doc)
     }
 
+    enum HARMessage: String { case request, response }
+
+    /// A HAR export (HAR 1.2): one entry per line whose request or response header holds the value.
+    private mutating func placeHAR(_ path: String, message: HARMessage = .request, header name: String, scheme: String = "") {
+        let method = message == .request ? "\"method\": \"GET\", " : ""
+        place(path, header: "{\"log\": {\"entries\": [\n", footer: "{}]}}\n") { time, value in
+            Piece("{\"startedDateTime\": \"\(time)\", \"\(message.rawValue)\": {\(method)\"headers\": [{\"name\": \"\(name)\", \"value\": \"\(scheme)")
+                + value + "\"}]}},\n"
+        }
+    }
+
+    /// A Postman collection whose requests send the value in a header.
+    private mutating func placePostman(_ path: String, header name: String) {
+        place(path, header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
+            Piece("{\"request\": {\"header\": [{\"key\": \"\(name)\", \"value\": \"") + value + "\"}]}},\n"
+        }
+    }
+
+    /// A Jupyter notebook whose code cell holds the value in a line of Python.
+    private mutating func placeNotebook(_ path: String, before: String, after: String) {
+        place(path, header: "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n",
+              footer: "\"print('ok')\\n\"]}], \"nbformat\": 4}\n") { _, value in
+            Piece("\"\(before)") + value + "\(after)\\n\",\n"
+        }
+    }
+
     // MARK: Fernet
 
     /// The next Fernet token: made up to a month ago, padded as libraries print it or unpadded as
@@ -234,20 +254,12 @@ struct BearerFormatWriter {
         place("fernet/logs/ci-deploy.log", header: "Run openstack server list\n") { time, value in
             Piece("\(time) + curl -s -H \"X-Auth-Token: ") + value + "\" https://compute.example:8774/v2.1/servers\n"
         }
-        place("fernet/http/dashboard.har", header: "{\"log\": {\"entries\": [\n", footer: "{}]}}\n") { time, value in
-            Piece("{\"startedDateTime\": \"\(time)\", \"response\": {\"headers\": [{\"name\": \"X-Subject-Token\", \"value\": \"") + value
-                + "\"}]}},\n"
-        }
+        placeHAR("fernet/http/dashboard.har", message: .response, header: "X-Subject-Token")
         place("fernet/config/clouds.yaml", header: "clouds:\n  prod:\n    auth_type: token\n") { _, value in
             Piece("    auth: {token: ") + value + "}\n"
         }
-        place("fernet/postman/openstack.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
-            Piece("{\"request\": {\"header\": [{\"key\": \"X-Auth-Token\", \"value\": \"") + value + "\"}]}},\n"
-        }
-        place("fernet/notebooks/session.ipynb", header: "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n",
-              footer: "\"print('ok')\\n\"]}], \"nbformat\": 4}\n") { _, value in
-            Piece("\"session = Fernet(key).decrypt(b'") + value + "')\\n\",\n"
-        }
+        placePostman("fernet/postman/openstack.postman_collection.json", header: "X-Auth-Token")
+        placeNotebook("fernet/notebooks/session.ipynb", before: "session = Fernet(key).decrypt(b'", after: "')")
     }
 
     // MARK: Macaroons
@@ -338,19 +350,11 @@ struct BearerFormatWriter {
         place("macaroon/logs/ci-build.log", header: "Run ./scripts/pay-invoice.sh\n") { time, value in
             Piece("\(time) + curl -fsS --cacert tls.cert -H 'Grpc-Metadata-macaroon: ") + value + "' https://lnd.internal:8080/v1/invoices\n"
         }
-        place("macaroon/http/wallet.har", header: "{\"log\": {\"entries\": [\n", footer: "{}]}}\n") { time, value in
-            Piece("{\"startedDateTime\": \"\(time)\", \"request\": {\"method\": \"GET\", \"headers\": [{\"name\": \"Grpc-Metadata-macaroon\", \"value\": \"")
-                + value + "\"}]}},\n"
-        }
+        placeHAR("macaroon/http/wallet.har", header: "Grpc-Metadata-macaroon")
         place("macaroon/config/lnbits.env", header: "LNBITS_BACKEND_WALLET_CLASS=LndRestWallet\n") { _, value in
             Piece("LND_REST_MACAROON=") + value + "\n"
         }
-        place("macaroon/postman/lnd.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
-            Piece("{\"request\": {\"header\": [{\"key\": \"Grpc-Metadata-macaroon\", \"value\": \"") + value + "\"}]}},\n"
-        }
-        place("macaroon/notebooks/node.ipynb", header: "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n",
-              footer: "\"print('ok')\\n\"]}], \"nbformat\": 4}\n") { _, value in
-            Piece("\"macaroon = '") + value + "'\\n\",\n"
-        }
+        placePostman("macaroon/postman/lnd.postman_collection.json", header: "Grpc-Metadata-macaroon")
+        placeNotebook("macaroon/notebooks/node.ipynb", before: "macaroon = '", after: "'")
     }
 }

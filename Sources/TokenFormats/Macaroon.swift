@@ -28,7 +28,8 @@ public struct Macaroon: Sendable, Equatable {
     public var caveats: [Caveat]
 
     public enum DecodeError: Error, Sendable, Equatable {
-        /// Not base64 or hex, or not the start of either serialisation.
+        /// Not base64 or hex, or not the start of either serialisation (for version 2: no whole
+        /// header section).
         case notMacaroon
         /// The data ends before the signature, or the signature is not the last 32 bytes.
         case truncated
@@ -40,6 +41,8 @@ public struct Macaroon: Sendable, Equatable {
     private static let identifierField: UInt64 = 2
     private static let verifierField: UInt64 = 4
     private static let signatureField: UInt64 = 6
+    /// Version 2, then the location field `lnd`: how every LND macaroon begins.
+    private static let lndHeader: [UInt8] = [2, 1, 3] + Array("lnd".utf8)
 
     /// The bytes a token's text holds: hex (LND writes `0201…`) or base64 in either alphabet.
     public static func bytes(of token: [UInt8]) -> (bytes: [UInt8], encoding: Encoding)? {
@@ -91,7 +94,14 @@ public struct Macaroon: Sendable, Equatable {
         guard bytes.count >= 3, bytes[1] == UInt8(locationField) || bytes[1] == UInt8(identifierField) else {
             return .failure(.notMacaroon)
         }
-        guard let header = section(), let identifier = header[identifierField] else { return .failure(.truncated) }
+        // Three bytes are no proof (one random base64 value in about 130,000 starts `AgE` or
+        // `AgI`): only LND's fixed first six bytes, or a whole header section with an identifier
+        // and a location of printable text, make the rest a macaroon cut short.
+        guard let header = section(), let identifier = header[identifierField],
+              Set(header.keys).isSubset(of: [locationField, identifierField]),
+              header[locationField]?.allSatisfy({ (0x20...0x7E).contains($0) }) ?? true else {
+            return .failure(bytes.starts(with: lndHeader) ? .truncated : .notMacaroon)
+        }
         var caveats: [Caveat] = []
         while true {
             guard index < bytes.count else { return .failure(.truncated) }

@@ -34,12 +34,18 @@ struct DecodedToken: Sendable {
     var encrypted: Bool
     /// When the token was made, where the format states it outside its claims (Fernet, Branca).
     var issuedAt: Date? = nil
+    /// What a token of this format without an expiry lacks, for the `no-expiry` reason (`a time
+    /// caveat`); nil for formats whose expiry is an `exp` claim.
+    var missingExpiry: String? = nil
 }
 
 /// Why a match with a format's shape is not one of its tokens (for `decode`'s message).
 struct ClaimsDecodeError: Error, Sendable {
     var dismissal: Dismissal
     var message: String
+    /// The token had only the first bytes of the format's shape, nothing of its structure (a
+    /// format without a prefix of its own): after `Bearer ` or under a name it is some other value.
+    var shapeOnly = false
 }
 
 /// The formats behind `ClaimsDecoder`, looked up by a rule's `validate` names.

@@ -36,9 +36,12 @@ struct MacaroonDecoder: ClaimsDecoder {
                 claims["permissions"] = .array(permissions.map(JSONValue.string))
                 name = "LND macaroon"
             }
-            return .success(DecodedToken(format: "macaroon", name: name, header: header, claims: claims, encrypted: false))
+            return .success(DecodedToken(
+                format: "macaroon", name: name, header: header, claims: claims, encrypted: false,
+                missingExpiry: "no time caveat (`time-before` or `time <`)"))
         case .failure(.notMacaroon):
-            return .failure(ClaimsDecodeError(dismissal: .malformed, message: "it is neither a version 1 nor a version 2 macaroon"))
+            return .failure(ClaimsDecodeError(
+                dismissal: .malformed, message: "it is neither a version 1 nor a version 2 macaroon", shapeOnly: true))
         case .failure(.truncated):
             return .failure(ClaimsDecodeError(
                 dismissal: .truncated, message: "it ends before its 32-byte signature, or data follows it: a macaroon cut short"))

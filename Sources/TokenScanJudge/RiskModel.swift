@@ -215,7 +215,8 @@ public struct RiskModel: Sendable {
             let ago = RelativeTime.describe(secondsLeft ?? 0)
             reasons.append(Reason("expired", "The token claims to have expired \(ago) (\(RelativeTime.iso8601(facts.expiresAt!)))."))
         case .noExpiry:
-            reasons.append(Reason("no-expiry", "The token has no exp claim: it claims to be valid forever."))
+            let missing = facts.decoded?.missingExpiry ?? "no exp claim"
+            reasons.append(Reason("no-expiry", "The token has \(missing): it claims to be valid forever."))
         case .active, .notYetValid:
             if let secondsLeft {
                 if secondsLeft < 3600 && !facts.isForgeable {

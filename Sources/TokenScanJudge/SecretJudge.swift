@@ -36,8 +36,8 @@ struct SecretJudge {
                 return .success(assembly.finding(secret, rule: rule, facts: undecoded, assessment: settings.riskModel.assess(undecoded, now: settings.now)))
             case .dismissed(let dismissal): return .failure(dismissal)
             }
-        } else if let decoder = ClaimsDecoders.decoder(for: rule) ?? carriedFormat(secret, rule: rule) {
-            switch decoder.decode(secret) {
+        } else if let outcome = claims(of: secret, rule: rule) {
+            switch outcome {
             case .success(let decoded):
                 let kind = rule.role == .carrier || rule.role == .namedValue ? decoded.format : rule.kind
                 var decodedFacts = TokenFacts.from(
@@ -66,6 +66,17 @@ struct SecretJudge {
                 "The match is longer than the \(rule.id) rule's maxLength (\(rule.maxLength) bytes): it is reported from its first \(secret.count) bytes."))
         }
         return .success(assembly.finding(secret, rule: rule, facts: facts, assessment: assessment))
+    }
+
+    /// The contents of a token of the rule's format, or of the format a carried value has; nil
+    /// when a carried value only began like one (`ClaimsDecodeError.shapeOnly`: a macaroon's three
+    /// bytes): it is then judged as the opaque value it is, not dismissed as that format cut short.
+    private func claims(of secret: [UInt8], rule: Rule) -> Result<DecodedToken, ClaimsDecodeError>? {
+        if let decoder = ClaimsDecoders.decoder(for: rule) { return decoder.decode(secret) }
+        guard let decoder = carriedFormat(secret, rule: rule) else { return nil }
+        let outcome = decoder.decode(secret)
+        if case .failure(let error) = outcome, error.shapeOnly { return nil }
+        return outcome
     }
 
     /// The format of a value a carrier (`Bearer …`) or a named value holds, when it has a format's

@@ -53,7 +53,8 @@ public enum TokenDecoder {
 
     /// Takes `Authorization:` and `Bearer ` off the front (any case), so a header copied from a
     /// log or a curl command decodes as the token it carries; likewise RFC 9449's `DPoP` scheme
-    /// (`Authorization: DPoP …`) and proof header (`DPoP: …`).
+    /// (`Authorization: DPoP …`) and proof header (`DPoP: …`), and the header LND's REST proxy
+    /// reads a macaroon from (`Grpc-Metadata-macaroon: …`).
     package static func stripHeader(_ bytes: [UInt8]) -> [UInt8] {
         func dropPrefix(_ prefix: String, from bytes: [UInt8]) -> [UInt8]? {
             let prefix = Array(prefix.utf8)
@@ -62,7 +63,7 @@ public enum TokenDecoder {
             return Array(bytes.dropFirst(prefix.count).drop { $0 == 0x20 || $0 == 0x09 })
         }
         var rest = bytes
-        for name in ["authorization", "dpop"] {
+        for name in ["authorization", "dpop", "grpc-metadata-macaroon"] {
             if let afterName = dropPrefix(name, from: rest), afterName.first == UInt8(ascii: ":") {
                 rest = Array(afterName.dropFirst().drop { $0 == 0x20 || $0 == 0x09 })
                 break

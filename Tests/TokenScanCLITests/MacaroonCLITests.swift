@@ -109,21 +109,54 @@ final class MacaroonCLITests: XCTestCase {
         }
     }
 
+    /// A value after `Bearer ` or under a token name that only begins like a version 2 macaroon
+    /// (base64 `AgE`/`AgI`, hex `0201`) but holds no macaroon header is the opaque token it is:
+    /// judged as one, not dismissed as a macaroon cut short.
+    func testValueThatOnlyBeginsLikeAMacaroonIsJudgedAsOpaque() throws {
+        let base64 = "Xq7vR2mT9kLw4ZpB8cNd3FgHs6JyUe1aVo5iKt0Qb-Wx2Lr8Tn4Pz6Dy0Mc9Hf3Jg"
+        let hex = "9c4e1b7a2f60d83e5a1c47b29f0e6d8a3b5c7e9f1a2b4c6d8e0f13579bdf2468ace0"
+        let texts = [
+            ("Authorization: Bearer AgI\(base64)\n", "AgI\(base64)"),
+            ("Authorization: Bearer AgE\(base64)\n", "AgE\(base64)"),
+            ("Authorization: Bearer 0201\(hex)\n", "0201\(hex)"),
+            ("ACCESS_TOKEN=AgE\(base64)\n", "AgE\(base64)"),
+        ]
+        for (text, token) in texts {
+            let found = try scan(text).findings
+            XCTAssertEqual(found.count, 1, text)
+            XCTAssertEqual(found.first?["secret"] as? String, token, text)
+            XCTAssertNotEqual(found.first?["kind"] as? String, "macaroon", text)
+            XCTAssertNil(found.first?["decoded"], text)
+        }
+    }
+
+    /// A macaroon without a time caveat is told so in a macaroon's terms, under the stable code.
+    func testMacaroonWithoutTimeCaveatSaysSo() throws {
+        let token = TokenMinter.macaroon(location: "https://api.example/", identifier: Array("key-3".utf8), caveats: ["ipaddr 10.0.0.7"], seed: "forever")
+        let found = try scan("macaroon: \(token)\n").findings
+        let reason = (found.first?["reasons"] as? [[String: Any]])?.first { $0["code"] as? String == "no-expiry" }
+        let message = reason?["message"] as? String ?? ""
+        XCTAssertTrue(message.contains("time caveat"), message)
+        XCTAssertFalse(message.contains("exp claim"), message)
+    }
+
+    /// The header LND's REST proxy reads, pasted whole, decodes as the macaroon it carries.
+    func testDecodeAcceptsGrpcMetadataMacaroonHeader() throws {
+        let token = TokenMinter.lndMacaroon(permissions: Self.readOnly, seed: "header")
+        for line in ["Grpc-Metadata-macaroon: \(token)", "grpc-metadata-macaroon:\(token)"] {
+            let result = try run(["decode", line, "--now", now, "--format", "json", "--fail-on", "never"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let finding = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            XCTAssertEqual(finding?["ruleId"] as? String, "macaroon", line)
+            XCTAssertEqual(finding?["severity"] as? String, "medium", line)
+        }
+    }
+
     /// `tokenscan decode` shows the caveats, permissions and the assessment.
     func testDecodeShowsMacaroonPermissionsAndAssessment() throws {
         let token = TokenMinter.lndMacaroon(permissions: Self.admin, caveats: ["time-before 2026-02-01T00:00:00Z"], seed: "decode")
-        let text = try run(["decode", token, "--now", now])
-        XCTAssertEqual(text.status, 1, text.stderr)
-        XCTAssertTrue(text.stdout.contains("Token (MACAROON)"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("lnd"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("invoices:write"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("(2026-02-01T00:00:00Z, in 31 days)"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("Risk          HIGH"), text.stdout)
-        let json = try run(["decode", token, "--now", now, "--format", "json", "--fail-on", "never"])
-        let finding = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
-        XCTAssertEqual(finding["ruleId"] as? String, "macaroon")
-        let bad = try run(["decode", String(token.dropLast(20))])
-        XCTAssertEqual(bad.status, 2)
-        XCTAssertTrue(bad.stderr.contains("not a macaroon token"), bad.stderr)
+        try assertDecodes(
+            token, now: now, shows: ["Token (MACAROON)", "lnd", "invoices:write", "(2026-02-01T00:00:00Z, in 31 days)", "Risk          HIGH"],
+            rule: "macaroon", refuses: String(token.dropLast(20)))
     }
 }

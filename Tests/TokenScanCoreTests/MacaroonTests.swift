@@ -43,6 +43,11 @@ final class MacaroonTests: XCTestCase {
         // A value that is not a macaroon at all.
         XCTAssertEqual(Macaroon.decode(Array("7a2116dc75be34cadbe0b7b43b9582f14646cf75".utf8)), .failure(.notMacaroon))
         XCTAssertFalse(Macaroon.hasShape(Array("eyJhbGciOiJIUzI1NiJ9eyJhbGciOiJIUzI1NiJ9".utf8)))
+        // Version 2's first three bytes and no header after them: some other value, not a cut macaroon.
+        for other in ["AgIXq7vR2mT9kLw4ZpB8cNd3FgHs6JyUe1aVo5iKt0Qb-Wx2Lr8Tn4Pz6Dy0Mc9Hf3Jg", "02019c4e1b7a2f60d83e5a1c47b29f0e6d8a3b5c7e9f"] {
+            XCTAssertTrue(Macaroon.hasShape(Array(other.utf8)), other)
+            XCTAssertEqual(Macaroon.decode(Array(other.utf8)), .failure(.notMacaroon), other)
+        }
     }
 
     /// Other macaroons state no permissions; a third-party caveat's time is not the holder's.
