@@ -1,0 +1,194 @@
+import Foundation
+import XCTest
+import FixtureKit
+import TokenFormats
+import TokenScanModel
+
+/// Issue #20 through the binary: the credentials requests carry — session cookies, API keys in
+/// headers, refresh tokens in token caches — in raw HTTP, access logs, JSON-log header objects,
+/// HAR name/value pairs and `curl` command lines; what grants nothing (analytics, consent, CSRF,
+/// request ids) is no finding; `redact` keeps the names readable.
+///
+/// Values come from a seeded generator (`NamedValueCLITests.opaque`), never literals: the
+/// repository scans itself clean.
+final class RequestCredentialsCLITests: XCTestCase {
+    let now = "2026-01-01T00:00:00Z"
+
+    func token(_ seed: UInt64, length: Int = 32) -> String { NamedValueCLITests.opaque(seed + 2000, length: length) }
+
+    func scan(_ files: [String: String]) throws -> (run: CLIRun, findings: [Finding]) {
+        let directory = try temporaryDirectory()
+        for (path, text) in files { try text.write(to: directory.appendingPathComponent(path), atomically: true, encoding: .utf8) }
+        let run = try run(["scan", ".", "--now", now, "--format", "jsonl", "--show-secrets"], directory: directory)
+        let findings = try run.stdout.split(separator: "\n").map { try JSONDecoder().decode(Finding.self, from: Data($0.utf8)) }
+        return (run, findings)
+    }
+
+    /// The session cookies the frameworks document, each in the carriers a log audit meets. Today
+    /// only the names holding `sessionid`/`sessid` were found: Express, Rails, Laravel, Flask and
+    /// ASP.NET Core's cookies were not.
+    func testFrameworkSessionCookiesAreMediumAndCookiesThatGrantNothingAreNot() throws {
+        let sessions = [
+            ("JSESSIONID", token(1)), ("connect.sid", "s%3A\(token(2)).\(token(3, length: 43))"), ("sessionid", token(4)),
+            ("PHPSESSID", token(5, length: 26).lowercased()), ("ASP.NET_SessionId", token(6, length: 24).lowercased()),
+            (".AspNetCore.Session", "CfDJ8" + token(7, length: 90)), (".AspNetCore.Cookies", "CfDJ8" + token(8, length: 120)),
+            (".ASPXAUTH", token(9, length: 64).uppercased()), ("_shop_session", token(10, length: 60)),
+            ("laravel_session", token(11, length: 80)), ("session", token(12, length: 48)),
+        ]
+        let harmless = [
+            ("_ga", "GA1.2.1385726419.1700000000"), ("_gid", "GA1.2.9921837465.1700000000"), ("_fbp", "fb.1.1700000000000.1385726419"),
+            ("csrftoken", token(20)), ("XSRF-TOKEN", token(21, length: 40)), ("ai_session", "\(token(22, length: 5))|1700000000000|1700000000000"),
+            ("cookieconsent_status", "dismiss"), ("lang", "en-GB"),
+        ]
+        let header = (sessions + harmless).map { "\($0.0)=\($0.1)" }.joined(separator: "; ")
+        let files = [
+            "request.http": "GET /account HTTP/1.1\r\nHost: shop.example.com\r\nCookie: \(header)\r\n\r\n",
+            "trace.txt": "> GET /account HTTP/2\n> Host: shop.example.com\n> cookie: \(header)\n>\n< HTTP/2 200\n",
+            "app.jsonl": "{\"ts\":\"2025-12-31T12:00:00Z\",\"method\":\"GET\",\"path\":\"/account\",\"headers\":{\"cookie\":\"\(header)\",\"x-request-id\":\"\(token(23))\"}}\n",
+            "fetch.sh": "curl -b '\(header)' https://shop.example.com/account\n",
+        ]
+        let (run, findings) = try scan(files)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        for path in files.keys {
+            let here = findings.filter { $0.path == path }
+            for (name, value) in sessions {
+                let finding = here.first { $0.secret == value }
+                XCTAssertNotNil(finding, "\(path): the session cookie \(name) was not found")
+                XCTAssertEqual(finding?.severity, .medium, "\(path): \(name) is a live session (design §5)")
+            }
+            for (name, value) in harmless {
+                XCTAssertFalse(here.contains { value.contains($0.secret) }, "\(path): \(name) grants nothing")
+            }
+            XCTAssertEqual(here.count, sessions.count, "\(path): \(here.map(\.secret))")
+        }
+    }
+
+    /// A `Set-Cookie` whose `Expires` has passed, or whose `Max-Age` has run out counted from the
+    /// log line's own time, is low; counted from `--now` when the line has no time.
+    func testSetCookieThatSaysItIsGoneIsLow() throws {
+        let lines = [
+            ("Set-Cookie: sessionid=\(token(30)); expires=Thu, 01 Jan 2015 00:00:00 GMT; HttpOnly; Path=/", Severity.low),
+            ("< set-cookie: JSESSIONID=\(token(31)); Max-Age=0; Path=/; Secure", .low),
+            ("2025-06-01T10:00:00Z resp Set-Cookie: laravel_session=\(token(32, length: 60)); Max-Age=7200; path=/; httponly", .low),
+            ("[31/Dec/2025:23:30:00 +0000] Set-Cookie: _shop_session=\(token(33, length: 60)); Max-Age=2592000; path=/", .medium),
+            ("Set-Cookie: PHPSESSID=\(token(34, length: 26).lowercased()); expires=Fri, 31-Dec-2027 23:59:59 GMT; path=/", .medium),
+            ("Set-Cookie: connect.sid=s%3A\(token(35)).\(token(36, length: 43)); Path=/; Max-Age=86400000; HttpOnly", .medium),
+        ]
+        let (run, findings) = try scan(["responses.log": lines.map(\.0).joined(separator: "\n") + "\n"])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        for (index, (line, severity)) in lines.enumerated() {
+            let finding = findings.first { $0.line == index + 1 }
+            XCTAssertEqual(finding?.severity, severity, line)
+            if severity == .low { XCTAssertTrue(finding?.reasons.contains { $0.code == "expired" } == true, "\(finding?.reasons ?? [])") }
+        }
+    }
+
+    /// A JWT in a cookie is that token: judged by its claims (expired → low), not as a session id.
+    func testJWTInACookieIsJudgedAsThatToken() throws {
+        let live = TokenMinter.jwt(claims: ["sub": "cookie-user", "exp": 1_900_000_000])
+        let expired = TokenMinter.jwt(claims: ["sub": "cookie-user", "exp": 1_600_000_000])
+        let (run, findings) = try scan(["cookies.txt": "Cookie: KEYCLOAK_IDENTITY=\(live); session=\(expired)\n"])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertEqual(findings.count, 2, run.stdout)
+        XCTAssertEqual(findings.first { $0.secret == live }?.ruleId, "jwt")
+        XCTAssertEqual(findings.first { $0.secret == expired }?.severity, .low)
+    }
+
+    /// A HAR file, pretty-printed as browsers export it: each `{"name": …, "value": …}` pair is
+    /// judged by the name beside the value, and the finding points at the value.
+    func testHARPairsAreJudgedByTheNameBesideTheValue() throws {
+        let key = token(40), session = token(41, length: 26).lowercased(), requestID = token(42)
+        let har = """
+        {
+          "log": {
+            "entries": [
+              {
+                "startedDateTime": "2025-12-31T12:00:00.000Z",
+                "request": {
+                  "method": "GET",
+                  "url": "https://api.example.com/v1/orders",
+                  "headers": [
+                    {
+                      "name": "X-Api-Key",
+                      "value": "\(key)"
+                    },
+                    { "name": "X-Request-Id", "value": "\(requestID)" },
+                    { "name": "If-None-Match", "value": "W/\\"\(token(43))\\"" }
+                  ],
+                  "cookies": [
+                    {
+                      "name": "PHPSESSID",
+                      "value": "\(session)",
+                      "path": "/",
+                      "httpOnly": true
+                    },
+                    { "name": "_gid", "value": "GA1.2.9921837465.1700000000" }
+                  ]
+                }
+              }
+            ]
+          }
+        }
+
+        """
+        let (run, findings) = try scan(["export.har": har])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertEqual(Set(findings.map(\.secret)), [key, session], run.stdout)
+        let lines = har.split(separator: "\n", omittingEmptySubsequences: false)
+        for finding in findings {
+            let line = String(lines[finding.line - 1])
+            XCTAssertTrue(line.contains("\"value\": \"\(finding.secret)\""), "the value's own line: \(line)")
+            XCTAssertEqual(finding.severity, .medium)
+        }
+    }
+
+    /// API keys in request headers: raw HTTP, `curl -H`, gRPC metadata, JSON-log header objects.
+    /// Request ids, trace context and ETags are no findings.
+    func testAPIKeyHeadersInEveryCarrier() throws {
+        let files = [
+            "request.http": "GET /v1/items HTTP/1.1\nX-Api-Key: \(token(50))\nX-Request-Id: \(token(51))\nETag: \"\(token(52))\"\n",
+            "call.sh": "curl -H 'Ocp-Apim-Subscription-Key: \(token(53).lowercased())' -H 'traceparent: 00-\(token(54).lowercased())-00f067aa0ba902b7-01' https://x.azure-api.net/\n",
+            "grpc.sh": "grpcurl -H 'x-auth-token: \(token(55))' -H 'x-correlation-id: \(token(56))' api.example.com:443 orders.Orders/List\n",
+            "gateway.jsonl": "{\"request\":{\"headers\":{\"apikey\":\"\(token(57))\",\"x-amzn-trace-id\":\"Root=1-\(token(58))\"}}}\n",
+        ]
+        let (run, findings) = try scan(files)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertEqual(Set(findings.map(\.path)), Set(files.keys), run.stdout)
+        XCTAssertEqual(findings.count, files.count, run.stdout)
+        XCTAssertTrue(findings.allSatisfy { $0.severity == .medium }, run.stdout)
+    }
+
+    /// MSAL's token cache keeps a refresh token under `"secret"` in a record whose
+    /// `credential_type` is `RefreshToken`: high, as a refresh token is (design §5).
+    func testMSALCacheRefreshTokenIsHigh() throws {
+        let refresh = "0.AXoA" + token(60, length: 120)
+        let cache = """
+        {"RefreshToken": {"uid.utid-login.microsoftonline.com-refreshtoken-04b07795-8ddb-461a-bbee-02f9e1bf7b46--": {"credential_type": "RefreshToken", "secret": "\(refresh)", "home_account_id": "uid.utid", "environment": "login.microsoftonline.com", "client_id": "04b07795-8ddb-461a-bbee-02f9e1bf7b46"}}}
+
+        """
+        let (run, findings) = try scan(["msal_token_cache.json": cache])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertEqual(findings.count, 1, run.stdout)
+        XCTAssertEqual(findings.first?.secret, refresh)
+        XCTAssertEqual(findings.first?.severity, .high)
+        XCTAssertTrue(findings.first?.reasons.contains { $0.code == "refresh-token" } == true)
+    }
+
+    /// `redact` on a log stream: cookie and header values masked, their names and the harmless
+    /// cookies left readable.
+    func testRedactMasksCookieAndHeaderValuesKeepingNames() throws {
+        let session = token(70), sid = "s%3A\(token(71)).\(token(72, length: 43))", key = token(73)
+        let input = """
+        10.0.0.7 - - [31/Dec/2025:12:00:00 +0000] "GET /cart HTTP/1.1" 200 512 "-" "Mozilla/5.0" "JSESSIONID=\(session); _ga=GA1.2.1385726419.1700000000"
+        {"headers":{"cookie":"connect.sid=\(sid); lang=en","x-api-key":"\(key)"}}
+
+        """
+        let result = try run(["redact"], stdin: Data(input.utf8))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for secret in [session, key, token(71)] { XCTAssertFalse(result.stdout.contains(secret), result.stdout) }
+        for kept in ["\"JSESSIONID=[REDACTED:", "; _ga=GA1.2.1385726419.1700000000\"", "{\"headers\":{\"cookie\":\"connect.sid=[REDACTED:",
+                     "; lang=en\",\"x-api-key\":\"[REDACTED:"] {
+            XCTAssertTrue(result.stdout.contains(kept), "\(kept) in \(result.stdout)")
+        }
+    }
+}
