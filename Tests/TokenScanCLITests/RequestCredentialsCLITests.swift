@@ -24,6 +24,23 @@ final class RequestCredentialsCLITests: XCTestCase {
         return (run, findings)
     }
 
+    /// Flask's session cookie (itsdangerous URLSafeTimedSerializer): base64url of the JSON
+    /// session, a timestamp and an HMAC, joined by dots; it starts `eyJ` and is no JWT.
+    func flaskSession(_ seed: UInt64) -> String {
+        Base64.urlEncode(Array("{\"_fresh\":false,\"_user_id\":\"\(seed)\"}".utf8)) + "." + token(seed, length: 6) + "." + token(seed + 1, length: 27)
+    }
+
+    /// Laravel's session cookie: base64 of the encrypted JSON envelope (Illuminate\Encryption),
+    /// percent-encoded in the header.
+    func laravelSession(_ seed: UInt64) -> String {
+        let envelope = "{\"iv\":\"\(token(seed, length: 22))==\",\"value\":\"\(token(seed + 1, length: 64))\",\"mac\":\"\(token(seed + 2, length: 64).lowercased())\",\"tag\":\"\"}"
+        return Data(envelope.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "%3D")
+    }
+
+    func isValue(_ finding: Finding, _ value: String) -> Bool {
+        finding.secret == value || finding.secret == value.removingPercentEncoding
+    }
+
     /// The session cookies the frameworks document, each in the carriers a log audit meets. Today
     /// only the names holding `sessionid`/`sessid` were found: Express, Rails, Laravel, Flask and
     /// ASP.NET Core's cookies were not.
@@ -33,7 +50,7 @@ final class RequestCredentialsCLITests: XCTestCase {
             ("PHPSESSID", token(5, length: 26).lowercased()), ("ASP.NET_SessionId", token(6, length: 24).lowercased()),
             (".AspNetCore.Session", "CfDJ8" + token(7, length: 90)), (".AspNetCore.Cookies", "CfDJ8" + token(8, length: 120)),
             (".ASPXAUTH", token(9, length: 64).uppercased()), ("_shop_session", token(10, length: 60)),
-            ("laravel_session", token(11, length: 80)), ("session", token(12, length: 48)),
+            ("laravel_session", laravelSession(11)), ("session", flaskSession(12)),
         ]
         let harmless = [
             ("_ga", "GA1.2.1385726419.1700000000"), ("_gid", "GA1.2.9921837465.1700000000"), ("_fbp", "fb.1.1700000000000.1385726419"),
@@ -52,7 +69,7 @@ final class RequestCredentialsCLITests: XCTestCase {
         for path in files.keys {
             let here = findings.filter { $0.path == path }
             for (name, value) in sessions {
-                let finding = here.first { $0.secret == value }
+                let finding = here.first { isValue($0, value) }
                 XCTAssertNotNil(finding, "\(path): the session cookie \(name) was not found")
                 XCTAssertEqual(finding?.severity, .medium, "\(path): \(name) is a live session (design §5)")
             }
