@@ -33,6 +33,8 @@ public final class Analyzer {
         var truncated: Bool
         /// A named value's name: the same value under another name may be another class.
         var name: String?
+        /// A cookie's lifetime from its `Set-Cookie` line: the same value may be set again, expired.
+        var expires: Date?
     }
     /// Logs repeat one token thousands of times; decoding, the weak-key check (hundreds of HMACs)
     /// and scoring run once per distinct secret. Bounded: cleared when full.
@@ -58,10 +60,12 @@ public final class Analyzer {
             let name = NamedValue.name(in: hit.match)
             guard let nameClass = settings.names.classify(name) else { return .failure(.unnamed) }
             if nameClass.ignore { return .failure(.notACredentialName) }
-            named = NamedValue(name: name, nameClass: nameClass)
+            named = NamedValue(
+                name: name, nameClass: nameClass,
+                expiresAt: CookieLifetime.expiry(context: hit.context, value: hit.secretInContext, now: settings.now))
         }
         if rule.provider == nil && prefixes.continuesProviderToken(hit) { return .failure(.providerLookalike) }
-        let key = CacheKey(rule: rule.id, secret: hit.secret, truncated: hit.truncated, name: named?.name)
+        let key = CacheKey(rule: rule.id, secret: hit.secret, truncated: hit.truncated, name: named?.name, expires: named?.expiresAt)
         let verdict: Result<Finding, Dismissal>
         if let cached = cache[key] {
             verdict = cached

@@ -29,7 +29,9 @@ struct SecretJudge {
         match: [UInt8]? = nil
     ) -> Result<Finding, Dismissal> {
         let facts: TokenFacts
-        if rule.validate.contains("jwt") || JWTInspection.looksLikeJWT(secret) {
+        // A named value shaped like a JWT without a JOSE header (a Flask session) is its name's.
+        let namedPayload = named != nil && OpaqueValidation.isSignedPayload(secret)
+        if rule.validate.contains("jwt") || JWTInspection.looksLikeJWT(secret) && !namedPayload {
             switch inspection.inspect(secret, rule: rule, truncated: truncated, exposedKey: exposedKey) {
             case .facts(let inspected): facts = inspected
             case .undecoded(let undecoded):

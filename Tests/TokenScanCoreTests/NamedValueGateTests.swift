@@ -22,12 +22,26 @@ final class NamedValueGateTests: XCTestCase {
         XCTAssertNil(vocabulary.classify("token_count"))
     }
 
+    /// Session cookies by the names the frameworks give them; a dotted name is one name.
+    func testSessionCookieNames() {
+        for name in ["JSESSIONID", "PHPSESSID", "sessionid", "ASP.NET_SessionId", ".ASPXAUTH", "connect.sid", "_shop_session",
+                     "laravel_session", "session", ".AspNetCore.Session", ".AspNetCore.Cookies", ".AspNetCore.Identity.Application",
+                     "PLAY_SESSION", "rack.session", "wordpress_logged_in_5c0f3e"] {
+            XCTAssertEqual(vocabulary.classify(name)?.id, "session", name)
+        }
+        XCTAssertEqual(vocabulary.classify("ai_session")?.ignore, true, "Application Insights' analytics")
+        XCTAssertEqual(vocabulary.classify("XSRF-TOKEN")?.ignore, true)
+        for name in ["_ga", "_fbp", "sid", "app.sid", "AspNetCore.Culture", "cookies"] { XCTAssertNil(vocabulary.classify(name), name) }
+    }
+
     /// The matcher reads only names that hold one of the rule's keywords: a credential's name
     /// without one would never be read (names that exclude, `csrf*`, only refine ones that do).
     func testEveryBuiltinNameHoldsAKeywordOfTheRule() throws {
-        let rule = try XCTUnwrap(try RuleCatalog.builtin().first { $0.id == "named-value" })
-        for entry in vocabulary.entries where vocabulary.classes[entry.classID]?.ignore == false {
-            XCTAssertTrue(rule.keywords.contains { entry.core.contains($0.lowercased().filter { $0 != "_" && $0 != "-" }) }, entry.core)
+        for id in ["named-value", "named-pair"] {
+            let rule = try XCTUnwrap(try RuleCatalog.builtin().first { $0.id == id })
+            for entry in vocabulary.entries where vocabulary.classes[entry.classID]?.ignore == false {
+                XCTAssertTrue(rule.keywords.contains { entry.core.contains($0.lowercased().filter { $0 != "_" && $0 != "-" }) }, "\(id): \(entry.core)")
+            }
         }
     }
 
