@@ -20,6 +20,8 @@ public enum NamedValueCorpus {
         case kubernetes
         case encoded
         case bearer
+        case cookies
+        case headers
     }
 
     public static func category(ofPath path: String) -> Category? {
@@ -306,6 +308,8 @@ struct NamedValueWriter {
         kubernetes()
         encoded()
         bearer()
+        cookies()
+        headers()
         return docs
     }
 
