@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TokenFormats
 
 /// When a cookie that a `Set-Cookie` header sets runs out: its `Max-Age`, counted from the
 /// record's own time (RFC 6265 §5.2.2; it wins over `Expires`, §5.3 step 3), or its `Expires`
@@ -62,7 +63,7 @@ public enum CookieLifetime {
         guard let (hour, minute, second) = time, let day, let month, var year else { return nil }
         if (70...99).contains(year) { year += 1900 } else if (0...69).contains(year) { year += 2000 }
         guard (1...31).contains(day), year >= 1601, hour <= 23, minute <= 59, second <= 59 else { return nil }
-        let days = RecordTime.daysSinceEpoch(year: year, month: month, day: day)
+        let days = ClaimTime.daysFromCivil(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + second))
     }
 

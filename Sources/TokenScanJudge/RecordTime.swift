@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TokenFormats
 
 /// The time a log record states for itself: the first ISO 8601 timestamp on its line
 /// (`2025-06-01T10:00:00Z`, `2025-06-01 10:00:00.123+02:00`, a JSON log's `"ts"`) or the Common Log
@@ -16,16 +17,6 @@ public enum RecordTime {
         return nil
     }
 
-    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let shifted = month <= 2 ? year - 1 : year
-        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
-        let yearOfEra = shifted - era * 400
-        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
     private static func number(_ line: [UInt8], _ start: Int, _ count: Int) -> Int? {
         guard start >= 0, start + count <= line.count else { return nil }
         var value = 0
@@ -40,7 +31,7 @@ public enum RecordTime {
 
     private static func date(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, offset: Int) -> Date? {
         guard (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 60 else { return nil }
-        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        let seconds = ClaimTime.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 

@@ -45,6 +45,6 @@ final class CookieLifetimeTests: XCTestCase {
     func testRecordTimes() {
         XCTAssertEqual(RecordTime.find(in: Array("ts=2025-06-01 12:00:00.250+02:00 msg".utf8)), Date(timeIntervalSince1970: 1_748_772_000))
         XCTAssertNil(RecordTime.find(in: Array("version 12025-06-01 nothing".utf8)))
-        XCTAssertEqual(RecordTime.daysSinceEpoch(year: 2000, month: 3, day: 1), 11_017)
+        XCTAssertEqual(RecordTime.find(in: Array("127.0.0.1 - - [01/Mar/2000:00:00:00 +0000] \"GET /\"".utf8)), Date(timeIntervalSince1970: 951_868_800))
     }
 }
