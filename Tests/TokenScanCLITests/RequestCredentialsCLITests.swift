@@ -208,4 +208,116 @@ final class RequestCredentialsCLITests: XCTestCase {
             XCTAssertTrue(result.stdout.contains(kept), "\(kept) in \(result.stdout)")
         }
     }
+
+    // MARK: AWS session tokens
+
+    /// An STS session token as STS writes it: base64 after the header "IQoJb3JpZ2luX2Vj"
+    /// (docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html), several hundred characters.
+    func stsToken(_ seed: UInt64) -> String {
+        var random = SplitMix64(seed: seed + 3000)
+        return "IQoJb3JpZ2luX2VjE" + Data((0..<300).map { _ in UInt8(random.below(256)) }).base64EncodedString()
+    }
+
+    /// A secret access key: 40 base64 characters. And its access key id (not a secret).
+    func secretAccessKey(_ seed: UInt64) -> String {
+        var random = SplitMix64(seed: seed + 4000)
+        return Data((0..<30).map { _ in UInt8(random.below(256)) }).base64EncodedString()
+    }
+    func accessKeyID(_ seed: UInt64) -> String { "ASIA" + token(seed + 4500, length: 16).uppercased() }
+
+    static func percentEncoded(_ value: String) -> String {
+        value.replacingOccurrences(of: "+", with: "%2B").replacingOccurrences(of: "/", with: "%2F").replacingOccurrences(of: "=", with: "%3D")
+    }
+
+    /// Design §5: a session token on its own is low (it signs nothing without its secret access
+    /// key), in every carrier: `AWS_SESSION_TOKEN=`, an `X-Amz-Security-Token` header, the
+    /// percent-encoded query parameter of a URL that is no pre-signed URL,
+    /// botocore's debug log (whose `Authorization: AWS4-HMAC-SHA256 … Signature=` is no finding),
+    /// and the SDK for JavaScript's `sessionToken` (a session's name; the value's STS header says
+    /// whose). Before, the URL's token was not found and `sessionToken` was a medium session token.
+    func testAWSSessionTokenAloneIsLowInEveryCarrier() throws {
+        let tokens = (1...5).map { stsToken(UInt64($0)) }
+        let files = [
+            "env.sh": "export AWS_REGION=eu-west-1\nexport AWS_SESSION_TOKEN=\(tokens[0])\n",
+            "request.http": "GET /?Action=ListQueues HTTP/1.1\nHost: sqs.eu-west-1.amazonaws.com\nX-Amz-Security-Token: \(tokens[1])\n",
+            "access.log": #"10.0.0.7 - - [31/Dec/2025:12:00:00 +0000] "GET /exports/q4.csv?X-Amz-Security-Token=\#(Self.percentEncoded(tokens[2]))&response-content-type=text%2Fcsv HTTP/1.1" 403 0"# + "\n",
+            "debug.log": "2025-12-31 12:00:00,000 - MainThread - botocore.endpoint - DEBUG - Making request with params: {'headers': {'X-Amz-Date': b'20251231T120000Z', 'X-Amz-Security-Token': b'\(tokens[3])', 'Authorization': b'AWS4-HMAC-SHA256 Credential=\(accessKeyID(2))/20251231/eu-west-1/sqs/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=\(SignedURLCLITests.hex(3002))'}}\n",
+            "sdk.log": "[AWS credentials] Credentials { accessKeyId: '\(accessKeyID(3))', sessionToken: '\(tokens[4])', expired: false }\n",
+        ]
+        let (run, findings) = try scan(files)
+        XCTAssertEqual(run.status, 0, "low is below the default --fail-on: \(run.stdout)")
+        for (index, path) in ["env.sh", "request.http", "access.log", "debug.log", "sdk.log"].enumerated() {
+            let here = findings.filter { $0.path == path }
+            XCTAssertEqual(here.count, 1, "\(path): \(here.map(\.secret))")
+            guard let finding = here.first else { continue }
+            XCTAssertTrue(isValue(finding, tokens[index]) || finding.secret == Self.percentEncoded(tokens[index]), "\(path): \(finding.secret)")
+            XCTAssertEqual(finding.severity, .low, "\(path)")
+            XCTAssertEqual(finding.tokenClass, "AWS session token", "\(path)")
+            XCTAssertTrue(finding.reasons.contains { $0.code == "aws-session-token" }, "\(path): \(finding.reasons)")
+        }
+    }
+
+    /// With its secret access key in the same input the session token is high, and the set is one
+    /// finding (at the token; the key's own finding folds into it): an `.env`, the shared
+    /// credentials file, and `aws sts assume-role` output (the key before the token). A secret
+    /// access key without a token stays a medium finding of its own.
+    func testAWSSessionTokenWithItsSecretAccessKeyIsOneHighFinding() throws {
+        let files = [
+            "env.sh": "export AWS_ACCESS_KEY_ID=\(accessKeyID(11))\nexport AWS_SESSION_TOKEN=\(stsToken(11))\nexport AWS_SECRET_ACCESS_KEY=\(secretAccessKey(11))\n",
+            "credentials": "[default]\naws_access_key_id = \(accessKeyID(12))\naws_secret_access_key = \(secretAccessKey(12))\naws_session_token = \(stsToken(12))\n",
+            "assume-role.json": """
+            {
+                "Credentials": {
+                    "AccessKeyId": "\(accessKeyID(13))",
+                    "SecretAccessKey": "\(secretAccessKey(13))",
+                    "SessionToken": "\(stsToken(13))",
+                    "Expiration": "2026-06-01T00:00:00+00:00"
+                }
+            }
+
+            """,
+            "long-term.env": "AWS_SECRET_ACCESS_KEY=\(secretAccessKey(14))\n",
+        ]
+        let (run, findings) = try scan(files)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let keyLines = ["env.sh": 3, "credentials": 3, "assume-role.json": 4]
+        for (seed, path) in [(UInt64(11), "env.sh"), (12, "credentials"), (13, "assume-role.json")] {
+            let here = findings.filter { $0.path == path }
+            XCTAssertEqual(here.map(\.secret), [stsToken(seed)], "\(path): one finding for the set, at the token")
+            guard let finding = here.first else { continue }
+            XCTAssertEqual(finding.severity, .high, "\(path): \(finding.reasons)")
+            let reason = finding.reasons.first { $0.code == "aws-credential-set" }
+            XCTAssertNotNil(reason, "\(path): \(finding.reasons)")
+            XCTAssertTrue(reason?.message.contains("at line \(keyLines[path]!)") == true, "\(path): \(reason?.message ?? "")")
+            XCTAssertFalse(finding.reasons.contains { $0.code == "aws-session-token" }, "\(path): \(finding.reasons)")
+        }
+        let alone = findings.filter { $0.path == "long-term.env" }
+        XCTAssertEqual(alone.map(\.secret), [secretAccessKey(14)])
+        XCTAssertEqual(alone.first?.severity, .medium)
+        XCTAssertEqual(alone.first?.tokenClass, "AWS secret access key")
+    }
+
+    /// `redact` masks session tokens wherever they stand (also inside a valid signed URL, whose
+    /// signature it masks too), keeping the names and the URL readable.
+    func testRedactMasksAWSSessionTokens() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let today = calendar.dateComponents([.year, .month, .day], from: Date())
+        let date = String(format: "%04d%02d%02d", today.year!, today.month!, today.day!)
+        let inURL = stsToken(21), header = stsToken(22), env = stsToken(23), signature = SignedURLCLITests.hex(3021)
+        let input = """
+        > GET /q4.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=\(accessKeyID(21))%2F\(date)%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=\(date)T000000Z&X-Amz-Expires=604800&X-Amz-Security-Token=\(Self.percentEncoded(inURL))&X-Amz-SignedHeaders=host&X-Amz-Signature=\(signature) HTTP/2
+        > X-Amz-Security-Token: \(header)
+        AWS_SESSION_TOKEN=\(env)
+
+        """
+        let result = try run(["redact"], stdin: Data(input.utf8))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for secret in [String(Self.percentEncoded(inURL).prefix(60)), String(header.prefix(60)), String(env.prefix(60)), signature] {
+            XCTAssertFalse(result.stdout.contains(secret), result.stdout)
+        }
+        for kept in ["&X-Amz-Security-Token=[REDACTED:", "> X-Amz-Security-Token: [REDACTED:", "AWS_SESSION_TOKEN=[REDACTED:", "&X-Amz-SignedHeaders=host&X-Amz-Signature=[REDACTED:"] {
+            XCTAssertTrue(result.stdout.contains(kept), "\(kept) in \(result.stdout)")
+        }
+    }
 }

@@ -22,6 +22,18 @@ final class NamedValueGateTests: XCTestCase {
         XCTAssertNil(vocabulary.classify("token_count"))
     }
 
+    /// An STS session token's header (`valuePrefixes`) names its class under any credential's
+    /// name; a name that holds no credential stays one, and other values keep their name's class.
+    func testAValuesOwnHeaderNamesItsClass() {
+        let sts = Array(("IQoJb3JpZ2luX2VjE" + String(repeating: "Q", count: 40)).utf8)
+        XCTAssertEqual(vocabulary.classify("SessionToken", value: sts)?.id, "aws-session-token")
+        XCTAssertEqual(vocabulary.classify("sessionToken", value: Array("Xk2mQ9vT4pL7wR1nB8cF3dG6hJ0sA5eZ".utf8))?.id, "session")
+        XCTAssertEqual(vocabulary.classify("csrf_token", value: sts)?.ignore, true)
+        XCTAssertNil(vocabulary.classify("max_tokens", value: sts))
+        XCTAssertEqual(vocabulary.classify("SecretAccessKey")?.id, "aws-secret-access-key")
+        XCTAssertEqual(vocabulary.classify("aws_secret_access_key")?.id, "aws-secret-access-key")
+    }
+
     /// Session cookies by the names the frameworks give them; a dotted name is one name.
     func testSessionCookieNames() {
         for name in ["JSESSIONID", "PHPSESSID", "sessionid", "ASP.NET_SessionId", ".ASPXAUTH", "connect.sid", "_shop_session",
