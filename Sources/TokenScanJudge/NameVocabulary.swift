@@ -28,12 +28,21 @@ public struct NameClass: Sendable, Equatable {
     public var acceptsEncodedJSON = false
     /// The name holds no credential (a CSRF token, a page cursor, a key's identifier).
     public var ignore = false
+    /// A value that starts with one of these is of this class under any credential's name: the
+    /// value's own header says what it is (an STS session token under `SessionToken`).
+    public var valuePrefixes: [String] = []
 
     public init(id: String, tokenClass: String, severity: Severity) {
         self.id = id
         self.tokenClass = tokenClass
         self.severity = severity
     }
+}
+
+extension NameClass {
+    /// The classes `AWSCredentialCorrelation` pairs (ids in `Rules/named-values.toml`).
+    static let awsSessionToken = "aws-session-token"
+    static let awsSecretAccessKey = "aws-secret-access-key"
 }
 
 /// The names of named values and the class each maps to. Data, not code: users extend it from
@@ -101,6 +110,14 @@ public struct NameVocabulary: Sendable {
         return best.flatMap { classes[$0.classID] }
     }
 
+    /// The class of `value` under `name`: the name's, unless the name holds a credential and the
+    /// value starts with a class's `valuePrefixes` (the first such class by id).
+    public func classify(_ name: some StringProtocol, value: [UInt8]) -> NameClass? {
+        guard let byName = classify(name), !byName.ignore else { return classify(name) }
+        let prefixed = classes.values.filter { !$0.valuePrefixes.isEmpty }.sorted { $0.id < $1.id }
+        return prefixed.first { $0.valuePrefixes.contains { value.starts(with: $0.utf8) } } ?? byName
+    }
+
     /// This vocabulary with `additions` consulted first (their classes replace same-id ones).
     public func merging(_ additions: NameVocabulary) -> NameVocabulary {
         NameVocabulary(classes: classes.merging(additions.classes) { _, added in added }, entries: additions.entries + entries)
@@ -123,7 +140,7 @@ public struct NameVocabulary: Sendable {
             for (index, item) in array.enumerated() {
                 guard let classTable = item.table else { throw document.error("nameClasses[\(index)] is not a table") }
                 let reader = TableReader(table: classTable, origin: origin, context: "nameClasses[\(index)]")
-                try reader.rejectUnknownKeys(["id", "tokenClass", "severity", "minLength", "maxLength", "entropy", "hex", "uuid", "encodedJSON", "ignore"])
+                try reader.rejectUnknownKeys(["id", "tokenClass", "severity", "minLength", "maxLength", "entropy", "hex", "uuid", "encodedJSON", "ignore", "valuePrefixes"])
                 let id = try reader.requiredString("id")
                 let ignore = try reader.bool("ignore") ?? false
                 let severityName = try reader.string("severity") ?? "medium"
@@ -141,6 +158,7 @@ public struct NameVocabulary: Sendable {
                 nameClass.acceptsHex = try reader.bool("hex") ?? false
                 nameClass.acceptsUUID = try reader.bool("uuid") ?? false
                 nameClass.acceptsEncodedJSON = try reader.bool("encodedJSON") ?? false
+                nameClass.valuePrefixes = try reader.stringArray("valuePrefixes")
                 classes[id] = nameClass
             }
         }

@@ -40,6 +40,7 @@ struct OpaqueValidation {
             var facts = TokenFacts(kind: rule.kind, baseSeverity: named.nameClass.severity)
             facts.declaredClass = named.nameClass.tokenClass
             facts.assignedName = named.name
+            facts.isAWSSessionToken = named.nameClass.id == NameClass.awsSessionToken
             // RFC examples and vendors' local-development keys are assigned to names too.
             facts.docSample = PublishedTokens.builtin.match(secret)
             facts.expiresAt = named.expiresAt
