@@ -22,6 +22,7 @@ public enum NamedValueCorpus {
         case bearer
         case cookies
         case headers
+        case aws
     }
 
     public static func category(ofPath path: String) -> Category? {
@@ -310,6 +311,7 @@ struct NamedValueWriter {
         bearer()
         cookies()
         headers()
+        awsSessionTokens()
         return docs
     }
 

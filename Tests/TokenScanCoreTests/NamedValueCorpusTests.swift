@@ -32,7 +32,8 @@ final class NamedValueCorpusTests: XCTestCase {
                       "bearer:equals-inside", "bearer:letters-only", "cookies:jsessionid", "cookies:phpsessid", "cookies:django",
                       "cookies:aspnet", "cookies:express", "cookies:rails", "cookies:laravel", "cookies:flask", "cookies:aspnetcore",
                       "cookies:aspxauth", "headers:apim-subscription-key", "headers:api-key", "headers:apikey", "headers:x-api-key",
-                      "headers:x-auth-token"] {
+                      "headers:x-auth-token", "aws:env", "aws:credentials", "aws:assume-role", "aws:curl-v", "aws:botocore",
+                      "aws:access-log"] {
             XCTAssertTrue(labels.contains(label), "no \(label) token")
         }
         let fileTypes = Set(Self.corpus.tokens.filter { $0.expectation.path.hasPrefix("named/") }.map(\.fileType))
@@ -41,7 +42,8 @@ final class NamedValueCorpusTests: XCTestCase {
             XCTAssertTrue(fileTypes.contains(type), "no named value in a .\(type) file")
         }
         // Issue #20: each category in each format a log audit meets.
-        for (category, formats) in [("cookies", ["http", "txt", "sh", "log", "jsonl", "har"]), ("headers", ["http", "sh", "jsonl", "har"])] {
+        for (category, formats) in [("cookies", ["http", "txt", "sh", "log", "jsonl", "har"]), ("headers", ["http", "sh", "jsonl", "har"]),
+                                  ("aws", ["env", "jsonl", "txt", "log"])] {
             let types = Set(Self.corpus.tokens.filter { $0.expectation.path.hasPrefix(category + "/") }.map(\.fileType))
             for type in formats { XCTAssertTrue(types.contains(type), "no \(category) token in a .\(type) file") }
         }
