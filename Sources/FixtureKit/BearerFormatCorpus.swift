@@ -13,7 +13,11 @@ import TokenFormats
 /// registered claims, times as RFC 3339 text), minted by `TokenMinter.paseto`; Fernet from
 /// github.com/fernet/spec (Spec.md: the token layout; invalid.json: the cut and malformed tokens)
 /// and OpenStack Keystone's fernet provider (unpadded tokens in `X-Auth-Token` and
-/// `X-Subject-Token`), minted by `TokenMinter.fernet`. Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
+/// `X-Subject-Token`), minted by `TokenMinter.fernet`; macaroons from github.com/rescrv/libmacaroons
+/// (README and macaroons.c: the version 1 and 2 serialisations), LND (lightningnetwork/lnd,
+/// docs/macaroons.md: the hex form, the entity/action permissions, `lncli bakemacaroon --timeout`'s
+/// `time-before` caveat, the `Grpc-Metadata-macaroon` header) and macaroon-bakery's identifier
+/// (bakery/internal/macaroonpb/id.proto), minted by `TokenMinter.lndMacaroon` and `TokenMinter.macaroon`. Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
 /// names the prefixes, placeholders, masked and cut tokens, signed messages that are no claims.
 public enum BearerFormatCorpus {
     public static let defaultSeed = "issue-21"
@@ -22,12 +26,14 @@ public enum BearerFormatCorpus {
     public enum Format: String, CaseIterable, Sendable {
         case paseto
         case fernet
+        case macaroon
 
         /// The severities design §5 can give this format's tokens (Fernet states no claims).
         public var severities: Set<String> {
             switch self {
             case .paseto: ["critical", "high", "medium", "low"]
             case .fernet: ["medium"]
+            case .macaroon: ["critical", "high", "medium", "low"]
             }
         }
     }
@@ -66,6 +72,7 @@ struct BearerFormatWriter {
     mutating func writeAll() -> [Doc] {
         paseto()
         fernet()
+        macaroon()
         return docs
     }
 
@@ -176,11 +183,19 @@ struct BearerFormatWriter {
     private mutating func place(_ path: String, header: String, footer: String = "", line: (String, Piece) -> Piece) {
         var doc = Doc(path)
         doc.put(header)
-        let fernet = path.hasPrefix("fernet/")
+        let format = BearerFormatCorpus.format(ofPath: path)
         for round in 0..<BearerFormatWriter.rounds {
             let time = Date(timeIntervalSince1970: TimeInterval(now - 3600 + round * 61)).formatted(.iso8601)
-            doc.put(line(time, .token(fernet ? nextFernet() : nextPaseto())))
-            let fake = fernet ? nextFernetLookAlike() : nextPasetoLookAlike()
+            switch format {
+            case .fernet: doc.put(line(time, .token(nextFernet())))
+            case .macaroon: doc.put(line(time, .token(nextMacaroon(named: !path.contains("/http/") && !path.contains("/postman/")))))
+            default: doc.put(line(time, .token(nextPaseto())))
+            }
+            let fake = switch format {
+            case .fernet: nextFernetLookAlike()
+            case .macaroon: nextMacaroonLookAlike()
+            default: nextPasetoLookAlike()
+            }
             doc.put(line(time, .lookAlike(fake.kind, fake.text)))
         }
         doc.put(footer)
@@ -232,6 +247,110 @@ struct BearerFormatWriter {
         place("fernet/notebooks/session.ipynb", header: "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n",
               footer: "\"print('ok')\\n\"]}], \"nbformat\": 4}\n") { _, value in
             Piece("\"session = Fernet(key).decrypt(b'") + value + "')\\n\",\n"
+        }
+    }
+
+    // MARK: Macaroons
+
+    /// LND's permission sets (lnd's `lncli bakemacaroon` entities and actions): the admin macaroon's,
+    /// the read-only macaroon's and the invoice macaroon's.
+    static let lndAdmin: [(entity: String, actions: [String])] =
+        ["address", "info", "invoices", "message", "offchain", "onchain", "peers", "signer"].map { ($0, ["read", "write"]) }
+        + [("macaroon", ["generate", "read", "write"])]
+    static let lndReadOnly: [(entity: String, actions: [String])] =
+        ["address", "info", "invoices", "message", "offchain", "onchain", "peers", "signer", "macaroon"].map { ($0, ["read"]) }
+    static let lndInvoice: [(entity: String, actions: [String])] = [("address", ["read", "write"]), ("invoices", ["read", "write"]), ("onchain", ["read"])]
+
+    /// The next macaroon, with the severity design §5 gives it: LND macaroons (hex or base64) by
+    /// their permissions (a write is broad) and `time-before` caveat; libmacaroons' version 1 and
+    /// other version 2 macaroons (no permissions: medium, low once their `time <` caveat passed).
+    /// A version 2 macaroon of another service has no fixed text, so only `named` places (a name
+    /// that says macaroon) get one.
+    mutating func nextMacaroon(named: Bool) -> Secret {
+        serial += 1
+        func time(_ offset: Int) -> String {
+            Date(timeIntervalSince1970: TimeInterval(now + offset)).formatted(.iso8601)
+        }
+        let seed = "\(seed)/macaroon/\(serial)"
+        let ip = "ipaddr 10.\(serial % 200).\(serial % 7).\(serial % 250 + 1)"
+        let token: String, variant: String, severity: String
+        switch serial % (named ? 8 : 6) {
+        case 0:
+            token = TokenMinter.lndMacaroon(permissions: Self.lndAdmin, seed: seed)
+            (variant, severity) = ("lnd-admin", "critical")
+        case 1:
+            token = TokenMinter.lndMacaroon(permissions: Self.lndReadOnly, caveats: serial % 3 == 0 ? [ip] : [], encoding: serial % 2 == 0 ? .hex : .base64, seed: seed)
+            (variant, severity) = ("lnd-readonly", "medium")
+        case 2:
+            token = TokenMinter.lndMacaroon(permissions: Self.lndInvoice, caveats: ["time-before \(time(30 * 86_400))", ip], encoding: serial % 4 == 2 ? .base64 : .hex, seed: seed)
+            (variant, severity) = ("lnd-invoice", "high")
+        case 3:
+            token = TokenMinter.lndMacaroon(permissions: Self.lndAdmin, caveats: ["time-before \(time(-5 * 86_400))"], seed: seed)
+            (variant, severity) = ("lnd-expired", "low")
+        case 4:
+            let hex = TokenMinter.lndMacaroon(permissions: Self.lndInvoice, seed: seed)
+            token = serial % 2 == 0 ? hex.uppercased() : hex
+            (variant, severity) = ("lnd-invoice", "critical")
+        case 5:
+            let caveats = serial % 2 == 0 ? ["time < \(time(90 * 86_400))"] : ["account = \(serial * 7919)"]
+            token = TokenMinter.macaroon(
+                version: 1, location: "https://svc\(serial % 3).example/", identifier: Array("key-\(serial)".utf8), caveats: caveats, seed: seed)
+            (variant, severity) = ("v1", "medium")
+        case 6:
+            token = TokenMinter.macaroon(
+                location: serial % 3 == 0 ? nil : "https://api\(serial % 4).example/", identifier: TokenMinter.bytes(count: 24, seed: seed + "/id"),
+                caveats: ["time < \(time(-86_400))"], seed: seed)
+            (variant, severity) = ("v2", "low")
+        default:
+            token = TokenMinter.macaroon(
+                location: "https://api\(serial % 4).example/", identifier: Array("user-\(serial)".utf8),
+                caveats: ["time < \(time(7 * 86_400))", "op = read"], seed: seed)
+            (variant, severity) = ("v2", "medium")
+        }
+        let rule = variant == "v2" ? "macaroon-named" : "macaroon"
+        return Secret(value: token, kind: "macaroon", rule: rule, label: "macaroon:\(variant)/\(severity)")
+    }
+
+    /// The next macaroon look-alike: macaroons cut short (a log line's limit), placeholders and
+    /// masks of the form LND's documentation prints, paths to macaroon files, root keys and
+    /// digests under a macaroon name.
+    mutating func nextMacaroonLookAlike() -> (kind: LabelledCorpus.LookAlikeKind, text: String) {
+        fakeSerial += 1
+        let seed = "\(seed)/macaroon-fake/\(fakeSerial)"
+        let hex = TokenMinter.lndMacaroon(permissions: Self.lndReadOnly, seed: seed)
+        switch fakeSerial % 7 {
+        case 0: return (.truncatedSignature, String(hex.dropLast(2 * (1 + fakeSerial % 20))))
+        case 1: return (.truncatedSignature, String(hex.prefix(160 + fakeSerial % 40 * 2)))
+        case 2: return (.placeholder, "0201036c6e6402f801030a10...")
+        case 3: return (.masked, String(hex.prefix(24)) + "********")
+        case 4: return (.hexHash, Array(TokenMinter.bytes(count: 32, seed: seed + "/root")).map { String($0 >> 4, radix: 16) + String($0 & 15, radix: 16) }.joined())
+        case 5:
+            let v1 = TokenMinter.macaroon(version: 1, location: "https://svc.example/", identifier: Array("k".utf8), caveats: [], seed: seed)
+            return (.truncatedSignature, String(v1.dropLast(6 + fakeSerial % 9)))
+        default: return (.path, "/home/lnd/.lnd/data/chain/bitcoin/mainnet/admin.macaroon")
+        }
+    }
+
+    mutating func macaroon() {
+        place("macaroon/logs/app.log", header: "") { time, value in
+            Piece("{\"time\":\"\(time)\",\"level\":\"debug\",\"msg\":\"lnd client\",\"macaroon\":\"") + value + "\"}\n"
+        }
+        place("macaroon/logs/ci-build.log", header: "Run ./scripts/pay-invoice.sh\n") { time, value in
+            Piece("\(time) + curl -fsS --cacert tls.cert -H 'Grpc-Metadata-macaroon: ") + value + "' https://lnd.internal:8080/v1/invoices\n"
+        }
+        place("macaroon/http/wallet.har", header: "{\"log\": {\"entries\": [\n", footer: "{}]}}\n") { time, value in
+            Piece("{\"startedDateTime\": \"\(time)\", \"request\": {\"method\": \"GET\", \"headers\": [{\"name\": \"Grpc-Metadata-macaroon\", \"value\": \"")
+                + value + "\"}]}},\n"
+        }
+        place("macaroon/config/lnbits.env", header: "LNBITS_BACKEND_WALLET_CLASS=LndRestWallet\n") { _, value in
+            Piece("LND_REST_MACAROON=") + value + "\n"
+        }
+        place("macaroon/postman/lnd.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
+            Piece("{\"request\": {\"header\": [{\"key\": \"Grpc-Metadata-macaroon\", \"value\": \"") + value + "\"}]}},\n"
+        }
+        place("macaroon/notebooks/node.ipynb", header: "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n",
+              footer: "\"print('ok')\\n\"]}], \"nbformat\": 4}\n") { _, value in
+            Piece("\"macaroon = '") + value + "'\\n\",\n"
         }
     }
 }

@@ -11,6 +11,9 @@ public final class CompiledRule: Sendable {
     public let secretGroup: Int
     /// `Rule.path`, compiled: the rule runs only on inputs whose path matches.
     public let pathPattern: Pattern?
+    /// The regex compiled anchored, for a rule that says where its matches start (`Rule.start`):
+    /// tried once at each such position instead of searching the region.
+    public let anchoredPattern: Pattern?
 
     package init(rule: Rule) throws(RuleError) {
         self.rule = rule
@@ -18,6 +21,13 @@ public final class CompiledRule: Sendable {
             pattern = try Pattern(rule.regex, options: rule.utf ? [.utf] : [])
         } catch {
             throw RuleError(file: rule.origin, ruleID: rule.id, message: "regex does not compile: \(error)")
+        }
+        do {
+            anchoredPattern = try rule.start.map { _ throws(PatternCompileError) in
+                try Pattern(rule.regex, options: rule.utf ? [.utf, .anchored] : [.anchored])
+            }
+        } catch {
+            throw RuleError(file: rule.origin, ruleID: rule.id, message: "regex does not compile anchored: \(error)")
         }
         do {
             pathPattern = try rule.path.map { source throws(PatternCompileError) in try Pattern(source) }
@@ -208,12 +218,7 @@ public final class Matcher: Sendable {
     /// had displaced other rules' and been masked in snippets.
     static func unkeyedName(at start: Int, in buffer: UnsafeRawBufferPointer, keywords: [String]) -> Int? {
         var end = start
-        while end < buffer.count {
-            let byte = buffer[end]
-            guard (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2E || byte == 0x2D
-            else { break }
-            end += 1
-        }
+        while end < buffer.count && isWordByte(buffer[end]) { end += 1 }
         let name = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
         for keyword in keywords {
             let needle = Array(keyword.utf8)
@@ -223,6 +228,38 @@ public final class Matcher: Sendable {
             }
         }
         return max(end, start + 1)
+    }
+
+    /// Where a match of a rule with `start` can begin, from its keyword hits (ascending): into
+    /// `starts`, ascending, once each. For `.keywordWord`, the start of the word around each hit;
+    /// a word is walked back over once, however many hits it holds (`SESSION_TOKEN_KEY`).
+    package static func matchStarts(_ start: MatchStart, hits: [Int], in buffer: UnsafeRawBufferPointer, into starts: inout [Int]) {
+        starts.removeAll(keepingCapacity: true)
+        switch start {
+        case .keyword:
+            for hit in hits where starts.last != hit { starts.append(hit) }
+        case .keywordWord:
+            guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            // The previous hit and its word's start: a walk that reaches that hit is in its word.
+            var previousHit = -1
+            var previousStart = -1
+            for hit in hits where hit != previousHit {
+                var wordStart = hit
+                while wordStart > 0 && isWordByte(base[wordStart - 1]) {
+                    wordStart -= 1
+                    if wordStart == previousHit { wordStart = previousStart; break }
+                }
+                if starts.last != wordStart { starts.append(wordStart) }
+                previousHit = hit
+                previousStart = wordStart
+            }
+        }
+    }
+
+    /// A byte of a name's word (`MatchStart.keywordWord`): ASCII letter, digit, `_`, `.` or `-`.
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2E || byte == 0x2D
     }
 
     package static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
@@ -297,6 +334,12 @@ public final class Matcher: Sendable {
                         : "the rules' calls examined \(workFactor)× the chunk's bytes: \(rules.count - index) rules (from \(rule.rule.id)) did not run on the rest of it"))
                 break ruleLoop
             }
+            // A rule that says where its matches start is tried there, anchored, and only there.
+            let anchored = rule.anchoredPattern
+            if let start = rule.rule.start, anchored != nil {
+                Matcher.matchStarts(start, hits: hits, in: buffer, into: &scratch.starts)
+            }
+            var startCursor = 0
             var hitCursor = 0
             var sliceStart = accept.lowerBound
             sliceLoop: while sliceStart < accept.upperBound {
@@ -304,7 +347,11 @@ public final class Matcher: Sendable {
                 let sliceEnd = min(sliceStart + sliceSize, accept.upperBound)
                 let subjectEnd = min(buffer.count, sliceEnd + rule.rule.maxLength)
                 defer { sliceStart = sliceEnd }
-                if !isKeywordless {
+                if anchored != nil {
+                    while startCursor < scratch.starts.count && scratch.starts[startCursor] < sliceStart { startCursor += 1 }
+                    if startCursor == scratch.starts.count { break sliceLoop }
+                    if scratch.starts[startCursor] >= sliceEnd { continue sliceLoop }
+                } else if !isKeywordless {
                     while hitCursor < hits.count && hits[hitCursor] < sliceStart { hitCursor += 1 }
                     if hitCursor == hits.count { break sliceLoop }
                     if hits[hitCursor] >= subjectEnd { continue sliceLoop }
@@ -312,23 +359,35 @@ public final class Matcher: Sendable {
                 var position = max(sliceStart, resume[index])
                 let subject = UnsafeRawBufferPointer(rebasing: buffer[0..<subjectEnd])
                 while position < sliceEnd {
+                    var attempt = position
+                    if anchored != nil {
+                        while startCursor < scratch.starts.count && scratch.starts[startCursor] < position { startCursor += 1 }
+                        guard startCursor < scratch.starts.count, scratch.starts[startCursor] < sliceEnd else { break }
+                        attempt = scratch.starts[startCursor]
+                        startCursor += 1
+                    }
                     let started = ContinuousClock.now
                     let found: PatternMatch?
                     do {
-                        found = try scratch.patterns.firstMatch(rule.pattern, in: subject, from: position, group: rule.secretGroup)
+                        found = try scratch.patterns.firstMatch(anchored ?? rule.pattern, in: subject, from: attempt, group: rule.secretGroup)
                     } catch {
                         scratch.disabled[index] = true
-                        failures.append(RuleFailure(ruleIndex: index, offset: position, reason: Matcher.describe(error)))
+                        failures.append(RuleFailure(ruleIndex: index, offset: attempt, reason: Matcher.describe(error)))
                         break sliceLoop
                     }
                     if ContinuousClock.now - started > timeBudget {
                         scratch.disabled[index] = true
                         failures.append(RuleFailure(
-                            ruleIndex: index, offset: position,
+                            ruleIndex: index, offset: attempt,
                             reason: "a single match call took longer than \(timeBudget) (catastrophic backtracking?)"))
                         break sliceLoop
                     }
-                    work += (found.map { $0.range.upperBound } ?? subjectEnd) - position
+                    // An anchored call that fails examined little: count one byte for it.
+                    work += (found.map { $0.range.upperBound } ?? (anchored != nil ? attempt + 1 : subjectEnd)) - attempt
+                    if found == nil && anchored != nil {
+                        position = attempt + 1
+                        continue
+                    }
                     guard let match = found, match.range.lowerBound < sliceEnd else { break }
                     if rule.rule.role == .namedValue, let nameEnd = Matcher.unkeyedName(at: match.range.lowerBound, in: subject, keywords: rule.rule.keywords) {
                         // Not a name the rule reads (`https` of a URL, `curl`): no match, and the
@@ -454,6 +513,8 @@ public final class MatcherScratch {
     /// also in the overlap after it), in order of their end.
     package var markerHits: [Int] = []
     public internal(set) var disabled: [Bool]
+    /// Where the rule being run can start matching (`Matcher.matchStarts`), reused between rules.
+    package var starts: [Int] = []
     /// Per rule: the bytes of a truncated token whose rest goes on in the next buffer.
     package var continuing: [TokenRun?]
 

@@ -41,6 +41,9 @@ public final class Pattern: @unchecked Sendable {
         public static let utf = Options(rawValue: UInt32(PCRE2_UTF) | UInt32(PCRE2_MATCH_INVALID_UTF) | UInt32(PCRE2_UCP))
         public static let multiline = Options(rawValue: UInt32(PCRE2_MULTILINE))
         public static let dotAll = Options(rawValue: UInt32(PCRE2_DOTALL))
+        /// Match only at the start position. A compile option, not a match option: PCRE2's JIT
+        /// ignores `PCRE2_ANCHORED` passed at match time and falls back to the interpreter.
+        public static let anchored = Options(rawValue: UInt32(PCRE2_ANCHORED))
     }
 
     public init(_ source: String, options: Options = []) throws(PatternCompileError) {

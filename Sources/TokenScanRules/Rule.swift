@@ -27,6 +27,10 @@ public struct Rule: Sendable, Equatable {
     /// Literals (ASCII, matched case-insensitively) of which at least one occurs in every match.
     /// The prefilter only runs the regex near them; a rule without keywords runs everywhere.
     public var keywords: [String]
+    /// Where every match of the rule starts, when the rule data says (`start`): the matcher then
+    /// tries the regex only at those positions, anchored, instead of searching each region that
+    /// holds a keyword. `nil`: a match may start anywhere.
+    public var start: MatchStart?
     /// Upper bound on a match's length in bytes. Also the overlap the searcher keeps between chunks.
     public var maxLength: Int
     /// Minimum Shannon entropy (bits per byte) of the secret; `nil` for no check.
@@ -35,7 +39,8 @@ public struct Rule: Sendable, Equatable {
     /// provider token whose body after the last `_` is a JWT that must decode; its `exp` is read),
     /// `allow-placeholders` (skip the placeholder filter), `pypi-macaroon` (the token must hold a
     /// whole macaroon, so a cut one is not reported), `paseto` (decode it as PASETO; its claims are
-    /// judged like a JWT's), `fernet` (it must have a Fernet token's layout), and the provider checksums of
+    /// judged like a JWT's), `fernet` (it must have a Fernet token's layout), `macaroon` (decode it as a macaroon;
+    /// its caveats and an LND identifier's permissions are its claims), and the provider checksums of
     /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
     /// instead of a finding; and the signed-URL formats of `SignedURLFormat` (`azure-sas` …), whose
     /// query parameters are read from the whole match as the URL's expiry and permissions.
@@ -100,7 +105,7 @@ public struct Rule: Sendable, Equatable {
 
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
-    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet"]
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet", "macaroon"]
         + TokenChecksum.allCases.map(\.rawValue) + SignedURLFormat.allCases.map(\.rawValue)
 }
 
@@ -132,6 +137,22 @@ public enum SecretRole: String, Sendable, Equatable, CaseIterable {
         default: self = .credential
         }
     }
+}
+
+/// Where a rule's matches start, relative to its keywords (rule data `start`).
+///
+/// Why: the keyword prefilter decides only *which regions* a rule's regex runs on. A rule whose
+/// keywords are common words (a named value's `key`, `token`, `auth`) then has its regex tried at
+/// every byte of most regions, and a pattern that begins with a character class (a name) has no
+/// literal for PCRE2 to skip ahead to: named values made tree scans 3–4× slower that way. A rule
+/// that knows where its matches begin says so, and is tried once per keyword occurrence.
+public enum MatchStart: String, Sendable, Equatable, CaseIterable {
+    /// A match starts where one of the rule's keywords starts.
+    case keyword
+    /// A match starts where the word that holds one of the rule's keywords starts; a word is a
+    /// run of ASCII letters, digits, `_`, `.` and `-` (a name such as `PAYMENTS_API_KEY`,
+    /// `.AspNetCore.Session` or `spring.datasource.password`).
+    case keywordWord = "keyword-word"
 }
 
 /// Which capture group of a rule's regex holds the secret.

@@ -49,7 +49,7 @@ public enum RuleLoader {
         try reader2.rejectUnknownKeys([
             "id", "description", "kind", "regex", "keywords", "maxLength", "entropy", "validate", "tags",
             "severity", "priority", "utf", "examples", "counterexamples", "tokenClass", "provider", "role",
-            "rotate",
+            "rotate", "start",
         ])
         // `^[a-z0-9][a-z0-9._-]*$`, without compiling a regular expression per rule at start-up.
         func isIDCharacter(_ byte: UInt8, first: Bool) -> Bool {
@@ -76,6 +76,13 @@ public enum RuleLoader {
         rule.keywords = try reader2.stringArray("keywords")
         if rule.keywords.contains(where: { $0.isEmpty || !$0.utf8.allSatisfy { $0 < 0x80 } }) {
             throw reader2.error("keywords must be non-empty ASCII strings")
+        }
+        if let start = try reader2.string("start") {
+            guard let parsed = MatchStart(rawValue: start) else {
+                throw reader2.error("start must be one of \(MatchStart.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard !rule.keywords.isEmpty else { throw reader2.error("'start' needs keywords (it says where matches start relative to them)") }
+            rule.start = parsed
         }
         if let maxLength = try reader2.int("maxLength") {
             guard (1...(1 << 20)).contains(maxLength) else { throw reader2.error("maxLength must be 1...1048576") }

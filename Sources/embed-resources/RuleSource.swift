@@ -22,7 +22,7 @@ enum RuleSource {
     /// fails on any other (see `checkFields`): a field added to `Rule` must reach the tables, and
     /// the test that compares them with the parsed files would only notice once a rule file sets it.
     static let ruleFields: Set<String> = [
-        "id", "description", "kind", "role", "regex", "secretGroup", "path", "keywords", "maxLength", "minEntropy",
+        "id", "description", "kind", "role", "regex", "secretGroup", "path", "keywords", "start", "maxLength", "minEntropy",
         "validate", "tags", "tokenClass", "provider", "rotate", "baseSeverity", "priority", "utf", "examples",
         "counterexamples", "origin",
     ]
@@ -79,6 +79,7 @@ enum RuleSource {
         }
         set("path", optional(rule.path))
         set("keywords", array(rule.keywords))
+        set("start", rule.start.map { "MatchStart(rawValue: \(literal($0.rawValue)))!" } ?? "nil")
         set("maxLength", "\(rule.maxLength)")
         set("minEntropy", rule.minEntropy.map(double) ?? "nil")
         set("validate", array(rule.validate))

@@ -1,0 +1,99 @@
+import FixtureKit
+import TokenScanEngine
+import XCTest
+
+/// `Rule.start`: a rule that says where its matches begin is tried only there. The claim is the
+/// rule author's; these tests hold the built-in rules to it by comparing, on every corpus the
+/// suite has, what each such rule finds anchored with what its regex finds searching freely.
+final class MatchStartTests: XCTestCase {
+    func testEveryRuleThatSaysWhereItsMatchesStartFindsWhatAFreeSearchFinds() throws {
+        let anchoredRules = TestSupport.builtinRules().filter { $0.start != nil }
+        XCTAssertEqual(Set(anchoredRules.map(\.id)), ["named-value", "oauth-token-parameter"])
+        var inputs: [[UInt8]] = []
+        for corpus in [LabelledCorpus.generate(), NamedValueCorpus.generate(), SignedURLCorpus.generate(), BearerFormatCorpus.generate()] {
+            inputs += corpus.files.map(\.bytes)
+        }
+        for rule in anchoredRules {
+            inputs += rule.examples.map { Array($0.text.utf8) } + rule.counterexamples.map { Array($0.utf8) }
+        }
+        // Names at the edges of the search: at the very start, after punctuation a name may not
+        // begin with, inside a longer word, longer than a name may be, and in a PHP define().
+        // (The value is built here, not written whole, so that the repository's self-scan does
+        // not read these lines as assignments.)
+        let value = String("Ze5As0Jh6Gd3Fc8Bn1Rw7Lp4Tv9Qm2kX".reversed())
+        inputs.append(Array("""
+            API_TOKEN=\(value)
+            -API_TOKEN=\(value) 9API_TOKEN=\(value)
+            .session_token: \(value) x.y.api_key: "\(value)"
+            \(String(repeating: "A", count: 90))_TOKEN=\(value)
+            define('SERVICE_SECRET', '\(value)'); foo: api_token=Zr8wQ3mN6vK1xT9pL4sB7dF2hJ5cG0aY
+            x_access_token=Qm9sZC1yYW5kb20tdG9rZW4tNzI4Mw&xrefresh_token=Qm9sZC1yYW5kb20tdG9rZW4tNzI4Mw
+            """.utf8))
+        for rule in anchoredRules {
+            var free = rule
+            free.start = nil
+            let anchored = TestSupport.matcher([rule])
+            let searching = TestSupport.matcher([free])
+            XCTAssertNotNil(anchored.rules[0].anchoredPattern)
+            var found = 0
+            for input in inputs {
+                let expected = matches(searching, input)
+                XCTAssertEqual(matches(anchored, input), expected, "\(rule.id) on: \(String(decoding: input.prefix(200), as: UTF8.self))")
+                found += expected.count
+            }
+            XCTAssertGreaterThan(found, 100, "\(rule.id): too few matches to compare")
+        }
+    }
+
+    func testAWordIsWalkedBackOnceHoweverManyKeywordsItHolds() {
+        let text = Array("a SESSION_TOKEN_KEY=1 -x.api_key: tokenize key".utf8)
+        func hits(_ keywords: [String]) -> [Int] {
+            let lower = Array(String(decoding: text, as: UTF8.self).lowercased().utf8)
+            var positions: [Int] = []
+            for keyword in keywords {
+                let needle = Array(keyword.utf8)
+                for offset in 0...(lower.count - needle.count) where Array(lower[offset..<(offset + needle.count)]) == needle {
+                    positions.append(offset)
+                }
+            }
+            return positions.sorted()
+        }
+        var starts: [Int] = []
+        text.withUnsafeBytes { buffer in
+            Matcher.matchStarts(.keywordWord, hits: hits(["session", "token", "key"]), in: buffer, into: &starts)
+        }
+        // SESSION_TOKEN_KEY (2), -x.api_key (22: `-` is a word byte), tokenize (34), key (43).
+        XCTAssertEqual(starts, [2, 22, 34, 43])
+        text.withUnsafeBytes { buffer in
+            Matcher.matchStarts(.keyword, hits: [5, 5, 9], in: buffer, into: &starts)
+        }
+        XCTAssertEqual(starts, [5, 9])
+    }
+
+    func testStartIsCheckedWhenRulesAreLoaded() {
+        let base = """
+            [[rules]]
+            id = "x"
+            kind = "opaque"
+            regex = 'x_key=(?<secret>[a-z]{8})'
+
+            """
+        XCTAssertThrowsError(try RuleLoader.load(toml: base + "keywords = [\"x_key\"]\nstart = \"nowhere\"\n", origin: "custom.toml")) { error in
+            XCTAssertTrue("\(error)".contains("start must be one of keyword, keyword-word"), "\(error)")
+        }
+        XCTAssertThrowsError(try RuleLoader.load(toml: base + "start = \"keyword\"\n", origin: "custom.toml")) { error in
+            XCTAssertTrue("\(error)".contains("'start' needs keywords"), "\(error)")
+        }
+        XCTAssertEqual(try RuleLoader.load(toml: base + "keywords = [\"x_key\"]\nstart = \"keyword\"\n", origin: "custom.toml").first?.start, .keyword)
+    }
+
+    private func matches(_ matcher: Matcher, _ input: [UInt8]) -> [RuleMatch] {
+        let scratch = matcher.makeScratch()
+        var resume = [Int](repeating: 0, count: matcher.rules.count)
+        var found: [RuleMatch] = []
+        input.withUnsafeBytes { buffer in
+            _ = matcher.scan(buffer, accept: 0..<buffer.count, resume: &resume, scratch: scratch) { found.append($0) }
+        }
+        return found
+    }
+}
