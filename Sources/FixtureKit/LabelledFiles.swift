@@ -932,7 +932,9 @@ struct CorpusWriter {
             doc.put("\"}, {\"name\": \"x-request-id\", \"value\": \"")
             doc.fake(.uuid, fakes.uuid())
             doc.line("\"}],")
-            doc.put("    \"cookies\": [{\"name\": \"__Host-session\", \"value\": \"")
+            // A cookie that grants nothing (a preference): under a session's name the same value is
+            // a session (issue #20, the named-value corpus's `cookies/`).
+            doc.put("    \"cookies\": [{\"name\": \"__Host-prefs\", \"value\": \"")
             doc.fake(.randomBase64, fakes.base64(48, url: true))
             doc.line("\"}],")
             if queryToken?.kind == "jwt" {

@@ -20,6 +20,9 @@ public enum NamedValueCorpus {
         case kubernetes
         case encoded
         case bearer
+        case cookies
+        case headers
+        case aws
     }
 
     public static func category(ofPath path: String) -> Category? {
@@ -306,6 +309,9 @@ struct NamedValueWriter {
         kubernetes()
         encoded()
         bearer()
+        cookies()
+        headers()
+        awsSessionTokens()
         return docs
     }
 

@@ -7,7 +7,7 @@ import TokenScanSearch
 /// Turns a located match into a finding, with one job of its own: putting the pieces together.
 /// `SecretJudge` judges the secret (cached per distinct secret), the finding gets its place,
 /// snippet and request context here, and `SigningKeyCorrelation` re-judges an input's tokens once
-/// the input is done. One per worker thread (it owns a PCRE2 scratch for scope patterns).
+/// the input is done, as `AWSCredentialCorrelation` does its session tokens. One per worker thread (it owns a PCRE2 scratch for scope patterns).
 ///
 /// Whether a finding is accepted (an inline allow, an ignore file, a baseline, an allow rule) is
 /// not decided here but by the suppression stage after it, the same for every command.
@@ -18,6 +18,7 @@ public final class Analyzer {
     private let prefixes: ProviderPrefixes
     private let judge: SecretJudge
     private var correlation = SigningKeyCorrelation()
+    private var awsCredentials = AWSCredentialCorrelation()
 
     /// `rules`: the rule set the matches come from (for the provider prefixes it holds).
     public init(settings: AnalysisSettings, rules: [Rule] = []) {
@@ -33,6 +34,8 @@ public final class Analyzer {
         var truncated: Bool
         /// A named value's name: the same value under another name may be another class.
         var name: String?
+        /// A cookie's lifetime from its `Set-Cookie` line: the same value may be set again, expired.
+        var expires: Date?
     }
     /// Logs repeat one token thousands of times; decoding, the weak-key check (hundreds of HMACs)
     /// and scoring run once per distinct secret. Bounded: cleared when full.
@@ -41,13 +44,21 @@ public final class Analyzer {
 
     public func beginInput() {
         correlation.reset()
+        awsCredentials.reset()
     }
 
-    /// Ends an input: re-judges its HMAC-signed tokens against the signing keys found in it.
+    /// Ends an input: re-judges its HMAC-signed tokens against the signing keys found in it, and
+    /// its AWS session tokens with their secret access keys.
     public func finishInput(_ findings: inout [Finding]) {
-        defer { correlation.reset() }
+        defer {
+            correlation.reset()
+            awsCredentials.reset()
+        }
         correlation.apply(to: &findings) { secret, rule, key in
             try? judge.judge(secret, rule: rule, exposedKey: key).get()
+        }
+        awsCredentials.apply(to: &findings) { secret, rule, named, place in
+            try? judge.judge(secret, rule: rule, named: named, awsSecretKeyPlace: place).get()
         }
     }
 
@@ -56,12 +67,14 @@ public final class Analyzer {
         var named: NamedValue?
         if rule.role == .namedValue {
             let name = NamedValue.name(in: hit.match)
-            guard let nameClass = settings.names.classify(name) else { return .failure(.unnamed) }
+            guard let nameClass = settings.names.classify(name, value: hit.secret) else { return .failure(.unnamed) }
             if nameClass.ignore { return .failure(.notACredentialName) }
-            named = NamedValue(name: name, nameClass: nameClass)
+            named = NamedValue(
+                name: name, nameClass: nameClass,
+                expiresAt: CookieLifetime.expiry(context: hit.context, value: hit.secretInContext, now: settings.now))
         }
         if rule.provider == nil && prefixes.continuesProviderToken(hit) { return .failure(.providerLookalike) }
-        let key = CacheKey(rule: rule.id, secret: hit.secret, truncated: hit.truncated, name: named?.name)
+        let key = CacheKey(rule: rule.id, secret: hit.secret, truncated: hit.truncated, name: named?.name, expires: named?.expiresAt)
         let verdict: Result<Finding, Dismissal>
         if let cached = cache[key] {
             verdict = cached
@@ -82,6 +95,7 @@ public final class Analyzer {
         finding.snippet = Snippet.make(hit, replacement: finding.secret, redactor: redactor)
         finding.request = RequestContext.parse(line: hit.context, secret: hit.secretInContext, scratch: scratch)
         correlation.note(finding, hit: hit, rule: rule)
+        awsCredentials.note(finding, hit: hit, rule: rule, named: named)
         return .success(finding)
     }
 }

@@ -26,9 +26,10 @@ package enum HitGroup {
             case .success(let finding): accepted.append((hit, finding))
             // A named value under a name outside the vocabulary was no match: nothing to count.
             case .failure(.unnamed): continue
-            // An expired signed URL is counted once: percent-decoded, the same span matches again.
+            // An expired signed URL is counted once: percent-decoded, the same span matches again
+            // (also under a layer both share: `\u0026` or `&amp;` between its parameters).
             case .failure(.expiredSignedURL) where !hit.encodings.isEmpty
-                && hits.contains { $0.encodings.isEmpty && $0.ruleIndex == hit.ruleIndex && $0.byteRange == hit.byteRange }:
+                && hits.contains { $0.encodings.count < hit.encodings.count && $0.ruleIndex == hit.ruleIndex && $0.byteRange == hit.byteRange }:
                 continue
             case .failure(let dismissal): dismissed(hit, dismissal)
             }
@@ -56,8 +57,9 @@ package enum HitGroup {
                 let secret = candidate.hit.secret
                 if longer == secret { return other < index }
                 // The same text matched as written and, decoded, again by the same rule (a Slack
-                // `d` cookie keeps its %2F in the token): the token is what is written.
-                if accepted[other].hit.encodings.isEmpty, !candidate.hit.encodings.isEmpty,
+                // `d` cookie keeps its %2F in the token): the token is what is written, or what
+                // the fewest layers undid (a signed URL's `%2F` under JSON's `\u0026`).
+                if accepted[other].hit.encodings.count < candidate.hit.encodings.count,
                     accepted[other].hit.ruleIndex == candidate.hit.ruleIndex,
                     accepted[other].hit.byteRange == candidate.hit.byteRange {
                     return true

@@ -23,8 +23,14 @@ public struct NameClass: Sendable, Equatable {
     public var acceptsHex = false
     /// UUIDs are credentials under this class.
     public var acceptsUUID = false
+    /// Base64 of a JSON object is the credential itself under this class (an encrypted session
+    /// cookie), not text to judge decoded.
+    public var acceptsEncodedJSON = false
     /// The name holds no credential (a CSRF token, a page cursor, a key's identifier).
     public var ignore = false
+    /// A value that starts with one of these is of this class under any credential's name: the
+    /// value's own header says what it is (an STS session token under `SessionToken`).
+    public var valuePrefixes: [String] = []
 
     public init(id: String, tokenClass: String, severity: Severity) {
         self.id = id
@@ -33,11 +39,18 @@ public struct NameClass: Sendable, Equatable {
     }
 }
 
+extension NameClass {
+    /// The classes `AWSCredentialCorrelation` pairs (ids in `Rules/named-values.toml`).
+    static let awsSessionToken = "aws-session-token"
+    static let awsSecretAccessKey = "aws-secret-access-key"
+}
+
 /// The names of named values and the class each maps to. Data, not code: users extend it from
 /// `.tokenscan.toml` with the same tables.
 ///
 /// Names are compared normalized: the last dotted part, lowercased, without `_`, `-` and spaces,
-/// so that one entry covers `API_KEY`, `apiKey`, `api-key` and `app.api-key`. A pattern may have `*` at its start or end
+/// so that one entry covers `API_KEY`, `apiKey`, `api-key` and `app.api-key`; a pattern with a dot
+/// (a cookie's name, `connect.sid`) is compared with the whole name. A pattern may have `*` at its start or end
 /// (or both); the most specific matching pattern (most characters besides `*`) decides, and at
 /// equal specificity the earlier entry (a user's additions come first).
 public struct NameVocabulary: Sendable {
@@ -47,6 +60,9 @@ public struct NameVocabulary: Sendable {
         public var anyPrefix: Bool
         public var anySuffix: Bool
         public var classID: String
+        /// The pattern holds a dot (`connect.sid`, `.AspNetCore.Cookies`): compared with the whole
+        /// name, since a cookie's dotted name is one name, not a property path.
+        public var dotted = false
 
         func matches(_ name: String) -> Bool {
             switch (anyPrefix, anySuffix) {
@@ -75,15 +91,31 @@ public struct NameVocabulary: Sendable {
         return lowered.filter { $0 != "_" && $0 != "-" && $0 != " " }
     }
 
+    /// `name` whole, as a dotted pattern compares it: lowercased, without `_`, `-`, spaces and a
+    /// leading dot (`.AspNetCore.Cookies` is `aspnetcore.cookies`).
+    public static func normalizeWhole(_ name: some StringProtocol) -> String {
+        let lowered = String(name).lowercased().filter { $0 != "_" && $0 != "-" && $0 != " " }
+        return lowered.hasPrefix(".") ? String(lowered.dropFirst()) : lowered
+    }
+
     /// The class `name` maps to, if any (an `ignore` class included: the caller decides).
     public func classify(_ name: some StringProtocol) -> NameClass? {
         let normalized = NameVocabulary.normalize(name)
         guard !normalized.isEmpty else { return nil }
+        let whole = NameVocabulary.normalizeWhole(name)
         var best: Entry?
-        for entry in entries where entry.matches(normalized) {
+        for entry in entries where entry.matches(entry.dotted ? whole : normalized) {
             if best == nil || entry.core.count > best!.core.count { best = entry }
         }
         return best.flatMap { classes[$0.classID] }
+    }
+
+    /// The class of `value` under `name`: the name's, unless the name holds a credential and the
+    /// value starts with a class's `valuePrefixes` (the first such class by id).
+    public func classify(_ name: some StringProtocol, value: [UInt8]) -> NameClass? {
+        guard let byName = classify(name), !byName.ignore else { return classify(name) }
+        let prefixed = classes.values.filter { !$0.valuePrefixes.isEmpty }.sorted { $0.id < $1.id }
+        return prefixed.first { $0.valuePrefixes.contains { value.starts(with: $0.utf8) } } ?? byName
     }
 
     /// This vocabulary with `additions` consulted first (their classes replace same-id ones).
@@ -108,7 +140,7 @@ public struct NameVocabulary: Sendable {
             for (index, item) in array.enumerated() {
                 guard let classTable = item.table else { throw document.error("nameClasses[\(index)] is not a table") }
                 let reader = TableReader(table: classTable, origin: origin, context: "nameClasses[\(index)]")
-                try reader.rejectUnknownKeys(["id", "tokenClass", "severity", "minLength", "maxLength", "entropy", "hex", "uuid", "ignore"])
+                try reader.rejectUnknownKeys(["id", "tokenClass", "severity", "minLength", "maxLength", "entropy", "hex", "uuid", "encodedJSON", "ignore", "valuePrefixes"])
                 let id = try reader.requiredString("id")
                 let ignore = try reader.bool("ignore") ?? false
                 let severityName = try reader.string("severity") ?? "medium"
@@ -125,6 +157,8 @@ public struct NameVocabulary: Sendable {
                 nameClass.entropy = try reader.double("entropy") ?? nameClass.entropy
                 nameClass.acceptsHex = try reader.bool("hex") ?? false
                 nameClass.acceptsUUID = try reader.bool("uuid") ?? false
+                nameClass.acceptsEncodedJSON = try reader.bool("encodedJSON") ?? false
+                nameClass.valuePrefixes = try reader.stringArray("valuePrefixes")
                 classes[id] = nameClass
             }
         }
@@ -141,11 +175,13 @@ public struct NameVocabulary: Sendable {
                 }
                 for pattern in try reader.stringArray("names") {
                     let anyPrefix = pattern.hasPrefix("*"), anySuffix = pattern.count > 1 && pattern.hasSuffix("*")
-                    let core = NameVocabulary.normalize(pattern.filter { $0 != "*" })
+                    let bare = pattern.filter { $0 != "*" }
+                    let dotted = bare.contains(".")
+                    let core = dotted ? NameVocabulary.normalizeWhole(bare) : NameVocabulary.normalize(bare)
                     guard !core.isEmpty, !pattern.dropFirst().dropLast().contains("*") else {
                         throw reader.error("name '\(pattern)' must be a name with '*' only at its start or end")
                     }
-                    entries.append(Entry(core: core, anyPrefix: anyPrefix, anySuffix: anySuffix, classID: classID))
+                    entries.append(Entry(core: core, anyPrefix: anyPrefix, anySuffix: anySuffix, classID: classID, dotted: dotted))
                 }
             }
         }

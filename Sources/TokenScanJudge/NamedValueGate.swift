@@ -32,7 +32,9 @@ public enum NamedValueGate {
         if isIdentifier(text) { return .dismissed(.lookAlike, why: "an identifier") }
         if hasCountingRun(value) { return .dismissed(.placeholder, why: "counting characters") }
         if Entropy.bits(value) < nameClass.entropy { return .dismissed(.lowEntropy, why: "low entropy") }
-        if isBase64OfText(value) { return .dismissed(.encoded, why: "base64 of text: judged decoded") }
+        if isBase64OfText(value) && !(nameClass.acceptsEncodedJSON && isBase64OfJSONObject(value)) {
+            return .dismissed(.encoded, why: "base64 of text: judged decoded")
+        }
         return .credential
     }
 
@@ -166,6 +168,13 @@ public enum NamedValueGate {
             if up >= 6 || down >= 6 { return true }
         }
         return false
+    }
+
+    /// Base64 of a JSON object: an encrypted envelope such as Laravel's session cookie
+    /// (`{"iv":…,"value":…,"mac":…}`, Illuminate\Encryption\Encrypter::encrypt), whole as it is.
+    static func isBase64OfJSONObject(_ value: [UInt8]) -> Bool {
+        guard let decoded = Base64.decode(value), case .object? = JSONValue.parse(decoded) else { return false }
+        return true
     }
 
     /// Strict base64 (standard alphabet, length a multiple of four) whose bytes are printable

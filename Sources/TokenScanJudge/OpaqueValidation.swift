@@ -32,14 +32,18 @@ struct OpaqueValidation {
         if let named {
             // A provider's token anywhere in the value (`user:ghp_…` in a registry `auth`, an OpenAI
             // key cut short) is the provider's rule's to judge.
-            if prefixes.occurs(in: secret) || OpaqueValidation.holdsJWT(secret) { return .failure(.providerLookalike) }
+            if prefixes.occurs(in: secret) || OpaqueValidation.holdsJWT(secret) && !OpaqueValidation.isSignedPayload(secret) {
+                return .failure(.providerLookalike)
+            }
             // The class's own gate replaces the rule's placeholder and entropy checks.
             if case .dismissed(let dismissal, _) = NamedValueGate.judge(secret, as: named.nameClass) { return .failure(dismissal) }
             var facts = TokenFacts(kind: rule.kind, baseSeverity: named.nameClass.severity)
             facts.declaredClass = named.nameClass.tokenClass
             facts.assignedName = named.name
+            facts.isAWSSessionToken = named.nameClass.id == NameClass.awsSessionToken
             // RFC examples and vendors' local-development keys are assigned to names too.
             facts.docSample = PublishedTokens.builtin.match(secret)
+            facts.expiresAt = named.expiresAt
             return .success(facts)
         }
         // A correct provider checksum, or a provider token's embedded JWT that decodes,
@@ -99,6 +103,16 @@ struct OpaqueValidation {
             let start = (0...(secret.count - marker.count)).first(where: { secret[$0..<($0 + marker.count)].elementsEqual(marker) })
         else { return false }
         return secret[start...].contains(UInt8(ascii: "."))
+    }
+
+    /// `payload.timestamp.signature` with a JSON payload that is no JOSE header (no `alg`): a
+    /// Flask session cookie (itsdangerous' URLSafeTimedSerializer). It starts `eyJ` and has dots,
+    /// but the JWT rule dismisses it; under a session's name it is that session.
+    static func isSignedPayload(_ secret: [UInt8]) -> Bool {
+        guard secret.starts(with: Array("eyJ".utf8)), let dot = secret.firstIndex(of: UInt8(ascii: ".")),
+            let decoded = Base64.decode(secret[..<dot]), case .object(let object)? = JSONValue.parse(decoded)
+        else { return false }
+        return object["alg"] == nil && object["enc"] == nil
     }
 
     /// Whether what follows the rule's keyword (its prefix, when the secret starts with one) has

@@ -128,16 +128,28 @@ public struct RiskModel: Sendable {
         if let declared = facts.declaredClass, declared.lowercased().contains("refresh") {
             reasons.append(Reason("refresh-token", "A refresh token: it mints new access tokens for as long as the grant lives."))
         }
+        var baseSeverity = facts.baseSeverity
+        if facts.isAWSSessionToken, let place = facts.awsSecretKeyPlace {
+            // Design §5: with its secret access key the session token signs requests as the role.
+            baseSeverity = max(baseSeverity, .high)
+            reasons.append(Reason(
+                "aws-credential-set",
+                "Its secret access key is in the same input (\(place)): together they sign requests as the session's role until the session ends. One finding for the set."))
+        } else if facts.isAWSSessionToken {
+            reasons.append(Reason(
+                "aws-session-token",
+                "An AWS session token cannot sign a request without its secret access key, which this input does not hold."))
+        }
         guard let expiresAt = facts.expiresAt else {
-            let band = facts.baseSeverity.scoreRange
+            let band = baseSeverity.scoreRange
             let middle = (band.lowerBound + band.upperBound) / 2
             let score = facts.verifiedChecksum == nil ? middle : middle + (band.upperBound - middle + 1) / 2
-            return Assessment(severity: facts.baseSeverity, score: score, reasons: reasons)
+            return Assessment(severity: baseSeverity, score: score, reasons: reasons)
         }
         reasons[0].message = "\(RiskModel.article(for: noun)) \(noun)\(checked); its scope cannot be read from it."
         let secondsLeft = expiresAt.timeIntervalSince(now)
         let status = facts.expiryStatus(at: now)
-        var severity = facts.baseSeverity
+        var severity = baseSeverity
         if status == .expired {
             severity = min(severity, .low)
         } else if secondsLeft < 3600 {

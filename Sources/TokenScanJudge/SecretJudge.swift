@@ -24,12 +24,15 @@ struct SecretJudge {
     /// `truncated`: the match was longer than the rule's `maxLength` and `secret` is its beginning.
     /// `named`: the name and class of a named value (`Rule.role` `named-value`). `match`: the
     /// rule's whole match, for rules whose match states the secret's claims (signed URLs).
+    /// `awsSecretKeyPlace`: where an AWS session token's secret access key stands in its input.
     func judge(
         _ secret: [UInt8], rule: Rule, truncated: Bool = false, exposedKey: ExposedKey? = nil, named: NamedValue? = nil,
-        match: [UInt8]? = nil
+        match: [UInt8]? = nil, awsSecretKeyPlace: String? = nil
     ) -> Result<Finding, Dismissal> {
-        let facts: TokenFacts
-        if rule.validate.contains("jwt") || JWTInspection.looksLikeJWT(secret) {
+        var facts: TokenFacts
+        // A named value shaped like a JWT without a JOSE header (a Flask session) is its name's.
+        let namedPayload = named != nil && OpaqueValidation.isSignedPayload(secret)
+        if rule.validate.contains("jwt") || JWTInspection.looksLikeJWT(secret) && !namedPayload {
             switch inspection.inspect(secret, rule: rule, truncated: truncated, exposedKey: exposedKey) {
             case .facts(let inspected): facts = inspected
             case .undecoded(let undecoded):
@@ -52,6 +55,7 @@ struct SecretJudge {
             case .failure(let dismissal): return .failure(dismissal)
             }
         }
+        facts.awsSecretKeyPlace = awsSecretKeyPlace
         // The provider enforces a signed URL's expiry: once passed, the URL opens nothing.
         if facts.signedURL != nil, facts.expiryStatus(at: settings.now) == .expired { return .failure(.expiredSignedURL) }
 

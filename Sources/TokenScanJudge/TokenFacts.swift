@@ -37,6 +37,10 @@ public struct TokenFacts: Sendable {
     public var declaredClass: String?
     /// The name a named value was assigned to (`PAYMENTS_API_KEY`), for reasons.
     public var assignedName: String?
+    /// An AWS STS session token: low on its own, high with its secret access key.
+    public var isAWSSessionToken = false
+    /// Where that key stands in the same input (`AWSCredentialCorrelation`), for the reason.
+    public var awsSecretKeyPlace: String?
     /// The provider checksum the token passed; `nil` when its format has none.
     public var verifiedChecksum: TokenChecksum?
     /// Why a JWT was judged without its claims: it hit a decoding limit (too long for its rule,

@@ -143,6 +143,52 @@ final class SignedURLCLITests: XCTestCase {
         XCTAssertTrue(result.stdout.hasSuffix(" HTTP/2\n"), result.stdout)
     }
 
+    /// Query separators written escaped: `\u0026` (Go's and other JSON encoders escape `&`) and
+    /// `&amp;` (HTML, XML). The URL is still one signed URL judged by its expiry and permissions:
+    /// once, not once per decoding of its `%2F`s, and an expired one is counted once.
+    func testEscapedQuerySeparatorsStillReadAsOneSignedURL() throws {
+        let write = Self.azureSignature(51), read = Self.azureSignature(52), aws = Self.hex(53)
+        let azureWrite = "https://acct.blob.core.windows.net/c/b.txt?sp=rw&st=2025-12-01T00:00:00Z&se=2026-06-30T00:00:00Z&spr=https&sv=2022-11-02&sr=b&sig=\(write)"
+        let awsURL = "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLEKEYID0001%2F20251231%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20251231T230000Z&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&X-Amz-Signature=\(aws)"
+        let azureRead = "https://acct.blob.core.windows.net/logs/a.log?sv=2022-11-02&sp=rl&se=2026-03-01&sr=b&sig=\(read)"
+        let expired = "https://acct.blob.core.windows.net/c/old?sp=rw&se=2025-06-30&sv=2022-11-02&sr=b&sig=\(Self.azureSignature(54))"
+        func json(_ url: String) -> String { #"{"level":"info","msg":"upload","url":"\#(url.replacingOccurrences(of: "&", with: #"\u0026"#))"}"# }
+        func html(_ url: String) -> String { #"<a href="\#(url.replacingOccurrences(of: "&", with: "&amp;"))">download</a>"# }
+        let text = [json(azureWrite), json(awsURL), html(azureRead), json(expired), html(expired)].joined(separator: "\n") + "\n"
+        let run = try scan(text, format: "json")
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let found = report["findings"] as! [[String: Any]]
+        XCTAssertEqual(found.map { $0["line"] as? Int }, [1, 2, 3], "one finding per valid signed URL:\n\(run.stdout)")
+        XCTAssertEqual(found.map { $0["ruleId"] as? String }, ["azure-sas-url", "aws-presigned-url", "azure-sas-url"])
+        XCTAssertEqual(found.map { $0["severity"] as? String }, ["high", "medium", "medium"], run.stdout)
+        let codes = found.map { ($0["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } }
+        XCTAssertEqual(codes.map { $0.contains("expires") }, [true, true, true], "\(codes)")
+        XCTAssertTrue(codes.first?.contains("signed-url-write") == true, "\(codes)")
+        XCTAssertEqual((report["summary"] as? [String: Any])?["expiredSignedURLs"] as? Int, 2, "each expired URL once")
+    }
+
+    /// `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` signs one
+    /// request: the signature is bound to that request's time (valid for minutes), reveals no key,
+    /// and the access key id is not a secret. No finding, in raw HTTP, `curl -v`, a JSON log's
+    /// header object and botocore's debug log, while a bearer token beside it still is one.
+    func testAWSSigV4AuthorizationHeaderIsNoFinding() throws {
+        let header = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEKEYID0001/20251231/eu-west-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=\(Self.hex(61))"
+        let lines = [
+            "GET /k HTTP/1.1", "Host: b.s3.amazonaws.com", "X-Amz-Date: 20251231T120000Z", "Authorization: \(header)",
+            "> authorization: \(header)",
+            #"{"request":{"headers":{"authorization":"\#(header)","x-amz-date":"20251231T120000Z"}}}"#,
+            "DEBUG botocore.auth: Signature: \(Self.hex(62)) {'Authorization': b'\(header)'}",
+        ]
+        let quiet = try scan(lines.joined(separator: "\n") + "\n")
+        XCTAssertEqual(quiet.status, 0, quiet.stdout + quiet.stderr)
+        XCTAssertEqual(try findings(quiet).count, 0, quiet.stdout)
+        // The other way: a bearer token in the same log is still found.
+        let bearer = NamedValueCLITests.opaque(63)
+        let mixed = try scan((lines + ["Authorization: Bearer \(bearer)"]).joined(separator: "\n") + "\n")
+        XCTAssertEqual(try findings(mixed).map(\.line), [lines.count + 1], mixed.stdout)
+    }
+
     func testSARIFOfSignedURLsValidates() throws {
         let run = try scan("GET /c/b?sp=rw&se=2026-06-30&sv=2022-11-02&sr=b&sig=\(Self.azureSignature(41)) HTTP/1.1\n", format: "sarif")
         XCTAssertEqual(run.status, 1, run.stderr)

@@ -29,13 +29,23 @@ final class NamedValueCorpusTests: XCTestCase {
                       "kubernetes:dockerconfigjson", "kubernetes:dockerconfigjson-auth", "kubernetes:kubeconfig-token",
                       "encoded:percent-header", "encoded:percent-query", "encoded:percent-proxy-double", "encoded:json-escape",
                       "encoded:string-concatenation", "encoded:line-continuation", "bearer:pipe", "bearer:bang", "bearer:secret-token",
-                      "bearer:equals-inside", "bearer:letters-only"] {
+                      "bearer:equals-inside", "bearer:letters-only", "cookies:jsessionid", "cookies:phpsessid", "cookies:django",
+                      "cookies:aspnet", "cookies:express", "cookies:rails", "cookies:laravel", "cookies:flask", "cookies:aspnetcore",
+                      "cookies:aspxauth", "headers:apim-subscription-key", "headers:api-key", "headers:apikey", "headers:x-api-key",
+                      "headers:x-auth-token", "aws:env", "aws:credentials", "aws:assume-role", "aws:curl-v", "aws:botocore",
+                      "aws:access-log"] {
             XCTAssertTrue(labels.contains(label), "no \(label) token")
         }
         let fileTypes = Set(Self.corpus.tokens.filter { $0.expectation.path.hasPrefix("named/") }.map(\.fileType))
         for type in ["env", "sh", "yaml", "yml", "json", "ipynb", "toml", "ini", "properties", "py", "js", "ts", "go", "java", "kt", "swift",
                      "cs", "rb", "php"] {
             XCTAssertTrue(fileTypes.contains(type), "no named value in a .\(type) file")
+        }
+        // Issue #20: each category in each format a log audit meets.
+        for (category, formats) in [("cookies", ["http", "txt", "sh", "log", "jsonl", "har"]), ("headers", ["http", "sh", "jsonl", "har"]),
+                                  ("aws", ["env", "jsonl", "txt", "log"])] {
+            let types = Set(Self.corpus.tokens.filter { $0.expectation.path.hasPrefix(category + "/") }.map(\.fileType))
+            for type in formats { XCTAssertTrue(types.contains(type), "no \(category) token in a .\(type) file") }
         }
         XCTAssertEqual(NamedValueCorpus.generate().tokens, Self.corpus.tokens, "deterministic")
     }

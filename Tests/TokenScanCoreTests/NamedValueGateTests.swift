@@ -22,12 +22,38 @@ final class NamedValueGateTests: XCTestCase {
         XCTAssertNil(vocabulary.classify("token_count"))
     }
 
+    /// An STS session token's header (`valuePrefixes`) names its class under any credential's
+    /// name; a name that holds no credential stays one, and other values keep their name's class.
+    func testAValuesOwnHeaderNamesItsClass() {
+        let sts = Array(("IQoJb3JpZ2luX2VjE" + String(repeating: "Q", count: 40)).utf8)
+        XCTAssertEqual(vocabulary.classify("SessionToken", value: sts)?.id, "aws-session-token")
+        XCTAssertEqual(vocabulary.classify("sessionToken", value: Array("Xk2mQ9vT4pL7wR1nB8cF3dG6hJ0sA5eZ".utf8))?.id, "session")
+        XCTAssertEqual(vocabulary.classify("csrf_token", value: sts)?.ignore, true)
+        XCTAssertNil(vocabulary.classify("max_tokens", value: sts))
+        XCTAssertEqual(vocabulary.classify("SecretAccessKey")?.id, "aws-secret-access-key")
+        XCTAssertEqual(vocabulary.classify("aws_secret_access_key")?.id, "aws-secret-access-key")
+    }
+
+    /// Session cookies by the names the frameworks give them; a dotted name is one name.
+    func testSessionCookieNames() {
+        for name in ["JSESSIONID", "PHPSESSID", "sessionid", "ASP.NET_SessionId", ".ASPXAUTH", "connect.sid", "_shop_session",
+                     "laravel_session", "session", ".AspNetCore.Session", ".AspNetCore.Cookies", ".AspNetCore.Identity.Application",
+                     "PLAY_SESSION", "rack.session", "wordpress_logged_in_5c0f3e"] {
+            XCTAssertEqual(vocabulary.classify(name)?.id, "session", name)
+        }
+        XCTAssertEqual(vocabulary.classify("ai_session")?.ignore, true, "Application Insights' analytics")
+        XCTAssertEqual(vocabulary.classify("XSRF-TOKEN")?.ignore, true)
+        for name in ["_ga", "_fbp", "sid", "app.sid", "AspNetCore.Culture", "cookies"] { XCTAssertNil(vocabulary.classify(name), name) }
+    }
+
     /// The matcher reads only names that hold one of the rule's keywords: a credential's name
     /// without one would never be read (names that exclude, `csrf*`, only refine ones that do).
     func testEveryBuiltinNameHoldsAKeywordOfTheRule() throws {
-        let rule = try XCTUnwrap(try RuleCatalog.builtin().first { $0.id == "named-value" })
-        for entry in vocabulary.entries where vocabulary.classes[entry.classID]?.ignore == false {
-            XCTAssertTrue(rule.keywords.contains { entry.core.contains($0.lowercased().filter { $0 != "_" && $0 != "-" }) }, entry.core)
+        for id in ["named-value", "named-pair"] {
+            let rule = try XCTUnwrap(try RuleCatalog.builtin().first { $0.id == id })
+            for entry in vocabulary.entries where vocabulary.classes[entry.classID]?.ignore == false {
+                XCTAssertTrue(rule.keywords.contains { entry.core.contains($0.lowercased().filter { $0 != "_" && $0 != "-" }) }, "\(id): \(entry.core)")
+            }
         }
     }
 
