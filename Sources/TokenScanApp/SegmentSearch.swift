@@ -58,6 +58,13 @@ package final class SegmentBuffer: @unchecked Sendable {
     package private(set) var storage: UnsafeMutableRawBufferPointer
     /// Bytes filled.
     package var count = 0
+    /// Bytes from the start whose pages went back to the system (`discard(before:)`).
+    private var discarded = 0
+    /// Where the bytes this buffer was charged for go back as it is searched (`charge(_:bytes:)`).
+    private var budget: SegmentMemoryBudget?
+    private var charged = 0
+    private var refunded = 0
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     package init(start: Int, capacity: Int) {
         self.start = start
@@ -67,9 +74,36 @@ package final class SegmentBuffer: @unchecked Sendable {
         storage = UnsafeMutableRawBufferPointer(start: mapped, count: size)
     }
 
+    /// The search read the bytes before input offset `offset` for the last time: their whole
+    /// pages go back to the system, so that a segment's memory shrinks while it is searched
+    /// instead of staying whole until its end (each of the segments in flight was 8 MB).
+    package func discard(before offset: Int) {
+        guard let base = storage.baseAddress else { return }
+        let end = min(storage.count, offset - start) / Self.pageSize * Self.pageSize
+        guard end > discarded else { return }
+        madvise(base + discarded, end - discarded, MADV_DONTNEED)
+        discarded = end
+        refund(upTo: end)
+    }
+
+    /// Records that `bytes` of `budget` were taken for this buffer: they go back as its pages do.
+    package func charge(_ budget: SegmentMemoryBudget, bytes: Int) {
+        self.budget = budget
+        charged = bytes
+    }
+
+    /// Gives back what was charged for the first `freed` bytes and not given back yet.
+    private func refund(upTo freed: Int) {
+        guard let budget else { return }
+        let due = min(charged, freed)
+        budget.give(due - refunded)
+        refunded = max(refunded, due)
+    }
+
     /// Gives the memory back before the buffer object itself goes (the merge may keep the job).
     package func release() {
         guard let base = storage.baseAddress else { return }
+        refund(upTo: Int.max)
         munmap(base, storage.count)
         storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     }
@@ -105,12 +139,22 @@ package final class SegmentJob: @unchecked Sendable {
     let display: String
     let markers: Bool
     package var result: SegmentResult
+    /// The stream's segment before this one, until this one has taken the tokens it may start
+    /// inside (`seed(for:margin:)`).
+    private var previous: SegmentJob?
+    private let searched = Condition()
+    private var isSearched = false
+    /// The truncated tokens still running on where this segment's search stopped (input offsets).
+    private var overlongAtEnd = OverlongRuns()
 
-    package init(bytes: SegmentBytes, end: Int, display: String, segment: Range<Int>, markers: Bool) {
+    /// `previous`: a stream's segment before this one, whose search knows whether this one starts
+    /// inside a truncated token (nil for a file's segments and a stream's first).
+    package init(bytes: SegmentBytes, end: Int, display: String, segment: Range<Int>, markers: Bool, after previous: SegmentJob? = nil) {
         self.bytes = bytes
         self.end = end
         self.display = display
         self.markers = markers
+        self.previous = previous
         result = SegmentResult(segment: segment)
     }
 
@@ -124,7 +168,7 @@ package final class SegmentJob: @unchecked Sendable {
         var hits: [SearchHit] = []
         var markerHits: [MarkerHit] = []
         let inside = (segment.lowerBound - range.lowerBound)..<(segment.upperBound - range.lowerBound)
-        result.outcome = searcher.search(&source, path: display, live: false,
+        result.outcome = searcher.search(&source, path: display, live: false, seed: seed(for: range, margin: margin),
                                          onMarker: markers ? { if inside.contains($0.offset) { markerHits.append($0) } } : nil) { hit in
             if inside.contains(hit.byteRange.lowerBound) { hits.append(hit) }
         }
@@ -137,6 +181,36 @@ package final class SegmentJob: @unchecked Sendable {
         result.scalarsBefore = source.before.scalarsAfterNewline
         result.scalarsAfterLastNewline = source.inside.scalarsAfterNewline
         if case .memory(let buffer) = bytes { buffer.release() }
+        searched.lock()
+        overlongAtEnd = searcher.overlongAtEnd.shifted(by: range.lowerBound)
+        isSearched = true
+        searched.broadcast()
+        searched.unlock()
+    }
+
+    /// The truncated tokens of the segment before that this one's `range` starts inside, in the
+    /// range's coordinates; their rest is skipped as one search of the whole stream skips it.
+    ///
+    /// Why: a segment cut inside a 50 MB token cannot see where the token began, and searched
+    /// afresh it decoded each megabyte of it (95 MB peak RSS with two workers). The segment before
+    /// knows: its search reaches past this range's start. Waiting for it would serialise the
+    /// search, so this one waits only when it may start inside a token: when the first half of the
+    /// margin holds no byte that ends every token (a space, a control byte, non-ASCII). Otherwise
+    /// a run that covers the range's start ends within half a margin, and what the segment itself
+    /// sees after it is what one whole search sees (the margin is twice what that takes). The
+    /// choice depends on the bytes only, so `--jobs 1` makes the same one.
+    private func seed(for range: Range<Int>, margin: Int) -> OverlongRuns {
+        guard let previous else { return OverlongRuns() }
+        self.previous = nil
+        guard case .memory(let buffer) = bytes else { return OverlongRuns() }
+        let probe = range.lowerBound..<min(range.lowerBound + margin / 2, result.segment.lowerBound)
+        let base = buffer.storage.baseAddress!.assumingMemoryBound(to: UInt8.self) - buffer.start
+        guard !probe.isEmpty, probe.allSatisfy({ base[$0] > 0x20 && base[$0] < 0x7F }) else { return OverlongRuns() }
+        previous.searched.lock()
+        while !previous.isSearched { previous.searched.wait() }
+        let runs = previous.overlongAtEnd.runs.filter { $0.start < range.lowerBound }
+        previous.searched.unlock()
+        return OverlongRuns(runs).shifted(by: -range.lowerBound)
     }
 }
 
@@ -253,6 +327,8 @@ private struct SegmentSource: ByteSource {
         case .memory(let memory):
             count = wanted
             buffer.baseAddress!.copyMemory(from: memory.storage.baseAddress! + (offset - memory.start), byteCount: count)
+            // Read once, in order: nothing reads these bytes again.
+            memory.discard(before: offset + count)
         }
         let read = offset..<(offset + count)
         let beforeRange = read.clamped(to: read.lowerBound..<max(read.lowerBound, segment.lowerBound))

@@ -17,7 +17,9 @@ import TokenScanSearch
 /// to the last one not yet merged (each `StreamSegmenter.bytesPerSegment`, about 8.2 MiB): one
 /// searched on each worker while the next is read, which keeps every core busy; more only raised
 /// the peak (two per searcher: 68 MB RSS on stdin with two workers, over the 64 MB the stream
-/// tests allow).
+/// tests allow). And the bytes they hold are at most a segment's per worker
+/// (`SegmentMemoryBudget`): a segment's pages go back as it is searched, and the next one is read
+/// into what was given back.
 package enum StreamSegments {
 
     /// Searches `source` in segments and hands the hits over in input order with absolute offsets,
@@ -32,9 +34,12 @@ package enum StreamSegments {
     ) -> SearchOutcome {
         var segmenter = StreamSegmenter(source, margin: Segmenting.margin(of: searchers[0]), live: live)
         var merged = SegmentMerge()
-        func job(_ piece: (segment: Range<Int>, buffer: SegmentBuffer)) -> SegmentJob {
+        let markers = onMarker != nil
+        /// Each segment after the first is told the one before it: it may start inside a token
+        /// that one saw begin (`SegmentJob.seed(for:margin:)`).
+        func job(_ piece: (segment: Range<Int>, buffer: SegmentBuffer), after previous: SegmentJob?) -> SegmentJob {
             SegmentJob(bytes: .memory(piece.buffer), end: piece.buffer.start + piece.buffer.count, display: display,
-                       segment: piece.segment, markers: onMarker != nil)
+                       segment: piece.segment, markers: markers, after: previous)
         }
         func merge(_ job: SegmentJob) {
             progress?.bytes.add(job.result.acceptedBytes, ordering: .relaxed)
@@ -53,10 +58,12 @@ package enum StreamSegments {
         }
         if searchers.count == 1 || segmenter.finished {
             var piece: (segment: Range<Int>, buffer: SegmentBuffer)? = first
+            var previous: SegmentJob?
             while let current = piece {
-                let searching = job(current)
+                let searching = job(current, after: previous)
                 searching.run(with: searchers[0])
                 merge(searching)
+                previous = searching
                 piece = segmenter.next()
             }
             merged.outcome.readError = segmenter.readError
@@ -65,19 +72,32 @@ package enum StreamSegments {
         let flow = SegmentFlow(limit: searchers.count + 1)
         let queue = WorkQueue<(Int, SegmentJob)>(capacity: Int.max)
         let reading = ReaderState(segmenter)
+        // A segment's worth of bytes not yet searched per worker: the next segment is read once
+        // the workers have searched that much, and its bytes are given back as they are searched.
+        let perSegment = segmenter.bytesPerSegment
+        let budget = SegmentMemoryBudget(limit: searchers.count * perSegment)
         flow.acquire()
-        queue.push((0, job(first)))
-        let markers = onMarker != nil
-        let reader = NativeThread(stackSize: 1 << 20) { [reading, flow, queue] in
+        budget.take(perSegment)
+        first.buffer.charge(budget, bytes: perSegment)
+        let firstJob = job(first, after: nil)
+        queue.push((0, firstJob))
+        let reader = NativeThread(stackSize: 1 << 20) { [reading, flow, queue, budget] in
             var index = 1
+            var previous = firstJob
             while true {
                 flow.acquire()
+                budget.take(perSegment)
                 guard let piece = reading.segmenter.next() else {
+                    budget.give(perSegment)
                     flow.release()
                     break
                 }
-                queue.push((index, SegmentJob(bytes: .memory(piece.buffer), end: piece.buffer.start + piece.buffer.count,
-                                              display: display, segment: piece.segment, markers: markers)))
+                piece.buffer.charge(budget, bytes: perSegment)
+                // A searcher may wait for the segment before (FIFO: it is searched or being searched).
+                let next = SegmentJob(bytes: .memory(piece.buffer), end: piece.buffer.start + piece.buffer.count,
+                                      display: display, segment: piece.segment, markers: markers, after: previous)
+                queue.push((index, next))
+                previous = next
                 index += 1
             }
             flow.endOfInput(segments: index)
