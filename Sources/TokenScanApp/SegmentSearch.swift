@@ -279,12 +279,10 @@ struct LineCount {
     /// Scalars after the last newline (all of them while there is none).
     var scalarsAfterNewline = 0
 
-    /// Counts `bytes`. A plain loop that the compiler vectorises: `memchr` per line costs more on
-    /// short log lines; scalars are counted after the last newline only.
+    /// Counts `bytes`; scalars are counted after the last newline only.
     mutating func add(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
-        var count = 0
-        for byte in bytes { count &+= byte == 0x0A ? 1 : 0 }
+        let count = Self.newlineCount(in: bytes)
         var tail = bytes[...]
         if count > 0 {
             newlines += count
@@ -294,6 +292,33 @@ struct LineCount {
         var scalars = 0
         for byte in tail { scalars &+= byte & 0xC0 != 0x80 ? 1 : 0 }
         scalarsAfterNewline += scalars
+    }
+}
+
+extension LineCount {
+    /// Newlines in `bytes`, eight bytes at a time: `memchr` per line costs more on short log lines,
+    /// and the byte loop was not vectorised (6 % of a log scan's time on the benchmark corpus).
+    static func newlineCount(in bytes: UnsafeRawBufferPointer) -> Int {
+        guard let first = bytes.baseAddress else { return 0 }
+        let count = bytes.count
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var total = 0
+        var index = 0
+        while index + 8 <= count {
+            // Bytes equal to 0x0A become zero; then the high bit of each zero byte is set, no
+            // other bit; moved to each byte's low bit, the multiply adds them up in the top byte
+            // (no popcnt: the release binary targets baseline x86-64).
+            let word = first.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* 0x0A)
+            let zeros = ~(((word & low7) &+ low7) | word | low7)
+            total &+= Int(truncatingIfNeeded: ((zeros >> 7) &* ones) >> 56)
+            index += 8
+        }
+        while index < count {
+            total &+= first.load(fromByteOffset: index, as: UInt8.self) == 0x0A ? 1 : 0
+            index += 1
+        }
+        return total
     }
 }
 
