@@ -223,9 +223,9 @@ public final class Scanner: Sendable {
         private var expansionBudget: ExpansionBudget?
         /// The file being searched, when its name is not valid UTF-8 (see `Finding.pathBytes`).
         private var exactPath: RawPath?
-        /// One searcher per thread of the scan for the segments of a large file (`FileSegments`),
-        /// made on the first one. Binary content was judged before splitting; progress is counted
-        /// per segment, not per read (segments re-read their margins).
+        /// One searcher per thread of the scan for the segments of a large file (`FileSegments`) or
+        /// a stream (`StreamSegments`), made on the first one. Binary content is judged before
+        /// splitting; progress is counted per segment, not per read (segments re-read their margins).
         private lazy var segmentSearchers: [Searcher] = {
             var options = scanner.options.search
             options.skipBinary = false
@@ -360,11 +360,13 @@ public final class Scanner: Sendable {
                 outcome.skipped = SkippedInput(path: display, reason: "zip archive inside an archive: not entered (zip needs random access)")
                 return outcome
             }
+            // Stdin and decompressed gzip are read on one thread and searched on all (`StreamSegments`).
+            let streamed = depth == 0 && (live || encodings.contains("gzip"))
             if let (order, hasBOM) = UTF16ByteOrder.detect(head) {
                 var text = UTF16Source(source, order: order, hasBOM: hasBOM)
-                return search(&text, display: display, using: searcher, encodings: encodings + [order.rawValue], live: live)
+                return search(&text, display: display, using: searcher, encodings: encodings + [order.rawValue], live: live, streamed: streamed)
             }
-            return search(&source, display: display, using: searcher, encodings: encodings, live: live)
+            return search(&source, display: display, using: searcher, encodings: encodings, live: live, streamed: streamed)
         }
 
         private func searchTar(_ source: some ByteSource, display: String, depth: Int, encodings: [String]) -> Outcome {
@@ -418,7 +420,7 @@ public final class Scanner: Sendable {
 
         private func search(
             _ source: inout some ByteSource, display: String, using searcher: Searcher, blob: Blob? = nil,
-            encodings: [String] = [], live: Bool = false, segments: FileSegments? = nil
+            encodings: [String] = [], live: Bool = false, segments: FileSegments? = nil, streamed: Bool = false
         ) -> Outcome {
             var outcome = Outcome(path: display)
             let rules = scanner.matcher.rules
@@ -480,7 +482,7 @@ public final class Scanner: Sendable {
             var groupEnd = 0
             // A live stream's findings go out as soon as their group is complete (no later hit can
             // join it), not when the stream ends, which a pipe that stays open never does.
-            let onSettled: ((UnsafeRawBufferPointer, Int) -> Void)? = live ? { _, settled in
+            let settle: ((Int) -> Void)? = live ? { settled in
                 if !group.isEmpty && groupEnd <= settled { resolve() }
                 if !outcome.findings.isEmpty {
                     self.flush(display, outcome.findings)
@@ -494,9 +496,20 @@ public final class Scanner: Sendable {
                 groupEnd = max(groupEnd, hit.byteRange.upperBound)
             }
             let onMarker: ((MarkerHit) -> Void)? = trackMarkers ? { markers.append($0) } : nil
-            let result = segments.map {
-                $0.search(path: display, searchers: segmentSearchers, progress: scanner.options.search.progress, onMarker: onMarker, onHit: take)
-            } ?? searcher.search(&source, path: display, live: live, onMarker: onMarker, onSettled: onSettled, onHit: take)
+            let progress = scanner.options.search.progress
+            let result: SearchOutcome
+            if let segments {
+                result = segments.search(path: display, searchers: segmentSearchers, progress: progress, onMarker: onMarker, onHit: take)
+            } else if streamed {
+                let sniff = searcher.options.skipBinary ? searcher.options.binarySniffLength : nil
+                result = StreamSegments.search(
+                    source, live: live, path: display, searchers: segmentSearchers, binarySniffLength: sniff, progress: progress,
+                    onMarker: onMarker, onSettled: settle, onHit: take)
+            } else {
+                result = searcher.search(&source, path: display, live: live, onMarker: onMarker,
+                                         onSettled: settle.map { settle in { (_: UnsafeRawBufferPointer, settled: Int) in settle(settled) } },
+                                         onHit: take)
+            }
             if !group.isEmpty { resolve() }
             outcome.limits = result.limits.map { LimitReport(path: display, hit: $0) }
             analyzer.finishInput(&outcome.findings)

@@ -145,6 +145,13 @@ public final class Searcher {
     private var held: [(hit: SearchHit, priority: Int)] = []
     /// Where the current group of overlapping hits ends (absolute), across chunks.
     private var groupEnd = -1
+    /// Per rule: where the secret of the truncated token whose rest the matcher is skipping
+    /// started (absolute; before the input for a seeded run).
+    private var overlongStart: [Int?] = []
+    /// Spans of this chunk inside truncated tokens: decoding leaves them alone, as matching does.
+    private var overlongSpans: [Range<Int>] = []
+    /// The truncated tokens still running on where the last search stopped (`OverlongRuns`).
+    package private(set) var overlongAtEnd = OverlongRuns()
 
     public init(matcher: Matcher, options: SearchOptions = SearchOptions()) {
         self.matcher = matcher
@@ -168,9 +175,11 @@ public final class Searcher {
     /// once, in order) and the absolute offset before which no later hit will start, so that a
     /// consumer can judge what is complete and pass the input on (`redact`, a live stream).
     /// `live`: overrides `SearchOptions.live` for this input (a worker's searcher reads files and
-    /// stdin alike).
+    /// stdin alike). `seed`: truncated tokens that began before the input and go on in it (a
+    /// segment cut inside one; their starts are negative): their rest is skipped.
     public func search(
-        _ source: inout some ByteSource, path: String? = nil, live: Bool? = nil, onMarker: ((MarkerHit) -> Void)? = nil,
+        _ source: inout some ByteSource, path: String? = nil, live: Bool? = nil, seed: OverlongRuns = OverlongRuns(),
+        onMarker: ((MarkerHit) -> Void)? = nil,
         onSettled: ((_ committed: UnsafeRawBufferPointer, _ settled: Int) -> Void)? = nil,
         onHit: (SearchHit) -> Void
     ) -> SearchOutcome {
@@ -190,6 +199,11 @@ public final class Searcher {
         groupEnd = -1
         var matcherBounds: [LimitHit] = []
         _ = scratch.takeBoundHits()
+        overlongStart = Array(repeating: nil, count: matcher.rules.count)
+        for run in seed.runs {
+            scratch.continuing[run.ruleIndex] = run.bytes
+            overlongStart[run.ruleIndex] = run.start
+        }
 
         while !atEnd {
             // Fill the buffer completely (pipes return short reads) or until the input ends; a
@@ -239,9 +253,11 @@ public final class Searcher {
             let commit = atEnd || idle ? filled : max(acceptStart, filled - overlap, lineEnd ?? 0)
 
             pending.removeAll(keepingCapacity: true)
+            noteContinuingRuns(view, baseOffset: baseOffset, resume: resume)
             var failures = matcher.scan(view, accept: acceptStart..<commit, resume: &resume, scratch: scratch) {
                 pending.append($0)
             }
+            noteTruncatedMatches(baseOffset: baseOffset)
             candidates.removeAll(keepingCapacity: true)
             for match in pending {
                 candidates.append(Candidate(
@@ -292,7 +308,31 @@ public final class Searcher {
             acceptStart = commit - keepFrom
         }
         outcome.limits = decoder.limitHits + matcherBounds
+        overlongAtEnd = OverlongRuns(matcher.rules.indices.compactMap { index in
+            scratch.continuing[index].map { OverlongRuns.Run(ruleIndex: index, start: overlongStart[index] ?? 0, bytes: $0) }
+        })
         return outcome
+    }
+
+    /// The spans of `view` that the rest of a truncated token from an earlier chunk (or a seed)
+    /// covers, from where its secret started (at most the view's start) to where its run ends,
+    /// which the matcher is about to skip.
+    private func noteContinuingRuns(_ view: UnsafeRawBufferPointer, baseOffset: Int, resume: [Int]) {
+        overlongSpans.removeAll(keepingCapacity: true)
+        for index in matcher.rules.indices {
+            guard let run = scratch.continuing[index] else { continue }
+            let start = max(0, (overlongStart[index] ?? 0) - baseOffset)
+            overlongSpans.append(start..<max(start, run.end(of: view, from: max(0, resume[index]))))
+        }
+    }
+
+    /// This chunk's truncated matches: their runs join the spans not decoded, and a run that goes
+    /// on past the view is remembered with where its secret started.
+    private func noteTruncatedMatches(baseOffset: Int) {
+        for match in pending where match.truncated {
+            overlongSpans.append(match.secret.lowerBound..<max(match.secret.upperBound, match.runEnd))
+            if match.runContinues { overlongStart[match.ruleIndex] = baseOffset + match.secret.lowerBound }
+        }
     }
 
     /// Adds the matches found in decoded and joined text of this chunk to `candidates`: those
@@ -305,8 +345,14 @@ public final class Searcher {
         keywords += scratch.keywordPositions.lazy.filter { $0 < accept.upperBound }
         // A named value's span is still decoded: its value may be base64 (a Kubernetes Secret's
         // `data:`), which only its decoded form and its name together judge.
-        let raw = pending.filter { matcher.rules[$0.ruleIndex].rule.role != .namedValue }.map(\.secret)
-            .sorted { $0.lowerBound < $1.lowerBound }
+        // The inside of a truncated token is not decoded: it is skipped as matching skips it, and
+        // decoding a 50 MB token's megabytes chunk after chunk cost tens of megabytes per worker.
+        // Its span stands for the secrets inside it (the skipped spans are looked at one at a time,
+        // in order, so one that overlaps another would hide it).
+        let overlong = Self.union(overlongSpans)
+        let raw = (pending.filter { matcher.rules[$0.ruleIndex].rule.role != .namedValue }.map(\.secret)
+            .filter { secret in !overlong.contains { $0.lowerBound <= secret.lowerBound && secret.upperBound <= $0.upperBound } }
+            + overlong).sorted { $0.lowerBound < $1.lowerBound }
         decoder.expand(view, accept: triggers, raw: raw, keywords: keywords, baseOffset: baseOffset) { match in
             guard accept.contains(match.span.lowerBound) else { return }
             candidates.append(Candidate(
@@ -314,6 +360,19 @@ public final class Searcher {
                 matchRange: match.span, match: match.match))
         }
         return decoder.takeFailures()
+    }
+
+    /// `spans` joined where they overlap, in order.
+    private static func union(_ spans: [Range<Int>]) -> [Range<Int>] {
+        var joined: [Range<Int>] = []
+        for span in spans.sorted(by: { $0.lowerBound < $1.lowerBound }) where !span.isEmpty {
+            if let last = joined.last, span.lowerBound <= last.upperBound {
+                joined[joined.count - 1] = last.lowerBound..<max(last.upperBound, span.upperBound)
+            } else {
+                joined.append(span)
+            }
+        }
+        return joined
     }
 
     /// Locates this chunk's candidates and hands them over in order of position, holding back

@@ -5,7 +5,9 @@ import TokenFormats
 
 /// `scan -` on a pipe that stays open (`kubectl logs -f … | tokenscan scan - --format jsonl`):
 /// each finding is written as soon as it is judged, a line without its newline is judged after a
-/// pause (design §8), and no finding is written twice when more data arrives.
+/// pause (design §8), and no finding is written twice when more data arrives. Stdin is read into
+/// segments that two workers search (`StreamSegments`): a segment goes out when the pipe pauses or
+/// its lines wait, not only when it is full.
 final class StreamingFindingsCLITests: XCTestCase {
     let first = TokenMinter.jwt(claims: ["sub": "stream-1", "scope": "admin", "exp": 1_900_000_000])
     let second = TokenMinter.jwt(claims: ["sub": "stream-2", "scope": "admin", "exp": 1_900_000_000])
@@ -21,10 +23,10 @@ final class StreamingFindingsCLITests: XCTestCase {
         return received.filter { $0 == 0x0A }.count
     }
 
-    func startScan(_ format: String) throws -> (Process, Pipe, Pipe) {
+    func startScan(_ format: String, _ extra: String...) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = CLITests.binary
-        process.arguments = ["scan", "-", "--format", format, "--now", "2026-01-01T00:00:00Z"]
+        process.arguments = ["scan", "-", "--format", format, "--now", "2026-01-01T00:00:00Z"] + extra
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -65,5 +67,68 @@ final class StreamingFindingsCLITests: XCTestCase {
         XCTAssertTrue(process.isRunning, "stdin is still open")
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
+    }
+
+    /// After more than a segment of plain lines (the segments are searched on two threads), a
+    /// token written to a pipe that stays open is reported while it is still open.
+    func testATokenAfterSeveralSegmentsIsReportedWhileThePipeStaysOpen() throws {
+        let (process, input, output) = try startScan("jsonl", "--jobs", "2")
+        defer { if process.isRunning { process.terminate() } }
+        let block = Data(String(repeating: "10.0.0.1 \"GET /api/v1/items?page=2 HTTP/1.1\" 200 512\n", count: (1 << 20) / 52).utf8)
+        for _ in 0..<18 { input.fileHandleForWriting.write(block) }
+        let token = TokenMinter.jwt(claims: ["sub": "open", "scope": "admin", "exp": 1_900_000_000])
+        input.fileHandleForWriting.write(Data("GET /b Authorization: Bearer \(token)\n".utf8))
+        var received = Data()
+        XCTAssertEqual(lines(output.fileHandleForReading, count: 1, within: 30, into: &received), 1,
+                       "the finding must be written while stdin is still open")
+        XCTAssertTrue(process.isRunning, "stdin is still open")
+        XCTAssertTrue(String(decoding: received, as: UTF8.self).contains("\"line\":\(18 * ((1 << 20) / 52) + 1),"),
+                      String(decoding: received, as: UTF8.self))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1)
+    }
+
+    /// A pipe that never pauses for long (a line every 50 ms, as `tail -f` of a busy log): its
+    /// complete lines are judged within about 200 ms, not when a segment fills.
+    func testATrickleThatNeverPausesStillHasItsFindingsWritten() throws {
+        let (process, input, output) = try startScan("jsonl", "--jobs", "2")
+        defer { if process.isRunning { process.terminate() } }
+        let token = TokenMinter.jwt(claims: ["sub": "trickle", "scope": "admin", "exp": 1_900_000_000])
+        input.fileHandleForWriting.write(Data("GET /a Authorization: Bearer \(token)\n".utf8))
+        let writer = Trickle(input.fileHandleForWriting)
+        let thread = Thread { writer.run() }
+        thread.start()
+        var received = Data()
+        let found = lines(output.fileHandleForReading, count: 1, within: 20, into: &received)
+        let stillTrickling = !writer.finished
+        writer.stop()
+        while !writer.finished { usleep(10_000) }
+        XCTAssertEqual(found, 1, "the finding is written while lines keep arriving")
+        XCTAssertTrue(stillTrickling, "the finding came before the trickle ended")
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+}
+
+/// Writes a plain line every 50 ms for at most 25 s, until stopped.
+private final class Trickle: @unchecked Sendable {
+    private let handle: FileHandle
+    private let lock = NSLock()
+    private var stopped = false
+    private var done = false
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    var finished: Bool { lock.withLock { done } }
+
+    func stop() { lock.withLock { stopped = true } }
+
+    func run() {
+        for index in 0..<500 where !lock.withLock({ stopped }) {
+            handle.write(Data("10.0.0.1 \"GET /health/\(index) HTTP/1.1\" 200 2\n".utf8))
+            usleep(50_000)
+        }
+        lock.withLock { done = true }
     }
 }

@@ -1,0 +1,125 @@
+import Glibc
+import TokenScanModel
+
+/// Cuts a stream (stdin, decompressed gzip) into segments as it reads it, each in a buffer of its
+/// own with the margins around it, so that other threads can search it while the stream is read on.
+///
+/// Where a segment ends depends on the bytes only, as for a file (`Segmenting.start(atMark:)`):
+/// just after the first newline past each mark. A stretch without a newline there is cut at the
+/// mark (a file's segment could grow instead; a stream's must not, or a 1 GiB line would be held
+/// whole). A live pipe is also cut when it pauses: what arrived is handed out after
+/// `LiveInput.idleMilliseconds` without input (design §8: the held-back tail is judged after
+/// about 200 ms of quiet), and its complete lines at most that long after they arrived while it
+/// trickles without pausing, so a finding never waits for a segment to fill.
+package struct StreamSegmenter<Source: ByteSource> {
+    private var source: Source
+    private let margin: Int
+    private let live: Bool
+    private let capacity: Int
+    /// Where the next segment starts; its buffer holds the bytes from `margin` before it.
+    private var segmentStart = 0
+    private var buffer: SegmentBuffer
+    private var ended = false
+    package private(set) var finished = false
+    /// The stream failed (a read error, corrupt gzip): the segments before it hold what was read.
+    package private(set) var readError: InputError?
+
+    package init(_ source: Source, margin: Int, live: Bool) {
+        self.source = source
+        self.margin = margin
+        self.live = live
+        capacity = Segmenting.segmentBytes + Segmenting.newlineReach + 2 * margin
+        buffer = SegmentBuffer(start: 0, capacity: capacity)
+    }
+
+    /// Bytes a segment and its margins take at most: what bounds the memory of segments in flight.
+    package var bytesPerSegment: Int { capacity }
+
+    /// The next segment and the buffer that holds it (with the margins read); nil after the last.
+    package mutating func next() -> (segment: Range<Int>, buffer: SegmentBuffer)? {
+        guard !finished else { return nil }
+        let mark = Segmenting.mark(after: segmentStart)
+        // Enough to find the cut after the mark and the margin after that cut.
+        let needed = mark + Segmenting.newlineReach + margin
+        var timedCut: Int?
+        var lastInput = Self.milliseconds()
+        var lineSince: Int? = hasNewline(from: segmentStart) ? lastInput : nil
+        while dataEnd < needed && !ended {
+            if live && dataEnd > segmentStart {
+                let quiet = lastInput + LiveInput.idleMilliseconds
+                let deadline = min(quiet, lineSince.map { $0 + LiveInput.idleMilliseconds } ?? quiet)
+                let wait = deadline - Self.milliseconds()
+                if wait <= 0 || !source.waitForInput(milliseconds: wait) {
+                    if Self.milliseconds() >= quiet {
+                        timedCut = dataEnd
+                        break
+                    }
+                    if let line = lastNewline(from: segmentStart) {
+                        timedCut = line + 1
+                        break
+                    }
+                    continue
+                }
+            }
+            let free = UnsafeMutableRawBufferPointer(rebasing: buffer.storage[buffer.count..<(needed - buffer.start)])
+            let count: Int
+            do {
+                count = try source.read(into: free)
+            } catch {
+                readError = error
+                ended = true
+                break
+            }
+            guard count > 0 else {
+                ended = true
+                break
+            }
+            buffer.count += count
+            lastInput = Self.milliseconds()
+            if live && lineSince == nil && memchr(free.baseAddress!, 0x0A, count) != nil { lineSince = lastInput }
+        }
+        let cut = timedCut ?? contentCut(at: mark)
+        let segment = segmentStart..<cut
+        let full = buffer
+        if ended && cut == dataEnd {
+            finished = true
+        } else {
+            // The next buffer starts with the margin before the cut and what was read past it.
+            let carried = max(full.start, cut - margin)
+            buffer = SegmentBuffer(start: carried, capacity: capacity)
+            buffer.count = dataEnd(of: full) - carried
+            buffer.storage.baseAddress!.copyMemory(from: full.storage.baseAddress! + (carried - full.start), byteCount: buffer.count)
+            segmentStart = cut
+        }
+        return (segment, full)
+    }
+
+    private var dataEnd: Int { dataEnd(of: buffer) }
+
+    private func dataEnd(of buffer: SegmentBuffer) -> Int { buffer.start + buffer.count }
+
+    /// Where the segment ends when no pause cut it: after the first newline past `mark`, at the
+    /// mark when there is none within reach, or where the stream ended.
+    private func contentCut(at mark: Int) -> Int {
+        let end = dataEnd
+        guard end > mark else { return end }
+        let window = UnsafeRawBufferPointer(rebasing: buffer.storage[(mark - buffer.start)..<(end - buffer.start)])
+        if let start = Segmenting.start(atMark: mark, window: window) { return start }
+        return ended && end < mark + Segmenting.newlineReach ? end : mark
+    }
+
+    private func hasNewline(from offset: Int) -> Bool { lastNewline(from: offset) != nil }
+
+    /// The last newline at or after `offset` in what was read.
+    private func lastNewline(from offset: Int) -> Int? {
+        let start = offset - buffer.start
+        guard buffer.count > start else { return nil }
+        return UnsafeRawBufferPointer(rebasing: buffer.storage[start..<buffer.count]).lastIndex(of: 0x0A).map { offset + $0 }
+    }
+
+    private static func milliseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
+    }
+}
