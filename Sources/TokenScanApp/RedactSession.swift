@@ -128,7 +128,7 @@ public enum RedactSession {
             throw InputError(path: name, reason: "compressed files are not redacted in place (redact it to a new file: tokenscan redact \(name) > FILE)")
         }
         var gzip = try GzipSource(source, path: name)
-        let inner = try PrefixedSource.sniff(&gzip, count: 512, idleAfter: 4)
+        let inner = try PrefixedSource.sniff(&gzip, count: 512, idleAfter: 4, errorsRepeat: true)
         try refuseUnreadable(inner, name: name, within: "gzip")
         var plain = PrefixedSource(prefix: inner, base: gzip)
         return try text(&plain, name: name, redactor: redactor, write: write, flush: flush)

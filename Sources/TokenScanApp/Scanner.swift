@@ -341,7 +341,7 @@ public final class Scanner: Sendable {
                 do {
                     var gzip = try GzipSource(source, path: display, maxRatio: scanner.options.maxExpansionRatio, within: outer)
                     expansionBudget = gzip.budget
-                    let inner = try PrefixedSource.sniff(&gzip, count: 512, idleAfter: live ? 4 : nil)
+                    let inner = try PrefixedSource.sniff(&gzip, count: 512, idleAfter: live ? 4 : nil, errorsRepeat: true)
                     var prefixed = PrefixedSource(prefix: inner, base: gzip)
                     // Decompressed content is judged for binary-ness like any file.
                     return searchAny(&prefixed, head: inner, display: display, using: self.searcher, depth: depth, encodings: encodings + ["gzip"],

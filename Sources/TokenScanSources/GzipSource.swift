@@ -45,14 +45,25 @@ public struct GzipSource<Base: ByteSource>: ByteSource {
         }
     }
 
-    /// An error met while inflating, raised after the bytes decompressed before it are returned.
+    /// An error met while inflating, raised after the bytes decompressed before it are returned,
+    /// and again on every later read: a reader that stops at it early (a format sniff that
+    /// already has bytes) leaves it to the next reader instead of losing it.
     private var pendingError: InputError?
+    /// The last inflate call filled the caller's buffer: zlib may hold more output.
+    private var outputMayBePending = false
+
+    /// Whether a read would return without waiting: compressed bytes are buffered (inflate left
+    /// them because the output was full, or a member ended), zlib may hold output, the input ended
+    /// or an error waits; else whatever the compressed input's source says. Without this a live
+    /// gzip stream was always "ready", so the pause that lets a live pipe's held-back line be
+    /// judged (design §8) blocked in `read` until more compressed bytes came.
+    public mutating func waitForInput(milliseconds: Int) -> Bool {
+        if finished || pendingError != nil || baseEnded || inputStart < inputEnd || outputMayBePending { return true }
+        return base.waitForInput(milliseconds: milliseconds)
+    }
 
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
-        if let pendingError {
-            self.pendingError = nil
-            throw pendingError
-        }
+        if let pendingError { throw pendingError }
         guard !finished, buffer.count > 0 else { return 0 }
         let stream = state.stream
         while true {
@@ -65,7 +76,9 @@ public struct GzipSource<Base: ByteSource>: ByteSource {
             if inputStart == inputEnd && baseEnded {
                 finished = true
                 if midMember {
-                    throw InputError(path: path, reason: "truncated gzip data at compressed byte \(compressedOffset)")
+                    let error = InputError(path: path, reason: "truncated gzip data at compressed byte \(compressedOffset)")
+                    pendingError = error
+                    throw error
                 }
                 return 0
             }
@@ -78,6 +91,7 @@ public struct GzipSource<Base: ByteSource>: ByteSource {
             let status = inflate(stream, Z_NO_FLUSH)
             let consumed = available - Int(stream.pointee.avail_in)
             let produced = outputSize - Int(stream.pointee.avail_out)
+            outputMayBePending = stream.pointee.avail_out == 0
             inputStart += consumed
             compressedOffset += consumed
             self.produced += produced
@@ -88,8 +102,8 @@ public struct GzipSource<Base: ByteSource>: ByteSource {
                 // What came out of this call is searched; the rest is not read.
                 finished = true
                 let error = InputError(path: path, reason: expansion.reason(compressed: bound))
-                guard produced > 0 else { throw error }
                 pendingError = error
+                guard produced > 0 else { throw error }
                 return produced
             }
             switch status {
@@ -107,8 +121,8 @@ public struct GzipSource<Base: ByteSource>: ByteSource {
                 finished = true
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "error \(status)"
                 let error = InputError(path: path, reason: "corrupt gzip data at compressed byte \(compressedOffset): \(message)")
-                guard produced > 0 else { throw error }
                 pendingError = error
+                guard produced > 0 else { throw error }
             }
             if produced > 0 { return produced }
         }
@@ -170,13 +184,23 @@ public struct PrefixedSource<Base: ByteSource>: ByteSource {
     /// Reads up to `count` bytes from `base` to sniff them. `idleAfter`: a live stream may pause
     /// before `count` bytes arrived; once it has sent at least this many, a pause of
     /// `LiveInput.idleMilliseconds` ends the sniff (format magic needs 4 bytes, tar's 263).
-    public static func sniff(_ base: inout Base, count: Int, idleAfter: Int? = nil) throws(InputError) -> [UInt8] {
+    /// `errorsRepeat`: the source raises an error again on every later read (`GzipSource`), so
+    /// an error after some bytes ends the sniff with them instead of losing them.
+    public static func sniff(_ base: inout Base, count: Int, idleAfter: Int? = nil, errorsRepeat: Bool = false) throws(InputError) -> [UInt8] {
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
         defer { raw.deallocate() }
         var filled = 0
         while filled < count {
             if let idleAfter, filled >= idleAfter, !base.waitForInput(milliseconds: LiveInput.idleMilliseconds) { break }
-            let read = try base.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
+            let read: Int
+            do {
+                read = try base.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
+            } catch {
+                // The bytes before the error are still searched; the reader after the sniff
+                // meets the error (a source raises it again) and names it.
+                guard errorsRepeat, filled > 0 else { throw error }
+                break
+            }
             if read == 0 { break }
             filled += read
         }

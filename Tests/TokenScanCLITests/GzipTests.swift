@@ -54,6 +54,29 @@ final class GzipTests: XCTestCase {
         XCTAssertEqual(paths, ["broken.log.gz", "plain.txt"], "the token before the damage and the other file are reported")
     }
 
+    /// A short gzip cut before its trailer (a rotated log copied mid-write, a stream that stopped):
+    /// everything decompressed is searched and the cut is named. The first 512 decompressed bytes
+    /// are read to tell their format; the cut used to end that read with an error, and the whole
+    /// input was skipped with its token.
+    func testShortTruncatedGzipKeepsItsFindings() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("gzip is missing") }
+        let directory = try temporaryDirectory()
+        let whole = try gzip(Data("GET /a HTTP/1.1\nAuthorization: Bearer \(token)\n".utf8))
+        let cut = whole.prefix(whole.count - 8)
+        try cut.write(to: directory.appendingPathComponent("cut.log.gz"))
+        let file = try run(["scan", directory.path, "--now", now, "--format", "jsonl"])
+        let piped = try run(["scan", "-", "--now", now, "--format", "jsonl"], stdin: Data(cut))
+        for (name, result) in [("file", file), ("stdin", piped)] {
+            XCTAssertEqual(result.status, 1, "\(name): \(result.stderr)")
+            XCTAssertEqual(result.stdout.split(separator: "\n").count, 1, "\(name): the token is reported: \(result.stdout)")
+            XCTAssertTrue(result.stderr.contains("truncated gzip data"), "\(name) names the cut: \(result.stderr)")
+        }
+        let redacted = try run(["redact", "-"], stdin: Data(cut))
+        XCTAssertTrue(redacted.stdout.contains("Authorization: Bearer "), "the text before the cut is copied: \(redacted.stdout) \(redacted.stderr)")
+        XCTAssertFalse(redacted.stdout.contains(token), "and masked")
+        XCTAssertTrue(redacted.stderr.contains("truncated gzip data"), redacted.stderr)
+    }
+
     /// A gzip that expands more than 1000× (a few kilobytes of deflate holding megabytes of
     /// spaces, then a token) is cut at the bound, as zip entries are: the token before the bound is
     /// reported, the input is named as cut short (stderr and `summary.skipped`), and the token

@@ -89,6 +89,42 @@ final class StreamingFindingsCLITests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 1)
     }
 
+    /// A gzip stream whose writer flushes (zlib's sync flush, as log shippers write compressed
+    /// streams) on a pipe that stays open: what it sent is decompressed, judged and written while
+    /// the pipe is open (the decompressor used to claim input was always ready, so the pause that
+    /// judges a live stream blocked until more compressed bytes came).
+    func testAFlushedGzipStreamHasItsFindingsWrittenWhileThePipeStaysOpen() throws {
+        let (process, input, output) = try startScan("jsonl", "--jobs", "2")
+        defer { if process.isRunning { process.terminate() } }
+        let compress = Process()
+        compress.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        compress.arguments = ["python3", "-c", """
+            import sys, zlib
+            c = zlib.compressobj(6, zlib.DEFLATED, 31)
+            sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read()) + c.flush(zlib.Z_SYNC_FLUSH))
+            """]
+        let plain = Pipe(), compressed = Pipe()
+        compress.standardInput = plain
+        compress.standardOutput = compressed
+        try compress.run()
+        plain.fileHandleForWriting.write(Data("GET /a HTTP/1.1 Authorization: Bearer \(first)\n".utf8))
+        try plain.fileHandleForWriting.close()
+        let bytes = compressed.fileHandleForReading.readDataToEndOfFile()
+        compress.waitUntilExit()
+        XCTAssertEqual(bytes.prefix(2), Data([0x1F, 0x8B]), "a gzip stream")
+        input.fileHandleForWriting.write(bytes)
+        var received = Data()
+        XCTAssertEqual(lines(output.fileHandleForReading, count: 1, within: 10, into: &received), 1,
+                       "the finding must be written while the compressed stream is still open")
+        XCTAssertTrue(process.isRunning, "stdin is still open")
+        try input.fileHandleForWriting.close()
+        received += output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        // The stream ends without the gzip trailer: named as truncated, the finding kept.
+        XCTAssertEqual(String(decoding: received, as: UTF8.self).split(separator: "\n").count, 1,
+                       String(decoding: received, as: UTF8.self))
+    }
+
     /// A pipe that never pauses for long (a line every 50 ms, as `tail -f` of a busy log): its
     /// complete lines are judged within about 200 ms, not when a segment fills.
     func testATrickleThatNeverPausesStillHasItsFindingsWritten() throws {
