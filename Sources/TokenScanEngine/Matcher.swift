@@ -245,8 +245,9 @@ public final class Matcher: Sendable {
         switch start {
         case .keyword:
             for hit in hits where starts.last != hit { starts.append(hit) }
-        case .keywordWord:
+        case .keywordWord, .quotedKeywordWord:
             guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            let quoted = start == .quotedKeywordWord
             // The previous hit and its word's start: a walk that reaches that hit is in its word.
             var previousHit = -1
             var previousStart = -1
@@ -256,7 +257,9 @@ public final class Matcher: Sendable {
                     wordStart -= 1
                     if wordStart == previousHit { wordStart = previousStart; break }
                 }
-                if starts.last != wordStart { starts.append(wordStart) }
+                if starts.last != wordStart && (!quoted || (wordStart > 0 && base[wordStart - 1] == UInt8(ascii: "\""))) {
+                    starts.append(wordStart)
+                }
                 previousHit = hit
                 previousStart = wordStart
             }

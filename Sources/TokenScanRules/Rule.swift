@@ -153,6 +153,9 @@ public enum MatchStart: String, Sendable, Equatable, CaseIterable {
     /// run of ASCII letters, digits, `_`, `.` and `-` (a name such as `PAYMENTS_API_KEY`,
     /// `.AspNetCore.Session` or `spring.datasource.password`).
     case keywordWord = "keyword-word"
+    /// As `keywordWord`, for a word right after a `"` only: a JSON key (the `named-pair` rule's
+    /// `"name": "…"` pairs), so that the same names elsewhere on a line are not tried at all.
+    case quotedKeywordWord = "quoted-keyword-word"
 }
 
 /// Which capture group of a rule's regex holds the secret.

@@ -77,6 +77,13 @@ final class MatchStartTests: XCTestCase {
             Matcher.matchStarts(.keyword, hits: [5, 5, 9], in: buffer, into: &starts)
         }
         XCTAssertEqual(starts, [5, 9])
+        // Quoted: only words right after a `"` (a JSON key), however many keywords they hold.
+        let json = Array(#"{"name": "x_token", "value": 1} token "api_key_token""#.utf8)
+        let positions = [12, 32, 43, 47]
+        json.withUnsafeBytes { buffer in
+            Matcher.matchStarts(.quotedKeywordWord, hits: positions, in: buffer, into: &starts)
+        }
+        XCTAssertEqual(starts, [10, 39])
     }
 
     func testStartIsCheckedWhenRulesAreLoaded() {
