@@ -80,6 +80,31 @@ final class RequestCredentialsCLITests: XCTestCase {
         }
     }
 
+    /// Credentials on command lines, as shell histories and CI logs keep them: long options with
+    /// `=` or a space (`--api-key=…`, `--token …`), Java system properties, and curl's cookie
+    /// option with the cookie glued to it (`-bJSESSIONID=…`, which was missed while `-b 'n=v'`
+    /// was found). A file name, a variable or the next option after the name is no value.
+    func testCredentialsOnCommandLines() throws {
+        let values = (0..<5).map { token(60 + UInt64($0)) }
+        let history = """
+            curl -bJSESSIONID=\(values[0]) https://shop.example.com/account
+            mycli deploy --api-key=\(values[1]) --region eu-west-1
+            release-tool publish --auth-token \(values[2]) --dry-run
+            java -Dservice.api.token=\(values[3]) -jar app.jar
+            + deploy --session-token '\(values[4])'
+            mycli --token-file /var/run/secrets/kubernetes.io/serviceaccount/token
+            mycli --api-key "$API_KEY" --auth-token --use-credential-helper-from-environment
+
+            """
+        let (run, findings) = try scan([".bash_history": history, "ci.log": "2025-12-31T12:00:00Z " + history.replacingOccurrences(of: "\n", with: "\n2025-12-31T12:00:01Z ")])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        for path in [".bash_history", "ci.log"] {
+            let here = findings.filter { $0.path == path }
+            XCTAssertEqual(Set(here.map(\.secret)), Set(values), "\(path): \(here.map { "\($0.line): \($0.secret)" })")
+            XCTAssertTrue(here.allSatisfy { $0.severity == .medium }, "\(here.map(\.severity))")
+        }
+    }
+
     /// A `Set-Cookie` whose `Expires` has passed, or whose `Max-Age` has run out counted from the
     /// log line's own time, is low; counted from `--now` when the line has no time.
     func testSetCookieThatSaysItIsGoneIsLow() throws {

@@ -28,6 +28,8 @@ final class MatchStartTests: XCTestCase {
             \(String(repeating: "A", count: 90))_TOKEN=\(value)
             define('SERVICE_SECRET', '\(value)'); foo: api_token=Zr8wQ3mN6vK1xT9pL4sB7dF2hJ5cG0aY
             x_access_token=Qm9sZC1yYW5kb20tdG9rZW4tNzI4Mw&xrefresh_token=Qm9sZC1yYW5kb20tdG9rZW4tNzI4Mw
+            curl -bJSESSIONID=\(value) -b'connect.sid=\(value)' x--token=\(value) --api-key \(value) --auth-token=\(value)
+            java -Dapi.token=\(value) --session-token -\(value) ---api_token=\(value) --token --secret-key \(value)
             """.utf8))
         // The named-pair rule's name after each spacing its lookbehind spells out and one it does
         // not, a name without a keyword beside one with it, a dotted name, a name that is cut.
