@@ -71,7 +71,7 @@ public final class Analyzer {
             if nameClass.ignore { return .failure(.notACredentialName) }
             named = NamedValue(
                 name: name, nameClass: nameClass,
-                expiresAt: CookieLifetime.expiry(context: hit.context, value: hit.secretInContext, now: settings.now))
+                expiresAt: CookieLifetime.expiry(context: hit.context, value: hit.secretInContext, before: hit.before, after: hit.after, now: settings.now))
         }
         if rule.provider == nil && prefixes.continuesProviderToken(hit) { return .failure(.providerLookalike) }
         let key = CacheKey(rule: rule.id, secret: hit.secret, truncated: hit.truncated, name: named?.name, expires: named?.expiresAt)

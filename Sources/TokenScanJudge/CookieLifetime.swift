@@ -10,15 +10,22 @@ import TokenFormats
 /// response was sent; `Max-Age` counts from then, not from the scan.
 public enum CookieLifetime {
     /// The end of life that the attributes after `value` state, when the line holding `value` in
-    /// `context` is a `Set-Cookie` header (raw, `curl -v`'s `< set-cookie:`, a JSON log's key);
-    /// nil when it is not, or the cookie states no lifetime (it lasts the browser's session).
-    /// `now`: what `Max-Age` counts from when the line carries no time of its own.
-    public static func expiry(context: [UInt8], value: Range<Int>, now: Date) -> Date? {
+    /// `context` is a `Set-Cookie` header (raw, `curl -v`'s `< set-cookie:`, a JSON log's key, a
+    /// HAR header pair whose name is on the line before), or the `expires` of the HAR cookie object
+    /// holding it; nil when it is neither, or the cookie states no lifetime (it lasts the
+    /// browser's session). `before`/`after`: the text around the line (`SearchHit.before`), where
+    /// a pretty-printed HAR keeps the pair's name, the entry's `startedDateTime` and `expires`.
+    /// `now`: what `Max-Age` counts from when no time of the record's own is in reach.
+    public static func expiry(context: [UInt8], value: Range<Int>, before: [UInt8] = [], after: [UInt8] = [], now: Date) -> Date? {
         guard value.upperBound <= context.count else { return nil }
         let lineStart = context[..<value.lowerBound].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
         let lineEnd = context[value.upperBound...].firstIndex(of: 0x0A) ?? context.count
-        let before = Array(context[lineStart..<value.lowerBound])
-        guard contains(before, "set-cookie") else { return nil }
+        let line = Array(context[lineStart..<value.lowerBound])
+        // A HAR header pair, pretty-printed: `"name": "set-cookie",` on the line before `"value"`.
+        let previousLine = before.isEmpty ? [] : lastLine(of: Array(context[..<lineStart]).isEmpty ? before : Array(context[..<lineStart]))
+        guard contains(line, "set-cookie") || (contains(line, "\"value\"") && contains(previousLine, "set-cookie")) else {
+            return harCookieExpires(Array(context[value.upperBound..<context.count]) + after, pair: line)
+        }
         // The attributes run to the end of the header: the line, or a JSON string's closing quote.
         let rest = context[value.upperBound..<lineEnd]
         let attributes = rest.prefix { $0 != UInt8(ascii: "\"") }.split(separator: UInt8(ascii: ";"))
@@ -35,10 +42,37 @@ public enum CookieLifetime {
             }
         }
         if let maxAge {
-            let start = RecordTime.find(in: before) ?? now
+            let start = RecordTime.find(in: line) ?? RecordTime.harEntryStart(in: before + context[..<lineStart]) ?? now
             return start.addingTimeInterval(TimeInterval(maxAge))
         }
         return expires
+    }
+
+    /// A HAR cookie object's `"expires": "<ISO 8601>"`, after its `"value"` and before the
+    /// object's `}` (`rest`: the text after the value). Only for a value in a `"value"` pair.
+    private static func harCookieExpires(_ rest: [UInt8], pair line: [UInt8]) -> Date? {
+        guard contains(line, "\"value\"") else { return nil }
+        let object = rest.prefix { $0 != UInt8(ascii: "}") }
+        let key = Array("\"expires\"".utf8)
+        guard let at = firstIndex(of: key, in: Array(object)) else { return nil }
+        var index = at + key.count
+        let bytes = Array(object)
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == UInt8(ascii: ":") { index += 1 }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        let text = Array(bytes[(index + 1)...].prefix { $0 != UInt8(ascii: "\"") })
+        return RecordTime.iso8601(text)
+    }
+
+    private static func lastLine(of text: [UInt8]) -> [UInt8] {
+        var end = text.count
+        while end > 0, text[end - 1] == 0x0A || text[end - 1] == 0x0D { end -= 1 }
+        let start = text[..<end].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        return Array(text[start..<end])
+    }
+
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        return (0...(haystack.count - needle.count)).first { start in haystack[start..<(start + needle.count)].elementsEqual(needle) }
     }
 
     /// RFC 6265 §5.1.1: the date's tokens (runs of non-delimiters) give the time, the day of

@@ -17,6 +17,24 @@ public enum RecordTime {
         return nil
     }
 
+    /// The whole of `text` is an ISO 8601 time (a HAR cookie's `expires`).
+    public static func iso8601(_ text: [UInt8]) -> Date? { iso8601(text, at: 0) }
+
+    /// The `startedDateTime` of the last HAR entry that starts in `text`: the time a response in
+    /// that entry was sent.
+    public static func harEntryStart(in text: [UInt8]) -> Date? {
+        let key = Array("\"startedDateTime\"".utf8)
+        guard text.count >= key.count else { return nil }
+        var start = text.count - key.count
+        while start >= 0 {
+            if text[start] == key[0], text[start..<(start + key.count)].elementsEqual(key) {
+                return find(in: Array(text[(start + key.count)...].prefix(64)))
+            }
+            start -= 1
+        }
+        return nil
+    }
+
     private static func number(_ line: [UInt8], _ start: Int, _ count: Int) -> Int? {
         guard start >= 0, start + count <= line.count else { return nil }
         var value = 0

@@ -35,6 +35,12 @@ public struct SearchHit: Sendable {
     public var match: [UInt8] = []
     /// The match was longer than its rule's `maxLength`: `secret` is only its first bytes.
     public var truncated = false
+    /// For a value inside a JSON `"value": "…"` pair only (`RecordLookaround`): the text before
+    /// `context` (up to `RecordLookaround.before` bytes) and after it (to the object's `}`), where
+    /// a pretty-printed HAR keeps the pair's name, the entry's time and a cookie's `expires`.
+    /// Empty otherwise: most hits need only their line.
+    public var before: [UInt8] = []
+    public var after: [UInt8] = []
 
     package init(ruleIndex: Int, secret: [UInt8], byteRange: Range<Int>, start: TextPosition, end: TextPosition, context: [UInt8], secretInContext: Range<Int>, matchesInContext: [Range<Int>] = [], encodings: [String] = [], group: Int = 0, match: [UInt8] = [], truncated: Bool = false) {
         self.ruleIndex = ruleIndex
@@ -450,7 +456,7 @@ public final class Searcher {
                 }
                 index += 1
             }
-            onHit(SearchHit(
+            var hit = SearchHit(
                 ruleIndex: candidate.ruleIndex,
                 secret: secret(candidate),
                 byteRange: (baseOffset + span.lowerBound)..<(baseOffset + span.upperBound),
@@ -461,7 +467,12 @@ public final class Searcher {
                 matchesInContext: inContext,
                 encodings: candidate.encodings,
                 match: candidate.match ?? Array(view[candidate.matchRange]),
-                truncated: candidate.truncated), rules[candidate.ruleIndex].rule.spanPriority)
+                truncated: candidate.truncated)
+            if candidate.encodings.isEmpty, RecordLookaround.wanted(view, lineStart: contextStart, value: span.lowerBound) {
+                hit.before = Array(view[max(0, contextStart - RecordLookaround.before)..<contextStart])
+                hit.after = Array(view[contextEnd..<RecordLookaround.objectEnd(view, from: contextEnd)])
+            }
+            onHit(hit, rules[candidate.ruleIndex].rule.spanPriority)
         }
     }
 

@@ -125,6 +125,64 @@ final class RequestCredentialsCLITests: XCTestCase {
         }
     }
 
+    /// A HAR response's cookies, pretty-printed as browsers export them: a `Set-Cookie` header's
+    /// `Max-Age` counts from the entry's `startedDateTime` (lines above, not on the value's line),
+    /// and a cookie object's `expires` is its end of life. Both stayed medium before: the header's
+    /// name is on the line before its value, and the entry's time further up.
+    func testHARCookieLifetimesCountFromTheEntry() throws {
+        let gone = token(70), goneObject = token(71), live = token(72), liveObject = token(73)
+        func entry(_ started: String, header: String, object: String, expires: String) -> String {
+            """
+                  {
+                    "startedDateTime": "\(started)",
+                    "time": 112.5,
+                    "request": { "method": "POST", "url": "https://shop.example.com/login", "headers": [] },
+                    "response": {
+                      "status": 302,
+                      "headers": [
+                        {
+                          "name": "Location",
+                          "value": "/account"
+                        },
+                        {
+                          "name": "set-cookie",
+                          "value": "sessionid=\(header); Max-Age=7200; Path=/; HttpOnly"
+                        }
+                      ],
+                      "cookies": [
+                        {
+                          "name": "sessionid",
+                          "value": "\(object)",
+                          "path": "/",
+                          "expires": "\(expires)",
+                          "httpOnly": true
+                        }
+                      ]
+                    }
+                  }
+            """
+        }
+        let har = """
+            {
+              "log": {
+                "entries": [
+            \(entry("2025-06-01T10:00:00.000Z", header: gone, object: goneObject, expires: "2025-06-01T12:00:00.000Z")),
+            \(entry("2025-12-31T23:30:00.000Z", header: live, object: liveObject, expires: "2026-01-01T01:30:00.000Z"))
+                ]
+              }
+            }
+
+            """
+        let (run, findings) = try scan(["login.har": har])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let severity = Dictionary(findings.map { ($0.secret, $0.severity) }, uniquingKeysWith: { $1 })
+        XCTAssertEqual(severity[gone], .low, "Max-Age 7200 from 2025-06-01T10:00Z is over at --now 2026-01-01")
+        XCTAssertEqual(severity[goneObject], .low, "expires 2025-06-01T12:00Z is past")
+        XCTAssertEqual(severity[live], .medium, "Max-Age 7200 from 2025-12-31T23:30Z runs to 01:30")
+        XCTAssertEqual(severity[liveObject], .medium)
+        XCTAssertTrue(findings.first { $0.secret == gone }?.reasons.contains { $0.code == "expired" } == true)
+    }
+
     /// A JWT in a cookie is that token: judged by its claims (expired → low), not as a session id.
     func testJWTInACookieIsJudgedAsThatToken() throws {
         let live = TokenMinter.jwt(claims: ["sub": "cookie-user", "exp": 1_900_000_000])
