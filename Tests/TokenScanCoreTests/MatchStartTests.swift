@@ -38,6 +38,18 @@ final class MatchStartTests: XCTestCase {
             {"name" : ".AspNetCore.Session", "value" : "\(value)"} {"name":  "api_token", "value": "\(value)"}
             [{"name": "X-Request-Id", "value": "\(value)"}, {"name": "x-auth-token", "value": "\(value)"}]
             {"credential_type":"RefreshToken","secret":"\(value)"} {"name": "-x_token", "value": "\(value)"}
+            {"key": "x-api-key", "value": "\(value)"} {"key":"token","value":"\(value)"} {"value": "\(value)", "key": "api_key"}
+            """.utf8))
+        // A YAML name/value pair (Kubernetes' env), quoted and not, and a `valueFrom:`.
+        inputs.append(Array("""
+              - name: API_TOKEN
+                value: \(value)
+              - name: "SESSION_SECRET"
+                value: '\(value)'
+              - Name: x_api_key
+            Value: \(value)
+              - name: DB_PASSWORD
+                valueFrom: \(value)
             """.utf8))
         for rule in anchoredRules {
             var free = rule
