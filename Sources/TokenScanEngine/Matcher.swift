@@ -356,7 +356,10 @@ public final class Matcher: Sendable {
             let pattern = anchored ?? rule.pattern
             let secretGroup = rule.secretGroup
             let maxLength = rule.rule.maxLength
-            let isNamedValue = rule.rule.role == .namedValue
+            // A named-value rule whose keywords are words of its names (`token`, `key`) drops a
+            // match under a name holding none; one keyed by its structure instead (`"value"`, the
+            // value-first pairs) leaves its names to the vocabulary.
+            let checksName = rule.rule.role == .namedValue && rule.keywordBytes.allSatisfy { $0.allSatisfy(Matcher.isWordByte) }
             // Anchored calls are timed in batches (`anchoredClockStride`).
             var batchStarted = ContinuousClock.now
             var callsInBatch = 0
@@ -426,7 +429,7 @@ public final class Matcher: Sendable {
                         continue
                     }
                     guard let match = found, match.range.lowerBound < sliceEnd else { break }
-                    if isNamedValue, let nameEnd = Matcher.unkeyedName(at: match.range.lowerBound, in: subject, keywords: rule.keywordBytes) {
+                    if checksName, let nameEnd = Matcher.unkeyedName(at: match.range.lowerBound, in: subject, keywords: rule.keywordBytes) {
                         // Not a name the rule reads (`https` of a URL, `curl`): no match, and the
                         // value may hold one (`foo: api_token=…`).
                         position = nameEnd

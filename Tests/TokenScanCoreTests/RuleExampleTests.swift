@@ -167,7 +167,7 @@ final class RuleExampleTests: XCTestCase {
         XCTAssertEqual(try role("kind = \"bearer\"\nrole = \"credential\""), .credential)
         let builtin = try RuleCatalog.builtin()
         XCTAssertEqual(builtin.filter { $0.role == .carrier }.map(\.id).sorted(), ["authorization-bearer"])
-        XCTAssertEqual(builtin.filter { $0.role == .namedValue }.map(\.id).sorted(), ["named-pair", "named-value", "oauth-token-parameter"])
+        XCTAssertEqual(builtin.filter { $0.role == .namedValue }.map(\.id).sorted(), ["named-pair", "named-pair-reversed", "named-value", "oauth-token-parameter"])
         XCTAssertEqual(builtin.filter { $0.role == .signingKey }.map(\.id), ["jwt-signing-secret"])
     }
 
