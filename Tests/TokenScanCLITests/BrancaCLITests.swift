@@ -108,7 +108,7 @@ final class BrancaCLITests: XCTestCase {
         var bytes = try XCTUnwrap(Base62.decode(Array(token.utf8)))
         bytes[0] = 0xBB
         let finding = try assertDecodes(
-            token, now: now, shows: ["Token (BRANCA)", "2025-12-31T00:00:00Z", "Claims        encrypted", "Risk          MEDIUM", "[encrypted-claims]"],
+            token, now: now, shows: ["Token (BRANCA)", "2025-12-31T00:00:00Z", "payloadBytes 32", "Claims        encrypted", "Risk          MEDIUM", "[encrypted-claims]"],
             rule: "branca", refuses: Base62.encode(bytes), jsonInput: "Authorization: Bearer \(token)")
         let header = (finding["decoded"] as? [String: Any])?["header"] as? [String: Any]
         XCTAssertEqual(header?["version"] as? String, "0xBA")
