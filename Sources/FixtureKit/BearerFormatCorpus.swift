@@ -17,7 +17,9 @@ import TokenFormats
 /// (README and macaroons.c: the version 1 and 2 serialisations), LND (lightningnetwork/lnd,
 /// docs/macaroons.md: the hex form, the entity/action permissions, `lncli bakemacaroon --timeout`'s
 /// `time-before` caveat, the `Grpc-Metadata-macaroon` header) and macaroon-bakery's identifier
-/// (bakery/internal/macaroonpb/id.proto), minted by `TokenMinter.lndMacaroon` and `TokenMinter.macaroon`. Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
+/// (bakery/internal/macaroonpb/id.proto), minted by `TokenMinter.lndMacaroon` and `TokenMinter.macaroon`; Branca from
+/// github.com/tuupola/branca-spec (README: the layout and base62; test_vectors.json: the wrong
+/// version and invalid base62 tokens), minted by `TokenMinter.branca`. Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
 /// names the prefixes, placeholders, masked and cut tokens, signed messages that are no claims.
 public enum BearerFormatCorpus {
     public static let defaultSeed = "issue-21"
@@ -27,13 +29,15 @@ public enum BearerFormatCorpus {
         case paseto
         case fernet
         case macaroon
+        case branca
 
-        /// The severities design §5 can give this format's tokens (Fernet states no claims).
+        /// The severities design §5 can give this format's tokens (Fernet and Branca state no claims).
         public var severities: Set<String> {
             switch self {
             case .paseto: ["critical", "high", "medium", "low"]
             case .fernet: ["medium"]
             case .macaroon: ["critical", "high", "medium", "low"]
+            case .branca: ["medium"]
             }
         }
     }
@@ -73,6 +77,7 @@ struct BearerFormatWriter {
         paseto()
         fernet()
         macaroon()
+        branca()
         return docs
     }
 
@@ -183,11 +188,13 @@ struct BearerFormatWriter {
             switch format {
             case .fernet: doc.put(line(time, .token(nextFernet())))
             case .macaroon: doc.put(line(time, .token(nextMacaroon(named: !path.contains("/http/") && !path.contains("/postman/")))))
+            case .branca: doc.put(line(time, .token(nextBranca())))
             default: doc.put(line(time, .token(nextPaseto())))
             }
             let fake = switch format {
             case .fernet: nextFernetLookAlike()
             case .macaroon: nextMacaroonLookAlike()
+            case .branca: nextBrancaLookAlike(named: BearerFormatWriter.brancaNamedPlaces.contains(path))
             default: nextPasetoLookAlike()
             }
             doc.put(line(time, .lookAlike(fake.kind, fake.text)))
@@ -356,5 +363,62 @@ struct BearerFormatWriter {
         }
         placePostman("macaroon/postman/lnd.postman_collection.json", header: "Grpc-Metadata-macaroon")
         placeNotebook("macaroon/notebooks/node.ipynb", before: "macaroon = '", after: "'")
+    }
+
+    // MARK: Branca
+
+    /// The next Branca token: made up to a month ago, with a payload of 8 to 200 bytes (an id, a
+    /// user record, a session: what libraries' READMEs encode), base62 as every library writes it.
+    mutating func nextBranca() -> Secret {
+        serial += 1
+        let made = UInt32(now - (serial * 7919) % (30 * 86_400))
+        let token = TokenMinter.branca(timestamp: made, payloadLength: 8 + (serial * 37) % 193, seed: "\(seed)/branca/\(serial)")
+        return Secret(value: token, kind: "branca", rule: "branca", label: "branca:token/medium")
+    }
+
+    /// The places whose name says Branca (`branca`, `BRANCA_TOKEN`): there a value that does not
+    /// decode to a token is no finding. Elsewhere (`Authorization: Bearer`, a `token` pair) such a
+    /// value is an opaque token like any other, so only placeholders and masks are look-alikes.
+    static let brancaNamedPlaces: Set<String> = ["branca/logs/app.log", "branca/config/settings.yaml", "branca/notebooks/explore.ipynb"]
+
+    /// The next Branca look-alike: the specification's "wrong version" vector's kind (another
+    /// version byte), tokens cut at either end, and the placeholders and masks libraries'
+    /// documentation prints.
+    mutating func nextBrancaLookAlike(named: Bool) -> (kind: LabelledCorpus.LookAlikeKind, text: String) {
+        fakeSerial += 1
+        let token = TokenMinter.branca(timestamp: UInt32(now - fakeSerial * 600), payloadLength: 16 + fakeSerial % 50, seed: "\(seed)/branca-fake/\(fakeSerial)")
+        switch (named, fakeSerial % 6) {
+        case (true, 0):
+            // Another version byte: test_vectors.json's "Wrong version 0xBB".
+            var bytes = Base62.decode(Array(token.utf8)) ?? []
+            bytes[0] = 0xBB
+            return (.identifier, Base62.encode(bytes))
+        case (true, 1): return (.truncatedSignature, String(token.dropLast(3 + fakeSerial % 9)))
+        case (true, 2): return (.truncatedSignature, String(token.dropFirst(2 + fakeSerial % 5)))
+        case (true, 3): return (.truncatedSignature, String(token.prefix(24 + fakeSerial % 30)))
+        case (_, 4): return (.placeholder, "<branca-token>")
+        case (_, 5): return (.masked, String(token.prefix(8)) + "********")
+        case (_, 1): return (.placeholder, "YOUR_BRANCA_TOKEN")
+        default: return (.masked, "****" + String(token.suffix(4)))
+        }
+    }
+
+    mutating func branca() {
+        place("branca/logs/app.log", header: "") { time, value in
+            Piece("{\"time\":\"\(time)\",\"level\":\"debug\",\"msg\":\"session issued\",\"branca\":\"") + value + "\"}\n"
+        }
+        place("branca/logs/ci-build.log", header: "Run ./scripts/smoke-test.sh\n") { time, value in
+            Piece("\(time) + curl -fsS -H 'Authorization: Bearer ") + value + "' https://api.example/v1/me\n"
+        }
+        placeHAR("branca/http/session.har", header: "Authorization", scheme: "Bearer ")
+        place("branca/config/settings.yaml", header: "auth:\n") { _, value in
+            Piece("  branca_token: ") + value + "\n"
+        }
+        // The request's own header (Postman's `auth.bearer` pair, `"key": "token"`, is not read as
+        // a named pair today, for any opaque token).
+        place("branca/postman/api.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
+            Piece("{\"request\": {\"header\": [{\"key\": \"Authorization\", \"value\": \"Bearer ") + value + "\"}]}},\n"
+        }
+        placeNotebook("branca/notebooks/explore.ipynb", before: "BRANCA_TOKEN = \\\"", after: "\\\"")
     }
 }

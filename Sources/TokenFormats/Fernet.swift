@@ -28,7 +28,7 @@ public struct Fernet: Sendable, Equatable {
         guard bytes.first == 0x80 else { return .failure(.version) }
         let ciphertext = bytes.count - overhead
         guard ciphertext >= 16, ciphertext % 16 == 0 else { return .failure(.length(bytes.count)) }
-        let timestamp = bytes[1..<9].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let timestamp = BigEndian.unsigned(bytes[1..<9])
         return .success(Fernet(timestamp: timestamp, blocks: ciphertext / 16))
     }
 }

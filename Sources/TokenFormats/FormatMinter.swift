@@ -26,11 +26,21 @@ extension TokenMinter {
     /// (`Fernet`), the same for the same seed: IV, `blocks` AES blocks of ciphertext and the HMAC
     /// are deterministic bytes. `padded: false` strips the `=` as OpenStack Keystone does.
     public static func fernet(timestamp: UInt64, blocks: Int = 4, padded: Bool = true, seed: String) -> String {
-        let time = (0..<8).reversed().map { UInt8(truncatingIfNeeded: timestamp >> (8 * UInt64($0))) }
+        let time = BigEndian.bytes(timestamp, count: 8)
         let body = bytes(count: 16 + 16 * blocks + 32, seed: "fernet/\(seed)")
         let token = Base64.urlEncode([0x80] + time + body)
         guard padded else { return token }
         return token + String(repeating: "=", count: (4 - token.utf8.count % 4) % 4)
+    }
+}
+
+extension TokenMinter {
+    /// A Branca token made at `timestamp` (Unix seconds) as the specification lays it out
+    /// (`Branca`), the same for the same seed: the nonce, `payloadLength` bytes of ciphertext and
+    /// the tag are deterministic bytes (no key exists for them), base62 as every library writes it.
+    public static func branca(timestamp: UInt32, payloadLength: Int = 40, seed: String) -> String {
+        let header = [Branca.version] + BigEndian.bytes(UInt64(timestamp), count: 4)
+        return Base62.encode(header + bytes(count: 24 + payloadLength + 16, seed: "branca/\(seed)"))
     }
 }
 

@@ -32,9 +32,12 @@ public struct ClaimDisclosure: Sendable {
 
     /// `finding` as a report shows it.
     /// What another format states outside its claims that a report shows: its version, a PASETO
-    /// token's purpose and its footer's key id, when a Fernet token was made, a macaroon's
+    /// token's purpose and its footer's key id, when a Fernet or Branca token was made and how many
+    /// bytes a Branca token's encrypted payload holds (a size, not its contents), a macaroon's
     /// serialisation and location (where it is used; its caveats are claims, masked).
-    public static let decodedHeaderPaths: [[String]] = [["version"], ["purpose"], ["footer", "kid"], ["created"], ["encoding"], ["location"]]
+    public static let decodedHeaderPaths: [[String]] = [
+        ["version"], ["purpose"], ["footer", "kid"], ["created"], ["payloadBytes"], ["encoding"], ["location"],
+    ]
 
     public func apply(_ finding: Finding) -> Finding {
         guard !showSecrets, finding.jwt != nil || finding.decoded != nil else { return finding }

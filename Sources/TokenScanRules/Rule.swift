@@ -39,7 +39,8 @@ public struct Rule: Sendable, Equatable {
     /// provider token whose body after the last `_` is a JWT that must decode; its `exp` is read),
     /// `allow-placeholders` (skip the placeholder filter), `pypi-macaroon` (the token must hold a
     /// whole macaroon, so a cut one is not reported), `paseto` (decode it as PASETO; its claims are
-    /// judged like a JWT's), `fernet` (it must have a Fernet token's layout), `macaroon` (decode it as a macaroon;
+    /// judged like a JWT's), `fernet` (it must have a Fernet token's layout), `branca` (it must
+    /// decode from base62 to a Branca token's version and layout), `macaroon` (decode it as a macaroon;
     /// its caveats and an LND identifier's permissions are its claims), and the provider checksums of
     /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
     /// instead of a finding; and the signed-URL formats of `SignedURLFormat` (`azure-sas` …), whose
@@ -105,7 +106,7 @@ public struct Rule: Sendable, Equatable {
 
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
-    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet", "macaroon"]
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet", "branca", "macaroon"]
         + TokenChecksum.allCases.map(\.rawValue) + SignedURLFormat.allCases.map(\.rawValue)
 }
 

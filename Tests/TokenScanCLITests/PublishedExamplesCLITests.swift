@@ -50,4 +50,20 @@ final class PublishedExamplesCLITests: XCTestCase {
         XCTAssertEqual(byLine[4]?.count, 1, "Azurite's key is read as the AccountKey it is:\n\(run.stdout)")
         XCTAssertEqual(byLine[6]?.map(\.severity), [.medium], "another account key stays a finding:\n\(run.stdout)")
     }
+
+    /// Discord's developer documentation prints a realistic webhook URL (OAuth2, "Webhook Token
+    /// Response Example"): info, doc-sample, where a minted one is medium. (Slack, Microsoft and
+    /// Google print placeholders only, which the webhook rules already refuse.)
+    func testVendorsDocumentedWebhookURLIsADocSample() throws {
+        // Assembled at run time so that this file holds no webhook URL (SelfScanCLITests).
+        let documented = "https://discord.com/api/webhooks/347114750880120863/" + "kKDdjXa1g9tKNs0-_yOwLyALC9gydEWP6gr9sHabuK1vuofjhQDDnlOclJeRIvYK-pj_"
+        let minted = "https://discord.com/api/webhooks/347114750880120863/" + TokenMinter.provider(.discordWebhook, seed: "doc-sample-control")
+        for (url, severity, codes) in [(documented, Severity.info, ["doc-sample"]), (minted, .medium, ["opaque-token"])] {
+            let scan = try run(["scan", "-", "--now", now, "--format", "jsonl", "--fail-on", "never"], stdin: Data("\"url\": \"\(url)\",\n".utf8))
+            let found = try findings(scan)
+            XCTAssertEqual(found.map(\.ruleId), ["discord-webhook-url"], scan.stderr)
+            XCTAssertEqual(found.first?.severity, severity)
+            XCTAssertEqual(found.first?.reasons.map(\.code), codes)
+        }
+    }
 }

@@ -33,6 +33,7 @@ final class BearerFormatCorpusTests: XCTestCase {
             }
         }
         XCTAssertTrue(labels.isSuperset(of: ["fernet:padded", "fernet:keystone"]))
+        XCTAssertTrue(labels.contains("branca:token"))
         XCTAssertTrue(labels.isSuperset(of: ["macaroon:lnd-admin", "macaroon:lnd-readonly", "macaroon:lnd-invoice", "macaroon:lnd-expired", "macaroon:v1", "macaroon:v2"]))
         XCTAssertEqual(BearerFormatCorpus.generate().tokens, Self.corpus.tokens, "deterministic")
     }
