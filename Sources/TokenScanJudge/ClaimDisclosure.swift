@@ -33,8 +33,13 @@ public struct ClaimDisclosure: Sendable {
     /// `finding` as a report shows it.
     /// What another format states outside its claims that a report shows: its version, a PASETO
     /// token's purpose and its footer's key id, when a Fernet token was made, a macaroon's
-    /// serialisation and location (where it is used; its caveats are claims, masked).
-    public static let decodedHeaderPaths: [[String]] = [["version"], ["purpose"], ["footer", "kid"], ["created"], ["encoding"], ["location"]]
+    /// serialisation and location (where it is used; its caveats are claims, masked), a Biscuit's
+    /// block count, whether it is sealed, its root key id and which blocks did not read (its
+    /// Datalog is its claims, masked but for the expiry and rights the risk model reads).
+    public static let decodedHeaderPaths: [[String]] = [
+        ["version"], ["purpose"], ["footer", "kid"], ["created"], ["encoding"], ["location"], ["blocks"], ["sealed"], ["rootKeyId"],
+        ["unreadable"],
+    ]
 
     public func apply(_ finding: Finding) -> Finding {
         guard !showSecrets, finding.jwt != nil || finding.decoded != nil else { return finding }
