@@ -463,9 +463,10 @@ struct BearerFormatWriter {
         place("biscuit/config/service.env", header: "REPORTS_URL=https://reports.example\n") { _, value in
             Piece("REPORTS_BISCUIT_TOKEN=") + value + "\n"
         }
+        // The request's own `Authorization` header (Postman's `auth.bearer` form, `{"key": "token",
+        // "value": …}`, is no name/value pair the named values read, for any token: not a Biscuit's gap).
         place("biscuit/postman/reports.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
-            Piece("{\"request\": {\"auth\": {\"type\": \"bearer\", \"bearer\": [{\"key\": \"token\", \"value\": \"") + value
-                + "\", \"type\": \"string\"}]}}},\n"
+            Piece("{\"request\": {\"header\": [{\"key\": \"Authorization\", \"value\": \"Bearer ") + value + "\"}]}},\n"
         }
         placeNotebook("biscuit/notebooks/attenuate.ipynb", before: "token = Biscuit.from_base64(\\\"biscuit:", after: "\\\", root_key)")
     }
