@@ -30,6 +30,9 @@ struct BiscuitDecoder: ClaimsDecoder {
             ]
             if let version = biscuit.blocks.compactMap(\.version).max() { header["version"] = .string(String(version)) }
             if let id = biscuit.rootKeyID { header["rootKeyId"] = .string(String(id)) }
+            // Third-party blocks (signed by another key, which the token names): who added them.
+            let thirdParty = biscuit.blocks.indices.compactMap { index in biscuit.blocks[index].externalKey.map { "block \(index) (\($0))" } }
+            if !thirdParty.isEmpty { header["thirdParty"] = .string(thirdParty.joined(separator: ", ")) }
             let unreadable = biscuit.blocks.indices.filter { biscuit.blocks[$0].unreadable != nil }
             if !unreadable.isEmpty {
                 header["unreadable"] = .string(unreadable.map { $0 == 0 ? "authority" : "block \($0)" }.joined(separator: ", "))

@@ -34,11 +34,12 @@ public struct ClaimDisclosure: Sendable {
     /// What another format states outside its claims that a report shows: its version, a PASETO
     /// token's purpose and its footer's key id, when a Fernet token was made, a macaroon's
     /// serialisation and location (where it is used; its caveats are claims, masked), a Biscuit's
-    /// block count, whether it is sealed, its root key id and which blocks did not read (its
+    /// block count, whether it is sealed, its root key id, its third-party blocks' public keys
+    /// (published on purpose) and which blocks did not read (its
     /// Datalog is its claims, masked but for the expiry and rights the risk model reads).
     public static let decodedHeaderPaths: [[String]] = [
         ["version"], ["purpose"], ["footer", "kid"], ["created"], ["encoding"], ["location"], ["blocks"], ["sealed"], ["rootKeyId"],
-        ["unreadable"],
+        ["thirdParty"], ["unreadable"],
     ]
 
     public func apply(_ finding: Finding) -> Finding {

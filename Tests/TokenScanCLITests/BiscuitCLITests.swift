@@ -143,5 +143,12 @@ final class BiscuitCLITests: XCTestCase {
             XCTAssertEqual(finding["severity"] as? String, "info", "\(finding["secret"] ?? "")")
             XCTAssertEqual(codes(finding), ["doc-sample"])
         }
+        // A third-party block is named with the key that signed it; a block that does not read, too.
+        let thirdParty = try XCTUnwrap(samples.first { Biscuit.decode(Array($0.utf8)).map { $0.blocks.count == 2 && $0.blocks[1].externalKey != nil } == .success(true) })
+        let decoded = try run(["decode", thirdParty, "--now", now, "--fail-on", "never"])
+        XCTAssertTrue(decoded.stdout.contains("block 1 (ed25519/acdd6d5b53bfee478bf689f8e012fe7988bf755e3d7c5152947abc149bc20189)"), decoded.stdout)
+        let random = try XCTUnwrap(samples.first { Biscuit.decode(Array($0.utf8)).map { $0.blocks.contains { $0.unreadable != nil } } == .success(true) })
+        let unread = try run(["decode", random, "--now", now, "--fail-on", "never"])
+        XCTAssertTrue(unread.stdout.contains("unreadable   block 1"), unread.stdout)
     }
 }
