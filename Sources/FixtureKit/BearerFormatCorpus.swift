@@ -19,7 +19,10 @@ import TokenFormats
 /// `time-before` caveat, the `Grpc-Metadata-macaroon` header) and macaroon-bakery's identifier
 /// (bakery/internal/macaroonpb/id.proto), minted by `TokenMinter.lndMacaroon` and `TokenMinter.macaroon`; Branca from
 /// github.com/tuupola/branca-spec (README: the layout and base62; test_vectors.json: the wrong
-/// version and invalid base62 tokens), minted by `TokenMinter.branca`. Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
+/// version and invalid base62 tokens), minted by `TokenMinter.branca`;
+/// Biscuit tokens from github.com/biscuit-auth/biscuit (SPECIFICATIONS.md: the protobuf layout, the
+/// `biscuit:` text prefix, the default symbols; the samples' Datalog: `right(…)` facts, `check if
+/// time($time), $time <= …`, operation checks in attenuation blocks), minted by `TokenMinter.biscuit`. Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
 /// names the prefixes, placeholders, masked and cut tokens, signed messages that are no claims.
 public enum BearerFormatCorpus {
     public static let defaultSeed = "issue-21"
@@ -30,6 +33,7 @@ public enum BearerFormatCorpus {
         case fernet
         case macaroon
         case branca
+        case biscuit
 
         /// The severities design §5 can give this format's tokens (Fernet and Branca state no claims).
         public var severities: Set<String> {
@@ -38,6 +42,7 @@ public enum BearerFormatCorpus {
             case .fernet: ["medium"]
             case .macaroon: ["critical", "high", "medium", "low"]
             case .branca: ["medium"]
+            case .biscuit: ["critical", "high", "medium", "low"]
             }
         }
     }
@@ -78,6 +83,7 @@ struct BearerFormatWriter {
         fernet()
         macaroon()
         branca()
+        biscuit()
         return docs
     }
 
@@ -189,12 +195,14 @@ struct BearerFormatWriter {
             case .fernet: doc.put(line(time, .token(nextFernet())))
             case .macaroon: doc.put(line(time, .token(nextMacaroon(named: !path.contains("/http/") && !path.contains("/postman/")))))
             case .branca: doc.put(line(time, .token(nextBranca())))
+            case .biscuit: doc.put(line(time, .token(nextBiscuit(rule: biscuitNamed(path) ? "biscuit" : "bearer"))))
             default: doc.put(line(time, .token(nextPaseto())))
             }
             let fake = switch format {
             case .fernet: nextFernetLookAlike()
             case .macaroon: nextMacaroonLookAlike()
             case .branca: nextBrancaLookAlike(named: BearerFormatWriter.brancaNamedPlaces.contains(path))
+            case .biscuit: nextBiscuitLookAlike(named: biscuitNamed(path))
             default: nextPasetoLookAlike()
             }
             doc.put(line(time, .lookAlike(fake.kind, fake.text)))
@@ -414,11 +422,118 @@ struct BearerFormatWriter {
         place("branca/config/settings.yaml", header: "auth:\n") { _, value in
             Piece("  branca_token: ") + value + "\n"
         }
-        // The request's own header (Postman's `auth.bearer` pair, `"key": "token"`, is not read as
-        // a named pair today, for any opaque token).
+        // The request's own header (Postman's `auth.bearer` pair, `"key": "token"`, is a named pair
+        // too: NamedValueCLITests covers it).
         place("branca/postman/api.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
             Piece("{\"request\": {\"header\": [{\"key\": \"Authorization\", \"value\": \"Bearer ") + value + "\"}]}},\n"
         }
         placeNotebook("branca/notebooks/explore.ipynb", before: "BRANCA_TOKEN = \\\"", after: "\\\"")
     }
+
+    // MARK: Biscuit
+
+    /// Whether the place names its value as a Biscuit (`BISCUIT_TOKEN=`, `biscuit:`): there the
+    /// biscuit rule reads it; elsewhere (`Bearer `, a `token` field) a carrier does, and the value
+    /// is decoded as a Biscuit by its shape.
+    private func biscuitNamed(_ path: String) -> Bool {
+        path.contains("/config/") || path.contains("/notebooks/")
+    }
+
+    /// The next Biscuit, with the severity design §5 gives it: authority rights (a write or an
+    /// admin role is broad, reads are narrow), a `time` check in the authority or an attenuation
+    /// block as the expiry, attenuation blocks that narrow to reading; sealed or not.
+    mutating func nextBiscuit(rule: String) -> Secret {
+        serial += 1
+        let seed = "\(seed)/biscuit/\(serial)"
+        func at(_ offset: Int) -> UInt64 { UInt64(now + offset) }
+        let resource = ["/srv/reports", "bucket/invoices", "repo:acme/api", "tenant-\(serial % 9)"][serial % 4]
+        let read = Biscuit.Predicate("right", [.string(resource), .string("read")])
+        let write = Biscuit.Predicate("right", [.string(resource), .string("write")])
+        let user = Biscuit.Predicate("user", [.string("user-\(serial * 7919 % 100_000)")])
+        var blocks: [Biscuit.Block]
+        let variant: String, severity: String
+        switch serial % 7 {
+        case 0:
+            blocks = [Biscuit.Block(facts: [user, Biscuit.Predicate("role", [.string("admin")])])]
+            (variant, severity) = ("admin", "critical")
+        case 1:
+            blocks = [Biscuit.Block(facts: [user, read, write], checks: [Biscuit.expiryCheck(at(14 * 86_400))])]
+            (variant, severity) = ("write-expiring", "high")
+        case 2:
+            blocks = [Biscuit.Block(facts: [user, read]), Biscuit.Block(checks: [Biscuit.expiryCheck(at(6 * 3600))])]
+            (variant, severity) = ("read-attenuated", "medium")
+        case 3:
+            blocks = [Biscuit.Block(facts: [read, write], checks: [Biscuit.expiryCheck(at(-3 * 86_400))])]
+            (variant, severity) = ("expired", "low")
+        case 4:
+            // Write granted, attenuated to reading and to a day: narrow, with an expiry.
+            blocks = [
+                Biscuit.Block(facts: [user, read, write]),
+                Biscuit.Block(checks: [Biscuit.operationCheck(serial % 2 == 0 ? ["read"] : ["read", "list"]), Biscuit.expiryCheck(at(86_400))]),
+            ]
+            (variant, severity) = ("write-attenuated", "medium")
+        case 5:
+            blocks = [Biscuit.Block(facts: [user, write])]
+            (variant, severity) = ("write", "critical")
+        default:
+            blocks = [Biscuit.Block(facts: [user], checks: [Biscuit.expiryCheck(at(30 * 86_400))])]
+            (variant, severity) = ("no-rights", "medium")
+        }
+        let token = TokenMinter.biscuit(blocks: blocks, rootKeyID: serial % 5 == 0 ? UInt32(serial % 3) : nil, sealed: serial % 3 == 0, seed: seed)
+        return Secret(value: token, kind: "biscuit", rule: rule, label: "biscuit:\(variant)/\(severity)")
+    }
+
+    /// The next Biscuit look-alike: tokens cut short (a log line's limit), masked and placeholder
+    /// tokens, Biscuit public keys as its tools print them (`ed25519/…`), and other base64
+    /// protobufs: a serialised block alone, an authorizer snapshot, a Biscuit-shaped message
+    /// with a field after its proof. Where the place reads a carrier (`Bearer `, `token`), only
+    /// those that start as a Biscuit does (a value that does not is the opaque token it may be).
+    mutating func nextBiscuitLookAlike(named: Bool) -> (kind: LabelledCorpus.LookAlikeKind, text: String) {
+        fakeSerial += 1
+        let seed = "\(seed)/biscuit-fake/\(fakeSerial)"
+        let block = Biscuit.Block(facts: [Biscuit.Predicate("right", [.string("file\(fakeSerial)"), .string("read")])])
+        let token = TokenMinter.biscuit(blocks: [block], seed: seed)
+        let kinds = named ? 8 : 5
+        switch fakeSerial % kinds {
+        case 0: return (.truncatedSignature, String(token.dropLast(3 + fakeSerial % 40)))
+        case 1: return (.jwks, "ed25519/" + TokenMinter.bytes(count: 32, seed: seed + "/key").map { String(format: "%02x", $0) }.joined())
+        case 2: return (.masked, String(token.prefix(10)) + String(repeating: "*", count: 12))
+        case 3: return (.truncatedSignature, String(token.prefix(120 + fakeSerial % 30)))
+        case 4:
+            let bytes = TokenMinter.biscuitBytes(blocks: [block], seed: seed) + Protobuf.encode(9, bytes: TokenMinter.bytes(count: 16, seed: seed + "/x"))
+            return (.randomBase64, Base64.urlEncode(bytes))
+        case 5:
+            // The authority block's bytes alone (a debugging dump): `Block`, not `Biscuit`.
+            let bytes = Protobuf.encode(1, bytes: Array("file\(fakeSerial)".utf8)) + Protobuf.encode(3, varint: 3)
+                + TokenMinter.bytes(count: 90, seed: seed + "/block")
+            return (.randomBase64, Base64.urlEncode(bytes))
+        case 6:
+            // biscuit-rust's authorizer snapshot (`AuthorizerSnapshot { RunLimits limits = 1; … }`).
+            let limits = Protobuf.encode(1, varint: 1000) + Protobuf.encode(2, varint: 100) + Protobuf.encode(3, varint: 1_000_000)
+            let bytes = Protobuf.encode(1, bytes: limits) + Protobuf.encode(2, varint: UInt64(30_000 + fakeSerial))
+                + Protobuf.encode(3, bytes: TokenMinter.bytes(count: 96, seed: seed + "/world"))
+            return (.randomBase64, Base64.urlEncode(bytes))
+        default: return (.placeholder, "En" + String(repeating: "x", count: 110))
+        }
+    }
+
+    mutating func biscuit() {
+        place("biscuit/logs/app.log", header: "") { time, value in
+            Piece("{\"time\":\"\(time)\",\"level\":\"info\",\"msg\":\"authorized\",\"token\":\"") + value + "\"}\n"
+        }
+        place("biscuit/logs/ci-build.log", header: "Run ./scripts/publish-report.sh\n") { time, value in
+            Piece("\(time) + curl -fsS -H 'Authorization: Bearer ") + value + "' https://reports.example/v1/upload\n"
+        }
+        placeHAR("biscuit/http/console.har", header: "Authorization", scheme: "Bearer ")
+        place("biscuit/config/service.env", header: "REPORTS_URL=https://reports.example\n") { _, value in
+            Piece("REPORTS_BISCUIT_TOKEN=") + value + "\n"
+        }
+        // The request's own `Authorization` header (Postman's `auth.bearer` form, `{"key": "token",
+        // "value": …}`, is a named pair too: NamedValueCLITests covers it).
+        place("biscuit/postman/reports.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
+            Piece("{\"request\": {\"header\": [{\"key\": \"Authorization\", \"value\": \"Bearer ") + value + "\"}]}},\n"
+        }
+        placeNotebook("biscuit/notebooks/attenuate.ipynb", before: "token = Biscuit.from_base64(\\\"biscuit:", after: "\\\", root_key)")
+    }
 }
+

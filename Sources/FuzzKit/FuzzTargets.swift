@@ -60,8 +60,8 @@ public enum FuzzTargets {
         }
     }
 
-    /// Base64, JSON, gzip and tar decoding of arbitrary bytes: never crash, never loop, bounded
-    /// output; base64 round-trips; JSON deeper than the limit is refused.
+    /// Base64, JSON, protobuf, Biscuit, gzip and tar decoding of arbitrary bytes: never crash,
+    /// never loop, bounded output; base64 round-trips; JSON deeper than the limit is refused.
     public static func decoders(_ data: [UInt8], fail: Failure = trap) {
         if let decoded = Base64.decode(data) {
             let again = Base64.urlEncode(decoded)
@@ -75,6 +75,17 @@ public enum FuzzTargets {
             if depth > JSONValue.maxDepth || (depth > 0 && !JSONValue.exceedsDepth(data, depth - 1)) {
                 fail("the bracket count misses nesting the decoder saw (depth \(depth))")
             }
+        }
+        // Protobuf and Biscuit: every field read lies inside the input, and a Biscuit read from
+        // the bytes (as base64url, as tokens arrive) prints its Datalog and states its claims.
+        if case .success(let fields) = Protobuf.fields(data[...]),
+           fields.reduce(0, { $0 + ($1.bytes?.count ?? 0) }) > data.count {
+            fail("protobuf fields hold more bytes than the input")
+        }
+        if case .success(let biscuit) = Biscuit.decode(Array(Base64.urlEncode(data).utf8)) {
+            if biscuit.blocks.isEmpty { fail("a Biscuit without its authority block") }
+            for index in biscuit.blocks.indices { _ = biscuit.datalog(block: index) }
+            _ = (biscuit.expiry, biscuit.notBefore, biscuit.rights)
         }
         // Gzip: the first byte chooses how much the stream may produce before we stop reading.
         var gzipInput = [UInt8](data)

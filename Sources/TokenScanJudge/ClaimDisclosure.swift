@@ -34,9 +34,13 @@ public struct ClaimDisclosure: Sendable {
     /// What another format states outside its claims that a report shows: its version, a PASETO
     /// token's purpose and its footer's key id, when a Fernet or Branca token was made and how many
     /// bytes a Branca token's encrypted payload holds (a size, not its contents), a macaroon's
-    /// serialisation and location (where it is used; its caveats are claims, masked).
+    /// serialisation and location (where it is used; its caveats are claims, masked), a Biscuit's
+    /// block count, whether it is sealed, its root key id, its third-party blocks' public keys
+    /// (published on purpose) and which blocks did not read (its
+    /// Datalog is its claims, masked but for the expiry and rights the risk model reads).
     public static let decodedHeaderPaths: [[String]] = [
-        ["version"], ["purpose"], ["footer", "kid"], ["created"], ["payloadBytes"], ["encoding"], ["location"],
+        ["version"], ["purpose"], ["footer", "kid"], ["created"], ["payloadBytes"], ["encoding"], ["location"], ["blocks"], ["sealed"],
+        ["rootKeyId"], ["thirdParty"], ["unreadable"],
     ]
 
     public func apply(_ finding: Finding) -> Finding {

@@ -27,8 +27,9 @@ struct OpaqueValidation {
         if rule.role == .carrier || rule.role == .namedValue, rule.provider == nil, prefixes.starts(secret) {
             return .failure(.providerLookalike)
         }
-        // A PASERK public key or key id (`k4.public.…`, `k4.pid.…`) is published on purpose.
-        if Paseto.isPublicPASERK(secret) { return .failure(.publicKey) }
+        // A PASERK public key or key id (`k4.public.…`, `k4.pid.…`) or a Biscuit public key
+        // (`ed25519/…`, `secp256r1/…`) is published on purpose.
+        if Paseto.isPublicPASERK(secret) || Biscuit.isPublicKey(secret) { return .failure(.publicKey) }
         if let named {
             // A provider's token anywhere in the value (`user:ghp_…` in a registry `auth`, an OpenAI
             // key cut short) is the provider's rule's to judge.

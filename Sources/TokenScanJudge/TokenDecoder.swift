@@ -34,7 +34,7 @@ public enum TokenDecoder {
         case .failure(let error):
             // Another format's prefix makes it that format's to decode or refuse.
             guard let decoder = ClaimsDecoders.all.first(where: { $0.recognises(bytes) }) else {
-                throw .notAToken("not a JWT (nor a PASETO, Fernet, macaroon or Branca token): \(describe(error))")
+                throw .notAToken("not a JWT (nor a PASETO, Fernet, macaroon, Biscuit or Branca token): \(describe(error))")
             }
             if case .failure(let why) = decoder.decode(bytes) { throw .notAToken("not a \(decoder.ruleID) token: \(why.message)") }
             ruleID = decoder.ruleID
@@ -147,6 +147,15 @@ public enum TokenDecoder {
     ) -> String {
         var out = "Claims\n"
         for key in claims.keys.sorted() {
+            // Statements grouped by where they stand (a Biscuit's blocks of Datalog): one a line.
+            if case .object(let groups) = claims[key]!, !groups.isEmpty, groups.values.allSatisfy({ $0.array?.allSatisfy { $0.string != nil } ?? false }) {
+                out += "  \(TerminalText.escape(key))\n"
+                for group in groups.keys.sorted() {
+                    out += "    \(TerminalText.escape(group))\n"
+                    for line in groups[group]!.array! { out += "      \(TerminalText.escape(line.string!))\n" }
+                }
+                continue
+            }
             var line = "  \(name(key)) \(render(claims[key]!))"
             if timeClaims.contains(key), let seconds = time(claims[key]!) {
                 let date = Date(timeIntervalSince1970: seconds)

@@ -41,7 +41,8 @@ public struct Rule: Sendable, Equatable {
     /// whole macaroon, so a cut one is not reported), `paseto` (decode it as PASETO; its claims are
     /// judged like a JWT's), `fernet` (it must have a Fernet token's layout), `branca` (it must
     /// decode from base62 to a Branca token's version and layout), `macaroon` (decode it as a macaroon;
-    /// its caveats and an LND identifier's permissions are its claims), and the provider checksums of
+    /// its caveats and an LND identifier's permissions are its claims), `biscuit` (decode it as a
+    /// Biscuit token; its blocks' time checks and rights facts are its claims), and the provider checksums of
     /// `TokenChecksum` (`github-crc32` …), which make a token with a wrong checksum a dismissal
     /// instead of a finding; and the signed-URL formats of `SignedURLFormat` (`azure-sas` …), whose
     /// query parameters are read from the whole match as the URL's expiry and permissions.
@@ -106,7 +107,7 @@ public struct Rule: Sendable, Equatable {
 
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
-    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet", "branca", "macaroon"]
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet", "branca", "macaroon", "biscuit"]
         + TokenChecksum.allCases.map(\.rawValue) + SignedURLFormat.allCases.map(\.rawValue)
 }
 

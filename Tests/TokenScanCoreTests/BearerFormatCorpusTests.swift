@@ -35,6 +35,10 @@ final class BearerFormatCorpusTests: XCTestCase {
         XCTAssertTrue(labels.isSuperset(of: ["fernet:padded", "fernet:keystone"]))
         XCTAssertTrue(labels.contains("branca:token"))
         XCTAssertTrue(labels.isSuperset(of: ["macaroon:lnd-admin", "macaroon:lnd-readonly", "macaroon:lnd-invoice", "macaroon:lnd-expired", "macaroon:v1", "macaroon:v2"]))
+        XCTAssertTrue(labels.isSuperset(of: [
+            "biscuit:admin", "biscuit:write", "biscuit:write-expiring", "biscuit:write-attenuated", "biscuit:read-attenuated",
+            "biscuit:expired", "biscuit:no-rights",
+        ]))
         XCTAssertEqual(BearerFormatCorpus.generate().tokens, Self.corpus.tokens, "deterministic")
     }
 

@@ -159,10 +159,16 @@ final class FuzzTests: XCTestCase {
         let tokens = [TokenMinter.jwt(claims: ["sub": "f", "scope": "repo"]), TokenMinter.jwt(alg: "none", claims: ["sub": "n"]),
                       "Authorization: Bearer 8f14e45fceea167a5a36dedd4bea2543b1c9"]
         let rules = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("Rules/jwt.toml"), encoding: .utf8)
+        // A whole Biscuit, mutated: the wire reader and the Datalog printer meet every kind of damage.
+        let biscuit = TokenMinter.biscuitBytes(blocks: [
+            Biscuit.Block(facts: [Biscuit.Predicate("right", [.string("f"), .string("write")])], checks: [Biscuit.expiryCheck(1_900_000_000)]),
+            Biscuit.Block(checks: [Biscuit.operationCheck(["read", "list"])]),
+        ], seed: "fuzz")
         for round in 0..<40 {
             let token = Array(tokens[round % tokens.count].utf8)
             inputs.append(("jwt", "generated \(round)", mutate(token, &generator)))
             inputs.append(("decoders", "generated \(round)", bytes(&generator, maxLength: 600)))
+            inputs.append(("decoders", "biscuit \(round)", mutate(biscuit, &generator)))
             inputs.append(("rules", "generated \(round)", round == 0 ? Array(rules.utf8) : mutate(Array(rules.utf8.prefix(900)), &generator)))
             inputs.append(("searcher", "generated \(round)", [UInt8(round), UInt8(round * 7 % 256)] + bytes(&generator, maxLength: 300) + token + bytes(&generator, maxLength: 300)))
         }
