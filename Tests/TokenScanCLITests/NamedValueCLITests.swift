@@ -62,6 +62,45 @@ final class NamedValueCLITests: XCTestCase {
         XCTAssertFalse(run.stdout.contains(token(1)), "redacted by default")
     }
 
+    /// Name/value pairs where a JSON document keeps the name in a field of its own: a Postman
+    /// collection's bearer auth and headers (`"key"`, not `"name"`), a pair written value first, and
+    /// a Kubernetes container's env (`- name:` with `value:` on the next line). All three were missed.
+    func testNameValuePairsInPostmanCollectionsKubernetesEnvAndValueFirstJSON() throws {
+        let token = { (seed: UInt64) in NamedValueCLITests.opaque(seed + 500) }
+        let files = [
+            "api.postman_collection.json": """
+                {"info": {"name": "Orders"}, "item": [{"name": "List orders", "request": {
+                  "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "\(token(1))", "type": "string"}]},
+                  "header": [{"key": "X-Api-Key", "value": "\(token(2))", "type": "text"}, {"key": "X-Request-Id", "value": "\(token(3))"}]
+                }}]}
+
+                """,
+            "headers.json": "[{\"value\": \"\(token(4))\", \"name\": \"x-auth-token\"}, {\"value\": \"\(token(5))\", \"name\": \"traceparent\"}]\n",
+            "deployment.yaml": """
+                spec:
+                  containers:
+                    - name: api
+                      env:
+                        - name: LOG_LEVEL
+                          value: debug
+                        - name: PAYMENTS_API_TOKEN
+                          value: "\(token(6))"
+                        - name: REQUEST_SIGNING_SECRET
+                          valueFrom:
+                            secretKeyRef: {name: signing, key: secret}
+
+                """,
+        ]
+        let (run, findings) = try scan(files)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let found = Dictionary(findings.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        XCTAssertEqual(findings.count, 4, run.stdout)
+        XCTAssertEqual(Set(findings.filter { $0.path == "api.postman_collection.json" }.map(\.line)), [2, 3])
+        XCTAssertEqual(found["headers.json"]?.ruleId, "named-pair-reversed")
+        XCTAssertEqual(found["deployment.yaml"]?.line, 8)
+        XCTAssertTrue(findings.allSatisfy { $0.severity == .medium }, "\(findings.map(\.severity))")
+    }
+
     func testARefreshNameRaisesToHighAndLookAlikesAreNotReported() throws {
         let refresh = NamedValueCLITests.opaque(20)
         let files = [
