@@ -19,6 +19,7 @@ public final class Analyzer {
     private let judge: SecretJudge
     private var correlation = SigningKeyCorrelation()
     private var awsCredentials = AWSCredentialCorrelation()
+    private var signedURLPairs = SignedURLPairs()
 
     /// `rules`: the rule set the matches come from (for the provider prefixes it holds).
     public init(settings: AnalysisSettings, rules: [Rule] = []) {
@@ -45,6 +46,7 @@ public final class Analyzer {
     public func beginInput() {
         correlation.reset()
         awsCredentials.reset()
+        signedURLPairs.reset()
     }
 
     /// Ends an input: re-judges its HMAC-signed tokens against the signing keys found in it, and
@@ -53,7 +55,9 @@ public final class Analyzer {
         defer {
             correlation.reset()
             awsCredentials.reset()
+            signedURLPairs.reset()
         }
+        signedURLPairs.apply(to: &findings)
         correlation.apply(to: &findings) { secret, rule, key in
             try? judge.judge(secret, rule: rule, exposedKey: key).get()
         }
@@ -85,6 +89,13 @@ public final class Analyzer {
             if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[key] = verdict
         }
+        // A signed URL's signature, valid or expired: its pairs in the same input fold into it.
+        if rule.signedURLFormat != nil {
+            switch verdict {
+            case .success, .failure(.expiredSignedURL): signedURLPairs.noteURL(signature: hit.secret)
+            default: break
+            }
+        }
         guard case .success(var finding) = verdict else { return verdict }
         finding.path = path
         finding.encodings = hit.encodings
@@ -96,6 +107,7 @@ public final class Analyzer {
         finding.request = RequestContext.parse(line: hit.context, secret: hit.secretInContext, scratch: scratch)
         correlation.note(finding, hit: hit, rule: rule)
         awsCredentials.note(finding, hit: hit, rule: rule, named: named)
+        if named?.nameClass.id == SignedURLPairs.nameClass { signedURLPairs.notePair(finding, value: hit.secret) }
         return .success(finding)
     }
 }

@@ -143,6 +143,55 @@ final class SignedURLCLITests: XCTestCase {
         XCTAssertTrue(result.stdout.hasSuffix(" HTTP/2\n"), result.stdout)
     }
 
+    /// A HAR entry repeats its URL's query as `queryString` pairs: the signature there is the
+    /// URL's, one finding with the URL while it is valid and none once it has expired; `redact`
+    /// masks it in the pair too (it was left readable). A signature pair whose URL is nowhere in
+    /// the input is a finding of its own.
+    func testHARQueryStringSignaturesFoldIntoTheirURL() throws {
+        let live = Self.azureSignature(61), expired = Self.azureSignature(62), aws = Self.hex(63), alone = Self.azureSignature(64)
+        func entry(_ url: String, _ query: [(String, String)]) -> String {
+            let pairs = query.map { "            {\n              \"name\": \"\($0.0)\",\n              \"value\": \"\($0.1)\"\n            }" }
+            return """
+                    {
+                      "startedDateTime": "2025-12-31T12:00:00.000Z",
+                      "request": {
+                        "method": "GET",
+                        "url": "\(url)",
+                        "queryString": [
+                \(pairs.joined(separator: ",\n"))
+                        ]
+                      }
+                    }
+                """
+        }
+        let liveURL = "https://acct.blob.core.windows.net/c/b.txt?sp=rw&se=2099-06-30&sv=2022-11-02&sr=b&sig=\(live)"
+        let expiredURL = "https://acct.blob.core.windows.net/c/old.txt?sp=r&se=2025-06-30&sv=2022-11-02&sr=b&sig=\(expired)"
+        let awsURL = "https://bucket.s3.amazonaws.com/q4.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLEKEYID0001%2F20251231%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20251231T120000Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=\(aws)"
+        let har = """
+            {"log": {"entries": [
+            \(entry(liveURL, [("sp", "rw"), ("se", "2099-06-30"), ("sv", "2022-11-02"), ("sr", "b"), ("sig", live.removingPercentEncoding!)])),
+            \(entry(expiredURL, [("sp", "r"), ("se", "2025-06-30"), ("sig", expired)])),
+            \(entry(awsURL, [("X-Amz-Algorithm", "AWS4-HMAC-SHA256"), ("X-Amz-Date", "20251231T120000Z"), ("X-Amz-Signature", aws)])),
+            \(entry("https://acct.blob.core.windows.net/c/other.txt", [("sig", alone)]))
+            ]}}
+
+            """
+        let scanned = try findings(try scan(har, path: "session.har"))
+        XCTAssertEqual(scanned.map(\.ruleId).sorted(), ["aws-presigned-url", "azure-sas-url", "named-pair"], "\(scanned.map { "\($0.line) \($0.ruleId)" })")
+        let pair = scanned.first { $0.ruleId == "named-pair" }
+        XCTAssertEqual(pair.map { har.split(separator: "\n", omittingEmptySubsequences: false)[$0.line - 1].contains(alone) }, true)
+        XCTAssertEqual(pair?.severity, .medium)
+        let redacted = try run(["redact"], stdin: Data(har.utf8))
+        XCTAssertEqual(redacted.status, 0, redacted.stderr)
+        // The live URL is masked wherever it stands; every signature pair is masked (the AWS URL
+        // itself has expired by the real clock, which redact reads: an expired URL is no finding).
+        XCTAssertFalse(redacted.stdout.contains(live), redacted.stdout)
+        for secret in [live.removingPercentEncoding!, expired, aws, alone] {
+            XCTAssertFalse(redacted.stdout.contains("\"value\": \"\(secret)\""), "\(secret) is readable:\n\(redacted.stdout)")
+        }
+        XCTAssertTrue(redacted.stdout.contains("\"name\": \"X-Amz-Signature\""), "names stay readable")
+    }
+
     /// Query separators written escaped: `\u0026` (Go's and other JSON encoders escape `&`) and
     /// `&amp;` (HTML, XML). The URL is still one signed URL judged by its expiry and permissions:
     /// once, not once per decoding of its `%2F`s, and an expired one is counted once.

@@ -48,10 +48,13 @@ final class NamedValueGateTests: XCTestCase {
 
     /// The matcher reads only names that hold one of the rule's keywords: a credential's name
     /// without one would never be read (names that exclude, `csrf*`, only refine ones that do).
+    /// A signed URL's signature is read as a pair only (a HAR `queryString`), not as an assignment:
+    /// `sig=` in a URL is the signed-URL rules' (`named-pair` holds `sig`, `named-value` does not).
     func testEveryBuiltinNameHoldsAKeywordOfTheRule() throws {
         for id in ["named-value", "named-pair"] {
             let rule = try XCTUnwrap(try RuleCatalog.builtin().first { $0.id == id })
-            for entry in vocabulary.entries where vocabulary.classes[entry.classID]?.ignore == false {
+            for entry in vocabulary.entries where vocabulary.classes[entry.classID]?.ignore == false
+                && (id == "named-pair" || entry.classID != "url-signature") {
                 XCTAssertTrue(rule.keywords.contains { entry.core.contains($0.lowercased().filter { $0 != "_" && $0 != "-" }) }, "\(id): \(entry.core)")
             }
         }

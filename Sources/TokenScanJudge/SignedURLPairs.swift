@@ -1,0 +1,52 @@
+import TokenFormats
+import TokenScanModel
+import TokenScanSearch
+
+/// Folds a signed URL's signature, found again as a structured pair (a HAR entry's `queryString`
+/// `{"name": "sig", "value": …}`, `X-Amz-Signature`, `X-Goog-Signature`), into the URL it belongs
+/// to (issue #20).
+///
+/// Why: a HAR repeats every query parameter of the entry's `url` as a pair of its own. The URL is
+/// the credential and its finding says how long it lives (or, expired, it is no finding and is
+/// counted); the pair is the same secret. Judged alone the pair would be reported twice, or live
+/// beside an expired URL; not judged at all, `redact` left it readable. So the pair is a finding
+/// of its own (`url-signature`, which `redact` masks as it goes), and once the input is done it is
+/// dropped where the input holds its URL, valid or expired. Only a pair whose URL is nowhere in
+/// the input stays: a signature the rest of the query can be rebuilt around.
+struct SignedURLPairs {
+    /// The name class of a signature pair (rule data, `Rules/named-values.toml`).
+    static let nameClass = "url-signature"
+    /// Signatures of the input's signed URLs, as written and percent-decoded. Bounded.
+    private var urlSignatures = Set<[UInt8]>()
+    /// The input's signature pairs: where each stands and its value. A place, not a fingerprint:
+    /// a hex signature's fingerprint is its URL's too.
+    private var pairs: [(line: Int, column: Int, value: [UInt8])] = []
+    private let limit = 4096
+
+    mutating func reset() {
+        urlSignatures.removeAll()
+        pairs.removeAll()
+    }
+
+    /// A signed URL in the input (a finding, or expired and dismissed): its signature.
+    mutating func noteURL(signature: [UInt8]) {
+        guard urlSignatures.count < limit else { return }
+        urlSignatures.insert(signature)
+        urlSignatures.insert(PercentEncoding.decode(bytes: signature))
+    }
+
+    /// A finding under a signature pair's name.
+    mutating func notePair(_ finding: Finding, value: [UInt8]) {
+        guard pairs.count < limit else { return }
+        pairs.append((finding.line, finding.column, value))
+    }
+
+    /// Drops the pairs whose URL the input holds.
+    func apply(to findings: inout [Finding]) {
+        guard !pairs.isEmpty, !urlSignatures.isEmpty else { return }
+        let folded = Set(pairs.filter { pair in
+            urlSignatures.contains(pair.value) || urlSignatures.contains(PercentEncoding.decode(bytes: pair.value))
+        }.map { [$0.line, $0.column] })
+        findings.removeAll { folded.contains([$0.line, $0.column]) }
+    }
+}
