@@ -33,8 +33,11 @@ public struct ClaimDisclosure: Sendable {
     /// `finding` as a report shows it.
     /// What another format states outside its claims that a report shows: its version, a PASETO
     /// token's purpose and its footer's key id, when a Fernet token was made, a macaroon's
-    /// serialisation and location (where it is used; its caveats are claims, masked).
-    public static let decodedHeaderPaths: [[String]] = [["version"], ["purpose"], ["footer", "kid"], ["created"], ["encoding"], ["location"]]
+    /// serialisation and location (where it is used; its caveats are claims, masked), which SAML
+    /// message held the assertion, its status, whether it is signed and how its subject is confirmed.
+    public static let decodedHeaderPaths: [[String]] = [
+        ["version"], ["purpose"], ["footer", "kid"], ["created"], ["encoding"], ["location"], ["message"], ["status"], ["signed"], ["confirmation"],
+    ]
 
     public func apply(_ finding: Finding) -> Finding {
         guard !showSecrets, finding.jwt != nil || finding.decoded != nil else { return finding }

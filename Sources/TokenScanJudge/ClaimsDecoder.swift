@@ -50,7 +50,7 @@ struct ClaimsDecodeError: Error, Sendable {
 
 /// The formats behind `ClaimsDecoder`, looked up by a rule's `validate` names.
 enum ClaimsDecoders {
-    static let all: [any ClaimsDecoder] = [PasetoDecoder(), FernetDecoder(), MacaroonDecoder()]
+    static let all: [any ClaimsDecoder] = [PasetoDecoder(), FernetDecoder(), MacaroonDecoder(), SAMLDecoder()]
 
     /// Bits per character below which base64 text is no ciphertext: base64 of random bytes holds
     /// about 5 (PASETO's published vectors with an all-zero nonce 4.9), a placeholder run next to none.
