@@ -34,6 +34,9 @@ final class BearerFormatCorpusTests: XCTestCase {
         }
         XCTAssertTrue(labels.isSuperset(of: ["fernet:padded", "fernet:keystone"]))
         XCTAssertTrue(labels.isSuperset(of: ["macaroon:lnd-admin", "macaroon:lnd-readonly", "macaroon:lnd-invoice", "macaroon:lnd-expired", "macaroon:v1", "macaroon:v2"]))
+        XCTAssertTrue(labels.isSuperset(of: ["saml:aws-admin", "saml:admin-group", "saml:read-only", "saml:expired", "saml:encrypted", "saml:entitlement"]))
+        let samlLookAlikes = Set(Self.corpus.lookAlikes.filter { BearerFormatCorpus.format(ofPath: $0.path) == .saml }.map(\.kind))
+        XCTAssertTrue(samlLookAlikes.isSuperset(of: ["saml-message", "x5c", "truncated-signature", "base64-of-text"]), "\(samlLookAlikes)")
         XCTAssertEqual(BearerFormatCorpus.generate().tokens, Self.corpus.tokens, "deterministic")
     }
 
