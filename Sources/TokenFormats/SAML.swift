@@ -80,7 +80,7 @@ public enum SAML {
 
     /// The bytes of text an encoded value stands for: percent-decoded where it is (a form body),
     /// then base64 (either alphabet); raw XML as it is. Nil when it is none of these.
-    public static func unwrap(_ token: [UInt8], limits: XMLReader.Limits = XMLReader.Limits())
+    public static func unwrap(_ token: [UInt8], limits: XMLReader.Limits = SAML.defaultLimits)
         -> (xml: [UInt8], encoding: SAMLMessage.Encoding, percentEncoded: Bool)?
     {
         var text = token
@@ -99,7 +99,21 @@ public enum SAML {
         return (xml, urlSafe ? .base64url : .base64, percentEncoded)
     }
 
-    public static func decode(_ token: [UInt8], limits: XMLReader.Limits = XMLReader.Limits()) -> Result<SAMLMessage, DecodeError> {
+    /// The prefixes SAML's own documents and identity providers use, for an assertion printed
+    /// without the response that declares them.
+    public static let conventionalPrefixes = [
+        "saml": assertionNamespace, "saml2": assertionNamespace, "samlp": protocolNamespace, "saml2p": protocolNamespace,
+        "ds": signatureNamespace, "xenc": "http://www.w3.org/2001/04/xmlenc#", "xs": "http://www.w3.org/2001/XMLSchema",
+        "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    ]
+
+    public static var defaultLimits: XMLReader.Limits {
+        var limits = XMLReader.Limits()
+        limits.conventionalPrefixes = conventionalPrefixes
+        return limits
+    }
+
+    public static func decode(_ token: [UInt8], limits: XMLReader.Limits = SAML.defaultLimits) -> Result<SAMLMessage, DecodeError> {
         guard let (xml, encoding, percentEncoded) = unwrap(token, limits: limits) else { return .failure(.notXML) }
         let root: XMLReader.Element
         switch XMLReader.parse(xml, limits: limits) {

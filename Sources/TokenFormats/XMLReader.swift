@@ -18,6 +18,10 @@ public enum XMLReader {
         public var maxDepth = 32
         public var maxElements = 20_000
         public var maxAttributes = 64
+        /// Namespaces for prefixes a document uses without declaring them: an element cut out of
+        /// a larger document (an `<saml:Assertion>` whose `xmlns:saml` is on the response around
+        /// it, in a log that printed the assertion alone). Empty: an undeclared prefix is an error.
+        public var conventionalPrefixes: [String: String] = [:]
         public init() {}
     }
 
@@ -260,7 +264,7 @@ public enum XMLReader {
             }
             if prefix.isEmpty { return "" }
             if prefix == "xml" { return "http://www.w3.org/XML/1998/namespace" }
-            return nil
+            return limits.conventionalPrefixes[prefix]
         }
 
         /// Character data with its references replaced: the five predefined entities and

@@ -136,4 +136,16 @@ final class SAMLCLITests: XCTestCase {
                     "Success", "Risk          HIGH"],
             rule: "saml-response", refuses: String(response.prefix(response.count - 200)))
     }
+
+    /// The OneLogin toolkits' published test response (Rules/doc-samples.txt, read from there so
+    /// that no copy sits in this file) is a documentation sample where it is the field's value.
+    func testPublishedTestResponseIsDocSample() throws {
+        let samples = try String(contentsOf: RepositorySnapshot.repositoryRoot.appendingPathComponent("Rules/doc-samples.txt"), encoding: .utf8)
+        let line = try XCTUnwrap(samples.split(separator: "\n").first { $0.hasSuffix("unsigned_response.xml.base64)") })
+        let vector = String(line.prefix { $0 != " " })
+        let found = try scan("SAMLResponse=\(vector)&RelayState=\n").findings
+        XCTAssertEqual(found.count, 1)
+        XCTAssertEqual(found.first?["severity"] as? String, "info")
+        XCTAssertEqual(codes(found.first), ["doc-sample"])
+    }
 }

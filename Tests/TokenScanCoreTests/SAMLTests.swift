@@ -87,6 +87,12 @@ final class SAMLTests: XCTestCase {
         XCTAssertEqual(XMLReader.parse([UInt8](repeating: 0x20, count: (1 << 20) + 1)), .failure(.limit("larger than 1048576 bytes")))
         XCTAssertEqual(XMLReader.parse(Array("<a><b>text</a>".utf8)), .failure(.malformed("an end tag that does not match its start tag")))
         XCTAssertEqual(XMLReader.parse(Array("<p:a>x</p:a>".utf8)), .failure(.malformed("the prefix 'p' is not declared")))
+        // An assertion printed without the response that declares its prefix reads with SAML's
+        // conventional prefixes (OneLogin's and SimpleSAMLphp's responses declare `saml` once).
+        let bare = TokenMinter.samlAssertion(issued: clock, style: .saml, seed: "bare").replacing(#" xmlns:saml="\#(SAML.assertionNamespace)""#, with: "")
+        XCTAssertFalse(bare.contains("xmlns:saml="))
+        XCTAssertEqual(XMLReader.parse(Array(bare.utf8)), .failure(.malformed("the prefix 'saml' is not declared")))
+        XCTAssertEqual(try SAML.decode(Array(bare.utf8)).get().assertion?.subject, "alice@example.com")
         XCTAssertEqual(XMLReader.parse(Array(#"<a x="1" x="2"/>"#.utf8)), .failure(.malformed("an attribute given twice")))
         // Cut short, as raw XML and as base64 cut anywhere.
         let response = TokenMinter.samlResponse(
