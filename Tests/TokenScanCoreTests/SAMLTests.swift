@@ -3,6 +3,7 @@ import XCTest
 @testable import TokenFormats
 @testable import TokenScanModel
 @testable import TokenScanJudge
+import FuzzKit
 
 /// SAML 2.0 messages taken apart (`SAML`, `XMLReader`): what each encoding and namespace style
 /// states, the earliest `NotOnOrAfter`, role attributes, messages without an assertion, hostile
@@ -105,6 +106,36 @@ final class SAMLTests: XCTestCase {
             XCTAssertEqual(SAML.decode(Array(encoded.utf8.dropLast(cut))), .failure(.xml(.truncated)), "\(cut)")
         }
         XCTAssertEqual(SAML.decode(Array(encoded.utf8.dropLast(3))), .failure(.notXML), "a length base64 cannot have")
+    }
+
+    /// Minted responses damaged at random (bytes changed, cut, spliced, nested): every outcome is
+    /// a message or a typed error, never a crash or a tree past the reader's bounds (the fuzz
+    /// target `decoders` checks the same on arbitrary bytes).
+    func testDamagedResponsesNeverCrashTheReader() {
+        let xml = Array(TokenMinter.samlResponse(
+            assertion: TokenMinter.samlAssertion(issued: clock, notOnOrAfter: clock + 60, attributes: [("Role", ["admin"])], seed: "d"),
+            issued: clock, seed: "d").utf8)
+        var generator = SystemRandomNumberGenerator()
+        var outcomes: Set<String> = []
+        for round in 0..<3000 {
+            var damaged = xml
+            switch round % 4 {
+            case 0: for _ in 0..<(1 + round % 5) { damaged[Int.random(in: 0..<damaged.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
+            case 1: damaged = Array(damaged.prefix(Int.random(in: 0..<damaged.count, using: &generator)))
+            case 2:
+                let at = Int.random(in: 0..<damaged.count, using: &generator)
+                damaged.insert(contentsOf: Array("<a><b x='&#0;'><![CDATA[<!DOCTYPE]]></b>".utf8), at: at)
+            default:
+                let at = Int.random(in: 0..<damaged.count, using: &generator)
+                damaged.insert(contentsOf: Array(String(repeating: "<n>", count: round % 64).utf8), at: at)
+            }
+            FuzzTargets.run("decoders", damaged) { XCTFail($0) }
+            switch SAML.decode(damaged) {
+            case .success: outcomes.insert("message")
+            case .failure(let error): outcomes.insert("\(error)".prefix { $0 != "(" }.description)
+            }
+        }
+        XCTAssertTrue(outcomes.isSuperset(of: ["xml", "notXML"]), "damage is told apart as errors: \(outcomes)")
     }
 
     /// The decoder's facts, judged by the one risk model: role values by `Rules/scopes.toml`.
