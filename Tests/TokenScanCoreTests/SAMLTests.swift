@@ -115,7 +115,18 @@ final class SAMLTests: XCTestCase {
         let xml = Array(TokenMinter.samlResponse(
             assertion: TokenMinter.samlAssertion(issued: clock, notOnOrAfter: clock + 60, attributes: [("Role", ["admin"])], seed: "d"),
             issued: clock, seed: "d").utf8)
-        var generator = SystemRandomNumberGenerator()
+        // Seeded (SplitMix64), so that a failure replays: the same 3000 damaged inputs every run.
+        struct SplitMix: RandomNumberGenerator {
+            var state: UInt64
+            mutating func next() -> UInt64 {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return z ^ (z >> 31)
+            }
+        }
+        var generator = SplitMix(state: 21)
         var outcomes: Set<String> = []
         for round in 0..<3000 {
             var damaged = xml
@@ -135,7 +146,7 @@ final class SAMLTests: XCTestCase {
             case .failure(let error): outcomes.insert("\(error)".prefix { $0 != "(" }.description)
             }
         }
-        XCTAssertTrue(outcomes.isSuperset(of: ["xml", "notXML"]), "damage is told apart as errors: \(outcomes)")
+        XCTAssertTrue(outcomes.isSuperset(of: ["message", "xml"]), "damage is told apart as errors: \(outcomes)")
     }
 
     /// The decoder's facts, judged by the one risk model: role values by `Rules/scopes.toml`.
