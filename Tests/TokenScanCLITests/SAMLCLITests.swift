@@ -148,4 +148,22 @@ final class SAMLCLITests: XCTestCase {
         XCTAssertEqual(found.first?["severity"] as? String, "info")
         XCTAssertEqual(codes(found.first), ["doc-sample"])
     }
+
+    /// A response longer than the rules' maxLength (hundreds of group values) is whole in the
+    /// text: reported from its first bytes without its claims (medium, `token-too-long`), as a JWT
+    /// past the same limit is, never dismissed as cut short.
+    func testResponseLongerThanMaxLengthIsReportedUndecoded() throws {
+        let groups = (0..<400).map { "group-\($0)" }
+        let xml = assertion(roles: groups, attribute: "groups", until: clock + 3600 * 5, seed: "long")
+        let response = TokenMinter.samlEncode(TokenMinter.samlResponse(assertion: xml, issued: clock, seed: "long"), .base64)
+        XCTAssertGreaterThan(response.utf8.count, 16384)
+        let found = try scan("SAMLResponse=\(response)&RelayState=x\n").findings
+        XCTAssertEqual(found.count, 1)
+        XCTAssertEqual(found.first?["severity"] as? String, "medium")
+        XCTAssertEqual(codes(found.first), ["token-too-long"])
+        XCTAssertTrue(response.hasPrefix(found.first?["secret"] as? String ?? "-"))
+        let redacted = try run(["redact"], stdin: Data("SAMLResponse=\(response)&RelayState=x\n".utf8))
+        XCTAssertFalse(redacted.stdout.contains(String(response.suffix(200))), "the whole value is masked, past maxLength too")
+        XCTAssertTrue(redacted.stdout.hasSuffix("&RelayState=x\n"), redacted.stdout.suffix(80).description)
+    }
 }
