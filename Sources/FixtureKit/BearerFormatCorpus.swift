@@ -22,7 +22,15 @@ import TokenFormats
 /// version and invalid base62 tokens), minted by `TokenMinter.branca`;
 /// Biscuit tokens from github.com/biscuit-auth/biscuit (SPECIFICATIONS.md: the protobuf layout, the
 /// `biscuit:` text prefix, the default symbols; the samples' Datalog: `right(…)` facts, `check if
-/// time($time), $time <= …`, operation checks in attenuation blocks), minted by `TokenMinter.biscuit`. Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
+/// time($time), $time <= …`, operation checks in attenuation blocks), minted by `TokenMinter.biscuit`;
+/// SAML 2.0 assertions from OASIS saml-core-2.0-os (the assertion, its conditions, subject
+/// confirmation and attribute statement; `<Response>` and its status), saml-bindings-2.0-os §3.5
+/// (HTTP-POST: base64 in the `SAMLResponse` form field) and RFC 7522 (the base64url `assertion` of
+/// a `saml2-bearer` grant), with the role attributes AWS (IAM's "Configure SAML assertions for the
+/// authentication response"), Microsoft Entra ID (its role claim) and eduPerson define, minted by
+/// `TokenMinter.samlResponse` and `samlAssertion`; their look-alikes are the messages the same
+/// documents define that carry no assertion (AuthnRequest, LogoutRequest/LogoutResponse, a
+/// response whose status is not Success, metadata with its certificate). Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
 /// names the prefixes, placeholders, masked and cut tokens, signed messages that are no claims.
 public enum BearerFormatCorpus {
     public static let defaultSeed = "issue-21"
@@ -34,6 +42,7 @@ public enum BearerFormatCorpus {
         case macaroon
         case branca
         case biscuit
+        case saml
 
         /// The severities design §5 can give this format's tokens (Fernet and Branca state no claims).
         public var severities: Set<String> {
@@ -43,6 +52,7 @@ public enum BearerFormatCorpus {
             case .macaroon: ["critical", "high", "medium", "low"]
             case .branca: ["medium"]
             case .biscuit: ["critical", "high", "medium", "low"]
+            case .saml: ["critical", "high", "medium", "low"]
             }
         }
     }
@@ -72,6 +82,8 @@ struct BearerFormatWriter {
     /// Look-alikes count apart from tokens, so that every token variant comes round.
     var fakeSerial = 0
     let now = Int(LabelledCorpus.now.timeIntervalSince1970)
+    /// How the SAML place being written carries its messages (`saml()` sets it per file).
+    var samlCarriage = SAMLCarriage.base64
 
     init(seed: String) { self.seed = seed }
 
@@ -84,6 +96,7 @@ struct BearerFormatWriter {
         macaroon()
         branca()
         biscuit()
+        saml()
         return docs
     }
 
@@ -196,6 +209,7 @@ struct BearerFormatWriter {
             case .macaroon: doc.put(line(time, .token(nextMacaroon(named: !path.contains("/http/") && !path.contains("/postman/")))))
             case .branca: doc.put(line(time, .token(nextBranca())))
             case .biscuit: doc.put(line(time, .token(nextBiscuit(rule: biscuitNamed(path) ? "biscuit" : "bearer"))))
+            case .saml: doc.put(line(time, .token(nextSAML())))
             default: doc.put(line(time, .token(nextPaseto())))
             }
             let fake = switch format {
@@ -203,6 +217,7 @@ struct BearerFormatWriter {
             case .macaroon: nextMacaroonLookAlike()
             case .branca: nextBrancaLookAlike(named: BearerFormatWriter.brancaNamedPlaces.contains(path))
             case .biscuit: nextBiscuitLookAlike(named: biscuitNamed(path))
+            case .saml: nextSAMLLookAlike()
             default: nextPasetoLookAlike()
             }
             doc.put(line(time, .lookAlike(fake.kind, fake.text)))
@@ -534,6 +549,137 @@ struct BearerFormatWriter {
             Piece("{\"request\": {\"header\": [{\"key\": \"Authorization\", \"value\": \"Bearer ") + value + "\"}]}},\n"
         }
         placeNotebook("biscuit/notebooks/attenuate.ipynb", before: "token = Biscuit.from_base64(\\\"biscuit:", after: "\\\", root_key)")
+    }
+
+    // MARK: SAML
+
+    /// How a place carries SAML: raw assertion XML (logs, fixtures), a response in base64 (the
+    /// HTTP-POST binding's field, HAR, API clients), percent-encoded base64 (a form body), or an
+    /// assertion alone in base64url (RFC 7522).
+    enum SAMLCarriage { case xml, base64, form, grant }
+
+    /// The next SAML token, with the severity design §5 gives its claims: an AWS administrator role
+    /// (broad) without `NotOnOrAfter` critical, with one high; a read-only role or no role
+    /// attribute medium; past its `NotOnOrAfter` low; an encrypted assertion medium. Namespace
+    /// styles (Okta's `saml2:`, OneLogin's `saml:`, Entra ID's default namespaces) in turn.
+    mutating func nextSAML() -> Secret {
+        serial += 1
+        let seed = "\(seed)/saml/\(serial)"
+        let style = TokenMinter.SAMLStyle.allCases[serial % 3]
+        let issued = Double(now - 30 - serial % 200)
+        let awsAdmin = "arn:aws:iam::1234567890\(10 + serial % 80):role/OrgAdmin,arn:aws:iam::1234567890\(10 + serial % 80):saml-provider/Okta"
+        var attributes: [(name: String, values: [String])] = [("email", ["user\(serial)@example.com"])]
+        var until: Double? = issued + 8 * 3600
+        var encrypted = false
+        let variant: String, severity: String
+        switch serial % 6 {
+        case 0:
+            attributes.append(("https://aws.amazon.com/SAML/Attributes/Role", [awsAdmin]))
+            until = nil
+            (variant, severity) = ("aws-admin", "critical")
+        case 1:
+            attributes.append(("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", ["Domain Admins", "Engineering"]))
+            (variant, severity) = ("admin-group", "high")
+        case 2:
+            attributes.append(("Role", ["ReadOnly"]))
+            (variant, severity) = ("read-only", "medium")
+        case 3:
+            attributes.append(("memberOf", ["cn=superusers,ou=groups,dc=example,dc=com"]))
+            until = issued - 86_400 + 300
+            (variant, severity) = ("expired", "low")
+        case 4:
+            encrypted = true
+            (variant, severity) = ("encrypted", "medium")
+        default:
+            attributes.append(("eduPersonEntitlement", ["urn:mace:example.org:library:borrow"]))
+            (variant, severity) = ("entitlement", "medium")
+        }
+        let assertion = encrypted
+            ? TokenMinter.samlEncryptedAssertion(plaintextLength: 1200 + serial % 7 * 100, style: style, seed: seed)
+            : TokenMinter.samlAssertion(
+                issuer: "https://idp\(serial % 4).example.com/saml2", audience: "https://app\(serial % 5).example.com/saml/metadata",
+                subject: "user\(serial)@example.com", issued: issued, notBefore: issued - 5, notOnOrAfter: until, confirmedUntil: until,
+                attributes: attributes, style: style, signed: serial % 2 == 0, seed: seed)
+        let value: String
+        switch samlCarriage {
+        case .xml: value = assertion
+        case .grant: value = TokenMinter.samlEncode(assertion, .base64url)
+        case .base64, .form:
+            let response = TokenMinter.samlResponse(
+                assertion: assertion, issuer: "https://idp\(serial % 4).example.com/saml2", issued: issued, xmlDeclaration: serial % 4 != 1,
+                style: style, seed: seed)
+            value = TokenMinter.samlEncode(response, samlCarriage == .form ? .formEncoded : .base64)
+        }
+        return Secret(value: value, kind: "saml", rule: "saml-response", label: "saml:\(variant)/\(severity)")
+    }
+
+    /// The next SAML look-alike, written as the place writes its tokens: the messages SAML sends
+    /// through the same bindings that carry no assertion, metadata, a certificate, a response cut
+    /// short, a placeholder, base64 of other XML.
+    mutating func nextSAMLLookAlike() -> (kind: LabelledCorpus.LookAlikeKind, text: String) {
+        fakeSerial += 1
+        let seed = "\(seed)/saml-fake/\(fakeSerial)"
+        let style = TokenMinter.SAMLStyle.allCases[fakeSerial % 3]
+        let issued = Double(now - 60)
+        func carried(_ xml: String) -> String {
+            switch samlCarriage {
+            case .xml: xml
+            case .grant: TokenMinter.samlEncode(xml, .base64url)
+            case .base64: TokenMinter.samlEncode(xml, .base64)
+            case .form: TokenMinter.samlEncode(xml, .formEncoded)
+            }
+        }
+        switch fakeSerial % 8 {
+        case 0:
+            let failed = TokenMinter.samlResponse(assertion: nil, issued: issued, status: "Requester", subStatus: "AuthnFailed", style: style, seed: seed)
+            return (.samlMessage, carried(failed))
+        case 1: return (.samlMessage, carried(TokenMinter.samlOtherMessage("LogoutResponse", style: style, issued: issued, seed: seed)))
+        case 2: return (.samlMessage, carried(TokenMinter.samlOtherMessage("AuthnRequest", style: style, issued: issued, seed: seed)))
+        case 3: return (.samlMessage, carried(TokenMinter.samlOtherMessage("EntityDescriptor", issued: issued, seed: seed)))
+        case 4: return (.samlMessage, carried(TokenMinter.samlOtherMessage("LogoutRequest", style: style, issued: issued, seed: seed)))
+        case 5:
+            let whole = carried(TokenMinter.samlResponse(
+                assertion: TokenMinter.samlAssertion(issued: issued, notOnOrAfter: issued + 300, style: style, seed: seed), issued: issued, style: style, seed: seed))
+            return (.truncatedSignature, String(whole.prefix(whole.count / 2 + fakeSerial % 9)))
+        case 6:
+            let certificate = TokenMinter.standardBase64([0x30, 0x82, 0x03, 0x1F] + TokenMinter.bytes(count: 795, seed: seed + "/cert"))
+            return (.x5c, samlCarriage == .xml ? "<ds:X509Certificate>\(certificate)</ds:X509Certificate>" : certificate)
+        default:
+            let other = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"
+                + "<GetInvoice xmlns=\"https://billing.example.com/\"><InvoiceId>INV-\(40_000 + fakeSerial)</InvoiceId></GetInvoice></soap:Body></soap:Envelope>"
+            return (.base64OfText, carried(other))
+        }
+    }
+
+    mutating func saml() {
+        samlCarriage = .base64
+        place("saml/logs/sp.log", header: "") { time, value in
+            Piece("{\"time\":\"\(time)\",\"level\":\"debug\",\"logger\":\"saml.acs\",\"msg\":\"ACS POST\",\"SAMLResponse\":\"") + value + "\"}\n"
+        }
+        samlCarriage = .form
+        place("saml/logs/ci-e2e.log", header: "Run npx playwright test sso.spec.ts\n") { time, value in
+            Piece("\(time) + curl -fsS -X POST --data 'SAMLResponse=") + value + "&RelayState=%2Fdashboard' https://app.example.com/saml/acs\n"
+        }
+        samlCarriage = .xml
+        place("saml/logs/shibboleth-sp.log", header: "") { time, value in
+            Piece("\(time) DEBUG OpenSAML.MessageDecoder.SAML2POST [3] : decoded SAML message:\n") + value + "\n"
+        }
+        samlCarriage = .base64
+        place("saml/http/login.har", header: "{\"log\": {\"entries\": [\n", footer: "{}]}}\n") { time, value in
+            Piece("{\"startedDateTime\": \"\(time)\", \"request\": {\"method\": \"POST\", \"url\": \"https://app.example.com/saml/acs\", \"postData\": ")
+                + "{\"mimeType\": \"application/x-www-form-urlencoded\", \"params\": [{\"name\": \"SAMLResponse\", \"value\": \"" + value
+                + "\"}, {\"name\": \"RelayState\", \"value\": \"/\"}]}}},\n"
+        }
+        samlCarriage = .grant
+        place("saml/config/token-requests.yaml", header: "# RFC 7522 token requests replayed by the integration tests\nrequests:\n") { _, value in
+            Piece("  - grant_type: urn:ietf:params:oauth:grant-type:saml2-bearer\n    assertion: ") + value + "\n"
+        }
+        samlCarriage = .base64
+        place("saml/postman/sso.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
+            Piece("{\"request\": {\"method\": \"POST\", \"body\": {\"mode\": \"urlencoded\", \"urlencoded\": [{\"key\": \"SAMLResponse\", \"value\": \"") + value
+                + "\", \"type\": \"text\"}]}}},\n"
+        }
+        placeNotebook("saml/notebooks/replay.ipynb", before: "saml_response = '", after: "'")
     }
 }
 

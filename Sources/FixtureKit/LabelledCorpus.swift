@@ -95,11 +95,14 @@ public enum LabelledCorpus {
         case prose
         // Written by the signed-URL corpus (`SignedURLCorpus`) only.
         case expiredSignedURL = "expired-signed-url"
+        // Written by the bearer-format corpus (`BearerFormatCorpus`) only: a SAML message that
+        // carries no assertion (an AuthnRequest, a logout message, metadata, a failed response).
+        case samlMessage = "saml-message"
 
-        /// The kinds only the named-value and signed-URL corpora write (the issue #4 corpus need
-        /// not hold them).
+        /// The kinds only the named-value, signed-URL and bearer-format corpora write (the issue #4
+        /// corpus need not hold them).
         public static let namedValueOnly: Set<LookAlikeKind> = [
-            .version, .path, .url, .environmentReference, .counting, .notACredentialName, .base64OfText, .prose, .expiredSignedURL,
+            .version, .path, .url, .environmentReference, .counting, .notACredentialName, .base64OfText, .prose, .expiredSignedURL, .samlMessage,
         ]
     }
 

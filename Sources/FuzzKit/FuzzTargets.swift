@@ -60,9 +60,11 @@ public enum FuzzTargets {
         }
     }
 
-    /// Base64, JSON, protobuf, Biscuit, gzip and tar decoding of arbitrary bytes: never crash,
-    /// never loop, bounded output; base64 round-trips; JSON deeper than the limit is refused.
+    /// Base64, JSON, protobuf, Biscuit, XML, gzip and tar decoding of arbitrary bytes: never crash,
+    /// never loop, bounded output; base64 round-trips; JSON deeper than the limit is refused; XML
+    /// within its bounds.
     public static func decoders(_ data: [UInt8], fail: Failure = trap) {
+        xml(data, fail: fail)
         if let decoded = Base64.decode(data) {
             let again = Base64.urlEncode(decoded)
             if Base64.decode(Array(again.utf8)) != decoded { fail("base64 does not round-trip") }
@@ -104,6 +106,29 @@ public enum FuzzTargets {
                 drain(&source, limit: data.count, fail: fail)
             }
         }
+    }
+
+    /// The XML reader and the SAML decoder on arbitrary bytes (raw, and as the base64 a
+    /// `SAMLResponse` carries): a tree within the reader's depth and element bounds, or an error.
+    static func xml(_ data: [UInt8], fail: Failure) {
+        var limits = SAML.defaultLimits
+        limits.maxElements = 2000
+        func depth(_ element: XMLReader.Element) -> Int {
+            var deepest = 0
+            var stack = [(element, 1)]
+            while let (next, level) = stack.popLast() {
+                deepest = max(deepest, level)
+                stack += next.children.map { ($0, level + 1) }
+            }
+            return deepest
+        }
+        func count(_ element: XMLReader.Element) -> Int { 1 + element.children.reduce(0) { $0 + count($1) } }
+        if case .success(let root) = XMLReader.parse(data, limits: limits) {
+            if depth(root) > limits.maxDepth { fail("an XML tree deeper than the reader's bound") }
+            if count(root) > limits.maxElements { fail("more XML elements than the reader's bound") }
+        }
+        _ = SAML.decode(data, limits: limits)
+        _ = SAML.decode(Array(Base64.urlEncode(data).utf8), limits: limits)
     }
 
     /// The rule loader and the configuration parser on arbitrary TOML: a clean error or rules

@@ -37,10 +37,11 @@ public struct ClaimDisclosure: Sendable {
     /// serialisation and location (where it is used; its caveats are claims, masked), a Biscuit's
     /// block count, whether it is sealed, its root key id, its third-party blocks' public keys
     /// (published on purpose) and which blocks did not read (its
-    /// Datalog is its claims, masked but for the expiry and rights the risk model reads).
+    /// Datalog is its claims, masked but for the expiry and rights the risk model reads), and which
+    /// SAML message held the assertion, its status, whether it is signed and how its subject is confirmed.
     public static let decodedHeaderPaths: [[String]] = [
         ["version"], ["purpose"], ["footer", "kid"], ["created"], ["payloadBytes"], ["encoding"], ["location"], ["blocks"], ["sealed"],
-        ["rootKeyId"], ["thirdParty"], ["unreadable"],
+        ["rootKeyId"], ["thirdParty"], ["unreadable"], ["message"], ["status"], ["signed"], ["confirmation"],
     ]
 
     public func apply(_ finding: Finding) -> Finding {

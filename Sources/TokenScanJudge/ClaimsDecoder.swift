@@ -51,9 +51,9 @@ struct ClaimsDecodeError: Error, Sendable {
 /// The formats behind `ClaimsDecoder`, looked up by a rule's `validate` names.
 enum ClaimsDecoders {
     // Branca last: it has no prefix, so any base62 value of its length is its shape; every
-    // format with a prefix (an LND macaroon's hex is base62 too; a Biscuit's protobuf header) is
-    // asked first.
-    static let all: [any ClaimsDecoder] = [PasetoDecoder(), FernetDecoder(), MacaroonDecoder(), BiscuitDecoder(), BrancaDecoder()]
+    // format with a prefix (an LND macaroon's hex is base62 too; a Biscuit's protobuf header; a
+    // SAML message's XML) is asked first.
+    static let all: [any ClaimsDecoder] = [PasetoDecoder(), FernetDecoder(), MacaroonDecoder(), BiscuitDecoder(), SAMLDecoder(), BrancaDecoder()]
 
     /// Bits per character below which base64 text is no ciphertext: base64 of random bytes holds
     /// about 5 (PASETO's published vectors with an all-zero nonce 4.9), a placeholder run next to none.

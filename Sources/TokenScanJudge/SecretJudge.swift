@@ -47,7 +47,16 @@ struct SecretJudge {
                     decoded: decoded, kind: kind, baseSeverity: rule.baseSeverity, taxonomy: settings.taxonomy, scratch: scratch)
                 decodedFacts.docSample = PublishedTokens.builtin.match(secret)
                 facts = decodedFacts
-            case .failure(let error): return .failure(error.dismissal)
+            case .failure(let error):
+                // Cut at the rule's maxLength by the matcher, not in the text: the token is whole
+                // there but too long to read (a SAML response with hundreds of groups). Judged
+                // without its claims, as a JWT past the same limit is, not dismissed as cut short.
+                guard truncated, error.dismissal == .truncated else { return .failure(error.dismissal) }
+                var undecoded = TokenFacts(kind: rule.kind, baseSeverity: rule.baseSeverity)
+                undecoded.undecodedReason = Reason(
+                    "token-too-long",
+                    "This token is longer than the \(rule.id) rule's maxLength (\(rule.maxLength) bytes): it is reported from its first \(secret.count) bytes and its claims were not read. Treat it as live.")
+                return .success(assembly.finding(secret, rule: rule, facts: undecoded, assessment: settings.riskModel.assess(undecoded, now: settings.now)))
             }
         } else {
             switch validation.validate(secret, rule: rule, named: named, match: match) {

@@ -34,7 +34,7 @@ public enum TokenDecoder {
         case .failure(let error):
             // Another format's prefix makes it that format's to decode or refuse.
             guard let decoder = ClaimsDecoders.all.first(where: { $0.recognises(bytes) }) else {
-                throw .notAToken("not a JWT (nor a PASETO, Fernet, macaroon, Biscuit or Branca token): \(describe(error))")
+                throw .notAToken("not a JWT (nor a PASETO, Fernet, macaroon, Biscuit, Branca or SAML token): \(describe(error))")
             }
             if case .failure(let why) = decoder.decode(bytes) { throw .notAToken("not a \(decoder.ruleID) token: \(why.message)") }
             ruleID = decoder.ruleID

@@ -136,6 +136,9 @@ public enum Dismissal: String, Error, Sendable, Codable, CaseIterable {
     /// A public key or a key's id (a PASERK `k4.public.…` or `k4.pid.…`), even after `Bearer `:
     /// published on purpose, it grants nothing.
     case publicKey = "public-key"
+    /// A SAML message that carries no assertion (an AuthnRequest, a logout message, metadata, a
+    /// response whose login failed): it grants nothing to whoever holds it.
+    case noAssertion = "no-assertion"
     /// A value assigned to a credential's name that has the shape of something else: a UUID, a
     /// digest, a version, a path, a URL, an identifier (`Rules/named-values.toml`).
     case lookAlike = "look-alike"

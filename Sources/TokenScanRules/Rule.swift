@@ -107,7 +107,7 @@ public struct Rule: Sendable, Equatable {
 
     /// Every name `validate` accepts. The loader rejects others: a misspelt checksum would
     /// otherwise switch the check off without a word, and typos would be reported as tokens.
-    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet", "branca", "macaroon", "biscuit"]
+    public static let validations: [String] = ["jwt", "embedded-jwt", "allow-placeholders", "pypi-macaroon", "paseto", "fernet", "branca", "macaroon", "biscuit", "saml"]
         + TokenChecksum.allCases.map(\.rawValue) + SignedURLFormat.allCases.map(\.rawValue)
 }
 

@@ -14,7 +14,7 @@ import TokenScanApp
 struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
-        abstract: "Decode one JWT, PASETO, Fernet, macaroon, Biscuit or Branca token (argument or stdin) and print its claims and risk assessment.",
+        abstract: "Decode one JWT, PASETO, Fernet, macaroon, Biscuit or Branca token or SAML assertion (argument or stdin) and print its claims and risk assessment.",
         discussion: """
             The token may be given as copied from a request: `Bearer eyJ…` or `Authorization: Bearer eyJ…`.
 

@@ -39,6 +39,9 @@ final class BearerFormatCorpusTests: XCTestCase {
             "biscuit:admin", "biscuit:write", "biscuit:write-expiring", "biscuit:write-attenuated", "biscuit:read-attenuated",
             "biscuit:expired", "biscuit:no-rights",
         ]))
+        XCTAssertTrue(labels.isSuperset(of: ["saml:aws-admin", "saml:admin-group", "saml:read-only", "saml:expired", "saml:encrypted", "saml:entitlement"]))
+        let samlLookAlikes = Set(Self.corpus.lookAlikes.filter { BearerFormatCorpus.format(ofPath: $0.path) == .saml }.map(\.kind))
+        XCTAssertTrue(samlLookAlikes.isSuperset(of: ["saml-message", "x5c", "truncated-signature", "base64-of-text"]), "\(samlLookAlikes)")
         XCTAssertEqual(BearerFormatCorpus.generate().tokens, Self.corpus.tokens, "deterministic")
     }
 
