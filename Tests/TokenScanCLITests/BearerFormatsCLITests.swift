@@ -8,18 +8,9 @@ import TokenFormats
 final class BearerFormatsCLITests: XCTestCase {
     let now = "2026-01-01T00:00:00Z"
 
-    private func scan(_ text: String, extra: [String] = ["--show-secrets"]) throws -> (findings: [[String: Any]], stdout: String, stderr: String) {
-        let result = try run(["scan", "-", "--now", now, "--format", "jsonl", "--fail-on", "never"] + extra, stdin: Data(text.utf8))
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let findings = try result.stdout.split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
-        return (findings, result.stdout, result.stderr)
-    }
+    private func scan(_ text: String, extra: [String] = ["--show-secrets"]) throws -> StdinScan { try scanStdin(text, now: now, extra: extra) }
 
-    private func codes(_ finding: [String: Any]?) -> [String] {
-        (finding?["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-    }
+    private func codes(_ finding: [String: Any]?) -> [String] { reasonCodes(finding) }
 
     /// PASETO `public`: the claims are read and judged like a JWT's; `local`: medium.
     func testPASETOIsJudgedByItsClaims() throws {

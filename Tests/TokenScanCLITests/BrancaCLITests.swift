@@ -12,18 +12,9 @@ final class BrancaCLITests: XCTestCase {
     /// 2025-12-31T00:00:00Z, a day before `now`.
     let made: UInt32 = 1_767_139_200
 
-    private func scan(_ text: String, extra: [String] = ["--show-secrets"]) throws -> (findings: [[String: Any]], stdout: String) {
-        let result = try run(["scan", "-", "--now", now, "--format", "jsonl", "--fail-on", "never"] + extra, stdin: Data(text.utf8))
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let findings = try result.stdout.split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
-        return (findings, result.stdout)
-    }
+    private func scan(_ text: String, extra: [String] = ["--show-secrets"]) throws -> StdinScan { try scanStdin(text, now: now, extra: extra) }
 
-    private func codes(_ finding: [String: Any]?) -> [String] {
-        (finding?["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-    }
+    private func codes(_ finding: [String: Any]?) -> [String] { reasonCodes(finding) }
 
     /// Under a Branca name, after `Bearer` and under a `token` key: medium, encrypted claims, made
     /// a day ago; the rule that found it is named, the kind is `branca` wherever it was found.

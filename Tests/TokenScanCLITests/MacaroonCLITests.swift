@@ -15,18 +15,9 @@ final class MacaroonCLITests: XCTestCase {
     static let readOnly: [(entity: String, actions: [String])] =
         ["address", "info", "invoices", "message", "offchain", "onchain", "peers", "signer", "macaroon"].map { ($0, ["read"]) }
 
-    private func scan(_ text: String, extra: [String] = ["--show-secrets"]) throws -> (findings: [[String: Any]], stdout: String) {
-        let result = try run(["scan", "-", "--now", now, "--format", "jsonl", "--fail-on", "never"] + extra, stdin: Data(text.utf8))
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let findings = try result.stdout.split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
-        return (findings, result.stdout)
-    }
+    private func scan(_ text: String, extra: [String] = ["--show-secrets"]) throws -> StdinScan { try scanStdin(text, now: now, extra: extra) }
 
-    private func codes(_ finding: [String: Any]?) -> [String] {
-        (finding?["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-    }
+    private func codes(_ finding: [String: Any]?) -> [String] { reasonCodes(finding) }
 
     /// Permissions are the scope (a write is broad), `time-before` / `time <` the expiry.
     func testMacaroonsAreJudgedByPermissionsAndCaveats() throws {

@@ -12,18 +12,9 @@ final class SAMLCLITests: XCTestCase {
     /// `now` in Unix seconds.
     let clock = 1_767_225_600.0
 
-    private func scan(_ text: String, extra: [String] = ["--show-secrets"]) throws -> (findings: [[String: Any]], stdout: String, stderr: String) {
-        let result = try run(["scan", "-", "--now", now, "--format", "jsonl", "--fail-on", "never"] + extra, stdin: Data(text.utf8))
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let findings = try result.stdout.split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
-        return (findings, result.stdout, result.stderr)
-    }
+    private func scan(_ text: String, extra: [String] = ["--show-secrets"]) throws -> StdinScan { try scanStdin(text, now: now, extra: extra) }
 
-    private func codes(_ finding: [String: Any]?) -> [String] {
-        (finding?["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-    }
+    private func codes(_ finding: [String: Any]?) -> [String] { reasonCodes(finding) }
 
     private func assertion(
         roles: [String], attribute: String = "https://aws.amazon.com/SAML/Attributes/Role", until: Double?, style: TokenMinter.SAMLStyle = .saml2,
