@@ -218,6 +218,9 @@ public final class Scanner: Sendable {
         /// findings do not pile up in memory (streaming reporters write them at once).
         package var flush: (String, [Finding]) -> Void = { _, _ in }
         package static let flushThreshold = 256
+        /// At most this many findings of one input are kept back from its batches because they may
+        /// still change when it ends (`Analyzer.awaitsInputEnd`); past it they go out as judged.
+        package static let heldBackLimit = 4096
         /// The outermost compressed layer of the input being searched (nil outside one): gzip
         /// nested in it is bounded by its compressed size, so that layers cannot multiply.
         private var expansionBudget: ExpansionBudget?
@@ -434,6 +437,8 @@ public final class Scanner: Sendable {
             var group: [SearchHit] = []
             let suppressions = scanner.options.suppressions
             let now = scanner.settings.now
+            // Findings kept back from the batches until the input ends (`heldBackLimit`).
+            var heldBack = 0
             func resolve() {
                 let kept = HitGroup.resolve(group, analyzer: analyzer, rules: rules, path: display) { hit, dismissal in
                     outcome.dismissed[suppressions.counted(dismissal, line: hit.context), default: 0] += 1
@@ -473,9 +478,17 @@ public final class Scanner: Sendable {
                         continue
                     }
                     outcome.findings.append(finding)
-                    if outcome.findings.count >= Worker.flushThreshold {
-                        flush(display, outcome.findings)
-                        outcome.findings.removeAll(keepingCapacity: true)
+                    if outcome.findings.count >= Worker.flushThreshold + heldBack {
+                        // Findings that correlation may still change (a session token whose key
+                        // comes later) stay for the input's end; the rest go out now.
+                        var held: [Finding] = []
+                        var ready: [Finding] = []
+                        for finding in outcome.findings {
+                            if held.count < Worker.heldBackLimit && analyzer.awaitsInputEnd(finding) { held.append(finding) } else { ready.append(finding) }
+                        }
+                        if !ready.isEmpty { flush(display, ready) }
+                        outcome.findings = held
+                        heldBack = held.count
                     }
                 }
             }
@@ -484,9 +497,12 @@ public final class Scanner: Sendable {
             // join it), not when the stream ends, which a pipe that stays open never does.
             let settle: ((Int) -> Void)? = live ? { settled in
                 if !group.isEmpty && groupEnd <= settled { resolve() }
+                // A pipe that stays open never ends: nothing is kept back for its end here, so a
+                // live stream's credentials are judged each alone (README, log audits).
                 if !outcome.findings.isEmpty {
                     self.flush(display, outcome.findings)
                     outcome.findings.removeAll(keepingCapacity: true)
+                    heldBack = 0
                 }
             } : nil
             func take(_ hit: SearchHit) {

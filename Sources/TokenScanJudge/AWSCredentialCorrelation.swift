@@ -34,6 +34,11 @@ struct AWSCredentialCorrelation {
         keys.removeAll()
     }
 
+    /// The finding may be re-judged or folded when the input ends (a session token or a key).
+    func holds(_ finding: Finding) -> Bool {
+        tokens.contains { $0.fingerprint == finding.fingerprint } || keys.contains { $0.fingerprint == finding.fingerprint }
+    }
+
     /// Notes what a finding contributes: a session token or a secret access key.
     mutating func note(_ finding: Finding, hit: SearchHit, rule: Rule, named: NamedValue?) {
         guard let named, tokens.count + keys.count < limit else { return }

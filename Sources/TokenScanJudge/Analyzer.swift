@@ -49,6 +49,14 @@ public final class Analyzer {
         signedURLPairs.reset()
     }
 
+    /// Whether `finding` may still change when the input ends (`finishInput`): an HMAC-signed
+    /// token a signing key of the input may verify, an AWS session token or key that may pair,
+    /// a signature pair that may fold into its URL. A caller that hands findings over before the
+    /// input ends (a long input's batches) keeps these back, so that correlation sees them.
+    public func awaitsInputEnd(_ finding: Finding) -> Bool {
+        correlation.holds(finding) || awsCredentials.holds(finding) || signedURLPairs.holds(finding)
+    }
+
     /// Ends an input: re-judges its HMAC-signed tokens against the signing keys found in it, and
     /// its AWS session tokens with their secret access keys.
     public func finishInput(_ findings: inout [Finding]) {

@@ -35,6 +35,9 @@ struct SignedURLPairs {
         urlSignatures.insert(PercentEncoding.decode(bytes: signature))
     }
 
+    /// The finding is a signature pair that may fold into its URL when the input ends.
+    func holds(_ finding: Finding) -> Bool { pairs.contains { $0.line == finding.line && $0.column == finding.column } }
+
     /// A finding under a signature pair's name.
     mutating func notePair(_ finding: Finding, value: [UInt8]) {
         guard pairs.count < limit else { return }

@@ -23,6 +23,9 @@ struct SigningKeyCorrelation {
     }
 
     /// Notes what a finding contributes: a key, or a token a key may verify.
+    /// The finding may be re-judged when the input ends (an HMAC-signed token of this input).
+    func holds(_ finding: Finding) -> Bool { tokens[finding.fingerprint] != nil }
+
     mutating func note(_ finding: Finding, hit: SearchHit, rule: Rule) {
         if rule.role == .signingKey {
             keys.append((hit.secret, "\(rule.id) at line \(hit.start.line)"))

@@ -380,6 +380,21 @@ final class RequestCredentialsCLITests: XCTestCase {
         XCTAssertEqual(alone.first?.tokenClass, "AWS secret access key")
     }
 
+    /// A long input's findings go out in batches of 256 before it ends; a session token at its top
+    /// and its key 300 findings later were judged apart (low and medium) because the token had
+    /// gone out in the first batch. Findings that correlation may still change stay for the end.
+    func testAWSCredentialSetIsPairedPastTheFirstBatchOfFindings() throws {
+        let keys = (0..<300).map { "X-Api-Key: \(token(4000 + UInt64($0)))" }
+        let text = "AWS_SESSION_TOKEN=\(stsToken(21))\n" + keys.joined(separator: "\n") + "\nAWS_SECRET_ACCESS_KEY=\(secretAccessKey(21))\n"
+        let (run, findings) = try scan(["session.log": text])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertEqual(findings.count, 301, "300 API keys and one credential set")
+        let set = findings.filter { $0.secret == stsToken(21) }
+        XCTAssertEqual(set.first?.severity, .high, "\(set.first?.reasons ?? [])")
+        XCTAssertTrue(set.first?.reasons.contains { $0.code == "aws-credential-set" } == true)
+        XCTAssertFalse(findings.contains { $0.secret == secretAccessKey(21) }, "the key is part of the set's finding")
+    }
+
     /// `redact` masks session tokens wherever they stand (also inside a valid signed URL, whose
     /// signature it masks too), keeping the names and the URL readable.
     func testRedactMasksAWSSessionTokens() throws {
