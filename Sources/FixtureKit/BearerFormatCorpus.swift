@@ -32,6 +32,10 @@ import TokenFormats
 /// documents define that carry no assertion (AuthnRequest, LogoutRequest/LogoutResponse, a
 /// response whose status is not Success, metadata with its certificate). Look-alikes come from the same documents: PASERK keys and key ids (github.com/paseto-standard/paserk), prose that
 /// names the prefixes, placeholders, masked and cut tokens, signed messages that are no claims.
+/// Chat webhook URLs from the vendors' pages cited in Rules/webhooks.toml (Slack's incoming
+/// webhooks, Discord's webhook resource, Microsoft's incoming webhooks, Google Chat's quickstart),
+/// minted by `TokenMinter.provider`; their look-alikes are the placeholders those pages print, cut
+/// and masked secrets, and URLs of the same hosts that hold none.
 public enum BearerFormatCorpus {
     public static let defaultSeed = "issue-21"
 
@@ -43,6 +47,7 @@ public enum BearerFormatCorpus {
         case branca
         case biscuit
         case saml
+        case webhook
 
         /// The severities design §5 can give this format's tokens (Fernet and Branca state no claims).
         public var severities: Set<String> {
@@ -53,6 +58,7 @@ public enum BearerFormatCorpus {
             case .branca: ["medium"]
             case .biscuit: ["critical", "high", "medium", "low"]
             case .saml: ["critical", "high", "medium", "low"]
+            case .webhook: ["medium"]
             }
         }
     }
@@ -97,6 +103,7 @@ struct BearerFormatWriter {
         branca()
         biscuit()
         saml()
+        webhook()
         return docs
     }
 
@@ -210,6 +217,7 @@ struct BearerFormatWriter {
             case .branca: doc.put(line(time, .token(nextBranca())))
             case .biscuit: doc.put(line(time, .token(nextBiscuit(rule: biscuitNamed(path) ? "biscuit" : "bearer"))))
             case .saml: doc.put(line(time, .token(nextSAML())))
+            case .webhook: doc.put(line(time, nextWebhook()))
             default: doc.put(line(time, .token(nextPaseto())))
             }
             let fake = switch format {
@@ -218,6 +226,7 @@ struct BearerFormatWriter {
             case .branca: nextBrancaLookAlike(named: BearerFormatWriter.brancaNamedPlaces.contains(path))
             case .biscuit: nextBiscuitLookAlike(named: biscuitNamed(path))
             case .saml: nextSAMLLookAlike()
+            case .webhook: nextWebhookLookAlike()
             default: nextPasetoLookAlike()
             }
             doc.put(line(time, .lookAlike(fake.kind, fake.text)))
@@ -681,5 +690,62 @@ struct BearerFormatWriter {
         }
         placeNotebook("saml/notebooks/replay.ipynb", before: "saml_response = '", after: "'")
     }
-}
 
+    // MARK: Chat webhooks
+
+    /// The next chat webhook URL (Rules/webhooks.toml; the vendors' documented shapes): Slack
+    /// incoming webhooks, Discord, Teams incoming webhooks and Google Chat space webhooks in turn.
+    /// The token is the URL's secret part, what the rules report and mask; the rest of the URL is
+    /// text around it. Whoever holds one posts as the integration: medium (design §5).
+    mutating func nextWebhook() -> Piece {
+        serial += 1
+        let seed = "\(seed)/webhook/\(serial)"
+        let digits = TokenMinter.opaque(length: 19, seed: seed + "/id", alphabet: "0123456789")
+        let upper = { (n: Int, tag: String) in TokenMinter.opaque(length: n, seed: seed + tag, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") }
+        let uuid = { (tag: String) -> String in
+            let hex = Array(TokenMinter.opaque(length: 32, seed: seed + tag, alphabet: "0123456789abcdef"))
+            return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }.joined(separator: "-")
+        }
+        let (format, rule, vendor, url): (ProviderTokenFormat, String, String, String) = switch serial % 4 {
+        case 0: (.slackWebhook, "slack-webhook-url", "slack", "https://hooks.slack.com/services/T\(upper(9, "/t"))/B\(upper(10, "/b"))/")
+        case 1: (.discordWebhook, "discord-webhook-url", "discord", "https://discord.com/api/webhooks/1\(digits.prefix(18))/")
+        case 2: (.teamsWebhook, "teams-incoming-webhook-url", "teams",
+                 "https://contoso.webhook.office.com/webhookb2/\(uuid("/group"))@\(uuid("/tenant"))/IncomingWebhook/")
+        default: (.googleChatWebhook, "google-chat-webhook-url", "google-chat",
+                  "https://chat.googleapis.com/v1/spaces/AAAA\(upper(7, "/space"))/messages?key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI&token=")
+        }
+        let token = TokenMinter.provider(format, seed: seed)
+        return Piece(url) + .token(Secret(value: token, kind: "webhook", rule: rule, label: "webhook:\(vendor)/medium"))
+    }
+
+    /// The next webhook look-alike: the placeholders the vendors' documentation prints, secrets cut
+    /// short (a log line's limit), masked URLs, and other URLs of the same hosts that hold no secret.
+    mutating func nextWebhookLookAlike() -> (kind: LabelledCorpus.LookAlikeKind, text: String) {
+        fakeSerial += 1
+        let seed = "\(seed)/webhook-fake/\(fakeSerial)"
+        switch fakeSerial % 8 {
+        case 0: return (.placeholder, "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX")
+        case 1: return (.truncatedProvider, "https://hooks.slack.com/services/T04B7FDK2QX/B05C1M7GH8Z/" + TokenMinter.provider(.slackWebhook, seed: seed).dropLast(3))
+        case 2: return (.placeholder, "https://discord.com/api/webhooks/{webhook.id}/{webhook.token}")
+        case 3: return (.truncatedProvider, "https://discord.com/api/webhooks/1093856295103954984/" + TokenMinter.provider(.discordWebhook, seed: seed).prefix(40))
+        case 4: return (.placeholder, "https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN")
+        case 5: return (.masked, "https://hooks.slack.com/services/T04B7FDK2QX/B05C1M7GH8Z/" + String(repeating: "*", count: 24))
+        case 6: return (.url, "https://discord.com/api/v10/channels/1093856295103954984/webhooks")
+        default: return (.placeholder, "https://<tenant>.webhook.office.com/webhookb2/<group-id>@<tenant-id>/IncomingWebhook/<webhook-id>/<owner-id>")
+        }
+    }
+
+    mutating func webhook() {
+        place("webhook/logs/ci-notify.log", header: "Run ./scripts/notify.sh\n") { time, value in
+            Piece("\(time) + curl -fsS -X POST -H 'Content-Type: application/json' -d '{\"text\":\"deploy done\"}' ") + value + "\n"
+        }
+        placeHAR("webhook/http/notify.har", header: "Referer")
+        place("webhook/config/alerting.yaml", header: "receivers:\n") { _, value in
+            Piece("  - name: chat\n    url: ") + value + "\n"
+        }
+        place("webhook/postman/alerts.postman_collection.json", header: "{\"item\": [\n", footer: "{}]}\n") { _, value in
+            Piece("{\"request\": {\"method\": \"POST\", \"url\": {\"raw\": \"") + value + "\"}}},\n"
+        }
+        placeNotebook("webhook/notebooks/alerts.ipynb", before: "requests.post('", after: "', json={'text': msg})")
+    }
+}
