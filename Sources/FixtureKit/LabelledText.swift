@@ -5,7 +5,7 @@ import Foundation
 
 /// Deterministic pseudo-random numbers (SplitMix64): the same seed gives the same corpus, and
 /// the tests' seeded generators are this one.
-public struct SplitMix64 {
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
     public init(seed: UInt64) { state = seed }
 
@@ -21,7 +21,7 @@ public struct SplitMix64 {
     public mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
     public mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
     public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
+    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
     mutating func string(_ length: Int, _ alphabet: String) -> String {
         let characters = Array(alphabet)
         return String((0..<length).map { _ in characters[below(characters.count)] })

@@ -63,15 +63,7 @@ extension TokenMinter {
             for caveat in caveats { text += packet("cid", Array(caveat.utf8)) }
             return Base64.urlEncode(text + packet("signature", signature))
         }
-        func varint(_ value: Int) -> [UInt8] {
-            var value = value
-            var out: [UInt8] = []
-            while value >= 0x80 {
-                out.append(UInt8(value & 0x7F) | 0x80)
-                value >>= 7
-            }
-            return out + [UInt8(value)]
-        }
+        func varint(_ value: Int) -> [UInt8] { Protobuf.encodeVarint(UInt64(value)) }
         func field(_ type: Int, _ data: [UInt8]) -> [UInt8] { varint(type) + varint(data.count) + data }
         var binary: [UInt8] = [2]
         if let location { binary += field(1, Array(location.utf8)) }

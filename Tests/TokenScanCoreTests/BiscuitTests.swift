@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import FixtureKit
 @testable import TokenFormats
 @testable import TokenScanJudge
 
@@ -40,12 +41,12 @@ final class BiscuitTests: XCTestCase {
     /// Random bytes, cut tokens and bytes flipped in real ones never trap, and a reading that
     /// succeeds is a Biscuit whose Datalog prints.
     func testReaderNeverTrapsOnHostileInput() throws {
-        var generator = SeededBytes(seed: 21)
+        var generator = SplitMix64(seed: 21)
         let samples = try Self.samples()
         for round in 0..<3000 {
             var bytes: [UInt8]
             switch round % 3 {
-            case 0: bytes = generator.next(count: Int(generator.next() % 400))
+            case 0: bytes = generator.bytes(Int(generator.next() % 400))
             case 1:
                 bytes = Biscuit.bytes(of: Array(samples[round % samples.count].token.utf8))!
                 for _ in 0..<(1 + round % 5) { bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next()) }
@@ -247,18 +248,6 @@ enum BiscuitExamples {
 }
 
 /// Deterministic bytes for the hostile-input test (SplitMix64).
-struct SeededBytes {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
-}
 
 private extension Result {
     var failure: Failure? {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import FixtureKit
 @testable import TokenFormats
 @testable import TokenScanModel
 @testable import TokenScanJudge
@@ -116,17 +117,7 @@ final class SAMLTests: XCTestCase {
             assertion: TokenMinter.samlAssertion(issued: clock, notOnOrAfter: clock + 60, attributes: [("Role", ["admin"])], seed: "d"),
             issued: clock, seed: "d").utf8)
         // Seeded (SplitMix64), so that a failure replays: the same 3000 damaged inputs every run.
-        struct SplitMix: RandomNumberGenerator {
-            var state: UInt64
-            mutating func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-        }
-        var generator = SplitMix(state: 21)
+        var generator = SplitMix64(seed: 21)
         var outcomes: Set<String> = []
         for round in 0..<3000 {
             var damaged = xml
