@@ -21,10 +21,10 @@ public enum CookieLifetime {
         let lineStart = context[..<value.lowerBound].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
         let lineEnd = context[value.upperBound...].firstIndex(of: 0x0A) ?? context.count
         let line = Array(context[lineStart..<value.lowerBound])
+        let inPair = contains(line, "\"value\"")
         // A HAR header pair, pretty-printed: `"name": "set-cookie",` on the line before `"value"`.
-        let previousLine = before.isEmpty ? [] : lastLine(of: Array(context[..<lineStart]).isEmpty ? before : Array(context[..<lineStart]))
-        guard contains(line, "set-cookie") || (contains(line, "\"value\"") && contains(previousLine, "set-cookie")) else {
-            return harCookieExpires(Array(context[value.upperBound..<context.count]) + after, pair: line)
+        guard contains(line, "set-cookie") || (inPair && contains(lastLine(of: before + context[..<lineStart]), "set-cookie")) else {
+            return inPair ? harCookieExpires(Array(context[value.upperBound...]) + after) : nil
         }
         // The attributes run to the end of the header: the line, or a JSON string's closing quote.
         let rest = context[value.upperBound..<lineEnd]
@@ -49,9 +49,8 @@ public enum CookieLifetime {
     }
 
     /// A HAR cookie object's `"expires": "<ISO 8601>"`, after its `"value"` and before the
-    /// object's `}` (`rest`: the text after the value). Only for a value in a `"value"` pair.
-    private static func harCookieExpires(_ rest: [UInt8], pair line: [UInt8]) -> Date? {
-        guard contains(line, "\"value\"") else { return nil }
+    /// object's `}` (`rest`: the text after the value of a `"value"` pair).
+    private static func harCookieExpires(_ rest: [UInt8]) -> Date? {
         let object = rest.prefix { $0 != UInt8(ascii: "}") }
         let key = Array("\"expires\"".utf8)
         guard let at = firstIndex(of: key, in: Array(object)) else { return nil }

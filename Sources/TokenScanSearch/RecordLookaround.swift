@@ -3,8 +3,8 @@
 /// Why: structured traffic keeps what judges a value on other lines. A HAR file, pretty-printed
 /// as browsers export it, puts a header's name on the line before its `"value"`, the entry's
 /// `startedDateTime` (from which a `Set-Cookie`'s `Max-Age` counts) lines above, and a cookie
-/// object's `expires` lines below (issue #20). Only values of a JSON `"value"` pair get it, so
-/// other hits cost nothing more than their line.
+/// object's `expires` lines below (issue #20). Only named values (the rules that read cookies) in
+/// a JSON `"value"` pair get it, so other hits cost nothing more than their line.
 package enum RecordLookaround {
     /// Bytes kept before the value's line: a HAR entry's request (headers, cookies, query) sits
     /// between its `startedDateTime` and its response's headers.

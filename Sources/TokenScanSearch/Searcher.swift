@@ -468,7 +468,9 @@ public final class Searcher {
                 encodings: candidate.encodings,
                 match: candidate.match ?? Array(view[candidate.matchRange]),
                 truncated: candidate.truncated)
-            if candidate.encodings.isEmpty, RecordLookaround.wanted(view, lineStart: contextStart, value: span.lowerBound) {
+            // Only a named value is judged by what stands around its line (its cookie's lifetime).
+            if candidate.encodings.isEmpty, rules[candidate.ruleIndex].rule.role == .namedValue,
+                RecordLookaround.wanted(view, lineStart: contextStart, value: span.lowerBound) {
                 hit.before = Array(view[max(0, contextStart - RecordLookaround.before)..<contextStart])
                 hit.after = Array(view[contextEnd..<RecordLookaround.objectEnd(view, from: contextEnd)])
             }
