@@ -1,3 +1,4 @@
+import Glibc
 import TOMLKit
 import TokenFormats
 import TokenScanEngine
@@ -56,30 +57,58 @@ extension NameClass {
 public struct NameVocabulary: Sendable {
     public struct Entry: Sendable, Equatable {
         /// Normalized, without its `*`s.
-        public var core: String
-        public var anyPrefix: Bool
-        public var anySuffix: Bool
-        public var classID: String
+        public let core: String
+        public let anyPrefix: Bool
+        public let anySuffix: Bool
+        public let classID: String
         /// The pattern holds a dot (`connect.sid`, `.AspNetCore.Cookies`): compared with the whole
         /// name, since a cookie's dotted name is one name, not a property path.
-        public var dotted = false
+        public let dotted: Bool
+        /// `core`'s bytes: names are compared as bytes (`String`'s Unicode-aware `hasSuffix` and
+        /// `count` over every entry made one classification cost some 80,000 instructions).
+        let coreBytes: [UInt8]
 
-        func matches(_ name: String) -> Bool {
-            switch (anyPrefix, anySuffix) {
-            case (false, false): name == core
-            case (true, false): name.hasSuffix(core)
-            case (false, true): name.hasPrefix(core)
-            case (true, true): name.contains(core)
+        public init(core: String, anyPrefix: Bool, anySuffix: Bool, classID: String, dotted: Bool = false) {
+            self.core = core
+            self.anyPrefix = anyPrefix
+            self.anySuffix = anySuffix
+            self.classID = classID
+            self.dotted = dotted
+            coreBytes = Array(core.utf8)
+        }
+
+        func matches(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+            let core = coreBytes
+            guard core.count <= name.count else { return false }
+            return core.withUnsafeBufferPointer { core in
+                let length = core.count
+                func equal(at offset: Int) -> Bool {
+                    length == 0 || memcmp(name.baseAddress! + offset, core.baseAddress!, length) == 0
+                }
+                switch (anyPrefix, anySuffix) {
+                case (false, false): return length == name.count && equal(at: 0)
+                case (true, false): return equal(at: name.count - length)
+                case (false, true): return equal(at: 0)
+                case (true, true): return (0...(name.count - length)).contains(where: equal)
+                }
             }
         }
     }
 
-    public var classes: [String: NameClass]
-    public var entries: [Entry]
+    public private(set) var classes: [String: NameClass]
+    public private(set) var entries: [Entry]
+    /// The classes with `valuePrefixes`, by id: read on every classification of a credential's
+    /// name, so sorted once.
+    private var prefixedClasses: [NameClass] = []
 
     public init(classes: [String: NameClass] = [:], entries: [Entry] = []) {
         self.classes = classes
         self.entries = entries
+        prefixedClasses = NameVocabulary.prefixed(classes)
+    }
+
+    private static func prefixed(_ classes: [String: NameClass]) -> [NameClass] {
+        classes.values.filter { !$0.valuePrefixes.isEmpty }.sorted { $0.id < $1.id }
     }
 
     /// `name` as the vocabulary compares it: its last dotted part (a property path or a member
@@ -100,12 +129,47 @@ public struct NameVocabulary: Sendable {
 
     /// The class `name` maps to, if any (an `ignore` class included: the caller decides).
     public func classify(_ name: some StringProtocol) -> NameClass? {
-        let normalized = NameVocabulary.normalize(name)
-        guard !normalized.isEmpty else { return nil }
-        let whole = NameVocabulary.normalizeWhole(name)
+        let text = String(name)
+        var utf8 = text
+        return utf8.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else {
+                // Beyond ASCII, lowercasing is Unicode's business: the String forms.
+                let last = Array(NameVocabulary.normalize(text).utf8)
+                let whole = Array(NameVocabulary.normalizeWhole(text).utf8)
+                return last.withUnsafeBufferPointer { last in whole.withUnsafeBufferPointer { whole in classify(last: last, whole: whole) } }
+            }
+            // ASCII, as `normalize` and `normalizeWhole` have it: the last non-empty dotted part
+            // (the whole name when it is only dots) and the whole name, each lowercased without
+            // `_`, `-` and spaces, the whole without a leading dot.
+            var end = bytes.count
+            while end > 0 && bytes[end - 1] == UInt8(ascii: ".") { end -= 1 }
+            var start = end
+            while start > 0 && bytes[start - 1] != UInt8(ascii: ".") { start -= 1 }
+            if end == 0 { end = bytes.count }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count) { buffer in
+                func normalized(_ range: Range<Int>, into offset: Int) -> Range<Int> {
+                    var count = offset
+                    for byte in bytes[range] where byte != UInt8(ascii: "_") && byte != UInt8(ascii: "-") && byte != UInt8(ascii: " ") {
+                        buffer[count] = KeywordAutomaton.lower(byte)
+                        count += 1
+                    }
+                    return offset..<count
+                }
+                let last = normalized(start..<end, into: 0)
+                var whole = normalized(0..<bytes.count, into: bytes.count)
+                if !whole.isEmpty && buffer[whole.lowerBound] == UInt8(ascii: ".") { whole = whole.dropFirst() }
+                let base = UnsafeBufferPointer(buffer)
+                return classify(last: UnsafeBufferPointer(rebasing: base[last]), whole: UnsafeBufferPointer(rebasing: base[whole]))
+            }
+        }
+    }
+
+    /// The most specific entry's class for a name normalized both ways.
+    private func classify(last: UnsafeBufferPointer<UInt8>, whole: UnsafeBufferPointer<UInt8>) -> NameClass? {
+        guard !last.isEmpty else { return nil }
         var best: Entry?
-        for entry in entries where entry.matches(entry.dotted ? whole : normalized) {
-            if best == nil || entry.core.count > best!.core.count { best = entry }
+        for entry in entries where entry.matches(entry.dotted ? whole : last) {
+            if best == nil || entry.coreBytes.count > best!.coreBytes.count { best = entry }
         }
         return best.flatMap { classes[$0.classID] }
     }
@@ -113,9 +177,9 @@ public struct NameVocabulary: Sendable {
     /// The class of `value` under `name`: the name's, unless the name holds a credential and the
     /// value starts with a class's `valuePrefixes` (the first such class by id).
     public func classify(_ name: some StringProtocol, value: [UInt8]) -> NameClass? {
-        guard let byName = classify(name), !byName.ignore else { return classify(name) }
-        let prefixed = classes.values.filter { !$0.valuePrefixes.isEmpty }.sorted { $0.id < $1.id }
-        return prefixed.first { $0.valuePrefixes.contains { value.starts(with: $0.utf8) } } ?? byName
+        guard let byName = classify(name) else { return nil }
+        guard !byName.ignore else { return byName }
+        return prefixedClasses.first { $0.valuePrefixes.contains { value.starts(with: $0.utf8) } } ?? byName
     }
 
     /// This vocabulary with `additions` consulted first (their classes replace same-id ones).
@@ -134,6 +198,7 @@ public struct NameVocabulary: Sendable {
     public init(table: TOMLTable, origin: String, known: [String: NameClass] = [:]) throws(RuleError) {
         classes = [:]
         entries = []
+        defer { prefixedClasses = NameVocabulary.prefixed(classes) }
         let document = TableReader(table: table, origin: origin, context: "named values")
         if let list = table["nameClasses"] {
             guard let array = list.array else { throw document.error("'nameClasses' must be an array of tables ([[nameClasses]])") }

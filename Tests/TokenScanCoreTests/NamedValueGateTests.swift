@@ -102,4 +102,39 @@ final class NamedValueGateTests: XCTestCase {
         }
         XCTAssertLessThanOrEqual(rejected.count, 3, "random tokens rejected: \(rejected.prefix(10))")
     }
+
+    /// Names are classified on bytes (fast); the result must be the one the String forms give
+    /// (`normalize`/`normalizeWhole`, then the most specific entry), for every built-in name and
+    /// random names made of the bytes names hold (dots, `_`, `-`, case, leading and doubled dots,
+    /// non-ASCII letters).
+    func testByteClassificationAgreesWithTheStringForms() {
+        func reference(_ name: String) -> String? {
+            let last = NameVocabulary.normalize(name)
+            guard !last.isEmpty else { return nil }
+            let whole = NameVocabulary.normalizeWhole(name)
+            var best: NameVocabulary.Entry?
+            for entry in vocabulary.entries {
+                let subject = entry.dotted ? whole : last
+                let hit = switch (entry.anyPrefix, entry.anySuffix) {
+                case (false, false): subject == entry.core
+                case (true, false): subject.hasSuffix(entry.core)
+                case (false, true): subject.hasPrefix(entry.core)
+                case (true, true): subject.contains(entry.core)
+                }
+                if hit && (best == nil || entry.core.count > best!.core.count) { best = entry }
+            }
+            return best?.classID
+        }
+        var names = vocabulary.entries.map(\.core)
+        names += ["", ".", "..", "a.b.", "x._", "._", ".AspNetCore.Session", "SESSION.", "Ünïcode_Token", "straße_key", "api key"]
+        var random = SplitMix64(seed: 0x5EED)
+        let parts = ["api", "API", "_", "-", ".", "token", "Token", "key", "KEY", "session", "id", "refresh", "csrf", "sid",
+                     "connect", "aspnetcore", "secret", "ö", " ", "x", "9"]
+        for _ in 0..<4000 {
+            names.append((0..<Int.random(in: 1...6, using: &random)).map { _ in parts.randomElement(using: &random)! }.joined())
+        }
+        for name in names {
+            XCTAssertEqual(vocabulary.classify(name)?.id, reference(name).flatMap { vocabulary.classes[$0]?.id }, "name: \(name)")
+        }
+    }
 }
