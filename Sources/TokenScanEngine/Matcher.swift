@@ -245,9 +245,10 @@ public final class Matcher: Sendable {
         switch start {
         case .keyword:
             for hit in hits where starts.last != hit { starts.append(hit) }
-        case .keywordWord, .quotedKeywordWord:
+        case .keywordWord, .quotedKeywordWord, .assignedKeywordWord:
             guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
             let quoted = start == .quotedKeywordWord
+            let assigned = start == .assignedKeywordWord
             // The previous hit and its word's start: a walk that reaches that hit is in its word.
             var previousHit = -1
             var previousStart = -1
@@ -257,12 +258,33 @@ public final class Matcher: Sendable {
                     wordStart -= 1
                     if wordStart == previousHit { wordStart = previousStart; break }
                 }
-                if starts.last != wordStart && (!quoted || (wordStart > 0 && base[wordStart - 1] == UInt8(ascii: "\""))) {
-                    starts.append(wordStart)
+                if wordStart != previousStart && starts.last != wordStart
+                    && (!quoted || (wordStart > 0 && base[wordStart - 1] == UInt8(ascii: "\""))) {
+                    if !assigned || isAssigned(wordAt: wordStart, from: hit, in: base, count: buffer.count) { starts.append(wordStart) }
                 }
                 previousHit = hit
                 previousStart = wordStart
             }
+        }
+    }
+
+    /// Whether an assignment follows the word that starts at `wordStart` and holds `hit`
+    /// (`MatchStart.assignedKeywordWord` says what counts).
+    @inline(__always)
+    static func isAssigned(wordAt wordStart: Int, from hit: Int, in base: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var index = hit
+        while index < count && isWordByte(base[index]) { index += 1 }
+        if index < count && base[index] == UInt8(ascii: "\\") { index += 1 }
+        if index < count && (base[index] == UInt8(ascii: "\"") || base[index] == UInt8(ascii: "'") || base[index] == UInt8(ascii: "`")) { index += 1 }
+        if index < count && base[index] == UInt8(ascii: "]") { index += 1 }
+        let blanks = index
+        while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
+        guard index < count else { return false }
+        switch base[index] {
+        case UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): return true
+        case UInt8(ascii: "s"), UInt8(ascii: "S"): return index > blanks
+        default:
+            return index > blanks && wordStart + 2 < count && base[wordStart] == UInt8(ascii: "-") && base[wordStart + 1] == UInt8(ascii: "-")
         }
     }
 

@@ -158,6 +158,12 @@ public enum MatchStart: String, Sendable, Equatable, CaseIterable {
     /// As `keywordWord`, for a word right after a `"` only: a JSON key (the `named-pair` rule's
     /// `"name": "…"` pairs), so that the same names elsewhere on a line are not tried at all.
     case quotedKeywordWord = "quoted-keyword-word"
+    /// As `keywordWord`, for a word an assignment follows only (the `named-value` rule's
+    /// `NAME = value`): after the word at most a `\\`, a quote and a `]`, then blanks, then `=`,
+    /// `:`, `,` or a line break; after at least one blank also a type (`s` of Go's `string`) or,
+    /// when the word is a `--option`, its value. Most words that hold `token`, `session` or `auth`
+    /// in code and logs are calls, types and prose: they are passed over without a PCRE2 call.
+    case assignedKeywordWord = "assigned-keyword-word"
 }
 
 /// Which capture group of a rule's regex holds the secret.

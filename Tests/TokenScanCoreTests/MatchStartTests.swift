@@ -100,6 +100,17 @@ final class MatchStartTests: XCTestCase {
             Matcher.matchStarts(.quotedKeywordWord, hits: positions, in: buffer, into: &starts)
         }
         XCTAssertEqual(starts, [10, 39])
+        // Assigned: only words an assignment follows (`=`, `:`, `,`, a line break, a type or a
+        // `--option`'s value after blanks), not calls, prose or a word at the buffer's end.
+        text.withUnsafeBytes { buffer in
+            Matcher.matchStarts(.assignedKeywordWord, hits: hits(["session", "token", "key"]), in: buffer, into: &starts)
+        }
+        XCTAssertEqual(starts, [2, 22])
+        let lines = Array(#"getToken(x) --token v -token v api_key"]  = token string = token\#n auth;"#.utf8)
+        lines.withUnsafeBytes { buffer in
+            Matcher.matchStarts(.assignedKeywordWord, hits: [3, 14, 23, 35, 44, 59, 66], in: buffer, into: &starts)
+        }
+        XCTAssertEqual(starts, [12, 31, 44, 59])
     }
 
     func testStartIsCheckedWhenRulesAreLoaded() {
