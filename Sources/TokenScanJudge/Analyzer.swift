@@ -119,6 +119,14 @@ public final class Analyzer {
         finding.endColumn = hit.end.column
         finding.snippet = Snippet.make(hit, replacement: finding.secret, redactor: redactor)
         finding.request = RequestContext.parse(line: hit.context, secret: hit.secretInContext, scratch: scratch)
+        if let named {
+            // The name the rule read (past `--`, curl's `-b`, a `-D` define; a HAR pair's name; a
+            // YAML `name:` above its `value:`) is the one the judgement and its reason use: the
+            // report says the same, not what the text right before the value looks like.
+            var request = finding.request ?? RequestContext()
+            request.field = named.name
+            finding.request = request
+        }
         correlation.note(finding, hit: hit, rule: rule)
         awsCredentials.note(finding, hit: hit, rule: rule, named: named)
         if named?.nameClass.id == SignedURLPairs.nameClass { signedURLPairs.notePair(finding, value: hit.secret, at: hit.byteRange.lowerBound) }
