@@ -450,10 +450,7 @@ final class RequestCredentialsCLITests: XCTestCase {
     /// `redact` masks session tokens wherever they stand (also inside a valid signed URL, whose
     /// signature it masks too), keeping the names and the URL readable.
     func testRedactMasksAWSSessionTokens() throws {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let today = calendar.dateComponents([.year, .month, .day], from: Date())
-        let date = String(format: "%04d%02d%02d", today.year!, today.month!, today.day!)
+        let date = "20251231"
         let inURL = stsToken(21), header = stsToken(22), env = stsToken(23), signature = SignedURLCLITests.hex(3021)
         let input = """
         > GET /q4.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=\(accessKeyID(21))%2F\(date)%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=\(date)T000000Z&X-Amz-Expires=604800&X-Amz-Security-Token=\(Self.percentEncoded(inURL))&X-Amz-SignedHeaders=host&X-Amz-Signature=\(signature) HTTP/2
@@ -461,7 +458,7 @@ final class RequestCredentialsCLITests: XCTestCase {
         AWS_SESSION_TOKEN=\(env)
 
         """
-        let result = try run(["redact"], stdin: Data(input.utf8))
+        let result = try run(["redact", "--now", now], stdin: Data(input.utf8))
         XCTAssertEqual(result.status, 0, result.stderr)
         for secret in [String(Self.percentEncoded(inURL).prefix(60)), String(header.prefix(60)), String(env.prefix(60)), signature] {
             XCTAssertFalse(result.stdout.contains(secret), result.stdout)
