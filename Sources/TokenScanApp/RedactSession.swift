@@ -20,6 +20,8 @@ public struct RedactRequest: Sendable {
     public var ruleSources: [String] = []
     public var config: String?
     public var fingerprintKey: String
+    /// The clock to judge against (`--now`); nil: the current time.
+    public var now: Date?
     public init(fingerprintKey: String) { self.fingerprintKey = fingerprintKey }
 }
 
@@ -35,7 +37,7 @@ public enum RedactSession {
     public static func run(_ request: RedactRequest, diagnostics: (String) -> Void) -> ExitStatus {
         // The same configuration a scan here would use: its user rules and disabled rules decide
         // what is a token, so `redact` masks exactly what `scan` reports.
-        let settings = AnalysisSettings(now: Date(), fingerprinter: Fingerprinter(key: request.fingerprintKey))
+        let settings = AnalysisSettings(now: request.now ?? Date(), fingerprinter: Fingerprinter(key: request.fingerprintKey))
         var scan = ScanRequest(inputs: [], settings: settings)
         scan.ruleSources = request.ruleSources
         let discovery = ConfigurationDiscovery(

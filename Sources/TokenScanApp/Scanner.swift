@@ -528,7 +528,10 @@ public final class Scanner: Sendable {
             }
             if !group.isEmpty { resolve() }
             outcome.limits = result.limits.map { LimitReport(path: display, hit: $0) }
-            analyzer.finishInput(&outcome.findings)
+            let correlationLimits = analyzer.finishInput(&outcome.findings)
+            // A live stream's findings went out as they settled, each judged alone (see `settle`):
+            // no correlation applied to them, so none was cut short by its bound either.
+            if !live { outcome.limits += correlationLimits.map { LimitReport(path: display, hit: $0) } }
             for marker in markers where !accepted.contains(where: { $0.contains(marker.offset) }) {
                 outcome.unusedInlineAllow.append(UnusedInlineAllow(
                     path: display, line: blob?.originalLine(marker.position.line) ?? marker.position.line,

@@ -13,7 +13,8 @@ import TokenScanSearch
 /// mode, so each complete line is written as soon as it has arrived), the same hit grouping and
 /// the same `Analyzer`. What a scan reports, redact masks; only a verdict that a match is not a
 /// credential (a placeholder, a bad checksum, a documentation sample) leaves it as it is, whatever
-/// accepted it (design §8). Memory is bounded by one chunk plus the longest token.
+/// accepted it (design §8). A credential past its expiry is masked too (an expired signed URL,
+/// which a scan only counts), so that what is masked never depends on the clock. Memory is bounded by one chunk plus the longest token.
 public final class StreamRedactor {
     public struct Statistics: Sendable, Equatable {
         public var bytes = 0
@@ -46,8 +47,10 @@ public final class StreamRedactor {
     }
 
     /// The mask for a finding: kind and fingerprint prefix, never any part of the secret.
-    public static func mask(for finding: Finding) -> String {
-        "[REDACTED:\(finding.kind):\(Fingerprinter.digits(of: finding.fingerprint).prefix(8))]"
+    public static func mask(for finding: Finding) -> String { mask(kind: finding.kind, fingerprint: finding.fingerprint) }
+
+    static func mask(kind: String, fingerprint: String) -> String {
+        "[REDACTED:\(kind):\(Fingerprinter.digits(of: fingerprint).prefix(8))]"
     }
 
     /// Copies `input` to `write` with tokens masked. `write` receives each batch of complete
@@ -81,10 +84,20 @@ public final class StreamRedactor {
         /// Judges a complete group of overlapping hits into masks, as a scan would.
         func decide() {
             var cut: SearchHit?
+            var expired: [SearchHit] = []
             let kept = HitGroup.resolve(group, analyzer: analyzer, rules: rules, path: "-") { hit, dismissal in
                 // Not a usable credential, but most of one: a log must not keep it either (its
                 // rest may be on the next line).
                 if dismissal == .truncated, cut == nil { cut = hit }
+                // A signed URL past its expiry is no finding for `scan` (the provider refuses it),
+                // but a redacted log must not depend on the clock: masked as a valid one is, with
+                // the same mask (its fingerprint is its signature's, whenever it is judged).
+                if dismissal == .expiredSignedURL { expired.append(hit) }
+            }
+            for hit in expired {
+                let mask = StreamRedactor.mask(
+                    kind: rules[hit.ruleIndex].rule.kind, fingerprint: analyzer.settings.fingerprinter.fingerprint(hit.secret))
+                sink.add(Mask(span: hit.byteRange, text: Array(mask.utf8)))
             }
             if kept.isEmpty, let cut {
                 sink.add(Mask(span: cut.byteRange, text: Array("[REDACTED:jwt:truncated]".utf8)))

@@ -24,14 +24,22 @@ struct AWSCredentialCorrelation {
         /// It stands in the query of a SigV4 pre-signed URL (`X-Amz-Signature`, `X-Amz-Algorithm`).
         var inSignedQuery = false
     }
-    /// Session tokens and secret access keys found in the current input. Bounded.
+    /// Session tokens and secret access keys found in the current input. Bounded
+    /// (`CorrelationBounds.awsSessionTokens`, `.awsSecretAccessKeys`).
     private var tokens: [Noted] = []
     private var keys: [Noted] = []
-    private let limit = 1024
+    private let bounds: CorrelationBounds
+    /// What the bounds kept out of this input.
+    private var overflow = CorrelationOverflow()
+
+    init(bounds: CorrelationBounds = CorrelationBounds()) {
+        self.bounds = bounds
+    }
 
     mutating func reset() {
         tokens.removeAll()
         keys.removeAll()
+        overflow.reset()
     }
 
     /// The finding may be re-judged or folded when the input ends (a session token or a key).
@@ -41,14 +49,23 @@ struct AWSCredentialCorrelation {
 
     /// Notes what a finding contributes: a session token or a secret access key.
     mutating func note(_ finding: Finding, hit: SearchHit, rule: Rule, named: NamedValue?) {
-        guard let named, tokens.count + keys.count < limit else { return }
+        guard let named else { return }
         var noted = Noted(fingerprint: finding.fingerprint, secret: hit.secret, rule: rule, name: named, line: hit.start.line)
         switch named.nameClass.id {
         case NameClass.awsSessionToken:
+            guard tokens.count < bounds.awsSessionTokens else {
+                overflow.miss("AWS session token", bound: bounds.awsSessionTokens, at: hit.byteRange.lowerBound)
+                return
+            }
             let line = hit.context.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
             noted.inSignedQuery = Self.signedQueryMarkers.contains { Matcher.contains(line, $0) }
             tokens.append(noted)
-        case NameClass.awsSecretAccessKey: keys.append(noted)
+        case NameClass.awsSecretAccessKey:
+            guard keys.count < bounds.awsSecretAccessKeys else {
+                overflow.miss("AWS secret access key", bound: bounds.awsSecretAccessKeys, at: hit.byteRange.lowerBound)
+                return
+            }
+            keys.append(noted)
         default: break
         }
     }
@@ -59,12 +76,16 @@ struct AWSCredentialCorrelation {
     /// Each session token with the secret access key nearest to it (by line) becomes the set's
     /// one finding, re-judged by `rejudge` knowing where its key is; the keys so paired are no
     /// findings of their own. A token without a key in a pre-signed URL's query is dropped: the
-    /// URL's finding reports it, or the URL grants nothing.
+    /// URL's finding reports it, or the URL grants nothing. Returns the bound hit, if one was:
+    /// what was not noted is judged alone.
     func apply(
         to findings: inout [Finding],
         rejudge: (_ secret: [UInt8], _ rule: Rule, _ named: NamedValue, _ keyPlace: String) -> Finding?
-    ) {
-        guard !tokens.isEmpty else { return }
+    ) -> LimitHit? {
+        let limit = overflow.hit(
+            limit: "aws-credential-sets",
+            consequence: "such a session token is judged alone (low, or as its own finding beside its pre-signed URL's) though its secret access key may be in this input, and such a key is reported apart from its token")
+        guard !tokens.isEmpty else { return limit }
         var paired: [String: Finding] = [:]
         var pairedKeys = Set<String>()
         for token in tokens where paired[token.fingerprint] == nil {
@@ -82,5 +103,6 @@ struct AWSCredentialCorrelation {
             findings[index].score = rejudged.score
             findings[index].reasons = rejudged.reasons
         }
+        return limit
     }
 }

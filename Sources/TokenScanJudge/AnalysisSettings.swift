@@ -17,6 +17,8 @@ public struct AnalysisSettings: Sendable {
     public var providers = ProviderCatalog.builtin
     /// Names of named values and their classes (`Rules/named-values.toml` and the config's additions).
     public var names = NameVocabulary.builtin
+    /// How much each correlation across one input's findings keeps (tests make them small).
+    public var correlationBounds = CorrelationBounds()
 
     public init(
         now: Date, showSecrets: Bool = false, fingerprinter: Fingerprinter = Fingerprinter(),

@@ -17,9 +17,9 @@ public final class Analyzer {
     private let scratch = MatchScratch()
     private let prefixes: ProviderPrefixes
     private let judge: SecretJudge
-    private var correlation = SigningKeyCorrelation()
-    private var awsCredentials = AWSCredentialCorrelation()
-    private var signedURLPairs = SignedURLPairs()
+    private var correlation: SigningKeyCorrelation
+    private var awsCredentials: AWSCredentialCorrelation
+    private var signedURLPairs: SignedURLPairs
 
     /// `rules`: the rule set the matches come from (for the provider prefixes it holds).
     public init(settings: AnalysisSettings, rules: [Rule] = []) {
@@ -27,6 +27,9 @@ public final class Analyzer {
         redactor = Redactor(showSecrets: settings.showSecrets)
         prefixes = ProviderPrefixes(rules: rules)
         judge = SecretJudge(settings: settings, prefixes: prefixes, scratch: scratch)
+        correlation = SigningKeyCorrelation(bounds: settings.correlationBounds)
+        awsCredentials = AWSCredentialCorrelation(bounds: settings.correlationBounds)
+        signedURLPairs = SignedURLPairs(bounds: settings.correlationBounds)
     }
 
     private struct CacheKey: Hashable {
@@ -57,21 +60,24 @@ public final class Analyzer {
         correlation.holds(finding) || awsCredentials.holds(finding) || signedURLPairs.holds(finding)
     }
 
-    /// Ends an input: re-judges its HMAC-signed tokens against the signing keys found in it, and
-    /// its AWS session tokens with their secret access keys.
-    public func finishInput(_ findings: inout [Finding]) {
+    /// Ends an input: folds its signature pairs into their URLs, re-judges its HMAC-signed tokens
+    /// against the signing keys found in it, and its AWS session tokens with their secret access
+    /// keys. Returns the correlation bounds this input hit (`CorrelationBounds`): what they kept
+    /// out was judged alone, and the caller reports that as a limit, never silently.
+    public func finishInput(_ findings: inout [Finding]) -> [LimitHit] {
         defer {
             correlation.reset()
             awsCredentials.reset()
             signedURLPairs.reset()
         }
-        signedURLPairs.apply(to: &findings)
-        correlation.apply(to: &findings) { secret, rule, key in
+        let pairsLimit = signedURLPairs.apply(to: &findings)
+        let keysLimit = correlation.apply(to: &findings) { secret, rule, key in
             try? judge.judge(secret, rule: rule, exposedKey: key).get()
         }
-        awsCredentials.apply(to: &findings) { secret, rule, named, place in
+        let awsLimit = awsCredentials.apply(to: &findings) { secret, rule, named, place in
             try? judge.judge(secret, rule: rule, named: named, awsSecretKeyPlace: place).get()
         }
+        return [pairsLimit, keysLimit, awsLimit].compactMap { $0 }
     }
 
     /// Judges one hit: a finding, or why it is not one.
@@ -100,7 +106,7 @@ public final class Analyzer {
         // A signed URL's signature, valid or expired: its pairs in the same input fold into it.
         if rule.signedURLFormat != nil {
             switch verdict {
-            case .success, .failure(.expiredSignedURL): signedURLPairs.noteURL(signature: hit.secret)
+            case .success, .failure(.expiredSignedURL): signedURLPairs.noteURL(signature: hit.secret, at: hit.byteRange.lowerBound)
             default: break
             }
         }
@@ -113,9 +119,17 @@ public final class Analyzer {
         finding.endColumn = hit.end.column
         finding.snippet = Snippet.make(hit, replacement: finding.secret, redactor: redactor)
         finding.request = RequestContext.parse(line: hit.context, secret: hit.secretInContext, scratch: scratch)
+        if let named {
+            // The name the rule read (past `--`, curl's `-b`, a `-D` define; a HAR pair's name; a
+            // YAML `name:` above its `value:`) is the one the judgement and its reason use: the
+            // report says the same, not what the text right before the value looks like.
+            var request = finding.request ?? RequestContext()
+            request.field = named.name
+            finding.request = request
+        }
         correlation.note(finding, hit: hit, rule: rule)
         awsCredentials.note(finding, hit: hit, rule: rule, named: named)
-        if named?.nameClass.id == SignedURLPairs.nameClass { signedURLPairs.notePair(finding, value: hit.secret) }
+        if named?.nameClass.id == SignedURLPairs.nameClass { signedURLPairs.notePair(finding, value: hit.secret, at: hit.byteRange.lowerBound) }
         return .success(finding)
     }
 }

@@ -38,9 +38,24 @@ extension RequestContext {
             }
             let before = UnsafeRawBufferPointer(rebasing: buffer[0..<secret.lowerBound])
             if let name = capture(patterns.harName, in: before) ?? capture(patterns.field, in: before) {
-                context.field = text(name)
+                context.field = text(optionLetterDropped(name, in: buffer))
             }
         }
         return context.isEmpty ? nil : context
+    }
+
+    /// `name` without the option letter glued to its front: curl's cookie option `-bNAME=…` and a
+    /// define `-DNAME=…` (Java system properties, CMake, C compilers), read as the `named-value`
+    /// rule reads them (`Rules/named-values.toml`), so that a JWT in `curl -bsession=…` is shown
+    /// in `session`, not in `bsession`.
+    static func optionLetterDropped(_ name: Range<Int>, in line: UnsafeRawBufferPointer) -> Range<Int> {
+        let start = name.lowerBound
+        guard name.count > 1, start > 0, line[start - 1] == UInt8(ascii: "-"),
+            line[start] == UInt8(ascii: "b") || line[start] == UInt8(ascii: "D"),
+            start == 1 || [0x20, 0x09, UInt8(ascii: "\""), UInt8(ascii: "'")].contains(line[start - 2])
+        else { return name }
+        let next = line[start + 1]
+        let startsName = (next | 0x20 >= 0x61 && next | 0x20 <= 0x7A) || next == UInt8(ascii: "_")
+        return startsName ? (start + 1)..<name.upperBound : name
     }
 }

@@ -16,40 +16,67 @@ import TokenScanSearch
 struct SignedURLPairs {
     /// The name class of a signature pair (rule data, `Rules/named-values.toml`).
     static let nameClass = "url-signature"
-    /// Signatures of the input's signed URLs, as written and percent-decoded. Bounded.
+    /// Signatures of the input's signed URLs, as written and percent-decoded. Bounded
+    /// (`CorrelationBounds.signedURLs` signatures).
     private var urlSignatures = Set<[UInt8]>()
+    private var notedURLs = 0
     /// The input's signature pairs: where each stands and its value. A place, not a fingerprint:
-    /// a hex signature's fingerprint is its URL's too.
+    /// a hex signature's fingerprint is its URL's too. Bounded (`CorrelationBounds.signaturePairs`).
     private var pairs: [(line: Int, column: Int, value: [UInt8])] = []
-    private let limit = 4096
+    private var pairPlaces = Set<[Int]>()
+    private let bounds: CorrelationBounds
+    /// What the bounds kept out of this input.
+    private var overflow = CorrelationOverflow()
+
+    init(bounds: CorrelationBounds = CorrelationBounds()) {
+        self.bounds = bounds
+    }
 
     mutating func reset() {
         urlSignatures.removeAll()
+        notedURLs = 0
         pairs.removeAll()
+        pairPlaces.removeAll()
+        overflow.reset()
     }
 
-    /// A signed URL in the input (a finding, or expired and dismissed): its signature.
-    mutating func noteURL(signature: [UInt8]) {
-        guard urlSignatures.count < limit else { return }
+    /// A signed URL in the input (a finding, or expired and dismissed) at `offset`: its signature.
+    mutating func noteURL(signature: [UInt8], at offset: Int) {
+        // A URL a log repeats is noted once, however full the bound is.
+        if urlSignatures.contains(signature) { return }
+        guard notedURLs < bounds.signedURLs else {
+            overflow.miss("signed URL", bound: bounds.signedURLs, at: offset)
+            return
+        }
+        notedURLs += 1
         urlSignatures.insert(signature)
         urlSignatures.insert(PercentEncoding.decode(bytes: signature))
     }
 
     /// The finding is a signature pair that may fold into its URL when the input ends.
-    func holds(_ finding: Finding) -> Bool { pairs.contains { $0.line == finding.line && $0.column == finding.column } }
+    func holds(_ finding: Finding) -> Bool { pairPlaces.contains([finding.line, finding.column]) }
 
-    /// A finding under a signature pair's name.
-    mutating func notePair(_ finding: Finding, value: [UInt8]) {
-        guard pairs.count < limit else { return }
+    /// A finding under a signature pair's name, at `offset` of the input.
+    mutating func notePair(_ finding: Finding, value: [UInt8], at offset: Int) {
+        guard pairs.count < bounds.signaturePairs else {
+            overflow.miss("signature pair", bound: bounds.signaturePairs, at: offset)
+            return
+        }
         pairs.append((finding.line, finding.column, value))
+        pairPlaces.insert([finding.line, finding.column])
     }
 
-    /// Drops the pairs whose URL the input holds.
-    func apply(to findings: inout [Finding]) {
-        guard !pairs.isEmpty, !urlSignatures.isEmpty else { return }
+    /// Drops the pairs whose URL the input holds. Returns the bound hit, if one was: pairs past
+    /// it, or pairs of URLs past it, stay findings of their own.
+    func apply(to findings: inout [Finding]) -> LimitHit? {
+        let limit = overflow.hit(
+            limit: "signed-url-pairs",
+            consequence: "such a signature pair (a HAR `queryString` `sig`, `X-Amz-Signature` …) is reported as a finding of its own, beside its URL's finding or though its URL has expired")
+        guard !pairs.isEmpty, !urlSignatures.isEmpty else { return limit }
         let folded = Set(pairs.filter { pair in
             urlSignatures.contains(pair.value) || urlSignatures.contains(PercentEncoding.decode(bytes: pair.value))
         }.map { [$0.line, $0.column] })
         findings.removeAll { folded.contains([$0.line, $0.column]) }
+        return limit
     }
 }

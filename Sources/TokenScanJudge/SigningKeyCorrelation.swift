@@ -11,36 +11,62 @@ import TokenScanSearch
 /// secret; this looks across the input's findings after all of them are judged (design §8:
 /// correlation is a stage after search).
 struct SigningKeyCorrelation {
-    /// Signing keys found in the current input, with where (for the reason).
+    /// Signing keys found in the current input, each once, with where it was first found (for the
+    /// reason). Bounded (`CorrelationBounds.signingKeys`): each is tried on every token.
     private var keys: [(secret: [UInt8], place: String)] = []
-    /// HMAC-signed JWTs whose signature is not verified, by fingerprint. Bounded.
+    private var keySecrets = Set<[UInt8]>()
+    /// HMAC-signed JWTs whose signature is not verified, by fingerprint. Bounded
+    /// (`CorrelationBounds.hmacTokens`).
     private var tokens: [String: (secret: [UInt8], rule: Rule)] = [:]
-    private let tokenLimit = 1024
+    private let bounds: CorrelationBounds
+    /// What the bounds kept out of this input.
+    private var overflow = CorrelationOverflow()
+
+    init(bounds: CorrelationBounds = CorrelationBounds()) {
+        self.bounds = bounds
+    }
 
     mutating func reset() {
         keys.removeAll()
+        keySecrets.removeAll()
         tokens.removeAll()
+        overflow.reset()
     }
 
-    /// Notes what a finding contributes: a key, or a token a key may verify.
     /// The finding may be re-judged when the input ends (an HMAC-signed token of this input).
     func holds(_ finding: Finding) -> Bool { tokens[finding.fingerprint] != nil }
 
+    /// Notes what a finding contributes: a key, or a token a key may verify.
     mutating func note(_ finding: Finding, hit: SearchHit, rule: Rule) {
         if rule.role == .signingKey {
+            // A log repeats one key on many lines: noted once, where it first stands.
+            guard !keySecrets.contains(hit.secret) else { return }
+            guard keys.count < bounds.signingKeys else {
+                overflow.miss("signing key", bound: bounds.signingKeys, at: hit.byteRange.lowerBound)
+                return
+            }
+            keySecrets.insert(hit.secret)
             keys.append((hit.secret, "\(rule.id) at line \(hit.start.line)"))
         } else if finding.jwt?.signature == .unverified, finding.jwt?.header["alg"]?.string?.uppercased().hasPrefix("HS") == true,
-            tokens.count < tokenLimit {
+            tokens[finding.fingerprint] == nil {
+            guard tokens.count < bounds.hmacTokens else {
+                overflow.miss("HMAC-signed token", bound: bounds.hmacTokens, at: hit.byteRange.lowerBound)
+                return
+            }
             tokens[finding.fingerprint] = (hit.secret, rule)
         }
     }
 
     /// Re-judges the input's HMAC-signed tokens that one of its keys verifies: `rejudge` judges a
-    /// token again knowing its key is exposed.
+    /// token again knowing its key is exposed. Returns the bound hit, if one was: a token not
+    /// noted, or one whose key was not, keeps the severity it had without the key.
     func apply(
         to findings: inout [Finding], rejudge: (_ secret: [UInt8], _ rule: Rule, _ key: ExposedKey) -> Finding?
-    ) {
-        guard !keys.isEmpty, !tokens.isEmpty else { return }
+    ) -> LimitHit? {
+        let limit = overflow.hit(
+            limit: "signing-key-tokens",
+            consequence: "a token not noted, or signed by a key not noted, is not reported as forgeable though its key is in this input")
+        guard !keys.isEmpty, !tokens.isEmpty else { return limit }
         let candidates = keys.map(\.secret)
         for index in findings.indices {
             guard let (secret, rule) = tokens[findings[index].fingerprint], case .success(let jwt) = JWT.decode(secret),
@@ -53,6 +79,7 @@ struct SigningKeyCorrelation {
             findings[index].reasons = rejudged.reasons
             findings[index].jwt?.signature = .weakSecret
         }
+        return limit
     }
 }
 

@@ -17,11 +17,17 @@ package struct DecodedMatch {
 
 /// A limit that cut decoding short on an input (reported in the summary, never silent).
 public struct LimitHit: Sendable, Equatable, Codable {
-    /// `decode-depth` or `decoded-size`.
+    /// `decode-depth` or `decoded-size`; a correlation's bound (`CorrelationBounds`).
     public var limit: String
     /// Absolute offset in the input where it was hit.
     public var offset: Int
     public var detail: String
+
+    package init(limit: String, offset: Int, detail: String) {
+        self.limit = limit
+        self.offset = offset
+        self.detail = detail
+    }
 }
 
 extension LimitReport {

@@ -19,6 +19,10 @@ struct RedactCommand: ParsableCommand {
               tokenscan redact app.log app.log.1.gz > clean.log
               tokenscan redact --in-place app.log
 
+            Every credential redact recognises is masked, whether or not it is still valid: an expired \
+            signed URL's signature (which scan does not report) is masked as a valid one's is, so the \
+            output does not depend on the clock.
+
             Exit status:
               0    all input redacted
               2    usage or fatal error: an input was refused or unreadable
@@ -41,9 +45,22 @@ struct RedactCommand: ParsableCommand {
     @Option(name: .customLong("fingerprint-key"), help: "Key for fingerprints (default: tokenscan's; or TOKENSCAN_FINGERPRINT_KEY).")
     var fingerprintKey: String?
 
+    /// As `scan`'s: the clock tokens are judged against. What is masked does not depend on it
+    /// (an expired signed URL's signature is masked too), so a redacted log is the same whenever
+    /// it is redacted; it makes the judgement reproducible.
+    @Option(help: "The time to judge expiry against (ISO 8601 or Unix seconds). Default: the current time. Masks do not depend on it: expired credentials are masked too.")
+    var now: String?
+
+    func validate() throws {
+        if let now, Clock.parse(now) == nil {
+            throw ValidationError("--now must be ISO 8601 (2026-11-24T10:00:00Z) or Unix seconds, not '\(now)'")
+        }
+    }
+
     func run() throws {
         var request = RedactRequest(
             fingerprintKey: fingerprintKey ?? ProcessInfo.processInfo.environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey)
+        request.now = now.flatMap(Clock.parse)
         request.files = files
         request.inPlace = inPlace
         request.ruleSources = ruleSources

@@ -105,6 +105,58 @@ final class RequestCredentialsCLITests: XCTestCase {
         }
     }
 
+    /// The name a report shows for a value on a command line is the one the rule read, in every
+    /// format that shows it (text's `in NAME`, JSON's `request.field`, the reason every format
+    /// carries): `curl -bJSESSIONID=…` was shown "in bJSESSIONID" and a define
+    /// `-Dservice.api.token=…` was judged and shown as `Dservice.api.token`; `--auth-token VALUE`
+    /// showed no name at all. A JWT in a cookie glued to `-b` is shown in its cookie too, and a
+    /// base64 value keeps its name past the option letter when it is decoded.
+    func testCommandLineNamesAreShownAsTheRuleReadsThem() throws {
+        let values = (0..<6).map { token(80 + UInt64($0)) }
+        let jwt = TokenMinter.jwt(claims: ["sub": "cli", "exp": 1_900_000_000])
+        let encoded = Data(values[5].utf8).base64EncodedString()
+        let lines = [
+            ("curl -bJSESSIONID=\(values[0]) https://shop.example.com/account", values[0], "JSESSIONID"),
+            ("mycli deploy --api-key=\(values[1]) --region eu-west-1", values[1], "api-key"),
+            ("java -Dservice.api.token=\(values[2]) -jar app.jar", values[2], "service.api.token"),
+            ("release-tool publish --auth-token \(values[3]) --dry-run", values[3], "auth-token"),
+            ("curl -H \"X-Api-Key: \(values[4])\" https://api.example.com/v1/items", values[4], "X-Api-Key"),
+            ("curl -bsession=\(jwt) https://shop.example.com/account", jwt, "session"),
+            ("java -Dpayments.api.token=\(encoded) -jar app.jar", values[5], "payments.api.token"),
+        ]
+        let history = lines.map(\.0).joined(separator: "\n") + "\n"
+        let (run, findings) = try scan(["history.sh": history])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        for (line, value, name) in lines {
+            let finding = findings.first { $0.secret == value }
+            XCTAssertNotNil(finding, "not found: \(line)")
+            XCTAssertEqual(finding?.request?.field, name, line)
+            if let reason = finding?.reasons.first(where: { $0.code == "opaque-token" }) {
+                XCTAssertTrue(reason.message.contains("assigned to `\(name)`"), "\(line): \(reason.message)")
+            }
+        }
+        let directory = try temporaryDirectory()
+        try history.write(to: directory.appendingPathComponent("history.sh"), atomically: true, encoding: .utf8)
+        let text = try self.run(["scan", ".", "--now", now], directory: directory)
+        let sarif = try self.run(["scan", ".", "--now", now, "--format", "sarif"], directory: directory)
+        for (_, _, name) in lines {
+            XCTAssertTrue(text.stdout.contains("in \(name)\n") || text.stdout.contains(" in \(name)\n"), "text: no `in \(name)`:\n\(text.stdout)")
+        }
+        // What names the value: SARIF's messages (the reasons), JSON's fields and reasons (checked
+        // above). The snippet quotes the line as written, option letter and all.
+        let sarifLog = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        let results = ((sarifLog["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
+        let messages = results.compactMap { ($0["message"] as? [String: Any])?["text"] as? String }
+        XCTAssertEqual(messages.count, lines.count, sarif.stdout)
+        for wrong in ["bJSESSIONID", "Dservice", "Dpayments", "bsession"] {
+            XCTAssertFalse(text.stdout.contains(wrong), "text shows \(wrong):\n\(text.stdout)")
+            XCTAssertFalse(messages.contains { $0.contains(wrong) }, "SARIF shows \(wrong): \(messages)")
+            XCTAssertFalse(findings.contains { $0.request?.field?.contains(wrong) == true || $0.reasons.contains { $0.message.contains(wrong) } },
+                           "JSON Lines shows \(wrong)")
+        }
+        XCTAssertTrue(messages.contains { $0.contains("assigned to `service.api.token`") }, "\(messages)")
+    }
+
     /// A `Set-Cookie` whose `Expires` has passed, or whose `Max-Age` has run out counted from the
     /// log line's own time, is low; counted from `--now` when the line has no time.
     func testSetCookieThatSaysItIsGoneIsLow() throws {
@@ -398,10 +450,7 @@ final class RequestCredentialsCLITests: XCTestCase {
     /// `redact` masks session tokens wherever they stand (also inside a valid signed URL, whose
     /// signature it masks too), keeping the names and the URL readable.
     func testRedactMasksAWSSessionTokens() throws {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let today = calendar.dateComponents([.year, .month, .day], from: Date())
-        let date = String(format: "%04d%02d%02d", today.year!, today.month!, today.day!)
+        let date = "20251231"
         let inURL = stsToken(21), header = stsToken(22), env = stsToken(23), signature = SignedURLCLITests.hex(3021)
         let input = """
         > GET /q4.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=\(accessKeyID(21))%2F\(date)%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=\(date)T000000Z&X-Amz-Expires=604800&X-Amz-Security-Token=\(Self.percentEncoded(inURL))&X-Amz-SignedHeaders=host&X-Amz-Signature=\(signature) HTTP/2
@@ -409,7 +458,7 @@ final class RequestCredentialsCLITests: XCTestCase {
         AWS_SESSION_TOKEN=\(env)
 
         """
-        let result = try run(["redact"], stdin: Data(input.utf8))
+        let result = try run(["redact", "--now", now], stdin: Data(input.utf8))
         XCTAssertEqual(result.status, 0, result.stderr)
         for secret in [String(Self.percentEncoded(inURL).prefix(60)), String(header.prefix(60)), String(env.prefix(60)), signature] {
             XCTAssertFalse(result.stdout.contains(secret), result.stdout)

@@ -122,25 +122,83 @@ final class SignedURLCLITests: XCTestCase {
         XCTAssertEqual(try findings(run).count, 0, run.stdout)
     }
 
-    /// `redact` judges at the real clock (it has no `--now`): the URLs are valid from now on.
+    /// `redact --now`, as `scan --now`: the clock is fixed, so the test is too.
     func testRedactMasksTheSignatureAndKeepsTheURLReadable() throws {
         let signature = Self.azureSignature(31), aws = Self.hex(32)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let today = calendar.dateComponents([.year, .month, .day], from: Date())
-        let date = String(format: "%04d%02d%02d", today.year!, today.month!, today.day!)
         let input = """
             10.0.0.7 - - [01/Dec/2025:10:00:00 +0000] "GET /backups/db.bak?sp=r&se=2099-06-30&sv=2022-11-02&sr=b&sig=\(signature) HTTP/1.1" 200 512
-            > GET /q4.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLEKEYID0001%2F\(date)%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=\(date)T000000Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=\(aws) HTTP/2
+            > GET /q4.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLEKEYID0001%2F20251231%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20251231T000000Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=\(aws) HTTP/2
 
             """
-        let result = try run(["redact"], stdin: Data(input.utf8))
+        let result = try run(["redact", "--now", now], stdin: Data(input.utf8))
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertFalse(result.stdout.contains(signature), result.stdout)
         XCTAssertFalse(result.stdout.contains(aws), result.stdout)
         XCTAssertTrue(result.stdout.contains("GET /backups/db.bak?sp=r&se=2099-06-30&sv=2022-11-02&sr=b&sig=[REDACTED:signed-url:"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("&X-Amz-Date=\(date)T000000Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=[REDACTED:signed-url:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("&X-Amz-Date=20251231T000000Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=[REDACTED:signed-url:"), result.stdout)
         XCTAssertTrue(result.stdout.hasSuffix(" HTTP/2\n"), result.stdout)
+    }
+
+    /// What `redact` masks does not depend on the clock: an expired signed URL is no finding for
+    /// `scan` (the provider refuses it), but its signature is masked as a valid one's is, with the
+    /// same mask, in a raw URL, an access log's request line, a JSON log and a HAR entry's `url`
+    /// and `queryString`. Before, redact read the real clock only (no `--now`), and an expired
+    /// URL's signature stayed readable in the URL while its HAR pair was masked.
+    func testRedactMasksSignaturesWhetherOrNotTheURLHasExpired() throws {
+        let azure = Self.azureSignature(71), aws = Self.hex(72), gcs = Self.hex(73, 512), paired = Self.azureSignature(74)
+        let log = """
+            10.0.0.7 - - [31/Dec/2025:10:00:00 +0000] "GET /backups/db.bak?sp=r&se=2026-06-30&sv=2022-11-02&sr=b&sig=\(azure) HTTP/1.1" 200 512
+            https://bucket.s3.amazonaws.com/q4.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLEKEYID0001%2F20251231%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20251231T000000Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=\(aws)
+            {"level":"info","url":"https://storage.googleapis.com/media/cat.jpeg?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=signer%40proj.iam.gserviceaccount.com%2F20251231%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20251231T120000Z&X-Goog-Expires=604800&X-Goog-SignedHeaders=host&X-Goog-Signature=\(gcs)"}
+
+            """
+        let har = """
+            {"log": {"entries": [
+              {
+                "startedDateTime": "2025-12-31T12:00:00.000Z",
+                "request": {
+                  "method": "GET",
+                  "url": "https://acct.blob.core.windows.net/c/b.txt?sp=r&se=2026-06-30&sv=2022-11-02&sr=b&sig=\(paired)",
+                  "queryString": [
+                    {
+                      "name": "sig",
+                      "value": "\(paired.removingPercentEncoding!)"
+                    }
+                  ]
+                }
+              }
+            ]}}
+
+            """
+        let valid = "2026-01-01T00:00:00Z", expired = "2027-01-01T00:00:00Z"
+        // `scan` keeps reporting only valid signed URLs: all four now, none (four counted) a year on.
+        XCTAssertEqual(try findings(try scan(log)).map(\.ruleId), ["azure-sas-url", "aws-presigned-url", "gcs-signed-url"])
+        XCTAssertEqual(try findings(try scan(har, path: "session.har")).map(\.ruleId), ["azure-sas-url"], "the pair folds into its URL")
+        let later = try run(["scan", "-", "--now", expired, "--format", "json"], stdin: Data(log.utf8))
+        XCTAssertEqual(later.status, 0, later.stdout)
+        XCTAssertTrue(later.stdout.contains("\"expiredSignedURLs\" : 3"), later.stdout)
+
+        for input in [log, har] {
+            let before = try run(["redact", "--now", valid], stdin: Data(input.utf8))
+            let after = try run(["redact", "--now", expired], stdin: Data(input.utf8))
+            XCTAssertEqual(before.status, 0, before.stderr)
+            XCTAssertEqual(after.status, 0, after.stderr)
+            XCTAssertEqual(after.stdout, before.stdout, "the masks do not depend on the clock")
+            for secret in [azure, aws, gcs, paired, paired.removingPercentEncoding!] {
+                XCTAssertFalse(after.stdout.contains(secret), "readable once expired:\n\(after.stdout)")
+            }
+        }
+        let masked = try run(["redact", "--now", expired], stdin: Data((log + har).utf8)).stdout
+        for kept in ["&sr=b&sig=[REDACTED:signed-url:", "&X-Amz-SignedHeaders=host&X-Amz-Signature=[REDACTED:signed-url:",
+                     "&X-Goog-SignedHeaders=host&X-Goog-Signature=[REDACTED:signed-url:", "\"name\": \"sig\",\n", "\"value\": \"[REDACTED:"] {
+            XCTAssertTrue(masked.contains(kept), "\(kept) in\n\(masked)")
+        }
+        XCTAssertTrue(masked.hasPrefix("10.0.0.7 - - [31/Dec/2025:10:00:00 +0000] \"GET /backups/db.bak?sp=r&se=2026-06-30&sv=2022-11-02&sr=b&sig="), masked)
+
+        let wrong = try run(["redact", "--now", "yesterday"], stdin: Data(log.utf8))
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertTrue(wrong.stderr.contains("--now must be ISO 8601"), wrong.stderr)
+        XCTAssertEqual(wrong.stdout, "", "nothing is written unmasked")
     }
 
     /// A HAR entry repeats its URL's query as `queryString` pairs: the signature there is the
@@ -181,11 +239,11 @@ final class SignedURLCLITests: XCTestCase {
         let pair = scanned.first { $0.ruleId == "named-pair" }
         XCTAssertEqual(pair.map { har.split(separator: "\n", omittingEmptySubsequences: false)[$0.line - 1].contains(alone) }, true)
         XCTAssertEqual(pair?.severity, .medium)
-        let redacted = try run(["redact"], stdin: Data(har.utf8))
+        let redacted = try run(["redact", "--now", now], stdin: Data(har.utf8))
         XCTAssertEqual(redacted.status, 0, redacted.stderr)
-        // The live URL is masked wherever it stands; every signature pair is masked (the AWS URL
-        // itself has expired by the real clock, which redact reads: an expired URL is no finding).
-        XCTAssertFalse(redacted.stdout.contains(live), redacted.stdout)
+        // Every URL's signature is masked wherever it stands, the expired URL's too, and every
+        // signature pair.
+        for secret in [live, expired, aws] { XCTAssertFalse(redacted.stdout.contains(secret), redacted.stdout) }
         for secret in [live.removingPercentEncoding!, expired, aws, alone] {
             XCTAssertFalse(redacted.stdout.contains("\"value\": \"\(secret)\""), "\(secret) is readable:\n\(redacted.stdout)")
         }
