@@ -44,8 +44,17 @@ struct SignedURLPairs {
         pairs.append((finding.line, finding.column, value))
     }
 
-    /// Drops the pairs whose URL the input holds.
-    func apply(to findings: inout [Finding]) {
+    /// Pairs handed over before the input ends (past the scanner's hold-back bound): they can no
+    /// longer fold.
+    mutating func handedOver(_ findings: [Finding]) {
+        let places = Set(findings.map { [$0.line, $0.column] })
+        pairs.removeAll { places.contains([$0.line, $0.column]) }
+    }
+
+    /// Drops the pairs whose URL the input holds so far; the pairs are then handed over (a live
+    /// stream goes on: its URL signatures stay, for the pairs that come after their URL).
+    mutating func apply(to findings: inout [Finding]) {
+        defer { pairs.removeAll() }
         guard !pairs.isEmpty, !urlSignatures.isEmpty else { return }
         let folded = Set(pairs.filter { pair in
             urlSignatures.contains(pair.value) || urlSignatures.contains(PercentEncoding.decode(bytes: pair.value))
