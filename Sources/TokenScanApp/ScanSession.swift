@@ -174,6 +174,11 @@ public enum ScanSession {
         }
         let observer = ReportingObserver(reporter: reporter, diagnostics: diagnostics)
         var options = request.options
+        // TOKENSCAN_HELD_BACK_LIMIT: a test seam (reaching the real bound takes thousands of
+        // correlatable findings in one input).
+        if let limit = ProcessInfo.processInfo.environment["TOKENSCAN_HELD_BACK_LIMIT"].flatMap(Int.init), limit > 0 {
+            options.heldBackLimit = limit
+        }
         var progressLine: ProgressLine?
         if request.progress {
             let counter = ProgressCounter()

@@ -35,6 +35,9 @@ public struct ScanOptions: Sendable {
     /// Test seam: runs around the opening of each walked file, so that a test can remove, grow
     /// or shrink a file between the walk and the read deterministically.
     package var fileHooks: FileHooks?
+    /// At most this many findings of one input are kept back because correlation may still
+    /// change them (`Scanner.Worker.heldBackLimit`); settable so that a test can reach it.
+    package var heldBackLimit = Scanner.Worker.heldBackLimit
     public init() {}
 }
 
@@ -219,8 +222,16 @@ public final class Scanner: Sendable {
         package var flush: (String, [Finding]) -> Void = { _, _ in }
         package static let flushThreshold = 256
         /// At most this many findings of one input are kept back from its batches because they may
-        /// still change when it ends (`Analyzer.awaitsInputEnd`); past it they go out as judged.
+        /// still change when it ends (`Analyzer.awaitsInputEnd`); past it they go out as judged so
+        /// far, and the input's summary names the `held-back-findings` limit (a credential set among
+        /// them may then be reported in parts). A live stream correlates and releases what it holds
+        /// instead (see `search`). Bounds the memory of an input with thousands of session tokens.
         package static let heldBackLimit = 4096
+        /// The name of that limit in reports (`LimitReport.limit`).
+        package static let heldBackLimitName = "held-back-findings"
+        /// How long a live stream keeps a finding that correlation may change when the stream
+        /// never pauses (design §8): a busy log must not withhold a finding for long.
+        package static let liveHoldMilliseconds = 1000
         /// The outermost compressed layer of the input being searched (nil outside one): gzip
         /// nested in it is bounded by its compressed size, so that layers cannot multiply.
         private var expansionBudget: ExpansionBudget?
@@ -439,6 +450,49 @@ public final class Scanner: Sendable {
             let now = scanner.settings.now
             // Findings kept back from the batches until the input ends (`heldBackLimit`).
             var heldBack = 0
+            let heldBackLimit = scanner.options.heldBackLimit
+            // Findings past that bound that went out as judged so far, and where the first did.
+            var pastHeldBackLimit = 0
+            var heldBackLimitAt = 0
+            // A live stream: since when it keeps findings back (monotonic milliseconds).
+            var heldSince: Int?
+            /// Hands over what correlation cannot change (`Analyzer.awaitsInputEnd`) and keeps the
+            /// rest back. A live stream keeps its order: what follows a finding kept back waits
+            /// with it. `release` (a live stream that paused, or held them long enough): what is
+            /// kept back is correlated with all the stream showed so far and goes out too. Past
+            /// `heldBackLimit`, a live stream releases the same way; a file or a stream that ends
+            /// lets the excess go as judged so far, counted as a limit. `at`: the byte the scan has
+            /// reached, for that limit.
+            func handOver(release: Bool, at offset: Int) {
+                var held: [Finding] = []
+                var ready: [Finding] = []
+                if live {
+                    let waiting = outcome.findings.firstIndex(where: analyzer.awaitsInputEnd) ?? outcome.findings.endIndex
+                    ready = Array(outcome.findings[..<waiting])
+                    held = Array(outcome.findings[waiting...])
+                    if release || held.count > heldBackLimit {
+                        analyzer.correlateSoFar(&held)
+                        ready += held
+                        held.removeAll()
+                    }
+                } else {
+                    for finding in outcome.findings {
+                        if analyzer.awaitsInputEnd(finding) { held.append(finding) } else { ready.append(finding) }
+                    }
+                }
+                if !live && held.count > heldBackLimit {
+                    let past = Array(held[heldBackLimit...])
+                    held.removeLast(past.count)
+                    analyzer.handedOver(past)
+                    if pastHeldBackLimit == 0 { heldBackLimitAt = offset }
+                    pastHeldBackLimit += past.count
+                    ready += past
+                }
+                if !ready.isEmpty { flush(display, ready) }
+                outcome.findings = held
+                heldBack = held.count
+                if held.isEmpty { heldSince = nil } else if heldSince == nil { heldSince = LiveInput.monotonicMilliseconds() }
+            }
             func resolve() {
                 let kept = HitGroup.resolve(group, analyzer: analyzer, rules: rules, path: display) { hit, dismissal in
                     outcome.dismissed[suppressions.counted(dismissal, line: hit.context), default: 0] += 1
@@ -481,29 +535,22 @@ public final class Scanner: Sendable {
                     if outcome.findings.count >= Worker.flushThreshold + heldBack {
                         // Findings that correlation may still change (a session token whose key
                         // comes later) stay for the input's end; the rest go out now.
-                        var held: [Finding] = []
-                        var ready: [Finding] = []
-                        for finding in outcome.findings {
-                            if held.count < Worker.heldBackLimit && analyzer.awaitsInputEnd(finding) { held.append(finding) } else { ready.append(finding) }
-                        }
-                        if !ready.isEmpty { flush(display, ready) }
-                        outcome.findings = held
-                        heldBack = held.count
+                        handOver(release: false, at: hit.byteRange.lowerBound)
                     }
                 }
             }
             var groupEnd = 0
             // A live stream's findings go out as soon as their group is complete (no later hit can
-            // join it), not when the stream ends, which a pipe that stays open never does.
-            let settle: ((Int) -> Void)? = live ? { settled in
+            // join it), not when the stream ends, which a pipe that stays open never does. Those
+            // correlation may change (a session token whose key may follow) wait for the stream
+            // to pause — the ~200 ms of quiet that judges its tail (design §8) — but at most
+            // `liveHoldMilliseconds` while it never pauses; then they are correlated with all it
+            // showed so far and go out. A partner that comes later is judged knowing them
+            // (`Analyzer.correlateSoFar`), and nothing goes out twice.
+            let settle: ((Int, Bool) -> Void)? = live ? { settled, quiet in
                 if !group.isEmpty && groupEnd <= settled { resolve() }
-                // A pipe that stays open never ends: nothing is kept back for its end here, so a
-                // live stream's credentials are judged each alone (README, log audits).
-                if !outcome.findings.isEmpty {
-                    self.flush(display, outcome.findings)
-                    outcome.findings.removeAll(keepingCapacity: true)
-                    heldBack = 0
-                }
+                let waited = heldSince.map { LiveInput.monotonicMilliseconds() - $0 >= Worker.liveHoldMilliseconds } ?? false
+                if !outcome.findings.isEmpty { handOver(release: quiet || waited, at: settled) }
             } : nil
             func take(_ hit: SearchHit) {
                 if let first = group.first, first.group != hit.group { resolve() }
@@ -522,16 +569,23 @@ public final class Scanner: Sendable {
                     source, live: live, path: display, searchers: segmentSearchers, binarySniffLength: sniff, progress: progress,
                     onMarker: onMarker, onSettled: settle, onHit: take)
             } else {
+                // The searcher tells no pause apart from its reads: each settle releases (nothing
+                // is withheld from a pipe that stays silent; a later partner is still judged
+                // knowing what went out).
                 result = searcher.search(&source, path: display, live: live, onMarker: onMarker,
-                                         onSettled: settle.map { settle in { (_: UnsafeRawBufferPointer, settled: Int) in settle(settled) } },
+                                         onSettled: settle.map { settle in { (_: UnsafeRawBufferPointer, settled: Int) in settle(settled, true) } },
                                          onHit: take)
             }
             if !group.isEmpty { resolve() }
             outcome.limits = result.limits.map { LimitReport(path: display, hit: $0) }
-            let correlationLimits = analyzer.finishInput(&outcome.findings)
-            // A live stream's findings went out as they settled, each judged alone (see `settle`):
-            // no correlation applied to them, so none was cut short by its bound either.
-            if !live { outcome.limits += correlationLimits.map { LimitReport(path: display, hit: $0) } }
+            if pastHeldBackLimit > 0 {
+                outcome.limits.append(LimitReport(
+                    limit: Worker.heldBackLimitName, path: display, offset: heldBackLimitAt,
+                    detail: "\(pastHeldBackLimit) findings that correlation could still change (AWS session tokens and secret access keys, HMAC-signed tokens and signing keys, URL signature pairs) were reported as judged so far: more than \(heldBackLimit) waited for the input's end at once; a credential set among them may be reported in parts"))
+            }
+            // Live streams are correlated as they go (`correlateSoFar`); the bounds any round hit
+            // are reported once, here, when the input ends.
+            outcome.limits += analyzer.finishInput(&outcome.findings).map { LimitReport(path: display, hit: $0) }
             for marker in markers where !accepted.contains(where: { $0.contains(marker.offset) }) {
                 outcome.unusedInlineAllow.append(UnusedInlineAllow(
                     path: display, line: blob?.originalLine(marker.position.line) ?? marker.position.line,

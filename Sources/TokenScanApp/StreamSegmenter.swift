@@ -1,6 +1,15 @@
 import Glibc
 import TokenScanModel
 
+/// What `StreamSegmenter.next()` hands out.
+package enum StreamPiece {
+    /// The next segment and the buffer that holds it (with the margins read).
+    case segment(Range<Int>, SegmentBuffer)
+    /// A live pipe has been without input for `LiveInput.idleMilliseconds`, and every byte read
+    /// before the pause is in the segments handed out before this.
+    case quiet
+}
+
 /// Cuts a stream (stdin, decompressed gzip) into segments as it reads it, each in a buffer of its
 /// own with the margins around it, so that other threads can search it while the stream is read on.
 ///
@@ -11,6 +20,11 @@ import TokenScanModel
 /// `LiveInput.idleMilliseconds` without input (design §8: the held-back tail is judged after
 /// about 200 ms of quiet), and its complete lines at most that long after they arrived while it
 /// trickles without pausing, so a finding never waits for a segment to fill.
+///
+/// A live pipe's quiet is also told on its own (`StreamPiece.quiet`): once per pause, after the
+/// segment a pause cut or, when a pause finds nothing unread, on its own. What correlation keeps
+/// back in a live stream waits for it (`Scanner`), and a pipe that stays open and silent must not
+/// keep it.
 package struct StreamSegmenter<Source: ByteSource> {
     private var source: Source
     private let margin: Int
@@ -20,6 +34,12 @@ package struct StreamSegmenter<Source: ByteSource> {
     private var segmentStart = 0
     private var buffer: SegmentBuffer
     private var ended = false
+    /// When the last bytes came (monotonic milliseconds).
+    private var lastInput = 0
+    /// The pause since the last input was told (`Piece.quiet`), or is due right after the
+    /// segment it cut.
+    private var quietTold = false
+    private var quietDue = false
     package private(set) var finished = false
     /// The stream failed (a read error, corrupt gzip): the segments before it hold what was read.
     package private(set) var readError: InputError?
@@ -30,20 +50,33 @@ package struct StreamSegmenter<Source: ByteSource> {
         self.live = live
         capacity = Segmenting.segmentBytes + Segmenting.newlineReach + 2 * margin
         buffer = SegmentBuffer(start: 0, capacity: capacity)
+        lastInput = Self.milliseconds()
     }
 
     /// Bytes a segment and its margins take at most: what bounds the memory of segments in flight.
     package var bytesPerSegment: Int { capacity }
 
-    /// The next segment and the buffer that holds it (with the margins read); nil after the last.
-    package mutating func next() -> (segment: Range<Int>, buffer: SegmentBuffer)? {
+    /// The next segment, or a live pipe's pause; nil after the last segment.
+    package mutating func next() -> StreamPiece? {
         guard !finished else { return nil }
+        if quietDue {
+            quietDue = false
+            return .quiet
+        }
+        // Nothing unread: a live pipe's next pause is told once it has lasted, not only once more
+        // bytes come.
+        if live && !quietTold && !ended && dataEnd == segmentStart {
+            let wait = lastInput + LiveInput.idleMilliseconds - Self.milliseconds()
+            if wait <= 0 || !source.waitForInput(milliseconds: wait) {
+                quietTold = true
+                return .quiet
+            }
+        }
         let mark = Segmenting.mark(after: segmentStart)
         // Enough to find the cut after the mark and the margin after that cut.
         let needed = mark + Segmenting.newlineReach + margin
         var timedCut: Int?
-        var lastInput = Self.milliseconds()
-        var lineSince: Int? = hasNewline(from: segmentStart) ? lastInput : nil
+        var lineSince: Int? = hasNewline(from: segmentStart) ? Self.milliseconds() : nil
         while dataEnd < needed && !ended {
             if live && dataEnd > segmentStart {
                 let quiet = lastInput + LiveInput.idleMilliseconds
@@ -52,6 +85,8 @@ package struct StreamSegmenter<Source: ByteSource> {
                 if wait <= 0 || !source.waitForInput(milliseconds: wait) {
                     if Self.milliseconds() >= quiet {
                         timedCut = dataEnd
+                        quietDue = true
+                        quietTold = true
                         break
                     }
                     if let line = lastNewline(from: segmentStart) {
@@ -76,6 +111,7 @@ package struct StreamSegmenter<Source: ByteSource> {
             }
             buffer.count += count
             lastInput = Self.milliseconds()
+            quietTold = false
             if live && lineSince == nil && memchr(free.baseAddress!, 0x0A, count) != nil { lineSince = lastInput }
         }
         let cut = timedCut ?? contentCut(at: mark)
@@ -91,7 +127,7 @@ package struct StreamSegmenter<Source: ByteSource> {
             buffer.storage.baseAddress!.copyMemory(from: full.storage.baseAddress! + (carried - full.start), byteCount: buffer.count)
             segmentStart = cut
         }
-        return (segment, full)
+        return .segment(segment, full)
     }
 
     private var dataEnd: Int { dataEnd(of: buffer) }
@@ -117,9 +153,5 @@ package struct StreamSegmenter<Source: ByteSource> {
         return UnsafeRawBufferPointer(rebasing: buffer.storage[start..<buffer.count]).lastIndex(of: 0x0A).map { offset + $0 }
     }
 
-    private static func milliseconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
-    }
+    private static func milliseconds() -> Int { LiveInput.monotonicMilliseconds() }
 }

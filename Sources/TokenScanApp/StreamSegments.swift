@@ -26,10 +26,12 @@ package enum StreamSegments {
     /// lines and groups. `searchers` are the calling worker's own and do not skip binary content;
     /// `binarySniffLength`: when set, a NUL byte in the first that many bytes makes the input
     /// binary (the searcher's own test). `onSettled`: after each segment's hits, the offset
-    /// before which no later hit starts, so that a live stream's findings go out at once.
+    /// before which no later hit starts, so that a live stream's findings go out at once; and
+    /// again with `quiet` set when a live pipe paused after them (`StreamPiece.quiet`),
+    /// in order with the segments.
     package static func search(
         _ source: some ByteSource, live: Bool, path display: String, searchers: [Searcher], binarySniffLength: Int?,
-        progress: ProgressCounter?, onMarker: ((MarkerHit) -> Void)?, onSettled: ((Int) -> Void)?,
+        progress: ProgressCounter?, onMarker: ((MarkerHit) -> Void)?, onSettled: ((_ settled: Int, _ quiet: Bool) -> Void)?,
         onHit: (SearchHit) -> Void
     ) -> SearchOutcome {
         var segmenter = StreamSegmenter(source, margin: Segmenting.margin(of: searchers[0]), live: live)
@@ -41,12 +43,24 @@ package enum StreamSegments {
             SegmentJob(bytes: .memory(piece.buffer), end: piece.buffer.start + piece.buffer.count, display: display,
                        segment: piece.segment, markers: markers, after: previous)
         }
+        var settled = 0
         func merge(_ job: SegmentJob) {
             progress?.bytes.add(job.result.acceptedBytes, ordering: .relaxed)
             merged.add(job.result, onMarker: onMarker, onHit: onHit)
-            onSettled?(job.result.segment.upperBound)
+            settled = job.result.segment.upperBound
+            onSettled?(settled, false)
         }
-        guard let first = segmenter.next() else {
+        /// The next segment; a pause before it is told on the way.
+        func nextSegment() -> (segment: Range<Int>, buffer: SegmentBuffer)? {
+            while let piece = segmenter.next() {
+                switch piece {
+                case .segment(let segment, let buffer): return (segment, buffer)
+                case .quiet: onSettled?(settled, true)
+                }
+            }
+            return nil
+        }
+        guard let first = nextSegment() else {
             merged.outcome.readError = segmenter.readError
             return merged.outcome
         }
@@ -64,7 +78,7 @@ package enum StreamSegments {
                 searching.run(with: searchers[0])
                 merge(searching)
                 previous = searching
-                piece = segmenter.next()
+                piece = nextSegment()
             }
             merged.outcome.readError = segmenter.readError
             return merged.outcome
@@ -92,10 +106,17 @@ package enum StreamSegments {
                     flow.release()
                     break
                 }
-                piece.buffer.charge(budget, bytes: perSegment)
+                guard case .segment(let segment, let buffer) = piece else {
+                    // A pause: told after the segments read before it are merged.
+                    budget.give(perSegment)
+                    flow.release()
+                    flow.quiet(before: index)
+                    continue
+                }
+                buffer.charge(budget, bytes: perSegment)
                 // A searcher may wait for the segment before (FIFO: it is searched or being searched).
-                let next = SegmentJob(bytes: .memory(piece.buffer), end: piece.buffer.start + piece.buffer.count,
-                                      display: display, segment: piece.segment, markers: markers, after: previous)
+                let next = SegmentJob(bytes: .memory(buffer), end: buffer.start + buffer.count,
+                                      display: display, segment: segment, markers: markers, after: previous)
                 queue.push((index, next))
                 previous = next
                 index += 1
@@ -113,7 +134,11 @@ package enum StreamSegments {
             }
         }
         var index = 0
-        while let searched = flow.take(index) {
+        while let taken = flow.take(index) {
+            guard let searched = taken else {
+                onSettled?(settled, true)
+                continue
+            }
             merge(searched)
             flow.release()
             index += 1
@@ -137,6 +162,8 @@ private final class SegmentFlow: @unchecked Sendable {
     private let limit: Int
     private var inFlight = 0
     private var searched: [Int: SegmentJob] = [:]
+    /// Pauses of a live pipe, each by the index of the first segment read after it.
+    private var quiets = Set<Int>()
     private var total: Int?
 
     init(limit: Int) { self.limit = limit }
@@ -172,14 +199,26 @@ private final class SegmentFlow: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Segment `index` once it is searched; nil when there is no such segment.
-    func take(_ index: Int) -> SegmentJob? {
+    /// A live pipe paused after the segments before `index` were read.
+    func quiet(before index: Int) {
+        condition.lock()
+        quiets.insert(index)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Segment `index` once it is searched, or `.some(nil)` for a pause before it (the segments
+    /// before it are merged: the caller took them); nil when there is no such segment.
+    func take(_ index: Int) -> SegmentJob?? {
         condition.lock()
         defer { condition.unlock() }
         while searched[index] == nil {
+            if quiets.remove(index) != nil { return .some(nil) }
             if let total, index >= total { return nil }
             condition.wait()
         }
+        // A pause before this segment comes before it, even when both are ready.
+        if quiets.remove(index) != nil { return .some(nil) }
         return searched.removeValue(forKey: index)
     }
 }

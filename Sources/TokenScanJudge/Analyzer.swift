@@ -60,22 +60,52 @@ public final class Analyzer {
         correlation.holds(finding) || awsCredentials.holds(finding) || signedURLPairs.holds(finding)
     }
 
+    /// Findings that awaited the input's end and are handed over before it without correlation
+    /// (the caller's bound on what it keeps back was reached): they no longer await it, and a
+    /// partner found later is judged knowing them (`correlateSoFar`).
+    public func handedOver(_ findings: [Finding]) {
+        guard !findings.isEmpty else { return }
+        let fingerprints = Set(findings.map(\.fingerprint))
+        correlation.handedOver(fingerprints)
+        awsCredentials.handedOver(fingerprints)
+        signedURLPairs.handedOver(findings)
+    }
+
+    /// Correlates `findings` — the ones kept back while the input goes on (a live stream, which
+    /// may never end) — with everything the input showed so far, and counts everything judged so
+    /// far as handed over. The input's state stays: a signing key or secret access key that comes
+    /// later is judged knowing the tokens handed over before it (its finding names them; the AWS
+    /// key's is then the set's), and a token that comes later knows the keys. Nothing handed over
+    /// changes afterwards, so no token is reported twice. The bounds hit so far are reported
+    /// once, when the input ends (`finishInput`).
+    public func correlateSoFar(_ findings: inout [Finding]) {
+        _ = correlate(&findings)
+    }
+
     /// Ends an input: folds its signature pairs into their URLs, re-judges its HMAC-signed tokens
     /// against the signing keys found in it, and its AWS session tokens with their secret access
-    /// keys. Returns the correlation bounds this input hit (`CorrelationBounds`): what they kept
-    /// out was judged alone, and the caller reports that as a limit, never silently.
+    /// keys (as `correlateSoFar`), then forgets it. Returns the correlation bounds this input hit
+    /// (`CorrelationBounds`): what they kept out was judged alone, and the caller reports that as
+    /// a limit, never silently.
     public func finishInput(_ findings: inout [Finding]) -> [LimitHit] {
         defer {
             correlation.reset()
             awsCredentials.reset()
             signedURLPairs.reset()
         }
+        return correlate(&findings)
+    }
+
+    /// One round of correlation; the bounds hit in this input so far.
+    private func correlate(_ findings: inout [Finding]) -> [LimitHit] {
         let pairsLimit = signedURLPairs.apply(to: &findings)
         let keysLimit = correlation.apply(to: &findings) { secret, rule, key in
             try? judge.judge(secret, rule: rule, exposedKey: key).get()
         }
         let awsLimit = awsCredentials.apply(to: &findings) { secret, rule, named, place in
             try? judge.judge(secret, rule: rule, named: named, awsSecretKeyPlace: place).get()
+        } rejudgeKey: { secret, rule, named, place in
+            try? judge.judge(secret, rule: rule, named: named, awsSessionTokenPlace: place).get()
         }
         return [pairsLimit, keysLimit, awsLimit].compactMap { $0 }
     }

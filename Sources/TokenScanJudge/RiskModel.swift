@@ -139,6 +139,12 @@ public struct RiskModel: Sendable {
             reasons.append(Reason(
                 "aws-session-token",
                 "An AWS session token cannot sign a request without its secret access key, which this input does not hold."))
+        } else if let place = facts.awsSessionTokenPlace {
+            // A live stream reported the token before its key came: the key's finding is the set's.
+            baseSeverity = max(baseSeverity, .high)
+            reasons.append(Reason(
+                "aws-credential-set",
+                "Its session token is in the same input (\(place), reported before this key came): together they sign requests as the session's role until the session ends. This finding is the set's."))
         }
         guard let expiresAt = facts.expiresAt else {
             let band = baseSeverity.scoreRange

@@ -25,9 +25,11 @@ struct SecretJudge {
     /// `named`: the name and class of a named value (`Rule.role` `named-value`). `match`: the
     /// rule's whole match, for rules whose match states the secret's claims (signed URLs).
     /// `awsSecretKeyPlace`: where an AWS session token's secret access key stands in its input.
+    /// `awsSessionTokenPlace`: where the session token of a secret access key stands, when the
+    /// token was reported before the key came (a live stream).
     func judge(
         _ secret: [UInt8], rule: Rule, truncated: Bool = false, exposedKey: ExposedKey? = nil, named: NamedValue? = nil,
-        match: [UInt8]? = nil, awsSecretKeyPlace: String? = nil
+        match: [UInt8]? = nil, awsSecretKeyPlace: String? = nil, awsSessionTokenPlace: String? = nil
     ) -> Result<Finding, Dismissal> {
         var facts: TokenFacts
         // A named value shaped like a JWT without a JOSE header (a Flask session) is its name's.
@@ -65,6 +67,7 @@ struct SecretJudge {
             }
         }
         facts.awsSecretKeyPlace = awsSecretKeyPlace
+        facts.awsSessionTokenPlace = awsSessionTokenPlace
         // The provider enforces a signed URL's expiry: once passed, the URL opens nothing.
         if facts.signedURL != nil, facts.expiryStatus(at: settings.now) == .expired { return .failure(.expiredSignedURL) }
 

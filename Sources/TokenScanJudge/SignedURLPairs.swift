@@ -66,9 +66,18 @@ struct SignedURLPairs {
         pairPlaces.insert([finding.line, finding.column])
     }
 
-    /// Drops the pairs whose URL the input holds. Returns the bound hit, if one was: pairs past
-    /// it, or pairs of URLs past it, stay findings of their own.
-    func apply(to findings: inout [Finding]) -> LimitHit? {
+    /// Pairs handed over before the input ends (past the scanner's hold-back bound): they can no
+    /// longer fold.
+    mutating func handedOver(_ findings: [Finding]) {
+        let places = Set(findings.map { [$0.line, $0.column] })
+        pairs.removeAll { places.contains([$0.line, $0.column]) }
+    }
+
+    /// Drops the pairs whose URL the input holds so far; the pairs are then handed over (a live
+    /// stream goes on: its URL signatures stay, for the pairs that come after their URL). Returns
+    /// the bound hit, if one was: pairs past it, or pairs of URLs past it, stay findings of their own.
+    mutating func apply(to findings: inout [Finding]) -> LimitHit? {
+        defer { pairs.removeAll() }
         let limit = overflow.hit(
             limit: "signed-url-pairs",
             consequence: "such a signature pair (a HAR `queryString` `sig`, `X-Amz-Signature` …) is reported as a finding of its own, beside its URL's finding or though its URL has expired")

@@ -41,6 +41,9 @@ public struct TokenFacts: Sendable {
     public var isAWSSessionToken = false
     /// Where that key stands in the same input (`AWSCredentialCorrelation`), for the reason.
     public var awsSecretKeyPlace: String?
+    /// A secret access key that came after its session token was reported (a live stream): where
+    /// that token stands. The key's finding is then the set's (`AWSCredentialCorrelation`).
+    public var awsSessionTokenPlace: String?
     /// The provider checksum the token passed; `nil` when its format has none.
     public var verifiedChecksum: TokenChecksum?
     /// Why a JWT was judged without its claims: it hit a decoding limit (too long for its rule,

@@ -40,6 +40,13 @@ public enum LiveInput {
     /// Without new input for this long, what has arrived is judged (design §8: "the chunk loop
     /// judges the held-back tail after about 200 ms without new input").
     public static let idleMilliseconds = 200
+
+    /// A clock for these waits that the wall clock's steps do not move (`CLOCK_MONOTONIC`).
+    public static func monotonicMilliseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
+    }
 }
 
 extension ByteSource {

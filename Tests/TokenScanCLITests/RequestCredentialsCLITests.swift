@@ -348,13 +348,17 @@ final class RequestCredentialsCLITests: XCTestCase {
 
     /// An STS session token as STS writes it: base64 after the header "IQoJb3JpZ2luX2Vj"
     /// (docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html), several hundred characters.
-    func stsToken(_ seed: UInt64) -> String {
+    func stsToken(_ seed: UInt64) -> String { Self.stsToken(seed) }
+
+    static func stsToken(_ seed: UInt64) -> String {
         var random = SplitMix64(seed: seed + 3000)
         return "IQoJb3JpZ2luX2VjE" + Data((0..<300).map { _ in UInt8(random.below(256)) }).base64EncodedString()
     }
 
     /// A secret access key: 40 base64 characters. And its access key id (not a secret).
-    func secretAccessKey(_ seed: UInt64) -> String {
+    func secretAccessKey(_ seed: UInt64) -> String { Self.secretAccessKey(seed) }
+
+    static func secretAccessKey(_ seed: UInt64) -> String {
         var random = SplitMix64(seed: seed + 4000)
         return Data((0..<30).map { _ in UInt8(random.below(256)) }).base64EncodedString()
     }
