@@ -183,6 +183,20 @@ final class LiveCorrelationCLITests: XCTestCase {
         XCTAssertEqual(lines.count, 1, lines.joined(separator: "\n"))
     }
 
+    /// A live stream's correlation bound is reported once, when the stream ends: more AWS session
+    /// tokens than the correlation keeps (1,024), then their key. Those noted pair with the key as
+    /// they are released; the one past the bound stays low, and stderr names the bound.
+    func testALiveStreamsCorrelationBoundIsNamedWhenItEnds() throws {
+        let scan = try LiveScan(["--format", "jsonl"])
+        let tokens = (0..<1025).map { CorrelationBoundsCLITests.stsToken(UInt64($0)) }
+        scan.write(tokens.map { "AWS_SESSION_TOKEN=\($0)\n" }.joined() + "AWS_SECRET_ACCESS_KEY=\(secretKey)\n")
+        let (lines, stderr) = try scan.finish()
+        XCTAssertEqual(scan.process.terminationStatus, 1, stderr)
+        let findings = try lines.filter { $0.contains("\"secret\"") }.map(finding)
+        XCTAssertEqual(findings.filter { $0.secret == tokens[1024] }.map(\.severity), [.low], "past the bound: judged alone")
+        XCTAssertEqual(stderr.split(separator: "\n").filter { $0.contains("limit aws-credential-sets hit in") }.count, 1, stderr)
+    }
+
     // MARK: The hold-back bound
 
     /// More findings that correlation may change than the hold-back bound (4 here, through the
