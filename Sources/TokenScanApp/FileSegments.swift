@@ -24,8 +24,13 @@ package struct FileSegments {
     package let segments: [Range<Int>]
 
     /// Nil when the file is too small to be worth splitting, or has no line ends to split at.
+    /// Large enough to be split: at least two segments' worth.
+    package static func isLarge(_ file: FileDescriptorSource) -> Bool {
+        (file.sizeAtOpen ?? 0) >= 2 * Segmenting.segmentBytes
+    }
+
     package init?(_ file: FileDescriptorSource) {
-        guard let size = file.sizeAtOpen, size >= 2 * Segmenting.segmentBytes else { return nil }
+        guard FileSegments.isLarge(file), let size = file.sizeAtOpen else { return nil }
         var starts = [0]
         var window = [UInt8](repeating: 0, count: Segmenting.newlineReach)
         var mark = Segmenting.segmentBytes

@@ -337,8 +337,10 @@ public final class Scanner: Sendable {
         /// A large file of plain text (not compressed, archived, UTF-16 or binary) is searched in
         /// segments on every thread of the scan.
         private func segments(of file: FileDescriptorSource, head: [UInt8], searcher: Searcher) -> FileSegments? {
-            guard !GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(head), !(scanner.options.archives && ArchiveKind.isTar(head)),
-                UTF16ByteOrder.detect(head) == nil, let segments = FileSegments(file) else { return nil }
+            // Size first: most files are small, and the format tests read the head again.
+            guard FileSegments.isLarge(file), !GzipSource<PrefixedSource<FileDescriptorSource>>.isGzip(head),
+                !(scanner.options.archives && ArchiveKind.isTar(head)), UTF16ByteOrder.detect(head) == nil,
+                let segments = FileSegments(file) else { return nil }
             if searcher.options.skipBinary && segments.startsBinary(within: searcher.options.binarySniffLength) { return nil }
             return segments
         }
