@@ -8,9 +8,9 @@ import TokenScanSearch
 import TokenScanSources
 import TokenScanSuppression
 
-/// Builds the process-wide built-in data — the rules compiled, their keyword automaton, the scope
-/// taxonomy, the identity providers, the weak-secret list — on a background thread while the
-/// command line is being parsed.
+/// Builds the process-wide built-in data — the name vocabulary, the scope taxonomy, the identity
+/// providers, the weak-secret list, the rules compiled and their keyword automaton — on a
+/// background thread while the command line is being parsed.
 ///
 /// Why: a one-file scan, a pre-commit hook's usual case, spends about as long in ArgumentParser's
 /// reflection as in parsing the built-in rules, and the two do not depend on each other, so on two
@@ -20,13 +20,17 @@ import TokenScanSuppression
 /// `scripts/bench`'s start-up line measures what this saves.
 public enum Prewarm {
     public static func start() {
+        // In the order the main thread needs them: a scan's settings (`AnalysisSettings`) hold the
+        // vocabularies as soon as the command line is parsed, the rules only when the scan starts.
+        // In the other order the main thread parsed the name vocabulary's TOML itself while this
+        // thread was still building the automaton.
         NativeThread.detach {
-            _ = CompiledRule.builtin
-            _ = Matcher.builtinAutomaton
+            _ = NameVocabulary.builtin
             _ = ScopeTaxonomy.builtin
-            // Every scan's settings hold it (`AnalysisSettings.providers`): on the main thread otherwise.
             _ = ProviderCatalog.builtin
             _ = WeakSecrets.builtin
+            _ = CompiledRule.builtin
+            _ = Matcher.builtinAutomaton
         }
     }
 }

@@ -60,3 +60,53 @@ extension KeywordAutomatonTests {
         }
     }
 }
+
+extension KeywordAutomatonTests {
+    /// The automaton of the built-in rules' keywords (the one every scan uses, about 930 states,
+    /// built in place by `init`) finds what a naive search finds, in text made of those keywords'
+    /// pieces in both cases, so that partial matches fall back through many failure links.
+    func testBuiltinKeywordsAgreeWithNaiveSearch() throws {
+        let builtin = Matcher.builtinAutomaton
+        let automaton = try XCTUnwrap(builtin.automaton)
+        let keywords = builtin.keywords
+        XCTAssertGreaterThan(keywords.count, 50)
+        var generator = SplitMix(seed: 31)
+        for round in 0..<60 {
+            var text: [UInt8] = []
+            let pieces = round % 3 == 2 ? 400 : 40
+            for _ in 0..<pieces {
+                let keyword = keywords[Int(generator.next() % UInt64(keywords.count))]
+                let cut = Int(generator.next() % UInt64(keyword.count + 1))
+                var piece = generator.next() % 2 == 0 ? Array(keyword[..<cut]) : keyword
+                if generator.next() % 2 == 0 { piece = piece.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 } }
+                text += piece
+                if generator.next() % 4 == 0 { text.append(UInt8(ascii: " ")) }
+            }
+            var found: [[Int]] = []
+            text.withUnsafeBytes { automaton.scan($0, from: 0) { found.append([$0, $1]) } }
+            let lowered = text.map(KeywordAutomaton.lower)
+            var expected: [[Int]] = []
+            for position in lowered.indices {
+                for (index, keyword) in keywords.enumerated() where position + keyword.count <= lowered.count
+                    && lowered[position..<(position + keyword.count)].elementsEqual(keyword) {
+                    expected.append([index, position])
+                }
+            }
+            XCTAssertEqual(Set(found), Set(expected), "round \(round)")
+            XCTAssertEqual(found.count, expected.count, "round \(round): each occurrence once")
+        }
+    }
+
+    /// `Matcher.rulesForKeyword`, built from a keyword index, lists for each keyword exactly the
+    /// rules that name it (any case), ascending, as comparing every pair would.
+    func testRulesForKeywordOfTheBuiltinRules() throws {
+        let rules = try RuleCatalog.builtin()
+        let matcher = try Matcher(rules: rules, markers: ["tokenscan:allow"])
+        let keywords = Matcher.keywordList(rules: rules, markers: [Array("tokenscan:allow".utf8)])
+        XCTAssertEqual(matcher.rulesForKeyword.count, keywords.count)
+        for (index, keyword) in keywords.enumerated() {
+            let expected = rules.indices.filter { rules[$0].keywords.contains { Array($0.lowercased().utf8) == keyword } }
+            XCTAssertEqual(matcher.rulesForKeyword[index], expected, String(decoding: keyword, as: UTF8.self))
+        }
+    }
+}
