@@ -53,6 +53,14 @@ final class LiveCorrelationCLITests: XCTestCase {
             return String(decoding: received, as: UTF8.self).split(separator: "\n").map(String.init)
         }
 
+        /// Waits until the stream has written `count` lines while stdin stays open, and decodes
+        /// the last of them.
+        func finding(at count: Int, file: StaticString = #filePath, line: UInt = #line) throws -> Finding {
+            let written = lines(count, within: 10)
+            XCTAssertEqual(written.count, count, "line \(count) is written while stdin is open", file: file, line: line)
+            return try JSONDecoder().decode(Finding.self, from: Data(try XCTUnwrap(written.last, file: file, line: line).utf8))
+        }
+
         /// Closes stdin and returns every line written, and stderr.
         func finish() throws -> (lines: [String], stderr: String) {
             try input.fileHandleForWriting.close()
@@ -119,9 +127,7 @@ final class LiveCorrelationCLITests: XCTestCase {
         XCTAssertEqual(scan.lines(1, within: 10).count, 1)
         usleep(300_000)
         scan.write("AWS_SESSION_TOKEN=\(sessionToken)\n")
-        let both = scan.lines(2, within: 10)
-        XCTAssertEqual(both.count, 2, "the token's finding is written while stdin is open")
-        let token = try finding(both[1])
+        let token = try scan.finding(at: 2)
         XCTAssertEqual(token.secret, sessionToken)
         XCTAssertEqual(token.severity, .high, "\(token.reasons)")
         XCTAssertTrue(token.reasons.contains { $0.code == "aws-credential-set" && $0.message.contains("line 1") }, "\(token.reasons)")
@@ -143,17 +149,13 @@ final class LiveCorrelationCLITests: XCTestCase {
         XCTAssertEqual(try finding(first[0]).jwt?.signature, .unverified, "nothing said a key would come")
         usleep(300_000)
         scan.write("JWT_SECRET=\(key)\n")
-        let second = scan.lines(2, within: 10)
-        XCTAssertEqual(second.count, 2, "the key's finding is written while stdin is open")
-        let keyFinding = try finding(second[1])
+        let keyFinding = try scan.finding(at: 2)
         XCTAssertEqual(keyFinding.ruleId, "jwt-signing-secret")
         XCTAssertEqual(keyFinding.severity, .critical, "it makes an admin token forgeable: \(keyFinding.reasons)")
         XCTAssertTrue(keyFinding.reasons.contains { $0.code == "key-verifies-token" && $0.message.contains("line 1") }, "\(keyFinding.reasons)")
         usleep(300_000)
         scan.write("Authorization: Bearer \(late)\n")
-        let third = scan.lines(3, within: 10)
-        XCTAssertEqual(third.count, 3, "the later token is written while stdin is open")
-        let token = try finding(third[2])
+        let token = try scan.finding(at: 3)
         XCTAssertEqual(token.secret, late)
         XCTAssertEqual(token.jwt?.signature, .weakSecret, "its key is in the stream: \(token.reasons)")
         XCTAssertTrue(token.reasons.contains { $0.message.contains("line 2") }, "\(token.reasons)")
