@@ -10,8 +10,13 @@ import TokenScanModel
 package struct KeywordAutomaton: Sendable {
     /// `transitions[state << 8 | byte]`: the next state; bit 15 set when that state ends a keyword.
     private let transitions: [UInt16]
-    /// Keywords (indices into `keywords`) that end in each state, suffix matches included.
-    private let outputs: [[Int]]
+    /// Keywords (indices into `keywords`) that end in each state, suffix matches included: those
+    /// of state `s` are `outputKeywords[outputOffsets[s]..<outputOffsets[s + 1]]`. Flat, not an
+    /// array per state: reading a state's own array on every hit retained and released it.
+    private let outputOffsets: [Int]
+    private let outputKeywords: [Int]
+    /// Each keyword's length, read on every hit.
+    private let keywordLengths: [Int]
     package let keywords: [[UInt8]]
     /// The longest keyword's length: how far a lane reads back before its cut.
     private let keywordLengthMax: Int
@@ -85,7 +90,12 @@ package struct KeywordAutomaton: Sendable {
         }
         table.removeSubrange((stateCount << 8)...)
         transitions = table
-        outputs = ends
+        var offsets = [0]
+        offsets.reserveCapacity(stateCount + 1)
+        for state in ends { offsets.append(offsets[offsets.count - 1] + state.count) }
+        outputOffsets = offsets
+        outputKeywords = ends.flatMap { $0 }
+        keywordLengths = keywords.map(\.count)
         self.keywords = keywords
         keywordLengthMax = keywords.map(\.count).max() ?? 1
     }
@@ -127,7 +137,10 @@ package struct KeywordAutomaton: Sendable {
                 states[lane] = state
             }
             // Hits of lanes 1…3 wait (end index and state, packed) until lane 0 has reported its own.
-            var pending: [[Int]] = [[], [], [], []]
+            // Three arrays, not an array of them: appending through the outer one checked both.
+            var pending1: [Int] = []
+            var pending2: [Int] = []
+            var pending3: [Int] = []
             var lanes = Lanes(states: (states[0], states[1], states[2], states[3]),
                               bytes: (base + starts[0], base + starts[1], base + starts[2], base + starts[3]))
             var offset = 0
@@ -136,18 +149,18 @@ package struct KeywordAutomaton: Sendable {
                 guard flagged < laneLength else { break }
                 let flag = Int(KeywordAutomaton.outputFlag)
                 if entries.0 & flag != 0 { report(lanes.states.0, endingAt: starts[0] + flagged, onHit) }
-                if entries.1 & flag != 0 { pending[1].append((starts[1] + flagged) << 16 | lanes.states.1) }
-                if entries.2 & flag != 0 { pending[2].append((starts[2] + flagged) << 16 | lanes.states.2) }
-                if entries.3 & flag != 0 { pending[3].append((starts[3] + flagged) << 16 | lanes.states.3) }
+                if entries.1 & flag != 0 { pending1.append((starts[1] + flagged) << 16 | lanes.states.1) }
+                if entries.2 & flag != 0 { pending2.append((starts[2] + flagged) << 16 | lanes.states.2) }
+                if entries.3 & flag != 0 { pending3.append((starts[3] + flagged) << 16 | lanes.states.3) }
                 offset = flagged + 1
             }
             var s3 = lanes.states.3
             // Lane 3 also takes the remainder of the division.
             walk(table, base, from: starts[3] + laneLength, to: end, state: &s3) { index, state in
-                pending[3].append(index << 16 | state)
+                pending3.append(index << 16 | state)
             }
-            for lane in 1..<4 {
-                for packed in pending[lane] { report(packed & 0xFFFF, endingAt: packed >> 16, onHit) }
+            for pending in [pending1, pending2, pending3] {
+                for packed in pending { report(packed & 0xFFFF, endingAt: packed >> 16, onHit) }
             }
         }
     }
@@ -203,7 +216,10 @@ package struct KeywordAutomaton: Sendable {
 
     @inline(__always)
     private func report(_ state: Int, endingAt index: Int, _ onHit: (Int, Int) -> Void) {
-        for keyword in outputs[state] { onHit(keyword, index + 1 - keywords[keyword].count) }
+        for slot in outputOffsets[state]..<outputOffsets[state + 1] {
+            let keyword = outputKeywords[slot]
+            onHit(keyword, index + 1 - keywordLengths[keyword])
+        }
     }
 
     @inline(__always) package static func lower(_ byte: UInt8) -> UInt8 {

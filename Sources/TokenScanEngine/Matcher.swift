@@ -362,8 +362,8 @@ public final class Matcher: Sendable {
         scratch.markerHits.removeAll(keepingCapacity: true)
         guard !accept.isEmpty else { return failures }
         // The rest of a truncated token that went on past the previous buffer: skip what follows.
-        for index in rules.indices {
-            guard let run = scratch.continuing[index] else { continue }
+        for (index, run) in scratch.continuing.enumerated() {
+            guard let run else { continue }
             let end = run.end(of: buffer, from: max(0, resume[index]))
             resume[index] = end
             if end < buffer.count { scratch.continuing[index] = nil }
@@ -373,7 +373,9 @@ public final class Matcher: Sendable {
         var work = 0
         let workBudget = workFactor * max(accept.count, sliceSize)
         let patterns = scratch.patterns
-        ruleLoop: for index in rules.indices where !scratch.disabled[index] {
+        // Read once (a rule is disabled below only while it runs, and then it stops).
+        let disabled = scratch.disabled
+        ruleLoop: for index in rules.indices where !disabled[index] {
             let rule = rules[index]
             let hits = hits(of: index, scratch: scratch)
             let isKeywordless = rule.rule.keywords.isEmpty
@@ -603,19 +605,23 @@ public final class Matcher: Sendable {
         let keywordHasRules = keywordHasRules
         let markers = markers
         let markerForKeyword = markerForKeyword
-        automaton.scan(buffer, from: start) { keyword, position in
-            if let last = positions.last, last > position { positionsUnsorted = true }
-            positions.append(position)
-            if !markers.isEmpty, let marker = markerForKeyword[keyword], let base {
-                // The automaton ignores case; markers are exact.
-                let bytes = markers[marker]
-                if position + bytes.count <= buffer.count, bytes.withUnsafeBytes({ memcmp(base + position, $0.baseAddress!, bytes.count) == 0 }) {
-                    markerHits.append(position)
+        // Each keyword's list is appended to in place (through the outer array, each append
+        // checked that one's uniqueness too).
+        hits.withUnsafeMutableBufferPointer { hits in
+            automaton.scan(buffer, from: start) { keyword, position in
+                if let last = positions.last, last > position { positionsUnsorted = true }
+                positions.append(position)
+                if !markers.isEmpty, let marker = markerForKeyword[keyword], let base {
+                    // The automaton ignores case; markers are exact.
+                    let bytes = markers[marker]
+                    if position + bytes.count <= buffer.count, bytes.withUnsafeBytes({ memcmp(base + position, $0.baseAddress!, bytes.count) == 0 }) {
+                        markerHits.append(position)
+                    }
                 }
-            }
-            if keywordHasRules[keyword] {
-                if let last = hits[keyword].last, last > position { unsorted = true }
-                hits[keyword].append(position)
+                if keywordHasRules[keyword] {
+                    if let last = hits[keyword].last, last > position { unsorted = true }
+                    hits[keyword].append(position)
+                }
             }
         }
         // Hits arrive in order of their end; keywords of different lengths can cross.
@@ -655,10 +661,11 @@ public final class MatcherScratch {
     }
 
     public func beginInput() {
-        for index in disabled.indices {
-            disabled[index] = false
-            continuing[index] = nil
-        }
+        // Whole arrays, read once: an element write through the class property is an exclusivity
+        // check, and element by element over every rule this was 3 % of a tree scan's instructions
+        // (callgrind: one call per file, 18,000 instructions each).
+        if disabled.contains(true) { disabled = Array(repeating: false, count: disabled.count) }
+        if continuing.contains(where: { $0 != nil }) { continuing = Array(repeating: nil, count: continuing.count) }
     }
 
     /// The bounds hit since the last call, and forgets them.
