@@ -156,6 +156,9 @@ public final class Matcher: Sendable {
     package let markerForKeyword: [Int?]
     /// Rules with a `path` restriction.
     package let pathRestricted: [Int]
+    /// Keyword → how many of its first bytes are word bytes (`isWordByte`): a word-mode rule's
+    /// walk to the end of the word around a hit starts after them.
+    package let keywordWordLength: [Int]
 
     /// `markers`: see `Matcher.markers` (ASCII, non-empty).
     public init(
@@ -205,6 +208,7 @@ public final class Matcher: Sendable {
         self.keywordsForRule = keywordsForRule
         keywordHasRules = rulesForKeyword.map { !$0.isEmpty }
         markerForKeyword = keywords.map { lowerMarkers.firstIndex(of: $0) }
+        keywordWordLength = keywords.map { keyword in keyword.firstIndex { !Matcher.isWordByte($0) } ?? keyword.count }
         keywordless = rules.indices.filter { rules[$0].keywords.isEmpty }
         let builtin = Matcher.builtinAutomaton
         automaton = keywords == builtin.keywords ? builtin.automaton : KeywordAutomaton(keywords: keywords)
@@ -248,63 +252,77 @@ public final class Matcher: Sendable {
     }
 
     /// Where a match of a rule with `start` can begin, from its keyword hits (ascending): into
-    /// `starts`, ascending, once each. For `.keywordWord`, the start of the word around each hit;
-    /// a word is walked back over once, however many hits it holds (`SESSION_TOKEN_KEY`).
+    /// `starts`, ascending, once each.
     package static func matchStarts(_ start: MatchStart, hits: [Int], in buffer: UnsafeRawBufferPointer, into starts: inout [Int]) {
         starts.removeAll(keepingCapacity: true)
-        switch start {
-        case .keyword:
+        appendStarts(start, hits: hits, in: buffer, to: &starts)
+    }
+
+    /// `matchStarts` without clearing `starts` first. For the word modes, a word is walked over
+    /// once, however many hits it holds (`SESSION_TOKEN_KEY`), and forward first: what must follow
+    /// the word (an assignment, a closing quote) rules out most of a log's words — calls, types,
+    /// prose, URL paths — before the walk back to their start.
+    /// `skip`: how many bytes at each hit are known word bytes (the keyword's own, when they all
+    /// are), so that the walk forward starts after them.
+    package static func appendStarts(_ start: MatchStart, hits: [Int], skip: Int = 0, in buffer: UnsafeRawBufferPointer, to starts: inout [Int]) {
+        guard start != .keyword else {
             for hit in hits where starts.last != hit { starts.append(hit) }
-        case .keywordWord, .quotedKeywordWord, .assignedKeywordWord:
-            guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-            let quoted = start == .quotedKeywordWord
-            let assigned = start == .assignedKeywordWord
-            // The words around a log's million keyword hits are walked byte by byte: one table
-            // lookup per byte, not five comparisons.
-            Matcher.wordByteTable.withUnsafeBufferPointer { table in
-                let isWord = table.baseAddress!
-                // The previous hit and its word's start: a walk that reaches that hit is in its word.
-                var previousHit = -1
-                var previousStart = -1
-                for hit in hits where hit != previousHit {
-                    var wordStart = hit
-                    while wordStart > 0 && isWord[Int(base[wordStart - 1])] {
-                        wordStart -= 1
-                        if wordStart == previousHit { wordStart = previousStart; break }
-                    }
-                    if wordStart != previousStart && starts.last != wordStart
-                        && (!quoted || (wordStart > 0 && base[wordStart - 1] == UInt8(ascii: "\""))) {
-                        if !assigned || isAssigned(wordAt: wordStart, from: hit, in: base, count: buffer.count, isWord: isWord) {
-                            starts.append(wordStart)
-                        }
-                    }
-                    previousHit = hit
-                    previousStart = wordStart
+            return
+        }
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let count = buffer.count
+        let isWord = Matcher.wordBytes
+        // Where the last word walked ends: a hit before it is in that word.
+        var wordEnd = -1
+        for hit in hits where hit >= wordEnd {
+            var end = min(hit + skip, count)
+            while end < count && isWord[Int(base[end])] { end += 1 }
+            wordEnd = max(end, hit + 1)
+            let needsOption: Bool
+            switch start {
+            case .keyword, .keywordWord:
+                needsOption = false
+            case .quotedKeywordWord:
+                guard end < count && base[end] == UInt8(ascii: "\"") else { continue }
+                needsOption = false
+            case .assignedKeywordWord:
+                switch assignment(after: end, in: base, count: count) {
+                case .none: continue
+                case .some(let optionOnly): needsOption = optionOnly
                 }
             }
+            var wordStart = hit
+            while wordStart > 0 && isWord[Int(base[wordStart - 1])] { wordStart -= 1 }
+            if start == .quotedKeywordWord && !(wordStart > 0 && base[wordStart - 1] == UInt8(ascii: "\"")) { continue }
+            if needsOption && !(wordStart + 2 < count && base[wordStart] == UInt8(ascii: "-") && base[wordStart + 1] == UInt8(ascii: "-")) { continue }
+            if starts.last != wordStart { starts.append(wordStart) }
         }
     }
 
-    /// `isWordByte` for every byte value.
-    private static let wordByteTable: [Bool] = (0..<256).map { isWordByte(UInt8($0)) }
+    /// `isWordByte` for every byte value, where a loop reads it without a closure (allocated
+    /// once, never written after, never freed).
+    nonisolated(unsafe) private static let wordBytes: UnsafePointer<Bool> = {
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        for byte in 0..<256 { table[byte] = isWordByte(UInt8(byte)) }
+        return UnsafePointer(table)
+    }()
 
-    /// Whether an assignment follows the word that starts at `wordStart` and holds `hit`
-    /// (`MatchStart.assignedKeywordWord` says what counts).
+    /// Whether an assignment follows a word that ends at `end` (`MatchStart.assignedKeywordWord`
+    /// says what counts): nil when none does, false when one does, true when one does only if
+    /// the word is a `--option` (a value after blanks).
     @inline(__always)
-    static func isAssigned(wordAt wordStart: Int, from hit: Int, in base: UnsafePointer<UInt8>, count: Int, isWord: UnsafePointer<Bool>) -> Bool {
-        var index = hit
-        while index < count && isWord[Int(base[index])] { index += 1 }
+    static func assignment(after end: Int, in base: UnsafePointer<UInt8>, count: Int) -> Bool? {
+        var index = end
         if index < count && base[index] == UInt8(ascii: "\\") { index += 1 }
         if index < count && (base[index] == UInt8(ascii: "\"") || base[index] == UInt8(ascii: "'") || base[index] == UInt8(ascii: "`")) { index += 1 }
         if index < count && base[index] == UInt8(ascii: "]") { index += 1 }
         let blanks = index
         while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
-        guard index < count else { return false }
+        guard index < count else { return nil }
         switch base[index] {
-        case UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): return true
-        case UInt8(ascii: "s"), UInt8(ascii: "S"): return index > blanks
-        default:
-            return index > blanks && wordStart + 2 < count && base[wordStart] == UInt8(ascii: "-") && base[wordStart + 1] == UInt8(ascii: "-")
+        case UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): return false
+        case UInt8(ascii: "s"), UInt8(ascii: "S"): return index > blanks ? false : nil
+        default: return index > blanks ? true : nil
         }
     }
 
@@ -377,9 +395,12 @@ public final class Matcher: Sendable {
         let disabled = scratch.disabled
         ruleLoop: for index in rules.indices where !disabled[index] {
             let rule = rules[index]
-            let hits = hits(of: index, scratch: scratch)
+            // A rule started at the words around its keywords takes its starts from each keyword's
+            // hits (`wordStarts`): it needs no merged list of them.
+            let startsAtWords = rule.anchoredPattern != nil && rule.rule.start.map { $0 != .keyword } == true
+            let hits = startsAtWords ? [] : hits(of: index, scratch: scratch)
             let isKeywordless = rule.rule.keywords.isEmpty
-            if !isKeywordless && hits.isEmpty { continue }
+            if !isKeywordless && (startsAtWords ? !hasHits(index, scratch: scratch) : hits.isEmpty) { continue }
             if matchesInBuffer >= maxMatchesPerBuffer || work >= workBudget {
                 let byMatches = matchesInBuffer >= maxMatchesPerBuffer
                 scratch.boundHits.append(BoundHit(
@@ -392,7 +413,11 @@ public final class Matcher: Sendable {
             // A rule that says where its matches start is tried there, anchored, and only there.
             let anchored = rule.anchoredPattern
             if let start = rule.rule.start, anchored != nil {
-                Matcher.matchStarts(start, hits: hits, in: buffer, into: &scratch.starts)
+                if startsAtWords {
+                    wordStarts(start, keywords: keywordsForRule[index], in: buffer, scratch: scratch)
+                } else {
+                    Matcher.matchStarts(start, hits: hits, in: buffer, into: &scratch.starts)
+                }
             }
             // Read once: the array is not mutated below, and reading it through the scratch on
             // every attempt retained and released it each time.
@@ -558,6 +583,37 @@ public final class Matcher: Sendable {
             merged = merged.isEmpty ? scratch.hits[keyword] : Matcher.mergeSorted(merged, scratch.hits[keyword])
         }
         return merged
+    }
+
+    private func hasHits(_ index: Int, scratch: MatcherScratch) -> Bool {
+        let hits = scratch.hits
+        return keywordsForRule[index].contains { !hits[$0].isEmpty }
+    }
+
+    /// `matchStarts` for a word mode, into `scratch.starts`, keyword by keyword: the lists of a
+    /// log's many hits are not merged (the named-value and named-pair rules each merged a dozen,
+    /// 1 % of a tree scan's instructions); the few starts they admit are sorted when two or more
+    /// keywords gave some.
+    private func wordStarts(_ start: MatchStart, keywords: [Int], in buffer: UnsafeRawBufferPointer, scratch: MatcherScratch) {
+        var starts: [Int] = []
+        swap(&starts, &scratch.starts)
+        defer { swap(&starts, &scratch.starts) }
+        starts.removeAll(keepingCapacity: true)
+        let hits = scratch.hits
+        var contributing = 0
+        for keyword in keywords where !hits[keyword].isEmpty {
+            let before = starts.count
+            Matcher.appendStarts(start, hits: hits[keyword], skip: keywordWordLength[keyword], in: buffer, to: &starts)
+            if starts.count > before { contributing += 1 }
+        }
+        guard contributing > 1 else { return }
+        starts.sort()
+        var kept = 0
+        for position in starts.indices where kept == 0 || starts[kept - 1] != starts[position] {
+            starts[kept] = starts[position]
+            kept += 1
+        }
+        starts.removeSubrange(kept...)
     }
 
     /// Two ascending lists as one ascending list (duplicates kept).

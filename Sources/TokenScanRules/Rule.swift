@@ -155,8 +155,9 @@ public enum MatchStart: String, Sendable, Equatable, CaseIterable {
     /// run of ASCII letters, digits, `_`, `.` and `-` (a name such as `PAYMENTS_API_KEY`,
     /// `.AspNetCore.Session` or `spring.datasource.password`).
     case keywordWord = "keyword-word"
-    /// As `keywordWord`, for a word right after a `"` only: a JSON key (the `named-pair` rule's
-    /// `"name": "…"` pairs), so that the same names elsewhere on a line are not tried at all.
+    /// As `keywordWord`, for a quoted word only (a `"` right before it and right after it): a JSON
+    /// key or string (the `named-pair` rule's `"name": "…"` pairs), so that the same names
+    /// elsewhere on a line are not tried at all.
     case quotedKeywordWord = "quoted-keyword-word"
     /// As `keywordWord`, for a word an assignment follows only (the `named-value` rule's
     /// `NAME = value`): after the word at most a `\\`, a quote and a `]`, then blanks, then `=`,

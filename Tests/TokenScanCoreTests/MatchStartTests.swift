@@ -93,9 +93,10 @@ final class MatchStartTests: XCTestCase {
             Matcher.matchStarts(.keyword, hits: [5, 5, 9], in: buffer, into: &starts)
         }
         XCTAssertEqual(starts, [5, 9])
-        // Quoted: only words right after a `"` (a JSON key), however many keywords they hold.
-        let json = Array(#"{"name": "x_token", "value": 1} token "api_key_token""#.utf8)
-        let positions = [12, 32, 43, 47]
+        // Quoted: only words between quotes (a JSON key), however many keywords they hold; not
+        // the first word of a quoted sentence.
+        let json = Array(#"{"name": "x_token", "value": 1} token "api_key_token" "token here""#.utf8)
+        let positions = [12, 32, 43, 47, 55]
         json.withUnsafeBytes { buffer in
             Matcher.matchStarts(.quotedKeywordWord, hits: positions, in: buffer, into: &starts)
         }
