@@ -66,22 +66,26 @@ package final class SegmentBuffer: @unchecked Sendable {
     private var refunded = 0
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
-    package init(start: Int, capacity: Int) {
+    /// Where the mapping goes when the buffer is released (`SegmentBufferPool`); unmapped without.
+    private let pool: SegmentBufferPool?
+
+    /// `pool`: where the mapping comes from and goes back to (its capacity then).
+    package init(start: Int, capacity: Int, pool: SegmentBufferPool? = nil) {
         self.start = start
-        let size = max(1, capacity)
-        let mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        precondition(mapped != MAP_FAILED, "cannot map \(size) bytes for a segment: \(String(cString: strerror(errno)))")
-        storage = UnsafeMutableRawBufferPointer(start: mapped, count: size)
+        self.pool = pool
+        storage = pool?.take() ?? SegmentBufferPool.map(max(1, capacity))
     }
 
-    /// The search read the bytes before input offset `offset` for the last time: their whole
-    /// pages go back to the system, so that a segment's memory shrinks while it is searched
-    /// instead of staying whole until its end (each of the segments in flight was 8 MB).
+    /// The search read the bytes before input offset `offset` for the last time: what was charged
+    /// for them goes back to the budget, and without a pool their whole pages go back to the
+    /// system, so that a segment's memory shrinks while it is searched instead of staying whole
+    /// until its end (each of the segments in flight was 8 MB). A pooled buffer keeps its pages
+    /// for the next segment (`SegmentBufferPool` says why).
     package func discard(before offset: Int) {
         guard let base = storage.baseAddress else { return }
         let end = min(storage.count, offset - start) / Self.pageSize * Self.pageSize
         guard end > discarded else { return }
-        madvise(base + discarded, end - discarded, MADV_DONTNEED)
+        if pool == nil { madvise(base + discarded, end - discarded, MADV_DONTNEED) }
         discarded = end
         refund(upTo: end)
     }
@@ -104,7 +108,7 @@ package final class SegmentBuffer: @unchecked Sendable {
     package func release() {
         guard let base = storage.baseAddress else { return }
         refund(upTo: Int.max)
-        munmap(base, storage.count)
+        if let pool { pool.give(storage) } else { munmap(base, storage.count) }
         storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     }
 

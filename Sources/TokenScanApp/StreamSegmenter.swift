@@ -44,12 +44,21 @@ package struct StreamSegmenter<Source: ByteSource> {
     /// The stream failed (a read error, corrupt gzip): the segments before it hold what was read.
     package private(set) var readError: InputError?
 
-    package init(_ source: Source, margin: Int, live: Bool) {
+    /// The mappings of searched segments, reused for the next ones (one worker only).
+    private let pool: SegmentBufferPool?
+
+    /// `reuse`: keep the mappings of searched segments for the next ones (`SegmentBufferPool`),
+    /// for one worker: its two (the segment searched and the one read meanwhile) are then used
+    /// over and over without a page fault. With more workers, the reader runs ahead of them by
+    /// what they have searched, and a segment's pages go back as it is searched (kept, more
+    /// segments would be resident at once): their faults are spread over the cores.
+    package init(_ source: Source, margin: Int, live: Bool, reuse: Bool = true) {
         self.source = source
         self.margin = margin
         self.live = live
         capacity = Segmenting.segmentBytes + Segmenting.newlineReach + 2 * margin
-        buffer = SegmentBuffer(start: 0, capacity: capacity)
+        pool = reuse ? SegmentBufferPool(capacity: capacity, limit: 2) : nil
+        buffer = SegmentBuffer(start: 0, capacity: capacity, pool: pool)
         lastInput = Self.milliseconds()
     }
 
@@ -122,7 +131,7 @@ package struct StreamSegmenter<Source: ByteSource> {
         } else {
             // The next buffer starts with the margin before the cut and what was read past it.
             let carried = max(full.start, cut - margin)
-            buffer = SegmentBuffer(start: carried, capacity: capacity)
+            buffer = SegmentBuffer(start: carried, capacity: capacity, pool: pool)
             buffer.count = dataEnd(of: full) - carried
             buffer.storage.baseAddress!.copyMemory(from: full.storage.baseAddress! + (carried - full.start), byteCount: buffer.count)
             segmentStart = cut

@@ -34,7 +34,7 @@ package enum StreamSegments {
         progress: ProgressCounter?, onMarker: ((MarkerHit) -> Void)?, onSettled: ((_ settled: Int, _ quiet: Bool) -> Void)?,
         onHit: (SearchHit) -> Void
     ) -> SearchOutcome {
-        var segmenter = StreamSegmenter(source, margin: Segmenting.margin(of: searchers[0]), live: live)
+        var segmenter = StreamSegmenter(source, margin: Segmenting.margin(of: searchers[0]), live: live, reuse: searchers.count == 1)
         var merged = SegmentMerge()
         let markers = onMarker != nil
         /// Each segment after the first is told the one before it: it may start inside a token
