@@ -49,6 +49,19 @@ final class ProviderFormatsCLITests: XCTestCase {
         }
     }
 
+    /// A pre-1.10 Vault token under a YAML key that names Vault (Helm values, Spring Cloud Vault)
+    /// is Vault's, high; the same `token:` in a sibling block is no more than a named value.
+    func testLegacyVaultTokenNestedInYAMLIsVaults() throws {
+        let vault = TokenMinter.provider(.vaultServiceLegacy, seed: "nested")
+        let values = "image: app:1.4\nvault:\n  address: https://vault.internal:8200\n\n  auth:\n    method: token\n    token: \"\(vault)\"\nreplicas: 2\n"
+        let found = try findings(values, name: "values.yaml")
+        XCTAssertEqual(found.compactMap { $0["ruleId"] as? String }, ["vault-service-token-legacy-yaml"])
+        XCTAssertEqual(found.first?["secret"] as? String, vault)
+        XCTAssertEqual(found.first?["severity"] as? String, "high")
+        let sibling = try findings("vault:\n  enabled: true\ncache:\n  token: \(vault)\n", name: "values.yaml")
+        XCTAssertFalse(sibling.contains { ($0["ruleId"] as? String)?.hasPrefix("vault") == true }, "\(sibling.map { $0["ruleId"] ?? "?" })")
+    }
+
     /// Java properties escape `=` and `:`; the Atlassian token's checksum is over the unescaped text.
     func testAtlassianTokenWithPropertiesEscapes() throws {
         let token = TokenMinter.provider(.atlassian, seed: "properties")
