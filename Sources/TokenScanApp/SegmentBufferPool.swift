@@ -16,7 +16,7 @@ import TokenScanModel
 /// Thread-safe: a buffer may be given back by another thread than the one that took it.
 package final class SegmentBufferPool: @unchecked Sendable {
     /// Bytes per mapping: every buffer of one stream has the same capacity.
-    package let capacity: Int
+    private let capacity: Int
     private let limit: Int
     private let lock = Lock()
     private var free: [UnsafeMutableRawBufferPointer] = []
@@ -43,13 +43,6 @@ package final class SegmentBufferPool: @unchecked Sendable {
         if keep { free.append(storage) }
         lock.unlock()
         if !keep { munmap(base, storage.count) }
-    }
-
-    /// Mappings kept now (for tests).
-    package var kept: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return free.count
     }
 
     /// A private anonymous mapping of `size` bytes.

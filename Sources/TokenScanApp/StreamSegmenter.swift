@@ -52,7 +52,7 @@ package struct StreamSegmenter<Source: ByteSource> {
     /// over and over without a page fault. With more workers, the reader runs ahead of them by
     /// what they have searched, and a segment's pages go back as it is searched (kept, more
     /// segments would be resident at once): their faults are spread over the cores.
-    package init(_ source: Source, margin: Int, live: Bool, reuse: Bool = true) {
+    package init(_ source: Source, margin: Int, live: Bool, reuse: Bool) {
         self.source = source
         self.margin = margin
         self.live = live

@@ -278,17 +278,17 @@ public final class Matcher: Sendable {
             var end = min(hit + skip, count)
             while end < count && isWord[Int(base[end])] { end += 1 }
             wordEnd = max(end, hit + 1)
-            let needsOption: Bool
+            var needsOption = false
             switch start {
             case .keyword, .keywordWord:
-                needsOption = false
+                break
             case .quotedKeywordWord:
                 guard end < count && base[end] == UInt8(ascii: "\"") else { continue }
-                needsOption = false
             case .assignedKeywordWord:
                 switch assignment(after: end, in: base, count: count) {
                 case .none: continue
-                case .some(let optionOnly): needsOption = optionOnly
+                case .always: break
+                case .ifOption: needsOption = true
                 }
             }
             var wordStart = hit
@@ -307,22 +307,28 @@ public final class Matcher: Sendable {
         return UnsafePointer(table)
     }()
 
-    /// Whether an assignment follows a word that ends at `end` (`MatchStart.assignedKeywordWord`
-    /// says what counts): nil when none does, false when one does, true when one does only if
-    /// the word is a `--option` (a value after blanks).
+    /// What may follow a word as its assignment (`MatchStart.assignedKeywordWord` says what counts).
+    enum Assignment {
+        case none
+        case always
+        /// A value after blanks: an assignment only when the word is a `--option`.
+        case ifOption
+    }
+
+    /// Whether an assignment follows a word that ends at `end`.
     @inline(__always)
-    static func assignment(after end: Int, in base: UnsafePointer<UInt8>, count: Int) -> Bool? {
+    static func assignment(after end: Int, in base: UnsafePointer<UInt8>, count: Int) -> Assignment {
         var index = end
         if index < count && base[index] == UInt8(ascii: "\\") { index += 1 }
         if index < count && (base[index] == UInt8(ascii: "\"") || base[index] == UInt8(ascii: "'") || base[index] == UInt8(ascii: "`")) { index += 1 }
         if index < count && base[index] == UInt8(ascii: "]") { index += 1 }
         let blanks = index
         while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
-        guard index < count else { return nil }
+        guard index < count else { return .none }
         switch base[index] {
-        case UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): return false
-        case UInt8(ascii: "s"), UInt8(ascii: "S"): return index > blanks ? false : nil
-        default: return index > blanks ? true : nil
+        case UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): return .always
+        case UInt8(ascii: "s"), UInt8(ascii: "S"): return index > blanks ? .always : .none
+        default: return index > blanks ? .ifOption : .none
         }
     }
 
