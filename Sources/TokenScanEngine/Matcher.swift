@@ -278,23 +278,26 @@ public final class Matcher: Sendable {
             var end = min(hit + skip, count)
             while end < count && isWord[Int(base[end])] { end += 1 }
             wordEnd = max(end, hit + 1)
-            var needsOption = false
+            var assigned = Assignment.none
             switch start {
             case .keyword, .keywordWord:
                 break
             case .quotedKeywordWord:
                 guard end < count && base[end] == UInt8(ascii: "\"") else { continue }
             case .assignedKeywordWord:
-                switch assignment(after: end, in: base, count: count) {
-                case .none: continue
-                case .always: break
-                case .ifOption: needsOption = true
-                }
+                assigned = assignment(after: end, in: base, count: count)
+                if case .none = assigned { continue }
             }
             var wordStart = hit
             while wordStart > 0 && isWord[Int(base[wordStart - 1])] { wordStart -= 1 }
-            if start == .quotedKeywordWord && !(wordStart > 0 && base[wordStart - 1] == UInt8(ascii: "\"")) { continue }
-            if needsOption && !(wordStart + 2 < count && base[wordStart] == UInt8(ascii: "-") && base[wordStart + 1] == UInt8(ascii: "-")) { continue }
+            switch start {
+            case .keyword, .keywordWord:
+                break
+            case .quotedKeywordWord:
+                guard wordStart > 0 && base[wordStart - 1] == UInt8(ascii: "\"") else { continue }
+            case .assignedKeywordWord:
+                guard assigned.admits(wordStart: wordStart, in: base, count: count) else { continue }
+            }
             if starts.last != wordStart { starts.append(wordStart) }
         }
     }
@@ -307,15 +310,91 @@ public final class Matcher: Sendable {
         return UnsafePointer(table)
     }()
 
-    /// What may follow a word as its assignment (`MatchStart.assignedKeywordWord` says what counts).
+    /// What follows a word as its assignment (`MatchStart.assignedKeywordWord` says what counts):
+    /// one of the named-value regex's separators with a value after it. What each needs of the
+    /// word itself is checked once the word's start is known (`admits`).
     enum Assignment {
         case none
-        case always
-        /// A value after blanks: an assignment only when the word is a `--option`.
-        case ifOption
+        /// `=`, `=>`, `:=`, `:`, also after a type (`: String =`, Go's `string =`).
+        case value
+        /// `,`: a call's second argument, `define('NAME', value)`: the word must follow `("` or `('`.
+        case argument
+        /// A line break: a Kubernetes env entry, the word after `name: ` and `value:` on the next
+        /// line (the value left to the regex).
+        case nextLine
+        /// Blanks, then a value: a `--option`'s.
+        case option
+
+        /// Whether the word starting at `wordStart` takes this assignment.
+        @inline(__always)
+        func admits(wordStart: Int, in base: UnsafePointer<UInt8>, count: Int) -> Bool {
+            switch self {
+            case .none:
+                return false
+            case .value:
+                return true
+            case .argument:
+                guard wordStart >= 2 && base[wordStart - 2] == UInt8(ascii: "(") else { return false }
+                return base[wordStart - 1] == UInt8(ascii: "\"") || base[wordStart - 1] == UInt8(ascii: "'")
+            case .nextLine:
+                // `[Nn]ame: ` right before the word, or before its opening quote.
+                var index = wordStart
+                if index > 0 && (base[index - 1] == UInt8(ascii: "\"") || base[index - 1] == UInt8(ascii: "'")) { index -= 1 }
+                guard index >= 6 else { return false }
+                return base[index - 1] == UInt8(ascii: " ") && base[index - 2] == UInt8(ascii: ":")
+                    && base[index - 3] == UInt8(ascii: "e") && base[index - 4] == UInt8(ascii: "m")
+                    && base[index - 5] == UInt8(ascii: "a") && base[index - 6] | 0x20 == UInt8(ascii: "n")
+            case .option:
+                return wordStart + 2 < count && base[wordStart] == UInt8(ascii: "-") && base[wordStart + 1] == UInt8(ascii: "-")
+            }
+        }
     }
 
-    /// Whether an assignment follows a word that ends at `end`.
+    /// How many bytes of a token's alphabet a named value holds at least: the named-value regex's
+    /// secret group, `[A-Za-z0-9+/_.~|!:-]{12,4096}+`.
+    static let assignedValueMinimum = 12
+
+    /// Whether `assignedValueMinimum` bytes of a token's alphabet start at `index`, after blanks
+    /// and an optional opening quote (`"`, `'`, `` ` ``, also `\"` in a JSON string and C#'s,
+    /// Python's `@"`, `r"`, `b"`): where most words a log or a tree assigns to hold `null`, a
+    /// number, a short word, a variable or an object (`"session": {`), and no PCRE2 call is made.
+    @inline(__always)
+    static func hasValue(at index: Int, in base: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var index = index
+        while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
+        if tokenRun(at: index, in: base, count: count) { return true }
+        switch index < count ? base[index] : 0 {
+        case UInt8(ascii: "@"), UInt8(ascii: "r"), UInt8(ascii: "R"), UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "u"), UInt8(ascii: "U"):
+            index += 1
+        default:
+            break
+        }
+        if index < count && base[index] == UInt8(ascii: "\\") { index += 1 }
+        guard index < count, base[index] == UInt8(ascii: "\"") || base[index] == UInt8(ascii: "'") || base[index] == UInt8(ascii: "`") else { return false }
+        return tokenRun(at: index + 1, in: base, count: count)
+    }
+
+    @inline(__always)
+    private static func tokenRun(at index: Int, in base: UnsafePointer<UInt8>, count: Int) -> Bool {
+        guard index + assignedValueMinimum <= count else { return false }
+        let isToken = Matcher.tokenBytes
+        for offset in index..<(index + assignedValueMinimum) where !isToken[Int(base[offset])] { return false }
+        return true
+    }
+
+    /// The named-value regex's value alphabet, `A-Za-z0-9+/_.~|!:-`, for every byte value.
+    nonisolated(unsafe) private static let tokenBytes: UnsafePointer<Bool> = {
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        let extra = Set("+/_.~|!:-".utf8)
+        for byte in 0..<256 {
+            let value = UInt8(byte)
+            table[byte] = (value | 0x20 >= 0x61 && value | 0x20 <= 0x7A) || (value >= 0x30 && value <= 0x39) || extra.contains(value)
+        }
+        return UnsafePointer(table)
+    }()
+
+    /// What follows a word that ends at `end`: a separator of the named-value regex and a value
+    /// (`hasValue`), or `.none`.
     @inline(__always)
     static func assignment(after end: Int, in base: UnsafePointer<UInt8>, count: Int) -> Assignment {
         var index = end
@@ -325,11 +404,55 @@ public final class Matcher: Sendable {
         let blanks = index
         while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
         guard index < count else { return .none }
+        let next = index + 1 < count ? base[index + 1] : 0
         switch base[index] {
-        case UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): return .always
-        case UInt8(ascii: "s"), UInt8(ascii: "S"): return index > blanks ? .always : .none
-        default: return index > blanks ? .ifOption : .none
+        case UInt8(ascii: "="):
+            if next == UInt8(ascii: "=") { return .none }
+            return hasValue(at: next == UInt8(ascii: ">") ? index + 2 : index + 1, in: base, count: count) ? .value : .none
+        case UInt8(ascii: ":"):
+            if next == UInt8(ascii: ":") { return .none }
+            if next == UInt8(ascii: "=") { return hasValue(at: index + 2, in: base, count: count) ? .value : .none }
+            if hasValue(at: index + 1, in: base, count: count) { return .value }
+            // A type between the name and `=` (`: String =`, `: str =`): the value after that `=`.
+            guard let equals = typed(from: index + 1, in: base, count: count) else { return .none }
+            return hasValue(at: equals + 1, in: base, count: count) ? .value : .none
+        case UInt8(ascii: ","):
+            return hasValue(at: index + 1, in: base, count: count) ? .argument : .none
+        case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+            return .nextLine
+        default:
+            guard index > blanks else { return .none }
+            // Go's `name string = value`; otherwise what a `--option` takes.
+            if base[index] | 0x20 == UInt8(ascii: "s"), index + 6 <= count,
+               base[index + 1] == UInt8(ascii: "t"), base[index + 2] == UInt8(ascii: "r"), base[index + 3] == UInt8(ascii: "i"),
+               base[index + 4] == UInt8(ascii: "n"), base[index + 5] == UInt8(ascii: "g") {
+                var equals = index + 6
+                while equals < count && (base[equals] == UInt8(ascii: " ") || base[equals] == UInt8(ascii: "\t")) { equals += 1 }
+                if equals < count && base[equals] == UInt8(ascii: "=") {
+                    return hasValue(at: equals + 1, in: base, count: count) ? .value : .none
+                }
+            }
+            // A `--option`'s value does not look like the next option.
+            return base[index] != UInt8(ascii: "-") && hasValue(at: index, in: base, count: count) ? .option : .none
         }
+    }
+
+    /// Where the `=` after a type annotation is (`[A-Za-z_][A-Za-z0-9_.?<>\[\]]*`, blanks), if one is.
+    private static func typed(from index: Int, in base: UnsafePointer<UInt8>, count: Int) -> Int? {
+        var index = index
+        while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
+        guard index < count, base[index] | 0x20 >= 0x61 && base[index] | 0x20 <= 0x7A || base[index] == UInt8(ascii: "_") else { return nil }
+        while index < count {
+            let byte = base[index]
+            let isType = (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "?")
+                || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
+            guard isType else { break }
+            index += 1
+        }
+        while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
+        guard index < count, base[index] == UInt8(ascii: "="), index + 1 >= count || base[index + 1] != UInt8(ascii: "=") else { return nil }
+        return index
     }
 
     /// A byte of a name's word (`MatchStart.keywordWord`): ASCII letter, digit, `_`, `.` or `-`.

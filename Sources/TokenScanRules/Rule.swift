@@ -159,11 +159,17 @@ public enum MatchStart: String, Sendable, Equatable, CaseIterable {
     /// key or string (the `named-pair` rule's `"name": "…"` pairs), so that the same names
     /// elsewhere on a line are not tried at all.
     case quotedKeywordWord = "quoted-keyword-word"
-    /// As `keywordWord`, for a word an assignment follows only (the `named-value` rule's
-    /// `NAME = value`): after the word at most a `\\`, a quote and a `]`, then blanks, then `=`,
-    /// `:`, `,` or a line break; after at least one blank also a type (`s` of Go's `string`) or,
-    /// when the word is a `--option`, its value. Most words that hold `token`, `session` or `auth`
-    /// in code and logs are calls, types and prose: they are passed over without a PCRE2 call.
+    /// As `keywordWord`, for a word a value is assigned to only (the `named-value` rule's
+    /// `NAME = value`): after the word at most a `\\`, a quote and a `]`, then blanks, then one of
+    /// the rule's separators — `=`, `=>`, `:=`, `:` (also after a type: `: String =`, Go's
+    /// ` string =`), `,` when the word is a call's first argument (after `("` or `('`), a line
+    /// break when the word follows `name: `, blanks when the word is a `--option` — and, except
+    /// after a line break, a value: after blanks and an optional opening quote (`"`, `\\"`, `@"`,
+    /// `r'` …), at least 12 bytes of `A-Za-z0-9+/_.~|!:-`, what the rule's secret group wants.
+    /// Most words that hold `token`, `session` or `auth` in code and logs are calls, types and
+    /// prose, and most assignments to them hold `null`, a number, a short word, a variable or an
+    /// object: they are passed over without a PCRE2 call. A copy of the rule with a shorter or
+    /// wider value needs another start (its examples fail otherwise: `tokenscan rules check`).
     case assignedKeywordWord = "assigned-keyword-word"
 }
 

@@ -50,6 +50,8 @@ final class NamedValueCLITests: XCTestCase {
             "Config.kt": "val bearerToken: String = \"\(token(7))\"\n",
             "config.php": "<?php define('SERVICE_API_KEY', '\(token(8))');\n",
             "Config.cs": "public const string AuthToken = @\"\(token(9))\";\n",
+            // Go's typed declaration: the type between the name and `=` (was missed).
+            "config.go": "package config\n\nvar apiToken string = \"\(token(10))\"\n",
         ]
         let (run, findings) = try scan(files)
         XCTAssertEqual(run.status, 1, run.stderr)

@@ -101,17 +101,56 @@ final class MatchStartTests: XCTestCase {
             Matcher.matchStarts(.quotedKeywordWord, hits: positions, in: buffer, into: &starts)
         }
         XCTAssertEqual(starts, [10, 39])
-        // Assigned: only words an assignment follows (`=`, `:`, `,`, a line break, a type or a
-        // `--option`'s value after blanks), not calls, prose or a word at the buffer's end.
-        text.withUnsafeBytes { buffer in
-            Matcher.matchStarts(.assignedKeywordWord, hits: hits(["session", "token", "key"]), in: buffer, into: &starts)
+    }
+
+    /// `assigned-keyword-word` admits a word only where the named-value rule's separators and a
+    /// value of at least 12 token bytes follow it: no PCRE2 call for calls, comparisons, objects,
+    /// short values, variables or a plain word followed by a value.
+    func testAnAssignedWordNeedsOneOfTheRulesSeparatorsAndAValue() {
+        let value = "Xk2mQ9vT4pL7wR1n"
+        // (line, the name a match starts at, or nil)
+        let cases: [(String, String?)] = [
+            ("API_TOKEN=\(value)", "API_TOKEN"),
+            ("export PAYMENTS_API_KEY=\"\(value)\"", "PAYMENTS_API_KEY"),
+            ("  \"apiKey\": \"\(value)\",", "apiKey"),
+            ("{\\\"token\\\": \\\"\(value)\\\"}", "token"),
+            ("api_key => r'\(value)'", "api_key"),
+            ("AUTH_TOKEN := `\(value)`", "AUTH_TOKEN"),
+            ("let bearerToken: String = \"\(value)\"", "bearerToken"),
+            ("var apiToken string = \"\(value)\"", "apiToken"),
+            ("public const string AuthToken = @\"\(value)\";", "AuthToken"),
+            ("define('SERVICE_SECRET', '\(value)');", "SERVICE_SECRET"),
+            ("mycli --api-key \(value) --region eu", "--api-key"),
+            ("  - name: API_TOKEN\n    value: x", "API_TOKEN"),
+            ("API_TOKEN=null", nil),
+            ("api_token = \"short\"", nil),
+            ("if api_token == \(value)", nil),
+            ("\"session\": {\"id\": 1}", nil),
+            ("API_TOKEN=${API_TOKEN}", nil),
+            ("x = getToken(\(value))", nil),
+            ("log(api_key, \(value))", nil),
+            ("mycli -token \(value)", nil),
+            ("mycli --auth-token --use-credential-helper-from-env", nil),
+            ("the token \(value) was refused", nil),
+            ("API_TOKEN\n", nil),
+            ("token::\(value)", nil),
+        ]
+        for (line, name) in cases {
+            let text = Array(line.utf8)
+            let lower = Array(line.lowercased().utf8)
+            var hits: [Int] = []
+            for keyword in ["token", "key", "secret", "session", "auth"].map({ Array($0.utf8) }) where lower.count >= keyword.count {
+                for offset in 0...(lower.count - keyword.count) where Array(lower[offset..<(offset + keyword.count)]) == keyword {
+                    hits.append(offset)
+                }
+            }
+            var starts: [Int] = []
+            text.withUnsafeBytes { buffer in
+                Matcher.matchStarts(.assignedKeywordWord, hits: hits.sorted(), in: buffer, into: &starts)
+            }
+            let expected = name.flatMap { line.range(of: $0) }.map { [line.utf8.distance(from: line.startIndex, to: $0.lowerBound)] } ?? []
+            XCTAssertEqual(starts, expected, line)
         }
-        XCTAssertEqual(starts, [2, 22])
-        let lines = Array(#"getToken(x) --token v -token v api_key"]  = token string = token\#n auth;"#.utf8)
-        lines.withUnsafeBytes { buffer in
-            Matcher.matchStarts(.assignedKeywordWord, hits: [3, 14, 23, 35, 44, 59, 66], in: buffer, into: &starts)
-        }
-        XCTAssertEqual(starts, [12, 31, 44, 59])
     }
 
     func testStartIsCheckedWhenRulesAreLoaded() {
