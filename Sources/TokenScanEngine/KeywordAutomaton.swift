@@ -8,8 +8,14 @@ import TokenScanModel
 /// `a`, `s` …) PCRE2's start-byte optimisation no longer skips anything and the alternation is
 /// tried at almost every byte; the DFA's cost does not grow with the number of keywords.
 package struct KeywordAutomaton: Sendable {
-    /// `transitions[state << 8 | byte]`: the next state; bit 15 set when that state ends a keyword.
+    /// `transitions[state << 8 | byte]`: the next state. States that end a keyword are numbered
+    /// from `outputBit` on, the others below it, so that a step is one load, shift and or: the
+    /// next state is the table's entry as it stands (no flag masked off on the chain of dependent
+    /// loads each lane is), and whether it ends a keyword is tested beside that chain.
     private let transitions: [UInt16]
+    /// A power of two: set in every state that ends a keyword and in no other (rows from the
+    /// last state without an output up to it are never reached; their pages never read).
+    private let outputBit: Int
     /// Keywords (indices into `keywords`) that end in each state, suffix matches included: those
     /// of state `s` are `outputKeywords[outputOffsets[s]..<outputOffsets[s + 1]]`. Flat, not an
     /// array per state: reading a state's own array on every hit retained and released it.
@@ -21,8 +27,6 @@ package struct KeywordAutomaton: Sendable {
     /// The longest keyword's length: how far a lane reads back before its cut.
     private let keywordLengthMax: Int
 
-    package static let outputFlag: UInt16 = 0x8000
-
     package init?(keywords: [[UInt8]]) {
         let keywords = keywords.map { $0.map(KeywordAutomaton.lower) }
         guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty }) else { return nil }
@@ -32,8 +36,10 @@ package struct KeywordAutomaton: Sendable {
         // (1.6 ms of a one-file scan's 12 ms CPU, `perf record`). Until a state is processed
         // below, its row holds only its trie children, at lowercase bytes.
         let stateBound = keywords.reduce(1) { $0 + $1.count }
-        let capacity = stateBound < Int(KeywordAutomaton.outputFlag) ? stateBound : Self.countStates(keywords)
-        guard capacity < Int(KeywordAutomaton.outputFlag) else { return nil }
+        // While the table is built, bit 15 of an entry says that its state ends a keyword.
+        let flag = UInt16(0x8000)
+        let capacity = stateBound < Int(flag) ? stateBound : Self.countStates(keywords)
+        guard capacity < Int(flag) else { return nil }
         var table = [UInt16](repeating: 0, count: capacity << 8)
         var ends: [[Int]] = [[]]
         ends.reserveCapacity(capacity)
@@ -68,7 +74,7 @@ package struct KeywordAutomaton: Sendable {
                 let row = state << 8
                 for byte in children[state] {
                     let child = Int(table[row | Int(byte)])
-                    failure[child] = state == 0 ? 0 : Int(table[failure[state] << 8 | Int(byte)] & ~KeywordAutomaton.outputFlag)
+                    failure[child] = state == 0 ? 0 : Int(table[failure[state] << 8 | Int(byte)] & ~flag)
                     ends[child] += ends[failure[child]]
                     queue.append(child)
                 }
@@ -79,7 +85,7 @@ package struct KeywordAutomaton: Sendable {
                 for value in 0..<256 {
                     let child = Int(table[row | Int(KeywordAutomaton.lower(UInt8(value)))])
                     if child != 0 {
-                        table[row | value] = UInt16(child) | (ends[child].isEmpty ? 0 : KeywordAutomaton.outputFlag)
+                        table[row | value] = UInt16(child) | (ends[child].isEmpty ? 0 : flag)
                     } else if state != 0 {
                         table[row | value] = table[failureRow | value]
                     } else {
@@ -88,13 +94,45 @@ package struct KeywordAutomaton: Sendable {
                 }
             }
         }
-        table.removeSubrange((stateCount << 8)...)
-        transitions = table
+        // Renumbered: the states without an output first (the root stays 0), then from
+        // `outputBit` on those with one.
+        let quiet = ends.filter(\.isEmpty).count
+        let loud = stateCount - quiet
+        var bit = 1
+        while bit < max(quiet, loud) { bit <<= 1 }
+        guard bit + loud < Int(flag) else { return nil }
+        var number = [Int](repeating: 0, count: stateCount)
+        var nextQuiet = 0
+        var nextLoud = bit
+        for state in 0..<stateCount {
+            if ends[state].isEmpty {
+                number[state] = nextQuiet
+                nextQuiet += 1
+            } else {
+                number[state] = nextLoud
+                nextLoud += 1
+            }
+        }
+        let rows = bit + loud
+        var renumbered = [UInt16](repeating: 0, count: rows << 8)
+        var stateEnds = [[Int]](repeating: [], count: rows)
+        table.withUnsafeBufferPointer { table in
+            renumbered.withUnsafeMutableBufferPointer { renumbered in
+                for state in 0..<stateCount {
+                    let from = state << 8
+                    let to = number[state] << 8
+                    for value in 0..<256 { renumbered[to | value] = UInt16(number[Int(table[from | value] & ~flag)]) }
+                }
+            }
+        }
+        for state in 0..<stateCount { stateEnds[number[state]] = ends[state] }
+        transitions = renumbered
+        outputBit = bit
         var offsets = [0]
-        offsets.reserveCapacity(stateCount + 1)
-        for state in ends { offsets.append(offsets[offsets.count - 1] + state.count) }
+        offsets.reserveCapacity(rows + 1)
+        for state in stateEnds { offsets.append(offsets[offsets.count - 1] + state.count) }
         outputOffsets = offsets
-        outputKeywords = ends.flatMap { $0 }
+        outputKeywords = stateEnds.flatMap { $0 }
         keywordLengths = keywords.map(\.count)
         self.keywords = keywords
         keywordLengthMax = keywords.map(\.count).max() ?? 1
@@ -143,15 +181,16 @@ package struct KeywordAutomaton: Sendable {
             var pending3: [Int] = []
             var lanes = Lanes(states: (states[0], states[1], states[2], states[3]),
                               bytes: (base + starts[0], base + starts[1], base + starts[2], base + starts[3]))
+            let bit = outputBit
             var offset = 0
             while offset < laneLength {
-                let (flagged, entries) = lanes.advance(table, from: offset, to: laneLength)
+                let flagged = lanes.advance(table, outputBit: bit, from: offset, to: laneLength)
                 guard flagged < laneLength else { break }
-                let flag = Int(KeywordAutomaton.outputFlag)
-                if entries.0 & flag != 0 { report(lanes.states.0, endingAt: starts[0] + flagged, onHit) }
-                if entries.1 & flag != 0 { pending1.append((starts[1] + flagged) << 16 | lanes.states.1) }
-                if entries.2 & flag != 0 { pending2.append((starts[2] + flagged) << 16 | lanes.states.2) }
-                if entries.3 & flag != 0 { pending3.append((starts[3] + flagged) << 16 | lanes.states.3) }
+                let (s0, s1, s2, s3) = lanes.states
+                if s0 & bit != 0 { report(s0, endingAt: starts[0] + flagged, onHit) }
+                if s1 & bit != 0 { pending1.append((starts[1] + flagged) << 16 | s1) }
+                if s2 & bit != 0 { pending2.append((starts[2] + flagged) << 16 | s2) }
+                if s3 & bit != 0 { pending3.append((starts[3] + flagged) << 16 | s3) }
                 offset = flagged + 1
             }
             var s3 = lanes.states.3
@@ -171,28 +210,23 @@ package struct KeywordAutomaton: Sendable {
         var states: (Int, Int, Int, Int)
         let bytes: (UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>)
 
-        /// Steps all lanes from `offset` until one ends a keyword (its offset and the four table
-        /// entries of that step) or until `limit` (returned as the offset).
+        /// Steps all lanes from `offset` until one ends a keyword (its offset; `states` then says
+        /// which) or until `limit` (returned as the offset).
         @inline(__always)
-        mutating func advance(_ table: UnsafePointer<UInt16>, from offset: Int, to limit: Int) -> (Int, (Int, Int, Int, Int)) {
-            let flag = Int(KeywordAutomaton.outputFlag)
+        mutating func advance(_ table: UnsafePointer<UInt16>, outputBit: Int, from offset: Int, to limit: Int) -> Int {
             var (s0, s1, s2, s3) = states
             let (p0, p1, p2, p3) = bytes
             var index = offset
             defer { states = (s0, s1, s2, s3) }
             while index < limit {
-                let e0 = Int(table[s0 &<< 8 | Int(p0[index])])
-                let e1 = Int(table[s1 &<< 8 | Int(p1[index])])
-                let e2 = Int(table[s2 &<< 8 | Int(p2[index])])
-                let e3 = Int(table[s3 &<< 8 | Int(p3[index])])
-                s0 = e0 & ~flag
-                s1 = e1 & ~flag
-                s2 = e2 & ~flag
-                s3 = e3 & ~flag
-                if (e0 | e1 | e2 | e3) & flag != 0 { return (index, (e0, e1, e2, e3)) }
+                s0 = Int(table[s0 &<< 8 | Int(p0[index])])
+                s1 = Int(table[s1 &<< 8 | Int(p1[index])])
+                s2 = Int(table[s2 &<< 8 | Int(p2[index])])
+                s3 = Int(table[s3 &<< 8 | Int(p3[index])])
+                if (s0 | s1 | s2 | s3) & outputBit != 0 { return index }
                 index &+= 1
             }
-            return (limit, (0, 0, 0, 0))
+            return limit
         }
     }
 
@@ -205,10 +239,10 @@ package struct KeywordAutomaton: Sendable {
                       state: inout Int, hit: (Int, Int) -> Void) {
         var current = state
         var index = from
+        let bit = outputBit
         while index < to {
-            let entry = Int(table[current &<< 8 | Int(base[index])])
-            current = entry & ~Int(KeywordAutomaton.outputFlag)
-            if entry & Int(KeywordAutomaton.outputFlag) != 0 { hit(index, current) }
+            current = Int(table[current &<< 8 | Int(base[index])])
+            if current & bit != 0 { hit(index, current) }
             index += 1
         }
         state = current
