@@ -141,6 +141,12 @@ public final class Analyzer {
             }
         }
         guard case .success(var finding) = verdict else { return verdict }
+        // A live stream reported this URL's signature as a pair before the URL came: judged
+        // knowing it (not cached: the same URL in another input has no such pair).
+        if rule.signedURLFormat != nil, let place = signedURLPairs.reportedPair(for: hit.secret),
+           case .success(let knowing) = judge.judge(hit.secret, rule: rule, truncated: hit.truncated, named: named, match: hit.match.isEmpty ? nil : hit.match, signaturePairPlace: place) {
+            finding = knowing
+        }
         finding.path = path
         finding.encodings = hit.encodings
         finding.line = hit.start.line

@@ -191,6 +191,12 @@ public struct RiskModel: Sendable {
                 "signed-url-no-permissions",
                 "The URL states no permissions: it signs one request, whose method it does not show; rated as read access."))
         }
+        if let place = facts.signaturePairPlace {
+            // A live stream reported the signature as a pair before the URL came: one credential.
+            reasons.append(Reason(
+                "signature-pair-reported",
+                "Its signature was reported before this URL came, as the signature pair \(place): one credential, and that finding is this URL's."))
+        }
         if claims.carriesSessionToken {
             reasons.append(Reason(
                 "aws-session-token",

@@ -26,10 +26,12 @@ struct SecretJudge {
     /// rule's whole match, for rules whose match states the secret's claims (signed URLs).
     /// `awsSecretKeyPlace`: where an AWS session token's secret access key stands in its input.
     /// `awsSessionTokenPlace`: where the session token of a secret access key stands, when the
-    /// token was reported before the key came (a live stream).
+    /// token was reported before the key came (a live stream). `signaturePairPlace`: where a
+    /// signed URL's signature pair stands, when the pair was reported before the URL came.
     func judge(
         _ secret: [UInt8], rule: Rule, truncated: Bool = false, exposedKey: ExposedKey? = nil, named: NamedValue? = nil,
-        match: [UInt8]? = nil, awsSecretKeyPlace: String? = nil, awsSessionTokenPlace: String? = nil
+        match: [UInt8]? = nil, awsSecretKeyPlace: String? = nil, awsSessionTokenPlace: String? = nil,
+        signaturePairPlace: String? = nil
     ) -> Result<Finding, Dismissal> {
         var facts: TokenFacts
         // A named value shaped like a JWT without a JOSE header (a Flask session) is its name's.
@@ -68,6 +70,7 @@ struct SecretJudge {
         }
         facts.awsSecretKeyPlace = awsSecretKeyPlace
         facts.awsSessionTokenPlace = awsSessionTokenPlace
+        facts.signaturePairPlace = signaturePairPlace
         // The provider enforces a signed URL's expiry: once passed, the URL opens nothing.
         if facts.signedURL != nil, facts.expiryStatus(at: settings.now) == .expired { return .failure(.expiredSignedURL) }
 

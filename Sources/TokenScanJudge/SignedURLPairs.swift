@@ -22,8 +22,12 @@ struct SignedURLPairs {
     private var notedURLs = 0
     /// The input's signature pairs: where each stands and its value. A place, not a fingerprint:
     /// a hex signature's fingerprint is its URL's too. Bounded (`CorrelationBounds.signaturePairs`).
-    private var pairs: [(line: Int, column: Int, value: [UInt8])] = []
+    private var pairs: [(line: Int, column: Int, name: String, value: [UInt8])] = []
     private var pairPlaces = Set<[Int]>()
+    /// Pairs handed over without their URL (a live stream's, or past the scanner's hold-back):
+    /// their values, as written and percent-decoded, and where they stand, for a URL that comes
+    /// after them (`reportedPair`). Bounded with `pairs`.
+    private var reported: [[UInt8]: String] = [:]
     private let bounds: CorrelationBounds
     /// What the bounds kept out of this input.
     private var overflow = CorrelationOverflow()
@@ -37,6 +41,7 @@ struct SignedURLPairs {
         notedURLs = 0
         pairs.removeAll()
         pairPlaces.removeAll()
+        reported.removeAll()
         overflow.reset()
     }
 
@@ -62,30 +67,48 @@ struct SignedURLPairs {
             overflow.miss("signature pair", bound: bounds.signaturePairs, at: offset)
             return
         }
-        pairs.append((finding.line, finding.column, value))
+        pairs.append((finding.line, finding.column, finding.request?.field ?? "", value))
         pairPlaces.insert([finding.line, finding.column])
+    }
+
+    /// Where the pair of `signature` stands, when one was handed over before this URL came.
+    func reportedPair(for signature: [UInt8]) -> String? {
+        guard !reported.isEmpty else { return nil }
+        return reported[signature] ?? reported[PercentEncoding.decode(bytes: signature)]
+    }
+
+    /// Pairs that went out without their URL: a URL that comes later names them.
+    private mutating func noteReported(_ handed: [(line: Int, column: Int, name: String, value: [UInt8])]) {
+        for pair in handed where reported.count < 2 * bounds.signaturePairs {
+            let place = "`\(pair.name)` at line \(pair.line)"
+            reported[pair.value] = place
+            reported[PercentEncoding.decode(bytes: pair.value)] = place
+        }
     }
 
     /// Pairs handed over before the input ends (past the scanner's hold-back bound): they can no
     /// longer fold.
     mutating func handedOver(_ findings: [Finding]) {
         let places = Set(findings.map { [$0.line, $0.column] })
+        noteReported(pairs.filter { places.contains([$0.line, $0.column]) })
         pairs.removeAll { places.contains([$0.line, $0.column]) }
     }
 
-    /// Drops the pairs whose URL the input holds so far; the pairs are then handed over (a live
-    /// stream goes on: its URL signatures stay, for the pairs that come after their URL). Returns
+    /// Drops the pairs whose URL the input holds so far; the others are then handed over (a live
+    /// stream goes on: its URL signatures stay, for the pairs that come after their URL, and the
+    /// pairs handed over stay, for the URLs that come after their pair: `reportedPair`). Returns
     /// the bound hit, if one was: pairs past it, or pairs of URLs past it, stay findings of their own.
     mutating func apply(to findings: inout [Finding]) -> LimitHit? {
         defer { pairs.removeAll() }
         let limit = overflow.hit(
             limit: "signed-url-pairs",
             consequence: "such a signature pair (a HAR `queryString` `sig`, `X-Amz-Signature` …) is reported as a finding of its own, beside its URL's finding or though its URL has expired")
-        guard !pairs.isEmpty, !urlSignatures.isEmpty else { return limit }
-        let folded = Set(pairs.filter { pair in
+        guard !pairs.isEmpty else { return limit }
+        let folded = urlSignatures.isEmpty ? [] : Set(pairs.filter { pair in
             urlSignatures.contains(pair.value) || urlSignatures.contains(PercentEncoding.decode(bytes: pair.value))
         }.map { [$0.line, $0.column] })
         findings.removeAll { folded.contains([$0.line, $0.column]) }
+        noteReported(pairs.filter { !folded.contains([$0.line, $0.column]) })
         return limit
     }
 }

@@ -51,6 +51,9 @@ public struct TokenFacts: Sendable {
     public var undecodedReason: Reason?
     /// What a signed URL's own parameters state (its expiry is `expiresAt` too).
     public var signedURL: SignedURLClaims?
+    /// A signed URL whose signature a live stream reported before the URL came, as a signature
+    /// pair of its own (a HAR `queryString` entry): where that pair stands (`SignedURLPairs`).
+    public var signaturePairPlace: String?
     public var issuedAt: Date?
     public var notBefore: Date?
     public var expiresAt: Date?

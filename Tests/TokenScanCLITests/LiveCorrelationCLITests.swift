@@ -163,6 +163,27 @@ final class LiveCorrelationCLITests: XCTestCase {
         XCTAssertEqual(lines.count, 3, lines.joined(separator: "\n"))
     }
 
+    /// A HAR entry's signature pair written to a live pipe before its URL (the pair went out alone,
+    /// a finding of its own: nothing said the URL would come). The URL, when it comes, is judged
+    /// knowing it: its finding names the pair's line, so that the two are read as one credential.
+    /// Before, the URL's finding said nothing of the pair.
+    func testASignedURLThatComesAfterItsSignaturePairWasReportedNamesIt() throws {
+        let signature = SignedURLCLITests.azureSignature(9201)
+        let scan = try LiveScan(["--format", "jsonl"])
+        scan.write("{\"name\": \"sig\", \"value\": \"\(signature.removingPercentEncoding!)\"}\n")
+        let alone = scan.lines(1, within: 10)
+        XCTAssertEqual(alone.count, 1, "the pair is reported once the stream is quiet")
+        XCTAssertEqual(try finding(alone[0]).ruleId, "named-pair")
+        usleep(300_000)
+        scan.write("{\"url\": \"https://acct.blob.core.windows.net/c/b.txt?sp=rw&se=2099-06-30&sv=2022-11-02&sr=b&sig=\(signature)\"}\n")
+        let url = try scan.finding(at: 2)
+        XCTAssertEqual(url.ruleId, "azure-sas-url")
+        XCTAssertEqual(url.severity, .high, "\(url.reasons)")
+        XCTAssertTrue(url.reasons.contains { $0.code == "signature-pair-reported" && $0.message.contains("`sig` at line 1") }, "\(url.reasons)")
+        let (lines, _) = try scan.finish()
+        XCTAssertEqual(lines.count, 2, lines.joined(separator: "\n"))
+    }
+
     /// A stream that never pauses (a line every 50 ms) still has a held session token written
     /// within the bound: the quiet it waits for never comes.
     func testABusyStreamDoesNotWithholdACorrelatableFinding() throws {
