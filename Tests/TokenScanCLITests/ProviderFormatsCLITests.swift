@@ -62,6 +62,26 @@ final class ProviderFormatsCLITests: XCTestCase {
         XCTAssertFalse(sibling.contains { ($0["ruleId"] as? String)?.hasPrefix("vault") == true }, "\(sibling.map { $0["ruleId"] ?? "?" })")
     }
 
+    /// The same token where TOML or INI says Vault by a section (`[vault]`, `[tool.vault]`, an
+    /// INI `[vault "prod"]`) or an inline table (`vault = { token = … }`): Vault's, high; a token in
+    /// the next section is not. Before, the section's `token` was an anonymous named value.
+    func testLegacyVaultTokenInATOMLOrINIVaultSectionIsVaults() throws {
+        let vault = TokenMinter.provider(.vaultServiceLegacy, seed: "section")
+        let files = [
+            ("config.toml", "title = \"app\"\n\n[tool.vault]\naddress = \"https://vault.internal:8200\"\n# the CI token\ntoken = \"\(vault)\"\n"),
+            ("app.ini", "[server]\nport = 8080\n\n[vault \"prod\"]\naddr = https://vault.internal:8200\ntoken: \(vault)\n"),
+            ("inline.toml", "vault = { address = \"https://vault.internal:8200\", token = \"\(vault)\" }\n"),
+        ]
+        for (name, text) in files {
+            let found = try findings(text, name: name)
+            XCTAssertEqual(found.compactMap { $0["ruleId"] as? String }, ["vault-service-token-legacy-section"], name)
+            XCTAssertEqual(found.first?["secret"] as? String, vault, name)
+            XCTAssertEqual(found.first?["severity"] as? String, "high", name)
+        }
+        let sibling = try findings("[vault]\nenabled = true\n\n[cache]\ntoken = \"\(vault)\"\n", name: "config.toml")
+        XCTAssertFalse(sibling.contains { ($0["ruleId"] as? String)?.hasPrefix("vault") == true }, "\(sibling.map { $0["ruleId"] ?? "?" })")
+    }
+
     /// Java properties escape `=` and `:`; the Atlassian token's checksum is over the unescaped text.
     func testAtlassianTokenWithPropertiesEscapes() throws {
         let token = TokenMinter.provider(.atlassian, seed: "properties")
