@@ -30,77 +30,70 @@ package struct KeywordAutomaton: Sendable {
     package init?(keywords: [[UInt8]]) {
         let keywords = keywords.map { $0.map(KeywordAutomaton.lower) }
         guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty }) else { return nil }
-        // This runs at every start-up (about 930 states for the built-in rules), so the trie is
-        // built straight into the DFA's own table, allocated once for the most states the keywords
-        // can make: a separate 256-wide trie table grown state by state was most of the cost
-        // (1.6 ms of a one-file scan's 12 ms CPU, `perf record`). Until a state is processed
-        // below, its row holds only its trie children, at lowercase bytes.
-        let stateBound = keywords.reduce(1) { $0 + $1.count }
-        // While the table is built, bit 15 of an entry says that its state ends a keyword.
-        let flag = UInt16(0x8000)
-        let capacity = stateBound < Int(flag) ? stateBound : Self.countStates(keywords)
-        guard capacity < Int(flag) else { return nil }
-        var table = [UInt16](repeating: 0, count: capacity << 8)
+        // This runs at every start-up (about 930 states for the built-in rules). The trie is kept
+        // as each state's few children, not as 256-wide rows (a table grown state by state, later
+        // one allocated for the most states the keywords can make, was most of the cost: 1.6 ms of
+        // a one-file scan's 12 ms CPU, `perf record`); the DFA's rows are written once, in their
+        // final numbering, each a copy of its failure state's row with its own children over it.
+        var childBytes: [[UInt8]] = [[]]
+        var childStates: [[Int]] = [[]]
         var ends: [[Int]] = [[]]
-        ends.reserveCapacity(capacity)
-        var children: [[UInt8]] = [[]]
-        children.reserveCapacity(capacity)
+        func child(_ state: Int, _ byte: UInt8) -> Int? {
+            guard let slot = childBytes[state].firstIndex(of: byte) else { return nil }
+            return childStates[state][slot]
+        }
         for (index, keyword) in keywords.enumerated() {
             var state = 0
             for byte in keyword {
-                let slot = state << 8 | Int(byte)
-                if table[slot] == 0 {
-                    table[slot] = UInt16(ends.count)
-                    children[state].append(byte)
+                if let next = child(state, byte) {
+                    state = next
+                } else {
+                    let next = ends.count
+                    childBytes[state].append(byte)
+                    childStates[state].append(next)
+                    childBytes.append([])
+                    childStates.append([])
                     ends.append([])
-                    children.append([])
+                    state = next
                 }
-                state = Int(table[slot])
             }
             ends[state].append(index)
         }
         let stateCount = ends.count
         // Breadth first, so that a state's failure state (shallower) is complete before it: the
-        // failure links, the outputs (a state's own plus its failure state's), and the full DFA
-        // over all 256 bytes, upper- and lowercase letters alike.
+        // failure links (the longest proper suffix that is a trie state) and the outputs (a
+        // state's own plus its failure state's).
         var failure = [Int](repeating: 0, count: stateCount)
-        var queue = [0]
-        queue.reserveCapacity(stateCount)
+        var order = [0]
+        order.reserveCapacity(stateCount)
         var head = 0
-        table.withUnsafeMutableBufferPointer { table in
-            while head < queue.count {
-                let state = queue[head]
-                head += 1
-                let row = state << 8
-                for byte in children[state] {
-                    let child = Int(table[row | Int(byte)])
-                    failure[child] = state == 0 ? 0 : Int(table[failure[state] << 8 | Int(byte)] & ~flag)
-                    ends[child] += ends[failure[child]]
-                    queue.append(child)
-                }
-                // In place: slot `value` is written only here, so a slot read before its own turn
-                // still holds the trie child or 0 (the root is nobody's child). An uppercase letter
-                // (0x41…0x5A) reads its lowercase slot (0x61…0x7A), which comes later.
-                let failureRow = failure[state] << 8
-                for value in 0..<256 {
-                    let child = Int(table[row | Int(KeywordAutomaton.lower(UInt8(value)))])
-                    if child != 0 {
-                        table[row | value] = UInt16(child) | (ends[child].isEmpty ? 0 : flag)
-                    } else if state != 0 {
-                        table[row | value] = table[failureRow | value]
-                    } else {
-                        table[row | value] = 0
+        while head < order.count {
+            let state = order[head]
+            head += 1
+            for (slot, byte) in childBytes[state].enumerated() {
+                let next = childStates[state][slot]
+                if state != 0 {
+                    var fallback = failure[state]
+                    while true {
+                        if let target = child(fallback, byte) {
+                            failure[next] = target
+                            break
+                        }
+                        if fallback == 0 { break }
+                        fallback = failure[fallback]
                     }
                 }
+                ends[next] += ends[failure[next]]
+                order.append(next)
             }
         }
-        // Renumbered: the states without an output first (the root stays 0), then from
-        // `outputBit` on those with one.
+        // The states without an output are numbered first (the root stays 0), those with one
+        // from `outputBit` on.
         let quiet = ends.filter(\.isEmpty).count
         let loud = stateCount - quiet
         var bit = 1
         while bit < max(quiet, loud) { bit <<= 1 }
-        guard bit + loud < Int(flag) else { return nil }
+        guard bit + loud < 0x8000 else { return nil }
         var number = [Int](repeating: 0, count: stateCount)
         var nextQuiet = 0
         var nextLoud = bit
@@ -114,20 +107,29 @@ package struct KeywordAutomaton: Sendable {
             }
         }
         let rows = bit + loud
-        var renumbered = [UInt16](repeating: 0, count: rows << 8)
-        var stateEnds = [[Int]](repeating: [], count: rows)
-        table.withUnsafeBufferPointer { table in
-            renumbered.withUnsafeMutableBufferPointer { renumbered in
-                for state in 0..<stateCount {
-                    let from = state << 8
-                    let to = number[state] << 8
-                    for value in 0..<256 { renumbered[to | value] = UInt16(number[Int(table[from | value] & ~flag)]) }
+        // Rows from `quiet` up to `bit` are never reached: left as allocated, never written.
+        let table = [UInt16](unsafeUninitializedCapacity: rows << 8) { buffer, initialized in
+            let base = buffer.baseAddress!
+            for state in order {
+                let row = base + (number[state] << 8)
+                if state == 0 {
+                    row.initialize(repeating: 0, count: 256)
+                } else {
+                    row.initialize(from: base + (number[failure[state]] << 8), count: 256)
+                }
+                for (slot, byte) in childBytes[state].enumerated() {
+                    let target = UInt16(number[childStates[state][slot]])
+                    row[Int(byte)] = target
+                    // Case-insensitive: an uppercase letter goes where its lowercase one does.
+                    if byte >= 0x61 && byte <= 0x7A { row[Int(byte) - 0x20] = target }
                 }
             }
+            initialized = rows << 8
         }
-        for state in 0..<stateCount { stateEnds[number[state]] = ends[state] }
-        transitions = renumbered
+        transitions = table
         outputBit = bit
+        var stateEnds = [[Int]](repeating: [], count: rows)
+        for state in 0..<stateCount { stateEnds[number[state]] = ends[state] }
         var offsets = [0]
         offsets.reserveCapacity(rows + 1)
         for state in stateEnds { offsets.append(offsets[offsets.count - 1] + state.count) }
@@ -136,13 +138,6 @@ package struct KeywordAutomaton: Sendable {
         keywordLengths = keywords.map(\.count)
         self.keywords = keywords
         keywordLengthMax = keywords.map(\.count).max() ?? 1
-    }
-
-    /// The trie's states when the keywords' total length alone does not show they fit the table.
-    private static func countStates(_ keywords: [[UInt8]]) -> Int {
-        var prefixes: Set<ArraySlice<UInt8>> = []
-        for keyword in keywords { for length in 1...keyword.count { prefixes.insert(keyword[..<length]) } }
-        return prefixes.count + 1
     }
 
     /// Calls `onHit(keyword, start)` for every occurrence starting at or after `start`, in order of
