@@ -322,8 +322,10 @@ public final class Matcher: Sendable {
         /// A line break: a Kubernetes env entry, the word after `name: ` and `value:` on the next
         /// line (the value left to the regex).
         case nextLine
-        /// Blanks, then a value: a `--option`'s.
-        case option
+        /// Blanks, then something at `at`: a `--option`'s value. Checked after the word's start
+        /// (`admits`): in prose the keyword mostly starts its word, so the walk back is one byte
+        /// and rules the word out before the value's bytes are read.
+        case option(at: Int)
 
         /// Whether the word starting at `wordStart` takes this assignment.
         @inline(__always)
@@ -344,8 +346,10 @@ public final class Matcher: Sendable {
                 return base[index - 1] == UInt8(ascii: " ") && base[index - 2] == UInt8(ascii: ":")
                     && base[index - 3] == UInt8(ascii: "e") && base[index - 4] == UInt8(ascii: "m")
                     && base[index - 5] == UInt8(ascii: "a") && base[index - 6] | 0x20 == UInt8(ascii: "n")
-            case .option:
-                return wordStart + 2 < count && base[wordStart] == UInt8(ascii: "-") && base[wordStart + 1] == UInt8(ascii: "-")
+            case .option(let at):
+                guard wordStart + 2 < count && base[wordStart] == UInt8(ascii: "-") && base[wordStart + 1] == UInt8(ascii: "-") else { return false }
+                // A `--option`'s value does not look like the next option.
+                return base[at] != UInt8(ascii: "-") && Matcher.hasValue(at: at, in: base, count: count)
             }
         }
     }
@@ -394,7 +398,7 @@ public final class Matcher: Sendable {
     }()
 
     /// What follows a word that ends at `end`: a separator of the named-value regex and a value
-    /// (`hasValue`), or `.none`.
+    /// (`hasValue`; an option's is read in `admits`), or `.none`.
     @inline(__always)
     static func assignment(after end: Int, in base: UnsafePointer<UInt8>, count: Int) -> Assignment {
         var index = end
@@ -432,8 +436,7 @@ public final class Matcher: Sendable {
                     return hasValue(at: equals + 1, in: base, count: count) ? .value : .none
                 }
             }
-            // A `--option`'s value does not look like the next option.
-            return base[index] != UInt8(ascii: "-") && hasValue(at: index, in: base, count: count) ? .option : .none
+            return .option(at: index)
         }
     }
 
