@@ -252,6 +252,38 @@ public struct NameVocabulary: Sendable {
         }
     }
 
-    /// The vocabulary built into the binary (`Rules/named-values.toml`).
-    public static let builtin: NameVocabulary = BuiltinResource.parsed("named-values.toml") { try NameVocabulary(toml: $0, origin: $1) }
+    /// The vocabulary built into the binary (`Rules/named-values.toml`): its `[[nameClasses]]` and
+    /// `[[names]]` tables only (`tables(_:of:)`). Why: this is parsed at every start-up on the
+    /// prewarm thread a scan then waits for, and the file's rules — two thirds of its bytes, built
+    /// into the binary as tables already — were parsed again with it only to be dropped.
+    public static let builtin: NameVocabulary = BuiltinResource.parsed("named-values.toml") {
+        try NameVocabulary(toml: tables(["nameClasses", "names"], of: $0), origin: $1)
+    }
+
+    /// The array-of-tables blocks named `names` of a TOML text written one table header per line
+    /// (`[[name]]` at a line's start), each to the next header; everything else dropped.
+    /// `NameVocabularyTests` hold the result equal to the whole file's parse.
+    static func tables(_ names: Set<String>, of text: String) -> String {
+        // On bytes: `String`'s line splitting reads grapheme clusters, and cost more than the
+        // parse it saves.
+        let bytes = Array(text.utf8)
+        let headers = Set(names.map { Array("[[\($0)]]".utf8) })
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count / 2)
+        var keeping = false
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            if bytes[start] == UInt8(ascii: "[") {
+                var headerEnd = start
+                while headerEnd < end && bytes[headerEnd] != UInt8(ascii: "#") { headerEnd += 1 }
+                while headerEnd > start, [0x20, 0x09, 0x0D].contains(bytes[headerEnd - 1]) { headerEnd -= 1 }
+                keeping = headers.contains(Array(bytes[start..<headerEnd]))
+            }
+            if keeping { kept += bytes[start..<min(end + 1, bytes.count)] }
+            start = end + 1
+        }
+        return String(decoding: kept, as: UTF8.self)
+    }
 }
