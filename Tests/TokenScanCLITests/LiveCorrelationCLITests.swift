@@ -61,6 +61,16 @@ final class LiveCorrelationCLITests: XCTestCase {
             return try JSONDecoder().decode(Finding.self, from: Data(try XCTUnwrap(written.last, file: file, line: line).utf8))
         }
 
+        /// Writes `text`, waits until its finding is written as line `count` while stdin is open
+        /// (the stream was quiet long enough), then lets that quiet pass again, so that what is
+        /// written next comes after this finding went out.
+        func reportedAlone(_ text: String, at count: Int, file: StaticString = #filePath, line: UInt = #line) throws -> Finding {
+            write(text)
+            let alone = try finding(at: count, file: file, line: line)
+            usleep(300_000)
+            return alone
+        }
+
         /// Closes stdin and returns every line written, and stderr.
         func finish() throws -> (lines: [String], stderr: String) {
             try input.fileHandleForWriting.close()
@@ -143,17 +153,11 @@ final class LiveCorrelationCLITests: XCTestCase {
         let early = TokenMinter.jwt(claims: ["sub": "early", "scope": "admin", "exp": 1_900_000_000], key: key)
         let late = TokenMinter.jwt(claims: ["sub": "late", "scope": "admin", "exp": 1_900_000_000], key: key)
         let scan = try LiveScan(["--format", "jsonl"])
-        scan.write("Authorization: Bearer \(early)\n")
-        let first = scan.lines(1, within: 10)
-        XCTAssertEqual(first.count, 1)
-        XCTAssertEqual(try finding(first[0]).jwt?.signature, .unverified, "nothing said a key would come")
-        usleep(300_000)
-        scan.write("JWT_SECRET=\(key)\n")
-        let keyFinding = try scan.finding(at: 2)
+        XCTAssertEqual(try scan.reportedAlone("Authorization: Bearer \(early)\n", at: 1).jwt?.signature, .unverified, "nothing said a key would come")
+        let keyFinding = try scan.reportedAlone("JWT_SECRET=\(key)\n", at: 2)
         XCTAssertEqual(keyFinding.ruleId, "jwt-signing-secret")
         XCTAssertEqual(keyFinding.severity, .critical, "it makes an admin token forgeable: \(keyFinding.reasons)")
         XCTAssertTrue(keyFinding.reasons.contains { $0.code == "key-verifies-token" && $0.message.contains("line 1") }, "\(keyFinding.reasons)")
-        usleep(300_000)
         scan.write("Authorization: Bearer \(late)\n")
         let token = try scan.finding(at: 3)
         XCTAssertEqual(token.secret, late)
@@ -170,11 +174,8 @@ final class LiveCorrelationCLITests: XCTestCase {
     func testASignedURLThatComesAfterItsSignaturePairWasReportedNamesIt() throws {
         let signature = SignedURLCLITests.azureSignature(9201)
         let scan = try LiveScan(["--format", "jsonl"])
-        scan.write("{\"name\": \"sig\", \"value\": \"\(signature.removingPercentEncoding!)\"}\n")
-        let alone = scan.lines(1, within: 10)
-        XCTAssertEqual(alone.count, 1, "the pair is reported once the stream is quiet")
-        XCTAssertEqual(try finding(alone[0]).ruleId, "named-pair")
-        usleep(300_000)
+        let pair = try scan.reportedAlone("{\"name\": \"sig\", \"value\": \"\(signature.removingPercentEncoding!)\"}\n", at: 1)
+        XCTAssertEqual(pair.ruleId, "named-pair", "the pair is reported once the stream is quiet")
         scan.write("{\"url\": \"https://acct.blob.core.windows.net/c/b.txt?sp=rw&se=2099-06-30&sv=2022-11-02&sr=b&sig=\(signature)\"}\n")
         let url = try scan.finding(at: 2)
         XCTAssertEqual(url.ruleId, "azure-sas-url")
