@@ -107,9 +107,10 @@ package struct KeywordAutomaton: Sendable {
             }
         }
         let rows = bit + loud
-        // Rows from `quiet` up to `bit` are never reached: left as allocated, never written.
         let table = [UInt16](unsafeUninitializedCapacity: rows << 8) { buffer, initialized in
             let base = buffer.baseAddress!
+            // Rows from `quiet` up to `bit` are never reached; zeroed all the same.
+            (base + (quiet << 8)).initialize(repeating: 0, count: (bit - quiet) << 8)
             for state in order {
                 let row = base + (number[state] << 8)
                 if state == 0 {
