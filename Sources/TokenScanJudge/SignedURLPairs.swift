@@ -22,12 +22,22 @@ struct SignedURLPairs {
     private var notedURLs = 0
     /// The input's signature pairs: where each stands and its value. A place, not a fingerprint:
     /// a hex signature's fingerprint is its URL's too. Bounded (`CorrelationBounds.signaturePairs`).
-    private var pairs: [(line: Int, column: Int, name: String, value: [UInt8])] = []
+    private var pairs: [Pair] = []
     private var pairPlaces = Set<[Int]>()
     /// Pairs handed over without their URL (a live stream's, or past the scanner's hold-back):
     /// their values, as written and percent-decoded, and where they stand, for a URL that comes
     /// after them (`reportedPair`). Bounded with `pairs`.
     private var reported: [[UInt8]: String] = [:]
+    private var reportedPairs = 0
+
+    private struct Pair {
+        let line: Int
+        let column: Int
+        /// The pair's name (`sig`, `X-Amz-Signature`), for the reason that names it.
+        let name: String
+        let value: [UInt8]
+        let offset: Int
+    }
     private let bounds: CorrelationBounds
     /// What the bounds kept out of this input.
     private var overflow = CorrelationOverflow()
@@ -42,6 +52,7 @@ struct SignedURLPairs {
         pairs.removeAll()
         pairPlaces.removeAll()
         reported.removeAll()
+        reportedPairs = 0
         overflow.reset()
     }
 
@@ -67,7 +78,7 @@ struct SignedURLPairs {
             overflow.miss("signature pair", bound: bounds.signaturePairs, at: offset)
             return
         }
-        pairs.append((finding.line, finding.column, finding.request?.field ?? "", value))
+        pairs.append(Pair(line: finding.line, column: finding.column, name: finding.request?.field ?? "", value: value, offset: offset))
         pairPlaces.insert([finding.line, finding.column])
     }
 
@@ -77,9 +88,15 @@ struct SignedURLPairs {
         return reported[signature] ?? reported[PercentEncoding.decode(bytes: signature)]
     }
 
-    /// Pairs that went out without their URL: a URL that comes later names them.
-    private mutating func noteReported(_ handed: [(line: Int, column: Int, name: String, value: [UInt8])]) {
-        for pair in handed where reported.count < 2 * bounds.signaturePairs {
+    /// Pairs that went out without their URL: a URL that comes later names them. Past the bound
+    /// such a URL cannot: counted, and reported with the input's other correlation bounds.
+    private mutating func noteReported(_ handed: [Pair]) {
+        for pair in handed {
+            guard reportedPairs < bounds.signaturePairs else {
+                overflow.miss("signature pair reported before its URL", bound: bounds.signaturePairs, at: pair.offset)
+                continue
+            }
+            reportedPairs += 1
             let place = "`\(pair.name)` at line \(pair.line)"
             reported[pair.value] = place
             reported[PercentEncoding.decode(bytes: pair.value)] = place

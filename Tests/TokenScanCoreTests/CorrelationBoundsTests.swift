@@ -77,6 +77,30 @@ final class CorrelationBoundsTests: XCTestCase {
         XCTAssertTrue(pairSummary.limits?.first?.detail.hasPrefix("2 signature pairs past the first 1 not correlated") == true, "\(pairSummary.limits ?? [])")
     }
 
+    /// A live stream's pairs that went out before their URL are remembered so that the URL names
+    /// them (`signature-pair-reported`), up to the pairs' bound; past it the URL cannot, and that
+    /// is counted with the stream's other correlation bounds, not dropped quietly.
+    func testPairsRememberedForALateURLAreBoundedAndSaySo() {
+        var bounds = CorrelationBounds()
+        bounds.signaturePairs = 1
+        var pairs = SignedURLPairs(bounds: bounds)
+        func pair(_ line: Int, _ value: String) {
+            var finding = Finding(ruleId: "named-pair", kind: "opaque", severity: .medium, score: 50, path: "-", line: line,
+                                  column: 1, endLine: line, endColumn: 2, secret: value, fingerprint: "f\(line)", reasons: [])
+            finding.request = RequestContext(field: "sig")
+            pairs.notePair(finding, value: Array(value.utf8), at: line * 100)
+            var findings = [finding]
+            _ = pairs.apply(to: &findings)
+            XCTAssertEqual(findings.count, 1, "no URL yet: the pair goes out alone")
+        }
+        pair(1, "first-signature-value")
+        pair(2, "second-signature-value")
+        XCTAssertEqual(pairs.reportedPair(for: Array("first-signature-value".utf8)), "`sig` at line 1")
+        XCTAssertNil(pairs.reportedPair(for: Array("second-signature-value".utf8)), "past the bound")
+        var none: [Finding] = []
+        XCTAssertEqual(pairs.apply(to: &none)?.detail.hasPrefix("1 signature pair reported before its URL past the first 1 not correlated"), true)
+    }
+
     /// An STS session token: base64 after STS's header, several hundred characters.
     static func stsToken(_ seed: UInt64) -> String { "IQoJb3JpZ2luX2VjE" + Data(random(seed, 300)).base64EncodedString() }
 
