@@ -93,7 +93,7 @@ struct SignedURLPairs {
     private mutating func noteReported(_ handed: [Pair]) {
         for pair in handed {
             guard reportedPairs < bounds.signaturePairs else {
-                overflow.miss("signature pair reported before its URL", bound: bounds.signaturePairs, at: pair.offset)
+                overflow.miss("reported signature pair", bound: bounds.signaturePairs, at: pair.offset)
                 continue
             }
             reportedPairs += 1

@@ -98,7 +98,7 @@ final class CorrelationBoundsTests: XCTestCase {
         XCTAssertEqual(pairs.reportedPair(for: Array("first-signature-value".utf8)), "`sig` at line 1")
         XCTAssertNil(pairs.reportedPair(for: Array("second-signature-value".utf8)), "past the bound")
         var none: [Finding] = []
-        XCTAssertEqual(pairs.apply(to: &none)?.detail.hasPrefix("1 signature pair reported before its URL past the first 1 not correlated"), true)
+        XCTAssertEqual(pairs.apply(to: &none)?.detail.hasPrefix("1 reported signature pair past the first 1 not correlated"), true)
     }
 
     /// An STS session token: base64 after STS's header, several hundred characters.
