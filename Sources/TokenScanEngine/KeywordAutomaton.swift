@@ -13,8 +13,8 @@ package struct KeywordAutomaton: Sendable {
     /// next state is the table's entry as it stands (no flag masked off on the chain of dependent
     /// loads each lane is), and whether it ends a keyword is tested beside that chain.
     private let transitions: [UInt16]
-    /// A power of two: set in every state that ends a keyword and in no other (rows from the
-    /// last state without an output up to it are never reached; their pages never read).
+    /// A power of two: set in every state that ends a keyword and in no other (the rows from the
+    /// last state without an output up to it are never reached, and zero).
     private let outputBit: Int
     /// Keywords (indices into `keywords`) that end in each state, suffix matches included: those
     /// of state `s` are `outputKeywords[outputOffsets[s]..<outputOffsets[s + 1]]`. Flat, not an

@@ -364,8 +364,7 @@ public final class Matcher: Sendable {
     /// number, a short word, a variable or an object (`"session": {`), and no PCRE2 call is made.
     @inline(__always)
     static func hasValue(at index: Int, in base: UnsafePointer<UInt8>, count: Int) -> Bool {
-        var index = index
-        while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
+        var index = blanksEnd(from: index, in: base, count: count)
         if tokenRun(at: index, in: base, count: count) { return true }
         switch index < count ? base[index] : 0 {
         case UInt8(ascii: "@"), UInt8(ascii: "r"), UInt8(ascii: "R"), UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "u"), UInt8(ascii: "U"):
@@ -406,7 +405,7 @@ public final class Matcher: Sendable {
         if index < count && (base[index] == UInt8(ascii: "\"") || base[index] == UInt8(ascii: "'") || base[index] == UInt8(ascii: "`")) { index += 1 }
         if index < count && base[index] == UInt8(ascii: "]") { index += 1 }
         let blanks = index
-        while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
+        index = blanksEnd(from: index, in: base, count: count)
         guard index < count else { return .none }
         let next = index + 1 < count ? base[index + 1] : 0
         switch base[index] {
@@ -430,8 +429,7 @@ public final class Matcher: Sendable {
             if base[index] | 0x20 == UInt8(ascii: "s"), index + 6 <= count,
                base[index + 1] == UInt8(ascii: "t"), base[index + 2] == UInt8(ascii: "r"), base[index + 3] == UInt8(ascii: "i"),
                base[index + 4] == UInt8(ascii: "n"), base[index + 5] == UInt8(ascii: "g") {
-                var equals = index + 6
-                while equals < count && (base[equals] == UInt8(ascii: " ") || base[equals] == UInt8(ascii: "\t")) { equals += 1 }
+                let equals = blanksEnd(from: index + 6, in: base, count: count)
                 if equals < count && base[equals] == UInt8(ascii: "=") {
                     return hasValue(at: equals + 1, in: base, count: count) ? .value : .none
                 }
@@ -440,10 +438,17 @@ public final class Matcher: Sendable {
         }
     }
 
-    /// Where the `=` after a type annotation is (`[A-Za-z_][A-Za-z0-9_.?<>\[\]]*`, blanks), if one is.
-    private static func typed(from index: Int, in base: UnsafePointer<UInt8>, count: Int) -> Int? {
+    /// Where the blanks (spaces, tabs) that start at `index` end.
+    @inline(__always)
+    private static func blanksEnd(from index: Int, in base: UnsafePointer<UInt8>, count: Int) -> Int {
         var index = index
         while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
+        return index
+    }
+
+    /// Where the `=` after a type annotation is (`[A-Za-z_][A-Za-z0-9_.?<>\[\]]*`, blanks), if one is.
+    private static func typed(from index: Int, in base: UnsafePointer<UInt8>, count: Int) -> Int? {
+        var index = blanksEnd(from: index, in: base, count: count)
         guard index < count, base[index] | 0x20 >= 0x61 && base[index] | 0x20 <= 0x7A || base[index] == UInt8(ascii: "_") else { return nil }
         while index < count {
             let byte = base[index]
@@ -453,7 +458,7 @@ public final class Matcher: Sendable {
             guard isType else { break }
             index += 1
         }
-        while index < count && (base[index] == UInt8(ascii: " ") || base[index] == UInt8(ascii: "\t")) { index += 1 }
+        index = blanksEnd(from: index, in: base, count: count)
         guard index < count, base[index] == UInt8(ascii: "="), index + 1 >= count || base[index + 1] != UInt8(ascii: "=") else { return nil }
         return index
     }
