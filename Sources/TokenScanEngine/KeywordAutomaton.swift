@@ -144,12 +144,15 @@ package struct KeywordAutomaton: Sendable {
     /// Calls `onHit(keyword, start)` for every occurrence starting at or after `start`, in order of
     /// the occurrences' ends.
     ///
-    /// Why four lanes: one DFA step is a load whose address depends on the previous step, so a
-    /// single walk is bound by load latency (about 5 cycles a byte), not by throughput. The input is
-    /// cut into four stretches walked in lock-step — four independent chains the CPU overlaps. Each
-    /// lane after the first starts (longest keyword − 1) bytes early without reporting, so a keyword that
-    /// straddles a cut is seen whole by the lane it ends in, and by that lane only.
-    /// Measured with `scripts/bench`'s corpus (200 MB, two workers): 0.57 s → 0.38 s for the directory scan.
+    /// Why lanes: one DFA step is a load whose address depends on the previous step, so a single
+    /// walk is bound by load latency (about 7 cycles a byte: shift, or, load), not by throughput.
+    /// The input is cut into `laneCount` stretches walked in lock-step — independent chains the
+    /// CPU overlaps. Each lane after the first starts (longest keyword − 1) bytes early without
+    /// reporting, so a keyword that straddles a cut is seen whole by the lane it ends in, and by
+    /// that lane only. Measured with `scripts/bench`'s corpus (200 MB, two workers): one lane →
+    /// four, 0.57 s → 0.38 s for the directory scan. Four → eight, with a harness around this type
+    /// (its first 100 MB in pieces, best of 7): 56 → 42 ms in 1 MB pieces, 61 → 50 ms in 16 KB
+    /// ones (most of a tree's bytes are in files of that size or larger), the same below 4 KB.
     package func scan(_ buffer: UnsafeRawBufferPointer, from start: Int, onHit: (Int, Int) -> Void) {
         guard start < buffer.count, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let end = buffer.count
@@ -161,66 +164,100 @@ package struct KeywordAutomaton: Sendable {
                 walk(table, base, from: start, to: end, state: &state) { index, state in report(state, endingAt: index, onHit) }
                 return
             }
-            let laneLength = count / 4
-            let starts = (0..<4).map { start + $0 * laneLength }
-            // Warm-up: lanes 1…3 read the bytes before their cut without reporting.
-            var states = [0, 0, 0, 0]
-            for lane in 1..<4 {
+            let laneLength = count / Self.laneCount
+            var lanes = Lanes(base: base + start, length: laneLength)
+            // Warm-up: the lanes after the first read the bytes before their cut without reporting.
+            for lane in 1..<Self.laneCount {
+                let cut = start + lane * laneLength
                 var state = 0
-                walk(table, base, from: max(start, starts[lane] - (keywordLengthMax - 1)), to: starts[lane], state: &state) { _, _ in }
-                states[lane] = state
+                walk(table, base, from: max(start, cut - (keywordLengthMax - 1)), to: cut, state: &state) { _, _ in }
+                lanes[lane] = state
             }
-            // Hits of lanes 1…3 wait (end index and state, packed) until lane 0 has reported its own.
-            // Three arrays, not an array of them: appending through the outer one checked both.
-            var pending1: [Int] = []
-            var pending2: [Int] = []
-            var pending3: [Int] = []
-            var lanes = Lanes(states: (states[0], states[1], states[2], states[3]),
-                              bytes: (base + starts[0], base + starts[1], base + starts[2], base + starts[3]))
+            // The other lanes' hits wait (end index and state, packed) until the first lane has
+            // reported its own. Appended through the buffer, not the array of arrays (each append
+            // then checked both), lane by lane in lines of their own: a loop over the lanes
+            // reading the tuple made the keyword pass 15 % slower (the harness above).
+            var pendingLists = [[Int]](repeating: [], count: Self.laneCount)
             let bit = outputBit
             var offset = 0
-            while offset < laneLength {
-                let flagged = lanes.advance(table, outputBit: bit, from: offset, to: laneLength)
-                guard flagged < laneLength else { break }
-                let (s0, s1, s2, s3) = lanes.states
-                if s0 & bit != 0 { report(s0, endingAt: starts[0] + flagged, onHit) }
-                if s1 & bit != 0 { pending1.append((starts[1] + flagged) << 16 | s1) }
-                if s2 & bit != 0 { pending2.append((starts[2] + flagged) << 16 | s2) }
-                if s3 & bit != 0 { pending3.append((starts[3] + flagged) << 16 | s3) }
-                offset = flagged + 1
+            pendingLists.withUnsafeMutableBufferPointer { pending in
+                while offset < laneLength {
+                    let flagged = lanes.advance(table, outputBit: bit, from: offset, to: laneLength)
+                    guard flagged < laneLength else { break }
+                    let (s0, s1, s2, s3, s4, s5, s6, s7) = lanes.states
+                    let at = start + flagged
+                    if s0 & bit != 0 { report(s0, endingAt: at, onHit) }
+                    if s1 & bit != 0 { pending[1].append((at + laneLength) << 16 | s1) }
+                    if s2 & bit != 0 { pending[2].append((at + 2 * laneLength) << 16 | s2) }
+                    if s3 & bit != 0 { pending[3].append((at + 3 * laneLength) << 16 | s3) }
+                    if s4 & bit != 0 { pending[4].append((at + 4 * laneLength) << 16 | s4) }
+                    if s5 & bit != 0 { pending[5].append((at + 5 * laneLength) << 16 | s5) }
+                    if s6 & bit != 0 { pending[6].append((at + 6 * laneLength) << 16 | s6) }
+                    if s7 & bit != 0 { pending[7].append((at + 7 * laneLength) << 16 | s7) }
+                    offset = flagged + 1
+                }
             }
-            var s3 = lanes.states.3
-            // Lane 3 also takes the remainder of the division.
-            walk(table, base, from: starts[3] + laneLength, to: end, state: &s3) { index, state in
-                pending3.append(index << 16 | state)
+            // The last lane also takes the remainder of the division.
+            let last = Self.laneCount - 1
+            var state = lanes[last]
+            walk(table, base, from: start + Self.laneCount * laneLength, to: end, state: &state) { index, state in
+                pendingLists[last].append(index << 16 | state)
             }
-            for pending in [pending1, pending2, pending3] {
-                for packed in pending { report(packed & 0xFFFF, endingAt: packed >> 16, onHit) }
+            for lane in 1..<Self.laneCount {
+                for packed in pendingLists[lane] { report(packed & 0xFFFF, endingAt: packed >> 16, onHit) }
             }
         }
     }
 
-    /// Four DFA walks in lock-step. Kept apart from the hit handling so that the loop's state
-    /// stays in registers.
+    /// How many stretches `scan` walks in lock-step (`Lanes` spells out that many).
+    package static let laneCount = 8
+
+    /// `laneCount` DFA walks in lock-step over consecutive stretches of `length` bytes. Kept
+    /// apart from the hit handling so that the loop's state stays in registers.
     private struct Lanes {
-        var states: (Int, Int, Int, Int)
-        let bytes: (UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>)
+        var states: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+        /// The first lane's first byte; lane `k`'s is `length * k` after it.
+        let base: UnsafePointer<UInt8>
+        let length: Int
+
+        init(base: UnsafePointer<UInt8>, length: Int) {
+            self.base = base
+            self.length = length
+        }
+
+        /// Lane `lane`'s state, for the warm-up and the last lane's remainder (not in the loop).
+        subscript(lane: Int) -> Int {
+            get { withUnsafeBytes(of: states) { $0.load(fromByteOffset: lane * MemoryLayout<Int>.stride, as: Int.self) } }
+            set { withUnsafeMutableBytes(of: &states) { $0.storeBytes(of: newValue, toByteOffset: lane * MemoryLayout<Int>.stride, as: Int.self) } }
+        }
 
         /// Steps all lanes from `offset` until one ends a keyword (its offset; `states` then says
         /// which) or until `limit` (returned as the offset).
-        @inline(__always)
+        ///
+        /// Not inlined: inside the matcher's hit collection (a large function with many live
+        /// values) the eight states and pointers were spilled to the stack on every step, and
+        /// the keyword pass over a stream was no faster with eight lanes than with four (`perf
+        /// annotate`). On its own the loop keeps them in registers; the call per hit costs less.
+        @inline(never)
         mutating func advance(_ table: UnsafePointer<UInt16>, outputBit: Int, from offset: Int, to limit: Int) -> Int {
-            var (s0, s1, s2, s3) = states
-            let (p0, p1, p2, p3) = bytes
-            var index = offset
-            defer { states = (s0, s1, s2, s3) }
-            while index < limit {
-                s0 = Int(table[s0 &<< 8 | Int(p0[index])])
-                s1 = Int(table[s1 &<< 8 | Int(p1[index])])
-                s2 = Int(table[s2 &<< 8 | Int(p2[index])])
-                s3 = Int(table[s3 &<< 8 | Int(p3[index])])
-                if (s0 | s1 | s2 | s3) & outputBit != 0 { return index }
-                index &+= 1
+            var (s0, s1, s2, s3, s4, s5, s6, s7) = states
+            let length = length
+            // Lanes 0…3 read from `near`, 4…7 from `far`: two pointers and one stride.
+            var near = base + offset
+            let stop = base + limit
+            defer { states = (s0, s1, s2, s3, s4, s5, s6, s7) }
+            while near < stop {
+                let far = near + 4 * length
+                s0 = Int(table[s0 &<< 8 | Int(near[0])])
+                s1 = Int(table[s1 &<< 8 | Int(near[length])])
+                s2 = Int(table[s2 &<< 8 | Int(near[2 * length])])
+                s3 = Int(table[s3 &<< 8 | Int(near[3 * length])])
+                s4 = Int(table[s4 &<< 8 | Int(far[0])])
+                s5 = Int(table[s5 &<< 8 | Int(far[length])])
+                s6 = Int(table[s6 &<< 8 | Int(far[2 * length])])
+                s7 = Int(table[s7 &<< 8 | Int(far[3 * length])])
+                if (s0 | s1 | s2 | s3 | s4 | s5 | s6 | s7) & outputBit != 0 { return base.distance(to: near) }
+                near += 1
             }
             return limit
         }

@@ -20,7 +20,7 @@ final class KeywordAutomatonTests: XCTestCase {
         // the automaton's byte classes put them all in one class.
         let alphabet = Array("abcEYJeyjBEARERtokenTOKEN_access-skANT1/ghp ".utf8) + [0x00, 0x40, 0x5B, 0x60, 0x7B, 0xC3, 0xFF]
         for round in 0..<400 {
-            // Long texts too, so that the four-lane walk and its cuts are exercised.
+            // Long texts too, so that the lanes' walk and its cuts are exercised.
             let length = round % 4 == 3 ? KeywordAutomaton.laneMinimum + Int(generator.next() % 4000) : Int(generator.next() % 200)
             let text = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
             let start = text.isEmpty ? 0 : Int(generator.next() % UInt64(round % 4 == 3 ? 40 : text.count))
@@ -47,11 +47,12 @@ extension KeywordAutomatonTests {
     func testKeywordsAcrossLaneCuts() {
         let keywords = ["bearer", "pypi-AgEIcHlwaS5vcmc", "x"].map { Array($0.utf8) }
         let automaton = KeywordAutomaton(keywords: keywords)!
-        let count = KeywordAutomaton.laneMinimum * 4 + 3
+        let lanes = KeywordAutomaton.laneCount
+        let count = KeywordAutomaton.laneMinimum * lanes + lanes - 1
         for shift in -25...5 {
             var text = [UInt8](repeating: UInt8(ascii: "."), count: count)
             var expected: [[Int]] = []
-            for cut in [count / 4, count / 4 * 2, count / 4 * 3] {
+            for cut in (1..<lanes).map({ count / lanes * $0 }) {
                 let at = cut + shift
                 text.replaceSubrange(at..<(at + 20), with: Array("pypi-AgEIcHlwaS5vcmc".utf8))
                 expected.append([1, at])
