@@ -329,15 +329,20 @@ extension LineCount {
     }
 }
 
-/// Reads `range` of a segment's bytes, counting the lines before `segment` and inside it.
+/// Reads `range` of a segment's bytes, counting the lines before `segment` and inside it. A
+/// stream's segment, already in memory, is searched in place (`residentBytes`): its lines are
+/// counted as the search releases them, a file's as they are read.
 private struct SegmentSource: ByteSource {
     let bytes: SegmentBytes
+    /// Where the next read starts; for resident bytes, how far the search has released them.
     var offset: Int
     let end: Int
     let segment: Range<Int>
     var acceptedBytes = 0
     var before = LineCount()
     var inside = LineCount()
+    /// Where the resident bytes handed to the search begin (input offset).
+    private var residentStart: Int?
 
     init(bytes: SegmentBytes, range: Range<Int>, segment: Range<Int>) {
         self.bytes = bytes
@@ -362,19 +367,38 @@ private struct SegmentSource: ByteSource {
             // Read once, in order: nothing reads these bytes again.
             memory.discard(before: offset + count)
         }
-        let read = offset..<(offset + count)
-        let beforeRange = read.clamped(to: read.lowerBound..<max(read.lowerBound, segment.lowerBound))
-        let insideRange = read.clamped(to: segment)
-        before.add(Self.part(of: buffer, at: beforeRange, from: offset))
-        inside.add(Self.part(of: buffer, at: insideRange, from: offset))
-        acceptedBytes += insideRange.count
-        offset += count
+        account(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
         return count
     }
 
-    /// The part `range` (input offsets) of `buffer`, which starts at input offset `start`.
-    private static func part(of buffer: UnsafeMutableRawBufferPointer, at range: Range<Int>, from start: Int) -> UnsafeRawBufferPointer {
+    mutating func residentBytes() -> UnsafeRawBufferPointer? {
+        guard case .memory(let memory) = bytes, let base = memory.storage.baseAddress else { return nil }
+        residentStart = offset
+        return UnsafeRawBufferPointer(start: base + (offset - memory.start), count: end - offset)
+    }
+
+    mutating func release(before released: Int) {
+        guard case .memory(let memory) = bytes, let start = residentStart, let base = memory.storage.baseAddress else { return }
+        let upTo = min(end, start + released)
+        guard upTo > offset else { return }
+        account(UnsafeRawBufferPointer(start: base + (offset - memory.start), count: upTo - offset))
+        memory.discard(before: upTo)
+    }
+
+    /// Counts `read`, the bytes from `offset` on, as read: the lines before the segment and in it.
+    private mutating func account(_ read: UnsafeRawBufferPointer) {
+        let span = offset..<(offset + read.count)
+        let beforeRange = span.clamped(to: span.lowerBound..<max(span.lowerBound, segment.lowerBound))
+        let insideRange = span.clamped(to: segment)
+        before.add(Self.part(of: read, at: beforeRange, from: offset))
+        inside.add(Self.part(of: read, at: insideRange, from: offset))
+        acceptedBytes += insideRange.count
+        offset += read.count
+    }
+
+    /// The part `range` (input offsets) of `bytes`, which start at input offset `start`.
+    private static func part(of bytes: UnsafeRawBufferPointer, at range: Range<Int>, from start: Int) -> UnsafeRawBufferPointer {
         guard !range.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        return UnsafeRawBufferPointer(rebasing: buffer[(range.lowerBound - start)..<(range.upperBound - start)])
+        return UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound - start)..<(range.upperBound - start)])
     }
 }

@@ -211,12 +211,28 @@ public final class Searcher {
             overlongStart[run.ruleIndex] = run.start
         }
 
+        // Resident input is searched where it is: the window moves over it as the buffer's
+        // contents would, chunk by chunk of the same lengths, so the hits are the same.
+        let resident = source.residentBytes()
+        var window = UnsafeRawPointer(buffer.baseAddress!)
+        if let resident { window = resident.baseAddress ?? window }
+        defer { if resident != nil { source.release(before: baseOffset + filled) } }
+
         while !atEnd {
             // Fill the buffer completely (pipes return short reads) or until the input ends; a
             // live input stops at the first read that completes a line, or when it goes idle.
             var lineEnd: Int?
             var idle = false
-            while filled < buffer.count {
+            if let resident {
+                let count = min(buffer.count - filled, resident.count - (baseOffset + filled))
+                filled += count
+                outcome.bytes += count
+                options.progress?.bytes.add(count, ordering: .relaxed)
+                // Short of a full window only at the end; a full one that reaches the end finds
+                // it on the next round, as a read that returns 0 would.
+                if count == 0 || filled < buffer.count { atEnd = true }
+            }
+            while resident == nil && filled < buffer.count {
                 if live && filled > acceptStart && !source.waitForInput(milliseconds: LiveInput.idleMilliseconds) {
                     idle = true
                     break
@@ -243,7 +259,7 @@ public final class Searcher {
                     break
                 }
             }
-            let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+            let view = UnsafeRawBufferPointer(start: window, count: filled)
             if !sniffed {
                 sniffed = true
                 if filled > 0, let base = view.baseAddress, let found = memchr(base, 0, min(filled, options.binarySniffLength)) {
@@ -306,7 +322,12 @@ public final class Searcher {
             tracker.checkpoint(at: commit, in: view, shiftingBy: keepFrom)
             let kept = filled - keepFrom
             if keepFrom > 0 {
-                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + keepFrom, byteCount: kept)
+                if resident != nil {
+                    window += keepFrom
+                    source.release(before: baseOffset + keepFrom)
+                } else {
+                    buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + keepFrom, byteCount: kept)
+                }
             }
             for index in resume.indices { resume[index] -= keepFrom }
             baseOffset += keepFrom

@@ -137,3 +137,64 @@ final class SearcherTests: XCTestCase {
 
 /// Deterministic pseudo-random numbers (SplitMix64), so a failing random round can be replayed.
 typealias SplitMix = SplitMix64
+
+extension SearcherTests {
+    /// Bytes in memory that the searcher searches in place (`ByteSource.residentBytes`), as a
+    /// stream's segment is; what it releases is recorded.
+    private struct ResidentSource: ByteSource {
+        let storage: UnsafeRawBufferPointer
+        var released: [Int] = []
+
+        mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+            XCTFail("resident bytes are not read")
+            return 0
+        }
+
+        mutating func residentBytes() -> UnsafeRawBufferPointer? { storage }
+        mutating func release(before offset: Int) { released.append(offset) }
+    }
+
+    /// Searched in place, an input gives the hits, positions, groups and byte count that reading
+    /// it into the searcher's window gives, whatever the chunk size; the searcher releases its
+    /// bytes in order and, at the end, all of them.
+    func testResidentBytesAreSearchedInPlaceWithTheSameHits() throws {
+        var generator = SplitMix(seed: 7)
+        let matcher = TestSupport.matcher(TestSupport.smallWindowRules())
+        for round in 0..<30 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 40) {
+                switch generator.next() % 6 {
+                case 0: text += "Authorization: Bearer " + TokenMinter.opaque(length: 30, seed: "r\(round)-\(text.count)") + "9\n"
+                case 1: text += "x=" + token + "\n"
+                case 2: text += String(repeating: "ü", count: Int(generator.next() % 50))
+                case 3: text += "api_token = \"" + TokenMinter.opaque(length: 40, seed: "n\(round)-\(text.count)") + "\"\n"
+                case 4: text += "\r\n"
+                default: text += "plain text with eyJ and bearer words "
+                }
+            }
+            let bytes = Array(text.utf8)
+            let chunk = [1, 7, 64, 333, 1000, 4096, 1 << 20][round % 7]
+            let (expected, expectedOutcome) = try TestSupport.hits(bytes, matcher: matcher, chunkSize: chunk)
+            var options = SearchOptions()
+            options.chunkSize = chunk
+            options.skipBinary = false
+            let searcher = Searcher(matcher: matcher, options: options)
+            var hits: [SearchHit] = []
+            let (outcome, released) = bytes.withUnsafeBytes { storage in
+                var source = ResidentSource(storage: storage)
+                let outcome = searcher.search(&source) { hits.append($0) }
+                return (outcome, source.released)
+            }
+            let label = "round \(round), chunk \(chunk)"
+            XCTAssertEqual(hits.map(\.byteRange), expected.map(\.byteRange), label)
+            XCTAssertEqual(hits.map(\.start), expected.map(\.start), label)
+            XCTAssertEqual(hits.map(\.end), expected.map(\.end), label)
+            XCTAssertEqual(hits.map(\.group), expected.map(\.group), label)
+            XCTAssertEqual(hits.map(\.secret), expected.map(\.secret), label)
+            XCTAssertEqual(outcome.bytes, expectedOutcome.bytes, label)
+            XCTAssertEqual(outcome.bytes, bytes.count, label)
+            XCTAssertEqual(released, released.sorted(), label)
+            XCTAssertEqual(released.last, bytes.count, label)
+        }
+    }
+}
