@@ -56,11 +56,11 @@ package enum Base64Layer {
             var word = index + 8
             let limit = min(count, range.upperBound + minimum)
             while word + 8 <= limit {
-                // A run of 24 through this word starts at most 16 bytes before it and ends 24 after
-                // its start, so it covers the 8 bytes before the word or the 8 after it whole:
-                // when neither is all base64, the run through here is too short, and the walks
-                // that would measure it are skipped (source code's 8- to 15-character
-                // identifiers: 95 % of the words that passed, on the bench's tree).
+                // A run of 24 or more through this word starts 8 or more bytes before it or,
+                // starting later, ends 16 or more after it: it covers the 8 bytes before the word
+                // or the 8 after it whole. When neither is all base64, the run through here is too
+                // short, and the walks that would measure it are skipped (source code's 8- to
+                // 15-character identifiers: 95 % of the words that passed, on the bench's tree).
                 guard allBase64(base + word),
                       allBase64(base + word - 8) || (word + 16 <= count && allBase64(base + word + 8)) else {
                     word += 16
