@@ -71,17 +71,7 @@ final class SearcherTests: XCTestCase {
         var generator = SplitMix(seed: 42)
         let matcher = TestSupport.matcher(TestSupport.smallWindowRules())
         for round in 0..<40 {
-            var text = ""
-            for _ in 0..<Int(generator.next() % 30) {
-                switch generator.next() % 5 {
-                case 0: text += "Authorization: Bearer " + TokenMinter.opaque(length: 30, seed: "r\(round)-\(text.count)") + "9\n"
-                case 1: text += "x=" + token + "\n"
-                case 2: text += String(repeating: "ü", count: Int(generator.next() % 50))
-                case 3: text += "\r\n"
-                default: text += "plain text with eyJ and bearer words "
-                }
-            }
-            let bytes = Array(text.utf8)
+            let bytes = randomLayout(&generator, round: round, pieces: 30)
             let (reference, _) = try TestSupport.hits(bytes, matcher: matcher)
             let chunk = Int(generator.next() % 200) + 1
             let (hits, _) = try TestSupport.hits(bytes, matcher: matcher, chunkSize: chunk, maxRead: Int(generator.next() % 300) + 1)
@@ -139,6 +129,23 @@ final class SearcherTests: XCTestCase {
 typealias SplitMix = SplitMix64
 
 extension SearcherTests {
+    /// Up to `pieces` random pieces: bearer headers, JWTs, named values, long non-ASCII runs, CRLF
+    /// and prose with keywords but no token.
+    private func randomLayout(_ generator: inout SplitMix, round: Int, pieces: Int) -> [UInt8] {
+        var text = ""
+        for _ in 0..<Int(generator.next() % UInt64(pieces)) {
+            switch generator.next() % 6 {
+            case 0: text += "Authorization: Bearer " + TokenMinter.opaque(length: 30, seed: "r\(round)-\(text.count)") + "9\n"
+            case 1: text += "x=" + token + "\n"
+            case 2: text += String(repeating: "ü", count: Int(generator.next() % 50))
+            case 3: text += "api_token = \"" + TokenMinter.opaque(length: 40, seed: "n\(round)-\(text.count)") + "\"\n"
+            case 4: text += "\r\n"
+            default: text += "plain text with eyJ and bearer words "
+            }
+        }
+        return Array(text.utf8)
+    }
+
     /// Bytes in memory that the searcher searches in place (`ByteSource.residentBytes`), as a
     /// stream's segment is; what it releases is recorded.
     private struct ResidentSource: ByteSource {
@@ -161,18 +168,7 @@ extension SearcherTests {
         var generator = SplitMix(seed: 7)
         let matcher = TestSupport.matcher(TestSupport.smallWindowRules())
         for round in 0..<30 {
-            var text = ""
-            for _ in 0..<Int(generator.next() % 40) {
-                switch generator.next() % 6 {
-                case 0: text += "Authorization: Bearer " + TokenMinter.opaque(length: 30, seed: "r\(round)-\(text.count)") + "9\n"
-                case 1: text += "x=" + token + "\n"
-                case 2: text += String(repeating: "ü", count: Int(generator.next() % 50))
-                case 3: text += "api_token = \"" + TokenMinter.opaque(length: 40, seed: "n\(round)-\(text.count)") + "\"\n"
-                case 4: text += "\r\n"
-                default: text += "plain text with eyJ and bearer words "
-                }
-            }
-            let bytes = Array(text.utf8)
+            let bytes = randomLayout(&generator, round: round, pieces: 40)
             let chunk = [1, 7, 64, 333, 1000, 4096, 1 << 20][round % 7]
             let (expected, expectedOutcome) = try TestSupport.hits(bytes, matcher: matcher, chunkSize: chunk)
             var options = SearchOptions()
