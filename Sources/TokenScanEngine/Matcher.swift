@@ -524,6 +524,7 @@ public final class Matcher: Sendable {
             if end < buffer.count { scratch.continuing[index] = nil }
         }
         collectHits(buffer, from: accept.lowerBound, scratch: scratch)
+        let ruleHasHits = rulesWithHits(scratch: scratch)
         var matchesInBuffer = 0
         var work = 0
         let workBudget = workFactor * max(accept.count, sliceSize)
@@ -532,12 +533,12 @@ public final class Matcher: Sendable {
         let disabled = scratch.disabled
         ruleLoop: for index in rules.indices where !disabled[index] {
             let rule = rules[index]
+            let isKeywordless = rule.rule.keywords.isEmpty
+            if !isKeywordless && !ruleHasHits[index] { continue }
             // A rule started at the words around its keywords takes its starts from each keyword's
             // hits (`wordStarts`): it needs no merged list of them.
             let startsAtWords = rule.anchoredPattern != nil && rule.rule.start.map { $0 != .keyword } == true
             let hits = startsAtWords ? [] : hits(of: index, scratch: scratch)
-            let isKeywordless = rule.rule.keywords.isEmpty
-            if !isKeywordless && (startsAtWords ? !hasHits(index, scratch: scratch) : hits.isEmpty) { continue }
             if matchesInBuffer >= maxMatchesPerBuffer || work >= workBudget {
                 let byMatches = matchesInBuffer >= maxMatchesPerBuffer
                 scratch.boundHits.append(BoundHit(
@@ -722,9 +723,27 @@ public final class Matcher: Sendable {
         return merged
     }
 
-    private func hasHits(_ index: Int, scratch: MatcherScratch) -> Bool {
+    /// Per rule: whether one of its keywords was hit in the last `collectHits`, from the keywords
+    /// (about 120) rather than rule by rule (about 150, each reading its keywords' lists through
+    /// the scratch): most rules have no hit in most files, and asking each of them cost 1 % of a
+    /// tree scan's CPU (`perf record`, `Matcher.scan` and its retains).
+    private func rulesWithHits(scratch: MatcherScratch) -> [Bool] {
+        var marked: [Bool] = []
+        swap(&marked, &scratch.ruleHasHits)
+        defer { swap(&marked, &scratch.ruleHasHits) }
+        if marked.count != rules.count {
+            marked = Array(repeating: false, count: rules.count)
+        } else if marked.contains(true) {
+            marked.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
+        }
         let hits = scratch.hits
-        return keywordsForRule[index].contains { !hits[$0].isEmpty }
+        let rulesForKeyword = rulesForKeyword
+        marked.withUnsafeMutableBufferPointer { marked in
+            for keyword in hits.indices where !hits[keyword].isEmpty {
+                for rule in rulesForKeyword[keyword] { marked[rule] = true }
+            }
+        }
+        return marked
     }
 
     /// `matchStarts` for a word mode, into `scratch.starts`, keyword by keyword: the lists of a
@@ -843,6 +862,8 @@ public final class MatcherScratch {
     public internal(set) var disabled: [Bool]
     /// Where the rule being run can start matching (`Matcher.matchStarts`), reused between rules.
     package var starts: [Int] = []
+    /// Per rule: whether the last scan hit one of its keywords (`Matcher.rulesWithHits`).
+    package var ruleHasHits: [Bool] = []
     /// Per rule: the bytes of a truncated token whose rest goes on in the next buffer.
     package var continuing: [TokenRun?]
 
