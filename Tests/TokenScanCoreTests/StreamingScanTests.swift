@@ -93,6 +93,35 @@ final class WorkQueueTests: XCTestCase {
         XCTAssertNil(released, "the queue still holds a popped element")
     }
 
+    /// A producer that found the queue full goes on when it is half empty, not at the first pop:
+    /// woken by every pop, a walker and a worker switched threads once per file.
+    func testAProducerThatFoundTheQueueFullWaitsUntilItIsHalfEmpty() {
+        let queue = WorkQueue<Int>(capacity: 4)
+        for value in 0..<4 { queue.push(value) }
+        let pushed = DispatchSemaphore(value: 0)
+        Thread {
+            queue.push(4)
+            pushed.signal()
+        }.start()
+        XCTAssertEqual(pushed.wait(timeout: .now() + 0.3), .timedOut, "the queue is full")
+        XCTAssertEqual(queue.pop(), 0)
+        XCTAssertEqual(pushed.wait(timeout: .now() + 0.3), .timedOut, "three of four are still queued")
+        XCTAssertEqual(queue.pop(), 1)
+        XCTAssertEqual(pushed.wait(timeout: .now() + 5), .success, "half empty: the producer goes on")
+        XCTAssertEqual((2...4).map { _ in queue.pop() }, [2, 3, 4])
+        // A consumer waiting on an empty queue is woken by the next push.
+        let popped = DispatchSemaphore(value: 0)
+        Thread {
+            XCTAssertEqual(queue.pop(), 5)
+            popped.signal()
+        }.start()
+        XCTAssertEqual(popped.wait(timeout: .now() + 0.2), .timedOut)
+        queue.push(5)
+        XCTAssertEqual(popped.wait(timeout: .now() + 5), .success)
+        queue.close()
+        XCTAssertNil(queue.pop())
+    }
+
     func testAPushWaitsWhileTheWeightLimitIsReached() {
         let queue = WorkQueue<Int>(capacity: 100, weightLimit: 15)
         queue.push(1, weight: 10)
