@@ -154,6 +154,23 @@ package struct KeywordAutomaton: Sendable {
     /// (its first 100 MB in pieces, best of 7): 56 → 42 ms in 1 MB pieces, 61 → 50 ms in 16 KB
     /// ones (most of a tree's bytes are in files of that size or larger), the same below 4 KB.
     package func scan(_ buffer: UnsafeRawBufferPointer, from start: Int, onHit: (Int, Int) -> Void) {
+        var held = HeldHits()
+        scan(buffer, from: start, held: &held, onHit: onHit)
+    }
+
+    /// The lanes' hits held back while the first lane reports its own: kept by a caller that scans
+    /// many buffers (a worker's matcher scratch) so that the lists are allocated once, not seven
+    /// times on every call and again as they grow (a source tree's files are scanned one call each:
+    /// 5,000 calls, each growing seven lists through five capacities).
+    package struct HeldHits {
+        /// One list per lane (the first lane's unused), made on first use: an empty `HeldHits`
+        /// allocates nothing, so a caller can swap one in and out of its scratch for free.
+        var lists: [[Int]] = []
+        package init() {}
+    }
+
+    /// `scan` with the held-back hits' lists supplied by the caller (emptied here, capacity kept).
+    package func scan(_ buffer: UnsafeRawBufferPointer, from start: Int, held: inout HeldHits, onHit: (Int, Int) -> Void) {
         guard start < buffer.count, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let end = buffer.count
         transitions.withUnsafeBufferPointer { tableBuffer in
@@ -177,10 +194,11 @@ package struct KeywordAutomaton: Sendable {
             // reported its own. Appended through the buffer, not the array of arrays (each append
             // then checked both), lane by lane in lines of their own: a loop over the lanes
             // reading the tuple made the keyword pass 15 % slower (the harness above).
-            var pendingLists = [[Int]](repeating: [], count: Self.laneCount)
+            if held.lists.count != Self.laneCount { held.lists = Array(repeating: [], count: Self.laneCount) }
+            for lane in 1..<Self.laneCount { held.lists[lane].removeAll(keepingCapacity: true) }
             let bit = outputBit
             var offset = 0
-            pendingLists.withUnsafeMutableBufferPointer { pending in
+            held.lists.withUnsafeMutableBufferPointer { pending in
                 while offset < laneLength {
                     let flagged = lanes.advance(table, outputBit: bit, from: offset, to: laneLength)
                     guard flagged < laneLength else { break }
@@ -201,10 +219,10 @@ package struct KeywordAutomaton: Sendable {
             let last = Self.laneCount - 1
             var state = lanes[last]
             walk(table, base, from: start + Self.laneCount * laneLength, to: end, state: &state) { index, state in
-                pendingLists[last].append(index << 16 | state)
+                held.lists[last].append(index << 16 | state)
             }
             for lane in 1..<Self.laneCount {
-                for packed in pendingLists[lane] { report(packed & 0xFFFF, endingAt: packed >> 16, onHit) }
+                for packed in held.lists[lane] { report(packed & 0xFFFF, endingAt: packed >> 16, onHit) }
             }
         }
     }

@@ -799,13 +799,16 @@ public final class Matcher: Sendable {
         var hits: [[Int]] = []
         var positions: [Int] = []
         var markerHits: [Int] = []
+        var held = KeywordAutomaton.HeldHits()
         swap(&hits, &scratch.hits)
         swap(&positions, &scratch.keywordPositions)
         swap(&markerHits, &scratch.markerHits)
+        swap(&held, &scratch.heldHits)
         defer {
             swap(&hits, &scratch.hits)
             swap(&positions, &scratch.keywordPositions)
             swap(&markerHits, &scratch.markerHits)
+            swap(&held, &scratch.heldHits)
         }
         for index in hits.indices { hits[index].removeAll(keepingCapacity: true) }
         positions.removeAll(keepingCapacity: true)
@@ -820,7 +823,7 @@ public final class Matcher: Sendable {
         // Each keyword's list is appended to in place (through the outer array, each append
         // checked that one's uniqueness too).
         hits.withUnsafeMutableBufferPointer { hits in
-            automaton.scan(buffer, from: start) { keyword, position in
+            automaton.scan(buffer, from: start, held: &held) { keyword, position in
                 if let last = positions.last, last > position { positionsUnsorted = true }
                 positions.append(position)
                 if !markers.isEmpty, let marker = markerForKeyword[keyword], let base {
@@ -859,6 +862,8 @@ public final class MatcherScratch {
     /// Start offsets of `Matcher.markers` found by the last `scan` (at or after its accept start,
     /// also in the overlap after it), in order of their end.
     package var markerHits: [Int] = []
+    /// The keyword automaton's lists of held-back lane hits, reused from buffer to buffer.
+    package var heldHits = KeywordAutomaton.HeldHits()
     public internal(set) var disabled: [Bool]
     /// Where the rule being run can start matching (`Matcher.matchStarts`), reused between rules.
     package var starts: [Int] = []
