@@ -82,8 +82,11 @@ public struct NameVocabulary: Sendable {
             guard core.count <= name.count else { return false }
             return core.withUnsafeBufferPointer { core in
                 let length = core.count
+                // The first byte is compared before `memcmp` is called: most entries are `*word*`,
+                // tried at every offset of the name (the call was most of a classification's cost:
+                // 4,750 instructions for each of a source tree's 9,639 named matches, callgrind).
                 func equal(at offset: Int) -> Bool {
-                    length == 0 || memcmp(name.baseAddress! + offset, core.baseAddress!, length) == 0
+                    length == 0 || (name[offset] == core[0] && memcmp(name.baseAddress! + offset, core.baseAddress!, length) == 0)
                 }
                 switch (anyPrefix, anySuffix) {
                 case (false, false): return length == name.count && equal(at: 0)
@@ -167,11 +170,20 @@ public struct NameVocabulary: Sendable {
     /// The most specific entry's class for a name normalized both ways.
     private func classify(last: UnsafeBufferPointer<UInt8>, whole: UnsafeBufferPointer<UInt8>) -> NameClass? {
         guard !last.isEmpty else { return nil }
-        var best: Entry?
-        for entry in entries where entry.matches(entry.dotted ? whole : last) {
-            if best == nil || entry.coreBytes.count > best!.coreBytes.count { best = entry }
+        // By index, through the buffer: a loop over the entries copied each (three references
+        // retained and released), and an entry no longer than the best so far is not compared.
+        let best = entries.withUnsafeBufferPointer { entries in
+            var best = -1
+            var bestLength = -1
+            for index in entries.indices {
+                let length = entries[index].coreBytes.count
+                guard length > bestLength, entries[index].matches(entries[index].dotted ? whole : last) else { continue }
+                best = index
+                bestLength = length
+            }
+            return best
         }
-        return best.flatMap { classes[$0.classID] }
+        return best < 0 ? nil : classes[entries[best].classID]
     }
 
     /// The class of `value` under `name`: the name's, unless the name holds a credential and the
