@@ -64,7 +64,8 @@ package final class SegmentBuffer: @unchecked Sendable {
     private var budget: SegmentMemoryBudget?
     private var charged = 0
     private var refunded = 0
-    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    /// Searched bytes go back in whole huge pages (`SegmentBufferPool.hugePage`), not 4 KiB ones.
+    private static let discardUnit = max(SegmentBufferPool.hugePage, Int(sysconf(Int32(_SC_PAGESIZE))))
 
     /// Where the mapping goes when the buffer is released (`SegmentBufferPool`); unmapped without.
     private let pool: SegmentBufferPool?
@@ -83,7 +84,7 @@ package final class SegmentBuffer: @unchecked Sendable {
     /// for the next segment (`SegmentBufferPool` says why).
     package func discard(before offset: Int) {
         guard let base = storage.baseAddress else { return }
-        let end = min(storage.count, offset - start) / Self.pageSize * Self.pageSize
+        let end = min(storage.count, offset - start) / Self.discardUnit * Self.discardUnit
         guard end > discarded else { return }
         if pool == nil { madvise(base + discarded, end - discarded, MADV_DONTNEED) }
         discarded = end
