@@ -128,6 +128,22 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertEqual(summary.files, 1)
     }
 
+    /// The same for a file large enough to be searched in segments on two threads, cut inside its
+    /// second segment: that segment reads short, the later ones nothing, and no thread waits.
+    func testLargeFileThatShrinksWhileSearchedInSegmentsReportsWhatWasRead() throws {
+        let tokens = ["first", "second", "cut"].map { TokenMinter.jwt(claims: ["sub": .string($0), "scope": "repo"]) }
+        let line = String(repeating: "y", count: 99) + "\n"
+        let filler = String(repeating: line, count: Segmenting.segmentBytes / 100)
+        let kept = "t=\(tokens[0])\n" + filler + filler + "u=\(tokens[1])\n"
+        try write("app.log", kept + filler + filler + "v=\(tokens[2])\n")
+        let (findings, summary) = scan { options in
+            options.jobs = 2
+            options.fileHooks = FileHooks(afterOpen: { path in _ = truncate(path, off_t(kept.utf8.count)) })
+        }
+        XCTAssertEqual(findings.compactMap { $0.jwt?.claims["sub"]?.string }, ["first", "second"])
+        XCTAssertEqual(summary.files, 1)
+    }
+
     func testMaxFileSizeSkipsAndNamesLargerFiles() throws {
         try write("small.env", "t=\(token)\n")
         try write("big.log", "t=\(token)\n" + String(repeating: "y", count: 2 << 20))
