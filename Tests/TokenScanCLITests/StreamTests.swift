@@ -37,12 +37,19 @@ final class StreamTests: XCTestCase {
     /// pages: a page fault for each page of the stream cost 0.4 s of system time per 415 MB, most
     /// of a one-worker stream scan's regression against 955d3d3 (`SegmentBufferPool`).
     func testOneWorkerReusesItsSegmentMemory() throws {
-        let line = "10.0.0.7 - - [24/Nov/2026:10:00:00 +0000] \"GET /api/v1/items/42?page=2 HTTP/1.1\" 200 512\n"
-        let block = Data(String(repeating: line, count: (1 << 20) / line.utf8.count).utf8)
-        let run = try streamThroughScan(times: 256, arguments: ["--jobs", "1"]) { _ in block }
-        XCTAssertEqual(run.status, 0)
-        XCTAssertLessThan(run.minorFaults, 256 * (1 << 20) / 4096 / 4, "minor page faults of a 256 MiB stream (one per page would be 65,536)")
-        run.assertPeakRSS(belowMB: 64, "peak RSS (MB) of a 256 MiB stream with one worker")
+        try assertFewPageFaults(jobs: 1)
+    }
+
+    /// A 256 MiB stream of access-log lines scanned with `jobs` workers faults in fewer than a
+    /// quarter of its pages, and stays under the memory bound.
+    private func assertFewPageFaults(jobs: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        let text = "10.0.0.7 - - [24/Nov/2026:10:00:00 +0000] \"GET /api/v1/items/42?page=2 HTTP/1.1\" 200 512\n"
+        let block = Data(String(repeating: text, count: (1 << 20) / text.utf8.count).utf8)
+        let run = try streamThroughScan(times: 256, arguments: ["--jobs", "\(jobs)"]) { _ in block }
+        XCTAssertEqual(run.status, 0, file: file, line: line)
+        XCTAssertLessThan(run.minorFaults, 256 * (1 << 20) / 4096 / 4,
+                          "minor page faults of a 256 MiB stream with \(jobs) worker(s) (one per page would be 65,536)", file: file, line: line)
+        run.assertPeakRSS(belowMB: 64, "peak RSS (MB) of a 256 MiB stream with \(jobs) worker(s)", file: file, line: line)
     }
 
     /// Two workers map each segment afresh and give its pages back as they search it (kept whole,
@@ -54,12 +61,7 @@ final class StreamTests: XCTestCase {
         guard setting.contains("[always]") || setting.contains("[madvise]") else {
             throw XCTSkip("transparent huge pages are off here ('\(setting.trimmingCharacters(in: .whitespacesAndNewlines))')")
         }
-        let line = "10.0.0.7 - - [24/Nov/2026:10:00:00 +0000] \"GET /api/v1/items/42?page=2 HTTP/1.1\" 200 512\n"
-        let block = Data(String(repeating: line, count: (1 << 20) / line.utf8.count).utf8)
-        let run = try streamThroughScan(times: 256, arguments: ["--jobs", "2"]) { _ in block }
-        XCTAssertEqual(run.status, 0)
-        XCTAssertLessThan(run.minorFaults, 256 * (1 << 20) / 4096 / 4, "minor page faults of a 256 MiB stream (one per page would be 65,536)")
-        run.assertPeakRSS(belowMB: 64, "peak RSS (MB) of a 256 MiB stream with two workers")
+        try assertFewPageFaults(jobs: 2)
     }
 
     /// One line of 1 GiB without a newline, a token near its start, one in the middle and one at
