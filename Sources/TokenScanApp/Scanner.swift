@@ -754,6 +754,13 @@ package final class WorkQueue<Element: Sendable>: @unchecked Sendable {
         self.weightLimit = weightLimit
     }
 
+    /// Threads waiting now in `push` and in `pop` (for tests that must know a thread is waiting).
+    package var waiting: (producers: Int, consumers: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (waitingPushers, waitingPoppers)
+    }
+
     /// How many elements a waiting producer lets the queue drain to before it goes on.
     private var refillMark: Int { capacity / 2 }
 

@@ -56,16 +56,19 @@ package final class SegmentBufferPool: @unchecked Sendable {
     /// changes nothing; the kernel zeroes the same bytes either way.
     package static func map(_ size: Int) -> UnsafeMutableRawBufferPointer {
         // Mapped one huge page longer and trimmed to an aligned start: only whole aligned huge
-        // pages can be backed by one.
-        let length = size + hugePage
+        // pages can be backed by one. The tail is cut from the page after the buffer's last byte
+        // (`munmap` refuses an address off a page boundary: the tail of a segment's length, which
+        // is no multiple of the page size, stayed mapped, about 1 MiB per segment).
+        let pages = (size + pageSize - 1) / pageSize * pageSize
+        let length = pages + hugePage
         let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         precondition(mapped != MAP_FAILED, "cannot map \(size) bytes for a segment: \(String(cString: strerror(errno)))")
         let raw = UInt(bitPattern: mapped)
         let aligned = (raw + UInt(hugePage - 1)) & ~UInt(hugePage - 1)
         let head = Int(aligned - raw)
         if head > 0 { munmap(mapped, head) }
-        let tail = length - head - size
-        if tail > 0 { munmap(mapped! + head + size, tail) }
+        let tail = length - head - pages
+        if tail > 0 { munmap(mapped! + head + pages, tail) }
         let base = mapped! + head
         madvise(base, size, MADV_HUGEPAGE)
         return UnsafeMutableRawBufferPointer(start: base, count: size)
@@ -75,6 +78,7 @@ package final class SegmentBufferPool: @unchecked Sendable {
     /// pages go back (`SegmentBuffer.discard(before:)`): a part of a huge page given back would
     /// split it.
     package static let hugePage = 2 << 20
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     deinit {
         for storage in free { munmap(storage.baseAddress!, storage.count) }

@@ -103,7 +103,7 @@ final class WorkQueueTests: XCTestCase {
             queue.push(4)
             pushed.signal()
         }.start()
-        XCTAssertEqual(pushed.wait(timeout: .now() + 0.3), .timedOut, "the queue is full")
+        waitUntil { queue.waiting.producers == 1 }
         XCTAssertEqual(queue.pop(), 0)
         XCTAssertEqual(pushed.wait(timeout: .now() + 0.3), .timedOut, "three of four are still queued")
         XCTAssertEqual(queue.pop(), 1)
@@ -115,11 +115,18 @@ final class WorkQueueTests: XCTestCase {
             XCTAssertEqual(queue.pop(), 5)
             popped.signal()
         }.start()
-        XCTAssertEqual(popped.wait(timeout: .now() + 0.2), .timedOut)
+        waitUntil { queue.waiting.consumers == 1 }
         queue.push(5)
         XCTAssertEqual(popped.wait(timeout: .now() + 5), .success)
         queue.close()
         XCTAssertNil(queue.pop())
+    }
+
+    /// Polls `condition` (another thread's state) for up to 10 s.
+    private func waitUntil(_ condition: () -> Bool, file: StaticString = #filePath, line: UInt = #line) {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition() && Date() < deadline { usleep(1000) }
+        XCTAssertTrue(condition(), "timed out", file: file, line: line)
     }
 
     func testAPushWaitsWhileTheWeightLimitIsReached() {
@@ -141,3 +148,33 @@ final class WorkQueueTests: XCTestCase {
         XCTAssertNil(queue.pop())
     }
 }
+
+final class SegmentBufferPoolTests: XCTestCase {
+    /// Bytes this process has mapped (`/proc/self/maps`).
+    private func mappedBytes() throws -> Int {
+        let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+        return maps.split(separator: "\n").reduce(0) { total, line in
+            let range = line.prefix { $0 != " " }.split(separator: "-")
+            guard range.count == 2, let low = Int(range[0], radix: 16), let high = Int(range[1], radix: 16) else { return total }
+            return total + (high - low)
+        }
+    }
+
+    /// A segment's mapping is made a huge page longer and trimmed to an aligned start; for a length
+    /// that is not a multiple of the page size, the trimmed tail started off a page boundary,
+    /// `munmap` refused it, and about 1 MiB of address space stayed mapped per segment (a long
+    /// stream with two workers maps a segment every 8 MiB).
+    func testAMappingOfAnyLengthLeavesNothingMappedOnceReleased() throws {
+        let before = try mappedBytes()
+        for extra in [0, 1, 4095, 4097, 12_345, 600_001] {
+            for _ in 0..<8 {
+                let mapping = SegmentBufferPool.map((8 << 20) + extra)
+                XCTAssertEqual(Int(bitPattern: mapping.baseAddress) % SegmentBufferPool.hugePage, 0)
+                XCTAssertEqual(mapping.count, (8 << 20) + extra)
+                munmap(mapping.baseAddress, mapping.count)
+            }
+        }
+        XCTAssertLessThan(try mappedBytes() - before, 4 << 20, "48 mappings made and released")
+    }
+}
+
