@@ -78,7 +78,7 @@ package final class SegmentBufferPool: @unchecked Sendable {
     /// pages go back (`SegmentBuffer.discard(before:)`): a part of a huge page given back would
     /// split it.
     package static let hugePage = 2 << 20
-    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    package static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     deinit {
         for storage in free { munmap(storage.baseAddress!, storage.count) }

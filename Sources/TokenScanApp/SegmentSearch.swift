@@ -65,7 +65,7 @@ package final class SegmentBuffer: @unchecked Sendable {
     private var charged = 0
     private var refunded = 0
     /// Searched bytes go back in whole huge pages (`SegmentBufferPool.hugePage`), not 4 KiB ones.
-    private static let discardUnit = max(SegmentBufferPool.hugePage, Int(sysconf(Int32(_SC_PAGESIZE))))
+    private static let discardUnit = max(SegmentBufferPool.hugePage, SegmentBufferPool.pageSize)
 
     /// Where the mapping goes when the buffer is released (`SegmentBufferPool`); unmapped without.
     private let pool: SegmentBufferPool?
