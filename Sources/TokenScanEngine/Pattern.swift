@@ -1,4 +1,5 @@
 import CPCRE2
+import Synchronization
 import TokenFormats
 import TokenScanModel
 
@@ -21,17 +22,32 @@ public struct MatchLimits: Sendable {
     public init() {}
 }
 
-/// A compiled PCRE2 pattern, JIT-compiled where the platform allows it.
+/// A compiled PCRE2 pattern, JIT-compiled where the platform allows it — on its first match.
 ///
-/// Compiled code is immutable after construction and PCRE2 documents it as safe to share between
-/// threads; per-thread state (match data, JIT stack) lives in `MatchScratch`.
+/// Why the JIT waits for a match: JIT-compiling the ~75 built-in rules (and mapping their
+/// executable pages) was the largest part of a one-file scan's start-up, longer than the whole
+/// scan, while such a scan runs a handful of them: a rule runs only where one of its keywords
+/// occurs. Compiling (`pcre2_compile`) stays eager, so a pattern that does not compile is still an
+/// error before anything is scanned; the JIT runs exactly once, before the first match call of any
+/// thread, so every match is the JIT's, as before.
+///
+/// Compiled code is immutable once JIT-compiled and PCRE2 documents it as safe to share between
+/// threads; `pcre2_jit_compile` is not safe beside a match on the same code, so it runs under a
+/// lock that every first caller takes and later callers skip (`jitState`, acquire/release).
+/// Per-thread state (match data, JIT stack) lives in `MatchScratch`.
 public final class Pattern: @unchecked Sendable {
     package let code: OpaquePointer
     /// Named groups by name → group number.
     public let groupNames: [String: Int]
     public let captureCount: Int
-    public let isJIT: Bool
     public let source: String
+    /// `JITState` of `code`: pending until the first match asks for it.
+    private let jitState = Atomic<UInt8>(JITState.pending.rawValue)
+    private let jitLock = Mutex<Void>(())
+
+    private enum JITState: UInt8 {
+        case pending, compiled, unavailable
+    }
 
     public struct Options: OptionSet, Sendable {
         public let rawValue: UInt32
@@ -58,7 +74,6 @@ public final class Pattern: @unchecked Sendable {
             throw PatternCompileError(message: Pattern.errorMessage(errorCode), offset: errorOffset)
         }
         code = compiled
-        isJIT = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
 
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
@@ -67,6 +82,25 @@ public final class Pattern: @unchecked Sendable {
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// Whether the JIT has been asked for (by a match, or by `isJIT`): for tests.
+    package var jitRequested: Bool { jitState.load(ordering: .acquiring) != JITState.pending.rawValue }
+
+    /// Whether matches run PCRE2's JIT code (false where the platform has no JIT); JIT-compiles
+    /// the pattern if no match has yet.
+    public var isJIT: Bool {
+        if let ready = JITState(rawValue: jitState.load(ordering: .acquiring)), ready != .pending {
+            return ready == .compiled
+        }
+        return jitLock.withLock { _ in
+            if let ready = JITState(rawValue: jitState.load(ordering: .relaxed)), ready != .pending {
+                return ready == .compiled
+            }
+            let state: JITState = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0 ? .compiled : .unavailable
+            jitState.store(state.rawValue, ordering: .releasing)
+            return state == .compiled
+        }
+    }
 
     /// The `group` argument of `MatchScratch.firstMatch` that asks for the first capture group
     /// that matched a non-empty text (falling back to the whole match).

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import XCTest
 @testable import TokenFormats
 @testable import TokenScanModel
@@ -37,6 +39,34 @@ final class PatternTests: XCTestCase {
         let match = try text.withUnsafeBytes { try scratch.firstMatch(pattern, in: $0, from: 0, group: 1) }
         XCTAssertEqual(match?.range, 2..<9)
         XCTAssertEqual(match?.group, 6..<9)
+    }
+
+    /// The JIT runs at the first match, not at compile time (a one-file scan runs a handful of the
+    /// ~75 built-in rules), and exactly once when several threads match at once.
+    func testTheJITCompilesOnceAtTheFirstMatchOfAnyThread() throws {
+        let pattern = try Pattern("(?<![a-z])tok_(?<secret>[a-z0-9]{8,})")
+        XCTAssertFalse(pattern.jitRequested, "compiling a pattern JIT-compiles it")
+        let text = Array(String(repeating: "x tok_abcdef123 y ", count: 64).utf8)
+        let threads = 8
+        let found = Mutex<[[Range<Int>]]>([])
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            let scratch = MatchScratch()
+            var ranges: [Range<Int>] = []
+            var start = 0
+            text.withUnsafeBytes { buffer in
+                while let match = try? scratch.firstMatch(pattern, in: buffer, from: start, group: 1), let group = match.group {
+                    ranges.append(group)
+                    start = match.range.upperBound
+                }
+            }
+            found.withLock { $0.append(ranges) }
+        }
+        XCTAssertTrue(pattern.jitRequested)
+        XCTAssertTrue(pattern.isJIT)
+        let results = found.withLock { $0 }
+        XCTAssertEqual(results.count, threads)
+        XCTAssertEqual(results.first?.count, 64)
+        XCTAssertTrue(results.allSatisfy { $0 == results.first })
     }
 
     func testLookbehindSeesBytesBeforeStartOffset() throws {
