@@ -15,6 +15,14 @@ let binarySettings: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibi
 /// interpreted as a value).
 let staticArchiveLinking: [LinkerSetting] = Context.environment["TOKENSCAN_STATIC_ARCHIVES"].map { [.unsafeFlags(["-L\($0)"])] } ?? []
 
+/// `--no-export-dynamic`: the static Swift runtime's link arguments (`--static-swift-stdlib`) export
+/// every symbol of the binary (`-export-dynamic`): 17,000 entries in the dynamic symbol table, which
+/// the loader hashes and the runtime's one `dladdr` at start-up (finding its own path) walks —
+/// about 0.4 ms of a one-file scan's start-up, and a dynamic symbol table that `strip` keeps.
+/// Nothing looks a tokenscan symbol up by name. Every build gets it, so that the binary
+/// `scripts/bench` times starts like the one `scripts/build-binary` ships.
+let executableLinking: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
+
 let package = Package(
     name: "tokenscan",
     products: [
@@ -110,7 +118,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: binarySettings,
-            linkerSettings: staticArchiveLinking,
+            linkerSettings: staticArchiveLinking + executableLinking,
             plugins: ["EmbedCommit"]
         ),
         // Mints the labelled fixture corpus from Fixtures/templates (tests and `swift run fixturegen`).

@@ -55,6 +55,17 @@ final class ReleaseBinaryTests: XCTestCase {
         XCTAssertEqual(offenders, [], "symbols newer than GLIBC_2.34, or from the C++ or GCC runtime")
     }
 
+    /// The binary exports nothing (Package.swift's `--no-export-dynamic`): a dynamic symbol
+    /// table of the whole static Swift runtime cost start-up time in the loader and in the
+    /// runtime's `dladdr`. What remains is what the binary imports from glibc.
+    func testExportsNoSymbols() throws {
+        let result = try MinimalRoot.execute("/usr/bin/objdump", ["-T", try binary.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let defined = result.stdout.split(separator: "\n").filter { $0.contains(" DF ") || $0.contains(" DO ") }
+            .filter { !$0.contains("*UND*") }
+        XCTAssertLessThan(defined.count, 20, defined.prefix(20).joined(separator: "\n"))
+    }
+
     /// toml++ (inside TOMLKit) reports malformed TOML by throwing a C++ exception; with the C++
     /// runtime and the unwinder linked statically (and the unwinder's object lookup answered by
     /// build-binary.d/glibc-floor.c), that must still be a clean error, not a terminate.
