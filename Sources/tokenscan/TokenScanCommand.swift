@@ -44,7 +44,7 @@ struct TokenScanCommand: ParsableCommand {
             Glibc.exit(ExitStatus.error.rawValue)
         }
         do {
-            var command = try parseAsRoot()
+            var command = try DirectParse.parse(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let exit as ExitCode {
             Glibc.exit(exit.rawValue)
