@@ -23,10 +23,15 @@ import TokenScanSuppression
 /// commit has no parent and shows its whole tree as added.
 ///
 /// Binary content is not scanned; each binary file is emitted as `.skipped` so the summary names it.
-/// What is binary is decided from the new content the way the walker decides it (a NUL byte in
-/// the first 8 KiB, unless it reads as UTF-16), not by git: every file is diffed as text
-/// (`--text`), so neither a NUL in the old version nor a `-diff` attribute hides added lines. A
-/// file that turns from text to binary is named on stderr too.
+/// Every file is diffed as text (`--text`), so neither a NUL in the old version nor a `-diff`
+/// attribute (both under the control of the commits scanned) hides added lines. Added lines
+/// without a NUL byte are text and scanned, whatever the rest of the file holds: a NUL put at a
+/// file's start in one commit does not hide what the next commits add to it. A file whose added
+/// lines hold a NUL byte is judged by its new content the way the walker judges a file (a NUL byte
+/// in the first 8 KiB, unless it reads as UTF-16) and skipped whole when binary; a file that turns
+/// from text to binary is named on stderr too. (Judging only then, not for every changed file,
+/// is also what keeps a history scan near `git log -p`'s own time: the verdict reads each new
+/// blob whole through `git cat-file`, which doubled git's work.)
 /// git's output is read incrementally and never held whole; one blob is bounded by
 /// `maximumBlobBytes` (a larger file's added lines are split at a line boundary into continuation
 /// blobs).
@@ -272,7 +277,8 @@ package enum ContentVerdict: Equatable {
 package struct BlobAssembler {
     package let staged: Bool
     package let maximumBytes: Int
-    /// Judges a file's new content at its first added line (`GitSource` asks git for the blob).
+    /// Judges a file's new content at its first added line that holds a NUL byte (`GitSource` asks
+    /// git for the blob).
     package var classify: (DiffFile) -> ContentVerdict = { _ in .text }
 
     private var commit: CommitInfo?
@@ -304,7 +310,9 @@ package struct BlobAssembler {
             emit(.skipped(SkippedInput(path: file.path, reason: "binary file (\(place)); git shows no text to scan")))
         case .added(let text, let number):
             guard let path, let file else { return }
-            if verdict == nil {
+            // Only a NUL byte can make added text unscannable: until an added line holds one,
+            // no verdict is asked for (the round trip reads the whole new blob).
+            if verdict == nil && text.contains(0) {
                 let judged = classify(file)
                 verdict = judged
                 switch judged {

@@ -78,6 +78,34 @@ final class PathsCLITests: XCTestCase {
         XCTAssertTrue(json.stderr.contains("skipped config.env: changed from text to binary"), json.stderr)
     }
 
+    /// A file that starts with a NUL byte is binary to the walker; a later change that adds
+    /// text lines to it (no NUL among them) is scanned, in history and staged: a NUL put at a
+    /// file's start in one commit must not hide the tokens the next commits add.
+    func testTextAddedToAFileThatStartsBinaryIsScanned() throws {
+        guard GitFixture.executable != nil else { throw XCTSkip("git is not installed") }
+        let repo = try GitFixture()
+        try repo.write("blob.dat", bytes: [0, 1, 2] + Array("\nheader\n".utf8))
+        let first = try repo.commitAll("a binary start")
+        try repo.write("blob.dat", bytes: [0, 1, 2] + Array("\nheader\nTOKEN=\(token)\n".utf8))
+        try repo.commitAll("append a token")
+
+        let json = try run(["git", "--repo", repo.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(json.status, 1, json.stdout + json.stderr)
+        let found = try report(json)
+        XCTAssertEqual(found.findings.map(\.path), ["blob.dat"], json.stdout)
+        XCTAssertEqual(found.findings.first?.line, 3)
+        // The first commit's added lines hold the NUL byte: that commit's content is judged binary.
+        XCTAssertEqual(found.summary.skipped.map(\.path), ["blob.dat"], json.stdout)
+        XCTAssertTrue(found.summary.skipped[0].reason.hasPrefix("binary file (commit \(first.prefix(12)))"),
+                      found.summary.skipped[0].reason)
+
+        try repo.write("blob.dat", bytes: [0, 1, 2] + Array("\nheader\nTOKEN=\(token)\nOTHER=\(token)\n".utf8))
+        try repo.git("add", "blob.dat")
+        let staged = try run(["git", "--staged", "--repo", repo.path, "--now", now, "--format", "json"])
+        XCTAssertEqual(staged.status, 1, staged.stdout + staged.stderr)
+        XCTAssertEqual(try report(staged).findings.map(\.line), [4])
+    }
+
     // MARK: - Ignore files
 
     /// git ignores `.gitignore` for tracked files, so does `scan DIR`: a file added with
