@@ -131,7 +131,13 @@ public final class Matcher: Sendable {
     public let rules: [CompiledRule]
     /// The longest match any rule can produce; the searcher keeps this much overlap between chunks.
     public let maxMatchLength: Int
-    package let automaton: KeywordAutomaton?
+    /// The keyword automaton: this matcher's own, or the shared built-in one (`builtinAutomaton`),
+    /// looked up at the first scan rather than here. Why: the built-in automaton is built on the
+    /// prewarm thread, and a one-file scan made its matcher before that was done, then waited
+    /// while it could have been starting its workers and opening the file.
+    package var automaton: KeywordAutomaton? { usesBuiltinAutomaton ? Matcher.builtinAutomaton : ownAutomaton }
+    private let ownAutomaton: KeywordAutomaton?
+    private let usesBuiltinAutomaton: Bool
     /// Keyword (index in the automaton) → the rules that list it.
     package let rulesForKeyword: [[Int]]
     /// Rule → its keywords (indices in the automaton): where its hits are read from.
@@ -210,9 +216,9 @@ public final class Matcher: Sendable {
         markerForKeyword = keywords.map { lowerMarkers.firstIndex(of: $0) }
         keywordWordLength = keywords.map { keyword in keyword.firstIndex { !Matcher.isWordByte($0) } ?? keyword.count }
         keywordless = rules.indices.filter { rules[$0].keywords.isEmpty }
-        let builtin = Matcher.builtinAutomaton
-        automaton = keywords == builtin.keywords ? builtin.automaton : KeywordAutomaton(keywords: keywords)
-        if !keywords.isEmpty && automaton == nil {
+        usesBuiltinAutomaton = keywords == Matcher.builtinKeywords
+        ownAutomaton = usesBuiltinAutomaton ? nil : KeywordAutomaton(keywords: keywords)
+        if !keywords.isEmpty && !usesBuiltinAutomaton && ownAutomaton == nil {
             throw RuleError(file: "keywords", message: "too many keywords for the prefilter (\(keywords.count))")
         }
     }
@@ -223,12 +229,13 @@ public final class Matcher: Sendable {
             .sorted { $0.lexicographicallyPrecedes($1) }
     }
 
+    /// The built-in rules' keywords, as `keywordList` gives them.
+    package static let builtinKeywords = keywordList(rules: (try? RuleCatalog.builtin()) ?? [], markers: [])
+
     /// The automaton of the built-in rules' keywords, built once per process (ahead of need by
-    /// `Prewarm`) and shared by every matcher whose keywords are exactly those.
-    package static let builtinAutomaton: (keywords: [[UInt8]], automaton: KeywordAutomaton?) = {
-        let keywords = keywordList(rules: (try? RuleCatalog.builtin()) ?? [], markers: [])
-        return (keywords, KeywordAutomaton(keywords: keywords))
-    }()
+    /// `Prewarm`) and shared by every matcher whose keywords are exactly those (`KeywordAutomatonTests`
+    /// hold that it is built: the built-in keywords are not too many).
+    package static let builtinAutomaton = KeywordAutomaton(keywords: builtinKeywords)
 
     /// `memchr` for the first byte, `memcmp` for the rest: fast in debug builds too (a context
     /// can be the line of a 50 MB token).
