@@ -156,26 +156,26 @@ public struct Configuration: Sendable {
     /// `confinedTo`: look in this directory only, not upwards (a base revision's files, exported
     /// to a private directory that has no repository above it).
     public static func discover(near roots: [String], fileName: String = Configuration.fileName, confinedTo: String? = nil) -> String? {
+        let currentDirectory = FileManager.default.currentDirectoryPath
         if let confinedTo {
-            let candidate = URL(fileURLWithPath: confinedTo).appendingPathComponent(fileName).path
-            return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+            let candidate = PathName.appending(fileName, to: PathName.absolute(confinedTo, in: currentDirectory))
+            return FileStatus.isDirectory(atPath: candidate) != nil ? candidate : nil
         }
-        var start = FileManager.default.currentDirectoryPath
+        var start = currentDirectory
         if let first = roots.first {
             if let isDirectory = FileStatus.isDirectory(atPath: first) {
                 start = isDirectory ? first : PathName.parent(of: first)
                 if start.isEmpty { start = "." }
             }
         }
-        var directory = URL(fileURLWithPath: start).standardizedFileURL
+        var directory = PathName.absolute(start, in: currentDirectory)
         while true {
-            let candidate = directory.appendingPathComponent(fileName).path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            let candidate = PathName.appending(fileName, to: directory)
+            if FileStatus.isDirectory(atPath: candidate) != nil { return candidate }
             // Stop at the repository root: a config above it belongs to something else.
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) { return nil }
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path { return nil }
-            directory = parent
+            if FileStatus.isDirectory(atPath: PathName.appending(".git", to: directory)) != nil { return nil }
+            if directory == "/" { return nil }
+            directory = PathName.parent(of: directory)
         }
     }
 }

@@ -27,6 +27,23 @@ public enum PathName {
         return start >= end ? (end == 1 && bytes.first == UInt8(ascii: "/") ? "/" : "") : String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
+    /// `path` made absolute against `currentDirectory` and standardized lexically, as
+    /// `URL(fileURLWithPath:).standardizedFileURL.path` gives it: no `.` or `..` components, no
+    /// repeated or trailing slash (`..` at the root stays there). No link is resolved. Why not
+    /// `URL`: its parser was a tenth of a one-file scan's configuration step.
+    public static func absolute(_ path: String, in currentDirectory: String) -> String {
+        let joined = path.hasPrefix("/") ? path : currentDirectory + "/" + path
+        var components: [Substring] = []
+        for component in joined.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": _ = components.popLast()
+            default: components.append(component)
+            }
+        }
+        return "/" + components.joined(separator: "/")
+    }
+
     /// `component` inside `directory` (`NSString.appendingPathComponent` for the relative names
     /// configuration files list): one slash between them, and `component` alone when `directory`
     /// is empty.

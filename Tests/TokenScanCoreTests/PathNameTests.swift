@@ -22,4 +22,14 @@ final class PathNameTests: XCTestCase {
         XCTAssertEqual(PathName.lastComponent(of: "x"), "x")
         XCTAssertEqual(PathName.parent(of: "x/"), "")
     }
+
+    /// Configuration discovery walks up from this: the path `URL` standardizes, without `URL`.
+    func testAbsoluteAgreesWithURLStandardization() {
+        let current = "/work/repo/sub"
+        for path in ["x", "./x", "x/", "a/b/../c", "../up", "../../../../../..", "/", "/abs/./p//q/", ".", "..", "a/./b/.",
+                     "/a/../../b", "dir with space/x", "ü/..", "a..b/c", "..."] {
+            let expected = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: current, isDirectory: true)).standardizedFileURL.path
+            XCTAssertEqual(PathName.absolute(path, in: current), expected, "'\(path)'")
+        }
+    }
 }
