@@ -9,8 +9,8 @@ import TokenScanSources
 import TokenScanSuppression
 
 /// Builds the process-wide built-in data — the name vocabulary, the scope taxonomy, the identity
-/// providers, the weak-secret list, the rules compiled and their keyword automaton — on a
-/// background thread while the command line is being parsed.
+/// providers, the weak-secret list, the processor count, the rules compiled and their keyword
+/// automaton — on a background thread while the command line is being parsed.
 ///
 /// Why: a one-file scan, a pre-commit hook's usual case, spends about as long in ArgumentParser's
 /// reflection as in parsing the built-in rules, and the two do not depend on each other, so on two
@@ -29,6 +29,7 @@ public enum Prewarm {
             _ = ScopeTaxonomy.builtin
             _ = ProviderCatalog.builtin
             _ = WeakSecrets.builtin
+            _ = ScanOptions.processors
             _ = CompiledRule.builtin
             _ = Matcher.builtinAutomaton
         }

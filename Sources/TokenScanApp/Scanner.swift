@@ -11,7 +11,11 @@ import TokenScanSources
 import TokenScanSuppression
 
 public struct ScanOptions: Sendable {
-    public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var jobs = ScanOptions.processors
+    /// The processors this process may use (its cgroup's CPU quota counted), read once per
+    /// process — ahead of need by `Prewarm`: FoundationEssentials reads it from cgroup files on
+    /// every call, on the main thread's path to a scan.
+    package static let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
     public var walk = WalkOptions()
     public var search = SearchOptions()
     /// Scan files that look binary (a NUL byte near the start) instead of skipping them.
