@@ -31,6 +31,8 @@ final class DirectParseTests: XCTestCase {
             ["rules", "list"],
             ["rules", "check", "Rules/github.toml"],
             ["merge", "a.json", "b.json", "-o", "all.json"],
+            // A subcommand's name where it is not the first word is a path.
+            ["--", "scan"], ["-q", "git"], ["src", "hook"], ["--format", "json", "merge"],
         ]
         for arguments in commandLines {
             let direct = try XCTUnwrap(DirectParse.parse(arguments), "\(arguments): the direct parse gave up")
