@@ -15,7 +15,7 @@ import ArgumentParser
 enum DirectParse {
     /// Words the root answers itself (or treats as a subcommand) wherever they stand.
     static let rootWords: Set<String> = [
-        "-h", "--help", "-help", "help", "--version", "--experimental-dump-help",
+        "-h", "--help", "-help", "--help-hidden", "help", "--version", "--experimental-dump-help",
     ]
 
     /// The parsed command, or nil when the root's parse must decide.
@@ -36,6 +36,15 @@ enum DirectParse {
         } else {
             return nil
         }
-        return try? command.parseAsRoot(rest)
+        // A help request ArgumentParser answers without throwing (`-qh`: a cluster of short
+        // flags) comes back as its own help command, not one of this tree: the root's to answer.
+        guard let parsed = try? command.parseAsRoot(rest), isInTree(type(of: parsed), of: command) else { return nil }
+        return parsed
+    }
+
+    /// Whether `type` is `command` or one of its subcommands, at any depth.
+    private static func isInTree(_ type: ParsableCommand.Type, of command: ParsableCommand.Type) -> Bool {
+        ObjectIdentifier(type) == ObjectIdentifier(command)
+            || command.configuration.subcommands.contains { isInTree(type, of: $0) }
     }
 }

@@ -49,6 +49,8 @@ final class DirectParseTests: XCTestCase {
             ["scan", "--format", "yaml"], ["scan", "--no-such-option"], ["scan", "--jobs"], ["scan", "--jobs", "0"],
             ["git", "--staged", "--since", "HEAD~1", "--frobnicate"], ["rules", "frobnicate"],
             ["scan", "-qv"], ["scan", "--shard", "5/4"],
+            // Help that ArgumentParser returns as a command instead of throwing.
+            ["-qh"], ["scan", "x", "-vh"], ["--help-hidden"], ["rules", "list", "--help-hidden"], ["rules", "list", "-h"],
         ]
         for arguments in commandLines {
             XCTAssertNil(DirectParse.parse(arguments).map { String(reflecting: $0) }, "\(arguments)")
