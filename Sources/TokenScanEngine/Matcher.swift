@@ -233,9 +233,15 @@ public final class Matcher: Sendable {
     package static let builtinKeywords = keywordList(rules: (try? RuleCatalog.builtin()) ?? [], markers: [])
 
     /// The automaton of the built-in rules' keywords, built once per process (ahead of need by
-    /// `Prewarm`) and shared by every matcher whose keywords are exactly those (`KeywordAutomatonTests`
-    /// hold that it is built: the built-in keywords are not too many).
-    package static let builtinAutomaton = KeywordAutomaton(keywords: builtinKeywords)
+    /// `Prewarm`) and shared by every matcher whose keywords are exactly those. Built-in keywords
+    /// that do not fit an automaton stop the process: a matcher without one would run none of
+    /// its keyword rules and pass every scan (`KeywordAutomatonTests` build it in every test run).
+    package static let builtinAutomaton: KeywordAutomaton = {
+        guard let automaton = KeywordAutomaton(keywords: builtinKeywords) else {
+            fatalError("the built-in rules' \(builtinKeywords.count) keywords do not fit the keyword automaton")
+        }
+        return automaton
+    }()
 
     /// `memchr` for the first byte, `memcmp` for the rest: fast in debug builds too (a context
     /// can be the line of a 50 MB token).
@@ -568,6 +574,9 @@ public final class Matcher: Sendable {
             // every attempt retained and released it each time.
             let starts = scratch.starts
             let pattern = anchored ?? rule.pattern
+            // JIT-compiled (at its first match in the process) before any call is timed: the
+            // compile, or the wait for another thread's, is not the rule's backtracking.
+            _ = pattern.isJIT
             let secretGroup = rule.secretGroup
             let maxLength = rule.rule.maxLength
             // A named-value rule whose keywords are words of its names (`token`, `key`) drops a
