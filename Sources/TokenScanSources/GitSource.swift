@@ -24,12 +24,13 @@ import TokenScanSuppression
 ///
 /// Binary content is not scanned; each binary file is emitted as `.skipped` so the summary names it.
 /// Every file is diffed as text (`--text`), so neither a NUL in the old version nor a `-diff`
-/// attribute (both under the control of the commits scanned) hides added lines. Added lines
-/// without a NUL byte are text and scanned, whatever the rest of the file holds: a NUL put at a
+/// attribute (both under the control of the commits scanned) hides added lines. A file whose added
+/// lines hold no NUL byte is text and scanned, whatever the rest of the file holds: a NUL put at a
 /// file's start in one commit does not hide what the next commits add to it. A file whose added
-/// lines hold a NUL byte is judged by its new content the way the walker judges a file (a NUL byte
-/// in the first 8 KiB, unless it reads as UTF-16) and skipped whole when binary; a file that turns
-/// from text to binary is named on stderr too. (Judging only then, not for every changed file,
+/// lines hold a NUL byte is judged, at the first such line, by its new content the way the walker
+/// judges a file (a NUL byte in the first 8 KiB, unless it reads as UTF-16) and skipped when
+/// binary (what more than `maximumBlobBytes` of added lines before that line already handed over
+/// stays scanned); a file that turns from text to binary is named on stderr too. (Judging only then, not for every changed file,
 /// is also what keeps a history scan near `git log -p`'s own time: the verdict reads each new
 /// blob whole through `git cat-file`, which doubled git's work.)
 /// git's output is read incrementally and never held whole; one blob is bounded by
