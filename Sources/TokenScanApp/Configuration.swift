@@ -156,11 +156,12 @@ public struct Configuration: Sendable {
     /// `confinedTo`: look in this directory only, not upwards (a base revision's files, exported
     /// to a private directory that has no repository above it).
     public static func discover(near roots: [String], fileName: String = Configuration.fileName, confinedTo: String? = nil) -> String? {
-        let currentDirectory = FileManager.default.currentDirectoryPath
         if let confinedTo {
-            let candidate = PathName.appending(fileName, to: PathName.absolute(confinedTo, in: currentDirectory))
+            // As given: callers show the found file relative to `confinedTo` by its prefix.
+            let candidate = PathName.appending(fileName, to: confinedTo)
             return FileStatus.isDirectory(atPath: candidate) != nil ? candidate : nil
         }
+        let currentDirectory = FileManager.default.currentDirectoryPath
         var start = currentDirectory
         if let first = roots.first {
             if let isDirectory = FileStatus.isDirectory(atPath: first) {
