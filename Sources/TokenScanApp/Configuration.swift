@@ -159,7 +159,7 @@ public struct Configuration: Sendable {
         if let confinedTo {
             // As given: callers show the found file relative to `confinedTo` by its prefix.
             let candidate = PathName.appending(fileName, to: confinedTo)
-            return FileStatus.isDirectory(atPath: candidate) != nil ? candidate : nil
+            return FileStatus.exists(atPath: candidate) ? candidate : nil
         }
         let currentDirectory = FileManager.default.currentDirectoryPath
         var start = currentDirectory
@@ -172,9 +172,9 @@ public struct Configuration: Sendable {
         var directory = PathName.absolute(start, in: currentDirectory)
         while true {
             let candidate = PathName.appending(fileName, to: directory)
-            if FileStatus.isDirectory(atPath: candidate) != nil { return candidate }
+            if FileStatus.exists(atPath: candidate) { return candidate }
             // Stop at the repository root: a config above it belongs to something else.
-            if FileStatus.isDirectory(atPath: PathName.appending(".git", to: directory)) != nil { return nil }
+            if FileStatus.exists(atPath: PathName.appending(".git", to: directory)) { return nil }
             if directory == "/" { return nil }
             directory = PathName.parent(of: directory)
         }

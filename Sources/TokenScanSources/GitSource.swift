@@ -30,9 +30,9 @@ import TokenScanSuppression
 /// lines hold a NUL byte is judged, at the first such line, by its new content the way the walker
 /// judges a file (a NUL byte in the first 8 KiB, unless it reads as UTF-16) and skipped when
 /// binary (what more than `maximumBlobBytes` of added lines before that line already handed over
-/// stays scanned); a file that turns from text to binary is named on stderr too. (Judging only then, not for every changed file,
-/// is also what keeps a history scan near `git log -p`'s own time: the verdict reads each new
-/// blob whole through `git cat-file`, which doubled git's work.)
+/// stays scanned); a file that turns from text to binary is named on stderr too. Judging only
+/// then, not every changed file, is also what keeps a history scan near `git log -p`'s own time:
+/// the verdict reads each new blob whole through `git cat-file`, which doubled git's work.
 /// git's output is read incrementally and never held whole; one blob is bounded by
 /// `maximumBlobBytes` (a larger file's added lines are split at a line boundary into continuation
 /// blobs).
