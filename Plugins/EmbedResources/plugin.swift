@@ -2,7 +2,8 @@ import Foundation
 import PackagePlugin
 
 /// Embeds every file under the package's `Rules/` directory into the target as Swift source, and
-/// the rules parsed from them as tables (so that tokenscan parses no TOML for them at start-up).
+/// the rules and vocabularies parsed from them as tables (so that tokenscan parses no TOML for
+/// them at start-up).
 ///
 /// Why a plugin and not SwiftPM resources: a resource bundle lives next to the binary, so a copied
 /// `tokenscan` would lose its rules. Generated source keeps the binary self-contained while
@@ -17,13 +18,14 @@ struct EmbedResources: BuildToolPlugin {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let resources = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedResources.swift")
         let tables = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedRules.swift")
+        let vocabularies = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedVocabularies.swift")
         return [
             .buildCommand(
                 displayName: "Embedding \(inputs.count) rule files",
                 executable: try context.tool(named: "embed-resources").url,
-                arguments: [resources.path, tables.path] + inputs.map(\.path),
+                arguments: [resources.path, tables.path, vocabularies.path] + inputs.map(\.path),
                 inputFiles: inputs,
-                outputFiles: [resources, tables]
+                outputFiles: [resources, tables, vocabularies]
             )
         ]
     }

@@ -22,8 +22,8 @@ public enum Prewarm {
     public static func start() {
         // In the order the main thread needs them: a scan's settings (`AnalysisSettings`) hold the
         // vocabularies as soon as the command line is parsed, the rules only when the scan starts.
-        // In the other order the main thread parsed the name vocabulary's TOML itself while this
-        // thread was still building the automaton.
+        // The vocabularies are built from tables generated at build time (`EmbeddedVocabularies`);
+        // what is left of them here is compiling the scope and provider patterns.
         NativeThread.detach {
             _ = NameVocabulary.builtin
             _ = ScopeTaxonomy.builtin

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import TokenFormats
 import TokenScanModel
+import TokenScanRules
 
 /// Settings every analysis shares: the clock, what to reveal, and the vocabularies.
 public struct AnalysisSettings: Sendable {

@@ -15,10 +15,10 @@ enum BuiltinResource {
         return file.contents
     }
 
-    /// The embedded TOML file `name`, parsed by `parse(contents, origin)`.
-    static func parsed<T>(_ name: String, _ parse: (String, String) throws -> T) -> T {
+    /// The value built by `build(origin)` from the tables generated from `Rules/name`.
+    static func built<T>(_ name: String, _ build: (String) throws -> T) -> T {
         do {
-            return try parse(text(name), "builtin:\(name)")
+            return try build("builtin:\(name)")
         } catch {
             fatalError("built-in \(name) is invalid: \(error)")
         }

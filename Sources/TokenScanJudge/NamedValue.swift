@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TokenScanRules
 import TokenScanSearch
 
 /// A named value's name as written and the class the vocabulary gives it.

@@ -1,5 +1,6 @@
 import TokenFormats
 import TokenScanModel
+import TokenScanRules
 
 /// Tells a credential assigned to a name from the values that stand where credentials stand but
 /// are none: references to the environment, UUIDs and digests, versions, paths, URLs, identifiers,

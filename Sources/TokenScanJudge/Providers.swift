@@ -4,16 +4,6 @@ import TokenScanEngine
 import TokenScanModel
 import TokenScanSearch
 
-/// An identity provider recognised from a JWT's claims (`Rules/providers.toml`).
-public struct Provider: Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var issuer: String?
-    public var subject: String?
-    public var claims: [String]
-    public var examples: [String]
-}
-
 /// Recognises who issued a token, so a report can say "a Kubernetes service-account token"
 /// instead of "a JWT". Data-driven like the rules: every organisation has its own issuers.
 public struct ProviderCatalog: Sendable {
@@ -27,37 +17,35 @@ public struct ProviderCatalog: Sendable {
         self.subjectPatterns = subjectPatterns
     }
 
-    public init(toml: String, origin: String) throws(RuleError) {
-        let table = try TOMLDocument.parse(toml, origin: origin)
-        var providers: [Provider] = []
+    /// `providers` with their patterns compiled; a pattern that does not compile is an error
+    /// naming the provider's place in `origin`.
+    public init(providers: [Provider], origin: String) throws(RuleError) {
         var issuers: [Pattern?] = []
         var subjects: [Pattern?] = []
-        for (index, entry) in (table["providers"]?.array ?? TOMLArray()).enumerated() {
-            guard let providerTable = entry.table else { throw RuleError(file: origin, message: "providers[\(index)] is not a table") }
-            let reader = TableReader(table: providerTable, origin: origin, context: "providers[\(index)]")
-            try reader.rejectUnknownKeys(["id", "name", "issuer", "subject", "claims", "examples"])
-            let provider = Provider(
-                id: try reader.requiredString("id"), name: try reader.requiredString("name"),
-                issuer: try reader.string("issuer"), subject: try reader.string("subject"),
-                claims: try reader.stringArray("claims"), examples: try reader.stringArray("examples"))
+        for (index, provider) in providers.enumerated() {
             func compile(_ source: String?) throws(RuleError) -> Pattern? {
                 guard let source else { return nil }
                 do {
                     return try Pattern(source, options: .caseInsensitive)
                 } catch {
-                    throw reader.error("pattern '\(source)' does not compile: \(error)")
+                    throw RuleError(file: origin, message: "providers[\(index)]: pattern '\(source)' does not compile: \(error)")
                 }
             }
             issuers.append(try compile(provider.issuer))
             subjects.append(try compile(provider.subject))
-            providers.append(provider)
         }
-        self.providers = providers
-        issuerPatterns = issuers
-        subjectPatterns = subjects
+        self.init(providers: providers, issuerPatterns: issuers, subjectPatterns: subjects)
     }
 
-    public static let builtin: ProviderCatalog = BuiltinResource.parsed("providers.toml") { try ProviderCatalog(toml: $0, origin: $1) }
+    public init(toml: String, origin: String) throws(RuleError) {
+        try self.init(providers: Provider.list(toml: toml, origin: origin), origin: origin)
+    }
+
+    /// The providers built into the binary (`Rules/providers.toml`, parsed when tokenscan was
+    /// built: `EmbeddedVocabularies`); only their patterns are compiled here.
+    public static let builtin: ProviderCatalog = BuiltinResource.built("providers.toml") {
+        try ProviderCatalog(providers: EmbeddedVocabularies.providers(), origin: $0)
+    }
 
     /// The first provider whose issuer (or subject, or a marker claim) matches.
     public func recognise(_ claims: [String: JSONValue], scratch: MatchScratch) -> Provider? {

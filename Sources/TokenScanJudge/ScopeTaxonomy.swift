@@ -43,48 +43,34 @@ public struct ScopeTaxonomy: Sendable {
         self.examples = examples
     }
 
-    public init(toml: String, origin: String) throws(RuleError) {
-        let table = try TOMLDocument.parse(toml, origin: origin)
-        let reader = TableReader(table: table, origin: origin, context: "scopes")
-        try reader.rejectUnknownKeys(["claims", "adminClaims", "broad", "write", "offline", "read", "examples"])
-        claimPaths = []
-        if let paths = table["claims"]?.array {
-            for path in paths {
-                guard let components = path.array?.compactMap(\.string), !components.isEmpty else {
-                    throw reader.error("'claims' must be an array of key paths (arrays of strings)")
-                }
-                claimPaths.append(components)
-            }
-        }
-        adminClaims = try reader.stringArray("adminClaims")
-        vocabularies = []
-        for scopeClass in [ScopeClass.broad, .write, .offline, .read] {
-            guard let vocabularyTable = table[scopeClass.rawValue]?.table else { continue }
-            let vocabularyReader = TableReader(table: vocabularyTable, origin: origin, context: scopeClass.rawValue)
-            try vocabularyReader.rejectUnknownKeys(["exact", "contains", "patterns"])
-            var vocabulary = Vocabulary()
-            vocabulary.exact = Set(try vocabularyReader.stringArray("exact").map { $0.lowercased() })
-            vocabulary.contains = try vocabularyReader.stringArray("contains").map { $0.lowercased() }
-            for source in try vocabularyReader.stringArray("patterns") {
+    /// `definition` with its patterns compiled; a pattern that does not compile is an error
+    /// naming its scope class in `origin`.
+    public init(_ definition: ScopeDefinition, origin: String) throws(RuleError) {
+        var vocabularies: [(ScopeClass, Vocabulary)] = []
+        for words in definition.vocabularies {
+            var vocabulary = Vocabulary(exact: Set(words.exact), contains: words.contains)
+            for source in words.patterns {
                 do {
                     vocabulary.patterns.append(try Pattern(source, options: .caseInsensitive))
                 } catch {
-                    throw vocabularyReader.error("pattern '\(source)' does not compile: \(error)")
+                    throw RuleError(file: origin, message: "\(words.scopeClass.rawValue): pattern '\(source)' does not compile: \(error)")
                 }
             }
-            vocabularies.append((scopeClass, vocabulary))
+            vocabularies.append((words.scopeClass, vocabulary))
         }
-        examples = []
-        for example in table["examples"]?.array ?? TOMLArray() {
-            guard let exampleTable = example.table, let scope = exampleTable["scope"]?.string,
-                let name = exampleTable["class"]?.string, let expected = ScopeClass(rawValue: name)
-            else { throw reader.error("each [[examples]] needs 'scope' and a 'class' of broad, write, offline, read or other") }
-            examples.append((scope, expected))
-        }
+        self.init(claimPaths: definition.claimPaths, adminClaims: definition.adminClaims, vocabularies: vocabularies,
+                  examples: definition.examples.map { ($0.scope, $0.expected) })
     }
 
-    /// The taxonomy built into the binary.
-    public static let builtin: ScopeTaxonomy = BuiltinResource.parsed("scopes.toml") { try ScopeTaxonomy(toml: $0, origin: $1) }
+    public init(toml: String, origin: String) throws(RuleError) {
+        try self.init(ScopeDefinition(toml: toml, origin: origin), origin: origin)
+    }
+
+    /// The taxonomy built into the binary (`Rules/scopes.toml`, parsed when tokenscan was built:
+    /// `EmbeddedVocabularies`); only its patterns are compiled here.
+    public static let builtin: ScopeTaxonomy = BuiltinResource.built("scopes.toml") {
+        try ScopeTaxonomy(EmbeddedVocabularies.scopes(), origin: $0)
+    }
 
     public func classify(_ scope: String, scratch: MatchScratch = MatchScratch()) -> ScopeClass {
         let value = scope.lowercased()

@@ -9,15 +9,6 @@ import TokenScanRules
 /// a literal expression, and a hundred rules of twenty fields each would make the engine slow to
 /// compile; assignments check one at a time.
 enum RuleSource {
-    struct UnknownField: Error, CustomStringConvertible {
-        var type: String
-        var name: String
-        var description: String {
-            "\(type) has a stored property '\(name)' that Sources/embed-resources/RuleSource.swift does not write; "
-                + "add it there, or the built-in rules would silently lose it"
-        }
-    }
-
     /// Every stored property of `Rule` and of `RuleExample` that `swift(_:)` writes. The build
     /// fails on any other (see `checkFields`): a field added to `Rule` must reach the tables, and
     /// the test that compares them with the parsed files would only notice once a rule file sets it.
@@ -28,14 +19,9 @@ enum RuleSource {
     ]
     static let exampleFields: Set<String> = ["text", "secret", "mint"]
 
-    static func checkFields() throws(UnknownField) {
-        let rule = Rule(id: "x", kind: "x", regex: "x")
-        for case let name? in Mirror(reflecting: rule).children.map(\.label) where !ruleFields.contains(name) {
-            throw UnknownField(type: "Rule", name: name)
-        }
-        for case let name? in Mirror(reflecting: RuleExample(text: "x")).children.map(\.label) where !exampleFields.contains(name) {
-            throw UnknownField(type: "RuleExample", name: name)
-        }
+    static func checkFields() throws(SwiftSource.UnknownField) {
+        try SwiftSource.checkFields(of: Rule(id: "x", kind: "x", regex: "x"), written: ruleFields)
+        try SwiftSource.checkFields(of: RuleExample(text: "x"), written: exampleFields)
     }
 
     /// `package enum EmbeddedRules` with `rules()`, which builds `rules` (grouped by `origin`, in order).
@@ -68,64 +54,35 @@ enum RuleSource {
     }
 
     private static func statements(_ rule: Rule) -> String {
-        var lines = ["var rule = Rule(id: \(literal(rule.id)), kind: \(literal(rule.kind)), regex: \(literal(rule.regex)), origin: \(literal(rule.origin)))"]
+        var lines = ["var rule = Rule(id: \(SwiftSource.literal(rule.id)), kind: \(SwiftSource.literal(rule.kind)), regex: \(SwiftSource.literal(rule.regex)), origin: \(SwiftSource.literal(rule.origin)))"]
         func set(_ name: String, _ value: String) { lines.append("rule.\(name) = \(value)") }
-        set("description", literal(rule.description))
-        set("role", "SecretRole(rawValue: \(literal(rule.role.rawValue)))!")
+        set("description", SwiftSource.literal(rule.description))
+        set("role", "SecretRole(rawValue: \(SwiftSource.literal(rule.role.rawValue)))!")
         switch rule.secretGroup {
         case nil: set("secretGroup", "nil")
         case .number(let group)?: set("secretGroup", ".number(\(group))")
         case .firstNonEmpty?: set("secretGroup", ".firstNonEmpty")
         }
-        set("path", optional(rule.path))
-        set("keywords", array(rule.keywords))
-        set("start", rule.start.map { "MatchStart(rawValue: \(literal($0.rawValue)))!" } ?? "nil")
+        set("path", SwiftSource.optional(rule.path))
+        set("keywords", SwiftSource.array(rule.keywords))
+        set("start", rule.start.map { "MatchStart(rawValue: \(SwiftSource.literal($0.rawValue)))!" } ?? "nil")
         set("maxLength", "\(rule.maxLength)")
-        set("minEntropy", rule.minEntropy.map(double) ?? "nil")
-        set("validate", array(rule.validate))
-        set("tags", array(rule.tags))
-        set("tokenClass", optional(rule.tokenClass))
-        set("provider", optional(rule.provider))
-        set("rotate", optional(rule.rotate))
-        set("baseSeverity", "Severity(rawValue: \(literal(rule.baseSeverity.rawValue)))!")
+        set("minEntropy", rule.minEntropy.map(SwiftSource.double) ?? "nil")
+        set("validate", SwiftSource.array(rule.validate))
+        set("tags", SwiftSource.array(rule.tags))
+        set("tokenClass", SwiftSource.optional(rule.tokenClass))
+        set("provider", SwiftSource.optional(rule.provider))
+        set("rotate", SwiftSource.optional(rule.rotate))
+        set("baseSeverity", "Severity(rawValue: \(SwiftSource.literal(rule.baseSeverity.rawValue)))!")
         set("priority", "\(rule.priority)")
         set("utf", "\(rule.utf)")
         let examples = rule.examples.map { example in
-            "RuleExample(text: \(literal(example.text)), secret: \(optional(example.secret)), mint: "
-                + (example.mint.map { "ProviderTokenFormat(rawValue: \(literal($0.rawValue)))!" } ?? "nil") + ")"
+            "RuleExample(text: \(SwiftSource.literal(example.text)), secret: \(SwiftSource.optional(example.secret)), mint: "
+                + (example.mint.map { "ProviderTokenFormat(rawValue: \(SwiftSource.literal($0.rawValue)))!" } ?? "nil") + ")"
         }
         set("examples", examples.isEmpty ? "[]" : "[\n" + examples.map { "                \($0),\n" }.joined() + "            ]")
-        set("counterexamples", array(rule.counterexamples))
+        set("counterexamples", SwiftSource.array(rule.counterexamples))
         lines.append("rules.append(rule)")
         return "        do {\n" + lines.map { "            \($0)\n" }.joined() + "        }\n"
-    }
-
-    /// A Swift string literal of exactly `text`: every scalar outside printable ASCII escaped.
-    static func literal(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case " "..."~": out.unicodeScalars.append(scalar)
-            default: out += "\\u{\(String(scalar.value, radix: 16))}"
-            }
-        }
-        return out + "\""
-    }
-
-    private static func optional(_ text: String?) -> String { text.map(literal) ?? "nil" }
-
-    private static func array(_ texts: [String]) -> String { "[" + texts.map(literal).joined(separator: ", ") + "]" }
-
-    /// Swift prints the shortest digits that read back as the same `Double`; TOML's `inf` and
-    /// `nan` are no Swift literals.
-    private static func double(_ value: Double) -> String {
-        if value.isNaN { return "Double.nan" }
-        if value.isInfinite { return value < 0 ? "-Double.infinity" : "Double.infinity" }
-        return "\(value)"
     }
 }

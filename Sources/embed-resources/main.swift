@@ -1,15 +1,16 @@
-// Writes two Swift files from the package's Rules/: the files' contents as string literals
-// (EmbeddedResources), and the rules parsed from them as tables (EmbeddedRules, RuleSource.swift).
-// Usage: embed-resources RESOURCES.swift RULES.swift INPUT...
+// Writes three Swift files from the package's Rules/: the files' contents as string literals
+// (EmbeddedResources), the rules parsed from them as tables (EmbeddedRules, RuleSource.swift), and
+// the vocabularies parsed from them (EmbeddedVocabularies, VocabularySource.swift).
+// Usage: embed-resources RESOURCES.swift RULES.swift VOCABULARIES.swift INPUT...
 import Foundation
 import TokenScanRules
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: embed-resources RESOURCES.swift RULES.swift INPUT...\n".utf8))
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: embed-resources RESOURCES.swift RULES.swift VOCABULARIES.swift INPUT...\n".utf8))
     exit(2)
 }
-let (resourcesOutput, rulesOutput, inputs) = (arguments[0], arguments[1], arguments.dropFirst(2))
+let (resourcesOutput, rulesOutput, vocabulariesOutput, inputs) = (arguments[0], arguments[1], arguments[2], arguments.dropFirst(3))
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("embed-resources: \(message)\n".utf8))
@@ -44,16 +45,30 @@ for file in files {
 }
 source += "    ]\n}\n"
 
-// A built-in rule file that does not parse fails the build, naming the file, rule and key.
+/// The file `name` of the inputs.
+func file(_ name: String, of files: [(name: String, contents: String)]) -> String {
+    guard let file = files.first(where: { $0.name == name }) else { fail("\(name) is not among the inputs") }
+    return file.contents
+}
+
+// A built-in rule or vocabulary file that does not parse fails the build, naming the file, rule
+// and key.
 let rules: [Rule]
+let names: NameVocabulary
+let scopes: ScopeDefinition
+let providers: [Provider]
 do {
     try RuleSource.checkFields()
+    try VocabularySource.checkFields()
     rules = try RuleLoader.loadBuiltin(files: files)
+    names = try NameVocabulary(toml: file("named-values.toml", of: files), origin: "builtin:named-values.toml")
+    scopes = try ScopeDefinition(toml: file("scopes.toml", of: files), origin: "builtin:scopes.toml")
+    providers = try Provider.list(toml: file("providers.toml", of: files), origin: "builtin:providers.toml")
 } catch {
     fail("\(error)")
 }
 
-for (output, text) in [(resourcesOutput, source), (rulesOutput, RuleSource.swift(rules))] {
+for (output, text) in [(resourcesOutput, source), (rulesOutput, RuleSource.swift(rules)), (vocabulariesOutput, VocabularySource.swift(names: names, scopes: scopes, providers: providers))] {
     do {
         try text.write(toFile: output, atomically: true, encoding: .utf8)
     } catch {

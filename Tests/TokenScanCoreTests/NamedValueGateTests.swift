@@ -10,17 +10,15 @@ import FixtureKit
 final class NamedValueGateTests: XCTestCase {
     let vocabulary = NameVocabulary.builtin
 
-    /// The built-in vocabulary is parsed from its file's name tables only (start-up): it must be
-    /// the vocabulary the whole file gives, and a rule-file block between them must not leak in.
+    /// The built-in vocabulary is built from tables generated at build time (start-up): it must
+    /// be the vocabulary the file gives when parsed, in the same order.
     func testTheBuiltinVocabularyIsTheWholeFilesVocabulary() throws {
         let text = try XCTUnwrap(EmbeddedResources.files.first { $0.name == "named-values.toml" }?.contents)
         let whole = try NameVocabulary(toml: text, origin: "named-values.toml")
         XCTAssertEqual(vocabulary.classes, whole.classes)
         XCTAssertEqual(vocabulary.entries, whole.entries)
         XCTAssertGreaterThan(whole.entries.count, 10)
-        let mixed = "[[nameClasses]]\nid = \"a\"\n\n[[rules]]\nid = \"r\"\n[[rules.examples]]\ntext = 'x'\n[[names]]  # trailing\nname = \"*_A_TOKEN\"\nclass = \"a\"\n"
-        XCTAssertEqual(NameVocabulary.tables(["nameClasses", "names"], of: mixed),
-                       "[[nameClasses]]\nid = \"a\"\n\n[[names]]  # trailing\nname = \"*_A_TOKEN\"\nclass = \"a\"\n")
+        XCTAssertGreaterThan(whole.classes.count, 5)
     }
 
     func testTheMostSpecificNameDecides() {

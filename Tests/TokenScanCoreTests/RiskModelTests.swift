@@ -205,6 +205,39 @@ final class RiskModelTests: XCTestCase {
 }
 
 final class ScopeTaxonomyTests: XCTestCase {
+    /// The built-in taxonomy is built from tables generated at build time (start-up): it must be
+    /// the taxonomy the file gives when parsed, patterns and order included.
+    func testTheBuiltinTaxonomyIsTheFilesTaxonomy() throws {
+        let text = try XCTUnwrap(EmbeddedResources.files.first { $0.name == "scopes.toml" }?.contents)
+        let parsed = try ScopeDefinition(toml: text, origin: "scopes.toml")
+        XCTAssertEqual(EmbeddedVocabularies.scopes(), parsed)
+        XCTAssertGreaterThan(parsed.claimPaths.count, 10)
+        XCTAssertEqual(parsed.vocabularies.map(\.scopeClass), [.broad, .write, .offline, .read])
+        XCTAssertFalse(parsed.vocabularies.allSatisfy { $0.patterns.isEmpty })
+        let taxonomy = ScopeTaxonomy.builtin, whole = try ScopeTaxonomy(toml: text, origin: "scopes.toml")
+        XCTAssertEqual(taxonomy.claimPaths, whole.claimPaths)
+        XCTAssertEqual(taxonomy.adminClaims, whole.adminClaims)
+        XCTAssertEqual(taxonomy.vocabularies.map(\.0), whole.vocabularies.map(\.0))
+        XCTAssertEqual(taxonomy.vocabularies.map { $0.1.exact }, whole.vocabularies.map { $0.1.exact })
+        XCTAssertEqual(taxonomy.vocabularies.map { $0.1.contains }, whole.vocabularies.map { $0.1.contains })
+        XCTAssertEqual(taxonomy.vocabularies.map { $0.1.patterns.map(\.source) }, whole.vocabularies.map { $0.1.patterns.map(\.source) })
+        XCTAssertEqual(taxonomy.examples.map(\.scope), whole.examples.map(\.scope))
+    }
+
+    /// A configuration's pattern that does not compile is named with its scope class or its
+    /// provider's place (the patterns are compiled after the file is read).
+    func testAPatternThatDoesNotCompileIsNamed() {
+        XCTAssertThrowsError(try ScopeTaxonomy(toml: "[write]\npatterns = ['^ok$', '(']\n", origin: "conf.toml")) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("conf.toml") && message.contains("write: pattern '(' does not compile"), message)
+        }
+        XCTAssertThrowsError(try ProviderCatalog(toml: "[[providers]]\nid = 'a'\nname = 'A'\n\n[[providers]]\nid = 'b'\nname = 'B'\nsubject = '['\n",
+                                                 origin: "conf.toml")) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("conf.toml") && message.contains("providers[1]: pattern '[' does not compile"), message)
+        }
+    }
+
     func testBuiltinExamples() {
         let taxonomy = ScopeTaxonomy.builtin
         XCTAssertGreaterThan(taxonomy.examples.count, 10)

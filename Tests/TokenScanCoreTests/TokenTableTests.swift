@@ -172,6 +172,18 @@ final class TokenTableTests: XCTestCase {
         XCTAssertEqual(seenSeverities, Set(Severity.allCases))
     }
 
+    /// The built-in providers are built from tables generated at build time (start-up): they
+    /// must be the providers the file gives when parsed, in order.
+    func testTheBuiltinProvidersAreTheFilesProviders() throws {
+        let text = try XCTUnwrap(EmbeddedResources.files.first { $0.name == "providers.toml" }?.contents)
+        let parsed = try Provider.list(toml: text, origin: "providers.toml")
+        XCTAssertGreaterThanOrEqual(parsed.count, 11)
+        XCTAssertEqual(EmbeddedVocabularies.providers(), parsed)
+        XCTAssertEqual(ProviderCatalog.builtin.providers, parsed)
+        XCTAssertEqual(ProviderCatalog.builtin.issuerPatterns.map { $0?.source }, parsed.map(\.issuer))
+        XCTAssertEqual(ProviderCatalog.builtin.subjectPatterns.map { $0?.source }, parsed.map(\.subject))
+    }
+
     func testProvidersRecogniseTheirExamples() {
         let catalog = ProviderCatalog.builtin
         XCTAssertGreaterThanOrEqual(catalog.providers.count, 11)

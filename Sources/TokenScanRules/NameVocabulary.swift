@@ -1,7 +1,6 @@
 import Glibc
 import TOMLKit
 import TokenFormats
-import TokenScanEngine
 import TokenScanModel
 
 /// What a name says its value is (`Rules/named-values.toml`, `[[nameClasses]]`): the severity a
@@ -42,8 +41,8 @@ public struct NameClass: Sendable, Equatable {
 
 extension NameClass {
     /// The classes `AWSCredentialCorrelation` pairs (ids in `Rules/named-values.toml`).
-    static let awsSessionToken = "aws-session-token"
-    static let awsSecretAccessKey = "aws-secret-access-key"
+    package static let awsSessionToken = "aws-session-token"
+    package static let awsSecretAccessKey = "aws-secret-access-key"
 }
 
 /// The names of named values and the class each maps to. Data, not code: users extend it from
@@ -54,6 +53,10 @@ extension NameClass {
 /// (a cookie's name, `connect.sid`) is compared with the whole name. A pattern may have `*` at its start or end
 /// (or both); the most specific matching pattern (most characters besides `*`) decides, and at
 /// equal specificity the earlier entry (a user's additions come first).
+///
+/// In `TokenScanRules`, beside the rules: the build tool that turns `Rules/` into tables reads
+/// `named-values.toml` with this type's parser, so the binary builds the built-in vocabulary from
+/// statements instead of TOML (`NameVocabulary.builtin`, `EmbeddedVocabularies`).
 public struct NameVocabulary: Sendable {
     public struct Entry: Sendable, Equatable {
         /// Normalized, without its `*`s.
@@ -153,7 +156,7 @@ public struct NameVocabulary: Sendable {
                 func normalized(_ range: Range<Int>, into offset: Int) -> Range<Int> {
                     var count = offset
                     for byte in bytes[range] where byte != UInt8(ascii: "_") && byte != UInt8(ascii: "-") && byte != UInt8(ascii: " ") {
-                        buffer[count] = KeywordAutomaton.lower(byte)
+                        buffer[count] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
                         count += 1
                     }
                     return offset..<count
@@ -262,40 +265,5 @@ public struct NameVocabulary: Sendable {
                 }
             }
         }
-    }
-
-    /// The vocabulary built into the binary (`Rules/named-values.toml`): its `[[nameClasses]]` and
-    /// `[[names]]` tables only (`tables(_:of:)`). Why: this is parsed at every start-up on the
-    /// prewarm thread a scan then waits for, and the file's rules — two thirds of its bytes, built
-    /// into the binary as tables already — were parsed again with it only to be dropped.
-    public static let builtin: NameVocabulary = BuiltinResource.parsed("named-values.toml") {
-        try NameVocabulary(toml: tables(["nameClasses", "names"], of: $0), origin: $1)
-    }
-
-    /// The array-of-tables blocks named `names` of a TOML text written one table header per line
-    /// (`[[name]]` at a line's start), each to the next header; everything else dropped.
-    /// `NameVocabularyTests` hold the result equal to the whole file's parse.
-    static func tables(_ names: Set<String>, of text: String) -> String {
-        // On bytes: `String`'s line splitting reads grapheme clusters, and cost more than the
-        // parse it saves.
-        let bytes = Array(text.utf8)
-        let headers = Set(names.map { Array("[[\($0)]]".utf8) })
-        var kept: [UInt8] = []
-        kept.reserveCapacity(bytes.count / 2)
-        var keeping = false
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            if bytes[start] == UInt8(ascii: "[") {
-                var headerEnd = start
-                while headerEnd < end && bytes[headerEnd] != UInt8(ascii: "#") { headerEnd += 1 }
-                while headerEnd > start, [0x20, 0x09, 0x0D].contains(bytes[headerEnd - 1]) { headerEnd -= 1 }
-                keeping = headers.contains(Array(bytes[start..<headerEnd]))
-            }
-            if keeping { kept += bytes[start..<min(end + 1, bytes.count)] }
-            start = end + 1
-        }
-        return String(decoding: kept, as: UTF8.self)
     }
 }
