@@ -116,16 +116,12 @@ public final class Scanner: Sendable {
         let state = ScanState(observer: observer, reportRepeatsOnce: options.reportRepeatsOnce,
                               trackUnusedInlineAllow: !matcher.markers.isEmpty)
         let queue = WorkQueue<(Int, ScanItem)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
+        // Workers start as inputs arrive, one per input up to `jobs`. Why: each costs a thread, its
+        // `Worker` (three searchers, their scratches, an analyzer) and a join, and a one-file scan —
+        // a pre-commit hook's usual case — has work for one; started all at once, the idle ones
+        // were a tenth of its time.
         let workers = max(1, options.jobs)
-        let threads = (0..<workers).map { _ in
-            NativeThread(stackSize: 4 << 20) { [self] in
-                let worker = Worker(scanner: self)
-                while let (sequence, item) = queue.pop() {
-                    worker.flush = { state.partial(sequence, path: $0, findings: $1) }
-                    state.complete(sequence, worker.run(item))
-                }
-            }
-        }
+        var threads: [NativeThread] = []
         var sequence = 0
         var walker = Walker(options: options.walk)
         let suppressions = options.suppressions
@@ -137,6 +133,16 @@ public final class Scanner: Sendable {
         func enqueue(_ item: ScanItem) {
             var weight = 0
             if case .blob(let blob) = item { weight = blob.bytes.count }
+            // Before the push, which may wait for room: a worker to take the item is always running.
+            if threads.count < workers {
+                threads.append(NativeThread(stackSize: 4 << 20) { [self] in
+                    let worker = Worker(scanner: self)
+                    while let (sequence, item) = queue.pop() {
+                        worker.flush = { state.partial(sequence, path: $0, findings: $1) }
+                        state.complete(sequence, worker.run(item))
+                    }
+                })
+            }
             queue.push((sequence, item), weight: weight)
             sequence += 1
         }
