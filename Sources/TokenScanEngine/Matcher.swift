@@ -192,29 +192,16 @@ public final class Matcher: Sendable {
         maxMatchLength = max(rules.map(\.maxLength).max() ?? 0, self.markers.map(\.count).max() ?? 0)
         pathRestricted = compiled.indices.filter { compiled[$0].pathPattern != nil }
 
-        let lowerMarkers = markers.map { Array($0.lowercased().utf8) }
-        let keywords = Matcher.keywordList(rules: rules, markers: lowerMarkers)
-        // Keyword → its index, so each rule's keywords are lowercased once: comparing every rule's
-        // lowercased keywords with every keyword was 5 % of a one-file scan's CPU (`perf record`).
-        var keywordIndex: [[UInt8]: Int] = [:]
-        for (index, keyword) in keywords.enumerated() { keywordIndex[keyword] = index }
-        var rulesForKeyword = [[Int]](repeating: [], count: keywords.count)
-        for (ruleIndex, rule) in rules.enumerated() {
-            for keyword in rule.keywords {
-                // `last`: a rule naming one keyword twice (`Token`, `token`) is listed once.
-                guard let index = keywordIndex[Array(keyword.lowercased().utf8)], rulesForKeyword[index].last != ruleIndex else { continue }
-                rulesForKeyword[index].append(ruleIndex)
-            }
-        }
-        self.rulesForKeyword = rulesForKeyword
-        var keywordsForRule = [[Int]](repeating: [], count: rules.count)
-        for (keyword, ruleIndices) in rulesForKeyword.enumerated() {
-            for rule in ruleIndices { keywordsForRule[rule].append(keyword) }
-        }
-        self.keywordsForRule = keywordsForRule
-        keywordHasRules = rulesForKeyword.map { !$0.isEmpty }
-        markerForKeyword = keywords.map { lowerMarkers.firstIndex(of: $0) }
-        keywordWordLength = keywords.map { keyword in keyword.firstIndex { !Matcher.isWordByte($0) } ?? keyword.count }
+        let builtin = (try? RuleCatalog.builtin()) ?? []
+        let layout = markers.isEmpty && compiled.count == builtin.count
+            && zip(compiled, builtin).allSatisfy { rule, original in rule === CompiledRule.builtin[original.id] }
+            ? Matcher.builtinLayout : KeywordLayout(rules: rules, markers: markers.map { Array($0.lowercased().utf8) })
+        let keywords = layout.keywords
+        rulesForKeyword = layout.rulesForKeyword
+        keywordsForRule = layout.keywordsForRule
+        keywordHasRules = layout.keywordHasRules
+        markerForKeyword = layout.markerForKeyword
+        keywordWordLength = layout.keywordWordLength
         keywordless = rules.indices.filter { rules[$0].keywords.isEmpty }
         usesBuiltinAutomaton = keywords == Matcher.builtinKeywords
         ownAutomaton = usesBuiltinAutomaton ? nil : KeywordAutomaton(keywords: keywords)
@@ -230,7 +217,7 @@ public final class Matcher: Sendable {
     }
 
     /// The built-in rules' keywords, as `keywordList` gives them.
-    package static let builtinKeywords = keywordList(rules: (try? RuleCatalog.builtin()) ?? [], markers: [])
+    package static var builtinKeywords: [[UInt8]] { builtinLayout.keywords }
 
     /// The automaton of the built-in rules' keywords, built once per process (ahead of need by
     /// `Prewarm`) and shared by every matcher whose keywords are exactly those. Built-in keywords
@@ -242,6 +229,51 @@ public final class Matcher: Sendable {
         }
         return automaton
     }()
+
+    /// What the keyword pass needs of a rule list: its keywords and the maps between them and
+    /// the rules. Each matcher builds its own, except that the built-in rules unchanged (no rule
+    /// file, none disabled, no markers) share `builtinLayout`, built ahead of need by `Prewarm`.
+    /// Why: building it (a set and a dictionary of every rule's lowercased keywords) was most of
+    /// `Matcher.init`, about 0.2 ms of a one-file scan on the main thread.
+    package struct KeywordLayout: Sendable, Equatable {
+        /// Every keyword and marker, as `keywordList` gives them: the automaton's keywords.
+        let keywords: [[UInt8]]
+        let rulesForKeyword: [[Int]]
+        let keywordsForRule: [[Int]]
+        let keywordHasRules: [Bool]
+        let markerForKeyword: [Int?]
+        let keywordWordLength: [Int]
+
+        /// `lowerMarkers`: the markers, lowercased.
+        init(rules: [Rule], markers lowerMarkers: [[UInt8]]) {
+            keywords = Matcher.keywordList(rules: rules, markers: lowerMarkers)
+            // Keyword → its index, so each rule's keywords are lowercased once: comparing every
+            // rule's lowercased keywords with every keyword was 5 % of a one-file scan's CPU
+            // (`perf record`).
+            var keywordIndex: [[UInt8]: Int] = [:]
+            for (index, keyword) in keywords.enumerated() { keywordIndex[keyword] = index }
+            var rulesForKeyword = [[Int]](repeating: [], count: keywords.count)
+            for (ruleIndex, rule) in rules.enumerated() {
+                for keyword in rule.keywords {
+                    // `last`: a rule naming one keyword twice (`Token`, `token`) is listed once.
+                    guard let index = keywordIndex[Array(keyword.lowercased().utf8)], rulesForKeyword[index].last != ruleIndex else { continue }
+                    rulesForKeyword[index].append(ruleIndex)
+                }
+            }
+            self.rulesForKeyword = rulesForKeyword
+            var keywordsForRule = [[Int]](repeating: [], count: rules.count)
+            for (keyword, ruleIndices) in rulesForKeyword.enumerated() {
+                for rule in ruleIndices { keywordsForRule[rule].append(keyword) }
+            }
+            self.keywordsForRule = keywordsForRule
+            keywordHasRules = rulesForKeyword.map { !$0.isEmpty }
+            markerForKeyword = keywords.map { lowerMarkers.firstIndex(of: $0) }
+            keywordWordLength = keywords.map { keyword in keyword.firstIndex { !Matcher.isWordByte($0) } ?? keyword.count }
+        }
+    }
+
+    /// The built-in rules' `KeywordLayout`.
+    package static let builtinLayout = KeywordLayout(rules: (try? RuleCatalog.builtin()) ?? [], markers: [])
 
     /// `memchr` for the first byte, `memcmp` for the rest: fast in debug builds too (a context
     /// can be the line of a 50 MB token).

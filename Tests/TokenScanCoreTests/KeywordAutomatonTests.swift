@@ -112,4 +112,19 @@ extension KeywordAutomatonTests {
             XCTAssertEqual(matcher.rulesForKeyword[index], expected, String(decoding: keyword, as: UTF8.self))
         }
     }
+
+    /// The built-in rules unchanged share the layout built ahead of need; any other list (here
+    /// the same rules in another order, or one fewer) gets its own, from its own rule indices.
+    func testOnlyTheBuiltinRulesUnchangedShareTheBuiltinKeywordLayout() throws {
+        let rules = try RuleCatalog.builtin()
+        XCTAssertEqual(Matcher.builtinLayout, Matcher.KeywordLayout(rules: rules, markers: []))
+        XCTAssertEqual(try Matcher(rules: rules).rulesForKeyword, Matcher.builtinLayout.rulesForKeyword)
+        for other in [Array(rules.reversed()), Array(rules.dropFirst())] {
+            let matcher = try Matcher(rules: other)
+            let own = Matcher.KeywordLayout(rules: other, markers: [])
+            XCTAssertEqual(matcher.rulesForKeyword, own.rulesForKeyword)
+            XCTAssertEqual(matcher.keywordsForRule, own.keywordsForRule)
+            XCTAssertNotEqual(matcher.keywordsForRule, Matcher.builtinLayout.keywordsForRule)
+        }
+    }
 }
