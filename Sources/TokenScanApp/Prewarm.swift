@@ -8,9 +8,9 @@ import TokenScanSearch
 import TokenScanSources
 import TokenScanSuppression
 
-/// Builds the process-wide built-in data — the name vocabulary, the scope taxonomy, the identity
-/// providers, the weak-secret list, the processor count, the rules compiled and their keyword
-/// automaton — on a background thread while the command line is being parsed.
+/// Builds the process-wide built-in data — the environment, the name vocabulary, the scope
+/// taxonomy, the identity providers, the weak-secret list, the processor count, the rules compiled
+/// and their keyword automaton — on a background thread while the command line is being parsed.
 ///
 /// Why: a one-file scan, a pre-commit hook's usual case, spends about as long in ArgumentParser's
 /// reflection as in parsing the built-in rules, and the two do not depend on each other, so on two
@@ -25,6 +25,7 @@ public enum Prewarm {
         // The vocabularies are built from tables generated at build time (`EmbeddedVocabularies`);
         // what is left of them here is compiling the scope and provider patterns.
         NativeThread.detach {
+            _ = ProcessEnvironment.current
             _ = NameVocabulary.builtin
             _ = ScopeTaxonomy.builtin
             _ = ProviderCatalog.builtin

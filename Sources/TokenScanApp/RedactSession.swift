@@ -42,7 +42,7 @@ public enum RedactSession {
         scan.ruleSources = request.ruleSources
         let discovery = ConfigurationDiscovery(
             explicitConfig: request.config, discoverNear: request.files.isEmpty ? ["."] : request.files,
-            gitleaksEnvironment: ProcessInfo.processInfo.environment["GITLEAKS_CONFIG"])
+            gitleaksEnvironment: ProcessEnvironment.current["GITLEAKS_CONFIG"])
         let redactor: StreamRedactor
         do {
             try discovery.apply(to: &scan, warn: diagnostics)

@@ -176,7 +176,7 @@ public enum ScanSession {
         var options = request.options
         // TOKENSCAN_HELD_BACK_LIMIT: a test seam (reaching the real bound takes thousands of
         // correlatable findings in one input).
-        if let limit = ProcessInfo.processInfo.environment["TOKENSCAN_HELD_BACK_LIMIT"].flatMap(Int.init), limit > 0 {
+        if let limit = ProcessEnvironment.current["TOKENSCAN_HELD_BACK_LIMIT"].flatMap(Int.init), limit > 0 {
             options.heldBackLimit = limit
         }
         var progressLine: ProgressLine?
@@ -188,7 +188,7 @@ public enum ScanSession {
             progressLine = ProgressLine(counter: counter, stream: stream) { StandardStreams.writeError($0) }
             // TOKENSCAN_PROGRESS_INTERVAL_MS: a test seam (a pseudo-terminal test cannot wait for
             // the half second a person would).
-            if let milliseconds = ProcessInfo.processInfo.environment["TOKENSCAN_PROGRESS_INTERVAL_MS"].flatMap(Int.init), milliseconds > 0 {
+            if let milliseconds = ProcessEnvironment.current["TOKENSCAN_PROGRESS_INTERVAL_MS"].flatMap(Int.init), milliseconds > 0 {
                 progressLine?.start(delay: .milliseconds(milliseconds), interval: .milliseconds(milliseconds))
             } else {
                 progressLine?.start()

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import TokenScanModel
 
 /// An anonymous temporary file that holds a report's middle while the scan runs, and gives it
 /// back once, in order, at the end.
@@ -15,7 +16,7 @@ package final class SpillFile {
     private static let flushThreshold = 1 << 20
 
     package init() throws(OutputError) {
-        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let directory = ProcessEnvironment.current["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((directory + "/tokenscan-spill-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {

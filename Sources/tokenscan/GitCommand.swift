@@ -64,7 +64,7 @@ struct GitCommand: ParsableCommand {
         let scan: GitScan
         do {
             scan = try GitScan(repository: repo, selection: staged ? .staged : .history(range: since.map { "\($0)..HEAD" } ?? range),
-                               environment: ProcessInfo.processInfo.environment, readsRepositoryConfiguration: !report.noRepoConfig)
+                               environment: ProcessEnvironment.current, readsRepositoryConfiguration: !report.noRepoConfig)
         } catch {
             try fail("\(error)")
         }

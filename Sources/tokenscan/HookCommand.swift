@@ -30,7 +30,7 @@ struct HookCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current
         let selection = HookSelection.decide(environment: environment, files: files)
         if report.verbose { printError("hook: scanning \(selection.description)") }
         switch selection {

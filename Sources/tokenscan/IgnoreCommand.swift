@@ -42,7 +42,7 @@ struct IgnoreCommand: ParsableCommand {
 
     func run() throws {
         var entries: [IgnoreFileEditor.Entry] = []
-        let path = IgnoreFileEditor.ignoreFilePath(near: ".", environment: ProcessInfo.processInfo.environment)
+        let path = IgnoreFileEditor.ignoreFilePath(near: ".", environment: ProcessEnvironment.current)
         do {
             for fingerprint in fingerprints { entries.append(.init(fingerprint: try IgnoreFileEditor.parseFingerprint(fingerprint))) }
             if let from { entries += try IgnoreFileEditor.entries(fromReport: from) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import TokenScanApp
 import TokenScanJudge
+import TokenScanModel
 
 struct RedactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,7 +60,7 @@ struct RedactCommand: ParsableCommand {
 
     func run() throws {
         var request = RedactRequest(
-            fingerprintKey: fingerprintKey ?? ProcessInfo.processInfo.environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey)
+            fingerprintKey: fingerprintKey ?? ProcessEnvironment.current["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey)
         request.now = now.flatMap(Clock.parse)
         request.files = files
         request.inPlace = inPlace

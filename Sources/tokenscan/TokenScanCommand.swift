@@ -173,7 +173,7 @@ struct ReportOptions: ParsableArguments {
         inputs: [ScanInput], discoverConfig: Bool = true, configNear: [String]? = nil, confinedTo: String? = nil,
         discoveredSource: String = "work tree"
     ) throws -> ScanRequest {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current
         let key = fingerprintKey ?? environment["TOKENSCAN_FINGERPRINT_KEY"] ?? Fingerprinter.defaultKey
         var settings = AnalysisSettings(
             now: now.flatMap(Clock.parse) ?? Date(), showSecrets: showSecrets, fingerprinter: Fingerprinter(key: key))
@@ -374,7 +374,7 @@ struct ScanCommand: ParsableCommand {
         request.options.walk.respectIgnoreFiles = !noIgnore
         // git tells which files .gitignore lists but git tracks: those are scanned, as git ignores
         // .gitignore for them (asked only inside a work tree, and only when something is ignored).
-        request.options.walk.gitEnvironment = ProcessInfo.processInfo.environment
+        request.options.walk.gitEnvironment = ProcessEnvironment.current
         request.options.walk.readsTokenscanIgnore = !report.noRepoConfig
         request.options.walk.followSymlinks = followSymlinks
         request.options.walk.maxFileSize = maxFileSize.flatMap(ByteSize.parse)
