@@ -222,9 +222,20 @@ public final class Scanner: Sendable {
         package let scanner: Scanner
         package let searcher: Searcher
         package let analyzer: Analyzer
-        package let binarySearcher: Searcher
+        /// For streams and blobs, which are scanned whatever their bytes. Made at first use, like
+        /// `claimTokens`: a one-file scan (a pre-commit hook's usual case) needs neither, and each
+        /// is a searcher with its buffers and scratches to make before the file is read.
+        package private(set) lazy var binarySearcher: Searcher = {
+            var options = scanner.options.search
+            options.skipBinary = false
+            return Searcher(matcher: scanner.matcher, options: options)
+        }()
         /// Tokens inside a JWT's claims.
-        let claimTokens: ClaimTokens
+        private(set) lazy var claimTokens: ClaimTokens = {
+            var options = scanner.options.search
+            options.skipBinary = false
+            return ClaimTokens(matcher: scanner.matcher, options: options)
+        }()
         /// For allow rules' patterns in the suppression stage.
         package let scratch = MatchScratch()
         /// Hands over findings of a long input before it ends, so that a multi-gigabyte stream's
@@ -262,9 +273,6 @@ public final class Scanner: Sendable {
             var options = scanner.options.search
             options.skipBinary = !scanner.options.scanBinary
             searcher = Searcher(matcher: scanner.matcher, options: options)
-            options.skipBinary = false
-            binarySearcher = Searcher(matcher: scanner.matcher, options: options)
-            claimTokens = ClaimTokens(matcher: scanner.matcher, options: options)
             analyzer = Analyzer(settings: scanner.settings, rules: scanner.matcher.rules.map(\.rule))
         }
 
