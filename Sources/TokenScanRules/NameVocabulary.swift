@@ -231,7 +231,8 @@ public struct NameVocabulary: Sendable {
                 nameClass.ignore = ignore
                 nameClass.minLength = try reader.int("minLength") ?? nameClass.minLength
                 nameClass.maxLength = try reader.int("maxLength") ?? nameClass.maxLength
-                guard (1...nameClass.maxLength).contains(nameClass.minLength) else {
+                // Two comparisons, not a range: `1...maxLength` traps when maxLength < 1.
+                guard nameClass.minLength >= 1, nameClass.minLength <= nameClass.maxLength else {
                     throw reader.error("minLength must be at least 1 and at most maxLength")
                 }
                 nameClass.entropy = try reader.double("entropy") ?? nameClass.entropy

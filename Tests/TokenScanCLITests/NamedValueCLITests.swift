@@ -211,6 +211,17 @@ final class NamedValueCLITests: XCTestCase {
         XCTAssertTrue(wrong.run.stderr.contains("unknown class 'no-such-class'"), wrong.run.stderr)
     }
 
+    /// A class's length bounds out of order or below 1 are a configuration error (exit 2, named),
+    /// never a crash: `maxLength = 0` made the range check itself trap.
+    func testAClassWithImpossibleLengthBoundsIsAConfigurationError() throws {
+        let files = ["app.env": "ACME_CRED_TOKEN_BLOB=\(NamedValueCLITests.opaque(50))\n"]
+        for bounds in ["maxLength = 0", "maxLength = -5", "minLength = 0", "minLength = 40\nmaxLength = 20"] {
+            let configured = try scan(files.merging([".tokenscan.toml": "[[nameClasses]]\nid = \"blob\"\n\(bounds)\n"]) { $1 })
+            XCTAssertEqual(configured.run.status, 2, bounds + ": " + configured.run.stderr)
+            XCTAssertTrue(configured.run.stderr.contains("minLength must be at least 1 and at most maxLength"), bounds + ": " + configured.run.stderr)
+        }
+    }
+
     func testRedactMasksNamedValuesAndSARIFValidates() throws {
         let value = NamedValueCLITests.opaque(60)
         let input = "PAYMENTS_API_KEY=\(value)\n"
