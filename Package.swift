@@ -50,8 +50,8 @@ let package = Package(
         // posix_spawn), which Swift's Glibc module hides.
         .systemLibrary(name: "CSpawn"),
         // Turns Rules/ into Swift source at build time, so the binary carries its default rules and
-        // Rules/ stays the single source of truth: the files' text, and the rules already parsed
-        // (literal tables, so that no TOML is parsed when tokenscan starts).
+        // Rules/ stays the single source of truth: the files' text, and the rules and vocabularies
+        // already parsed (literal tables, so that no TOML is parsed when tokenscan starts).
         .executableTarget(name: "embed-resources", dependencies: ["TokenScanRules"]),
         .plugin(
             name: "EmbedResources",
@@ -75,8 +75,8 @@ let package = Package(
         ),
         // What every layer speaks: findings, severities, reasons, the summary, byte sources, errors.
         .target(name: "TokenScanModel", dependencies: ["TokenFormats"], swiftSettings: binarySettings, plugins: ["EmbedVersion"]),
-        // Rules as values and their TOML loader: a target of its own because the build tool that
-        // turns Rules/ into tables links it too (the engine, which carries those tables, cannot be
+        // Rules and vocabularies as values and their TOML loaders: a target of its own because the
+        // build tool that turns Rules/ into tables links it too (the engine, which carries those tables, cannot be
         // a dependency of the tool that generates them).
         .target(
             name: "TokenScanRules",
@@ -84,7 +84,7 @@ let package = Package(
             swiftSettings: binarySettings
         ),
         // PCRE2 patterns, the keyword automaton and the matcher. Carries the built-in rule files
-        // (Rules/) and the rules parsed from them as generated source.
+        // (Rules/) and the rules and vocabularies parsed from them as generated source.
         .target(
             name: "TokenScanEngine",
             dependencies: ["TokenScanRules", "CPCRE2"],

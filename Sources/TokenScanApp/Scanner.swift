@@ -117,7 +117,7 @@ public final class Scanner: Sendable {
                               trackUnusedInlineAllow: !matcher.markers.isEmpty)
         let queue = WorkQueue<(Int, ScanItem)>(capacity: 256, weightLimit: Scanner.queuedBlobBytes)
         // Workers start as inputs arrive, one per input up to `jobs`. Why: each costs a thread, its
-        // `Worker` (three searchers, their scratches, an analyzer) and a join, and a one-file scan —
+        // `Worker` (a searcher, its scratches, an analyzer) and a join, and a one-file scan —
         // a pre-commit hook's usual case — has work for one; started all at once, the idle ones
         // were a tenth of its time.
         let workers = max(1, options.jobs)

@@ -1,7 +1,8 @@
 import TokenScanEngine
 
 /// The rule-data files compiled into the binary from `Rules/` (the EmbedResources plugin): the
-/// scope taxonomy, the identity providers, the name vocabulary, weak secrets, documentation tokens.
+/// scope taxonomy and the identity providers (as tables, `built`), weak secrets and documentation
+/// tokens (as text). The name vocabulary is built from its tables directly (`BuiltinNames`).
 ///
 /// Why one place: a missing or invalid built-in file is a defect of the build, never of the
 /// user's input, so it stops the program with the file's name instead of scanning on with an empty

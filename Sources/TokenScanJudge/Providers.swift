@@ -1,4 +1,3 @@
-import TOMLKit
 import TokenFormats
 import TokenScanEngine
 import TokenScanModel

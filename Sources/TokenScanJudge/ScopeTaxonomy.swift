@@ -1,4 +1,3 @@
-import TOMLKit
 import TokenFormats
 import TokenScanEngine
 import TokenScanModel
@@ -48,7 +47,8 @@ public struct ScopeTaxonomy: Sendable {
     public init(_ definition: ScopeDefinition, origin: String) throws(RuleError) {
         var vocabularies: [(ScopeClass, Vocabulary)] = []
         for words in definition.vocabularies {
-            var vocabulary = Vocabulary(exact: Set(words.exact), contains: words.contains)
+            // Lowercased here too: a definition made in code need not be (the reader's are).
+            var vocabulary = Vocabulary(exact: Set(words.exact.map { $0.lowercased() }), contains: words.contains.map { $0.lowercased() })
             for source in words.patterns {
                 do {
                     vocabulary.patterns.append(try Pattern(source, options: .caseInsensitive))

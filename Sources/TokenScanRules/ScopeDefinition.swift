@@ -11,9 +11,9 @@ public struct ScopeDefinition: Sendable, Equatable {
     /// The values of one scope class; compared lowercased.
     public struct Vocabulary: Sendable, Equatable {
         public var scopeClass: ScopeClass
-        /// Lowercased, in the file's order.
+        /// In the file's order, lowercased by the reader (`ScopeTaxonomy` lowercases them too).
         public var exact: [String]
-        /// Lowercased substrings.
+        /// Substrings, lowercased like `exact`.
         public var contains: [String]
         /// PCRE2, case-insensitive.
         public var patterns: [String]

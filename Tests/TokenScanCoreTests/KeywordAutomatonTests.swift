@@ -117,10 +117,15 @@ extension KeywordAutomatonTests {
     /// the same rules in another order, or one fewer) gets its own, from its own rule indices.
     func testOnlyTheBuiltinRulesUnchangedShareTheBuiltinKeywordLayout() throws {
         let rules = try RuleCatalog.builtin()
+        func storage(_ array: [[Int]]) -> UnsafeRawPointer? { array.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
         XCTAssertEqual(Matcher.builtinLayout, Matcher.KeywordLayout(rules: rules, markers: []))
-        XCTAssertEqual(try Matcher(rules: rules).rulesForKeyword, Matcher.builtinLayout.rulesForKeyword)
+        // Shared, not rebuilt: the same array storage as the built-in layout's.
+        XCTAssertEqual(storage(try Matcher(rules: rules).rulesForKeyword), storage(Matcher.builtinLayout.rulesForKeyword))
+        XCTAssertNotEqual(storage(try Matcher(rules: rules, markers: ["tokenscan:allow"]).rulesForKeyword),
+                          storage(Matcher.builtinLayout.rulesForKeyword))
         for other in [Array(rules.reversed()), Array(rules.dropFirst())] {
             let matcher = try Matcher(rules: other)
+            XCTAssertNotEqual(storage(matcher.rulesForKeyword), storage(Matcher.builtinLayout.rulesForKeyword))
             let own = Matcher.KeywordLayout(rules: other, markers: [])
             XCTAssertEqual(matcher.rulesForKeyword, own.rulesForKeyword)
             XCTAssertEqual(matcher.keywordsForRule, own.keywordsForRule)
