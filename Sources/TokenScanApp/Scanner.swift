@@ -225,17 +225,15 @@ public final class Scanner: Sendable {
         /// For streams and blobs, which are scanned whatever their bytes. Made at first use, like
         /// `claimTokens`: a one-file scan (a pre-commit hook's usual case) needs neither, and each
         /// is a searcher with its buffers and scratches to make before the file is read.
-        package private(set) lazy var binarySearcher: Searcher = {
-            var options = scanner.options.search
-            options.skipBinary = false
-            return Searcher(matcher: scanner.matcher, options: options)
-        }()
+        package private(set) lazy var binarySearcher = Searcher(matcher: scanner.matcher, options: everyByte)
         /// Tokens inside a JWT's claims.
-        private(set) lazy var claimTokens: ClaimTokens = {
+        private(set) lazy var claimTokens = ClaimTokens(matcher: scanner.matcher, options: everyByte)
+        /// The scan's search options for content scanned whatever its bytes (no binary sniffing).
+        private var everyByte: SearchOptions {
             var options = scanner.options.search
             options.skipBinary = false
-            return ClaimTokens(matcher: scanner.matcher, options: options)
-        }()
+            return options
+        }
         /// For allow rules' patterns in the suppression stage.
         package let scratch = MatchScratch()
         /// Hands over findings of a long input before it ends, so that a multi-gigabyte stream's
@@ -262,8 +260,7 @@ public final class Scanner: Sendable {
         /// a stream (`StreamSegments`), made on the first one. Binary content is judged before
         /// splitting; progress is counted per segment, not per read (segments re-read their margins).
         private lazy var segmentSearchers: [Searcher] = {
-            var options = scanner.options.search
-            options.skipBinary = false
+            var options = everyByte
             options.progress = nil
             return (0..<max(1, scanner.options.jobs)).map { _ in Searcher(matcher: scanner.matcher, options: options) }
         }()

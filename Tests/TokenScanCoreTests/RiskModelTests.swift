@@ -208,7 +208,7 @@ final class ScopeTaxonomyTests: XCTestCase {
     /// The built-in taxonomy is built from tables generated at build time (start-up): it must be
     /// the taxonomy the file gives when parsed, patterns and order included.
     func testTheBuiltinTaxonomyIsTheFilesTaxonomy() throws {
-        let text = try XCTUnwrap(EmbeddedResources.files.first { $0.name == "scopes.toml" }?.contents)
+        let text = BuiltinResource.text("scopes.toml")
         let parsed = try ScopeDefinition(toml: text, origin: "scopes.toml")
         XCTAssertEqual(EmbeddedVocabularies.scopes(), parsed)
         XCTAssertGreaterThan(parsed.claimPaths.count, 10)
@@ -222,6 +222,17 @@ final class ScopeTaxonomyTests: XCTestCase {
         XCTAssertEqual(taxonomy.vocabularies.map { $0.1.contains }, whole.vocabularies.map { $0.1.contains })
         XCTAssertEqual(taxonomy.vocabularies.map { $0.1.patterns.map(\.source) }, whole.vocabularies.map { $0.1.patterns.map(\.source) })
         XCTAssertEqual(taxonomy.examples.map(\.scope), whole.examples.map(\.scope))
+    }
+
+    /// Scopes are compared lowercased, so a definition's words are too, also when it was made in
+    /// code rather than read (the reader lowercases them itself).
+    func testADefinitionsWordsAreComparedLowercased() throws {
+        var definition = ScopeDefinition()
+        definition.vocabularies = [ScopeDefinition.Vocabulary(scopeClass: .broad, exact: ["Admin:Org"], contains: ["SuperUser"], patterns: [])]
+        let taxonomy = try ScopeTaxonomy(definition, origin: "code")
+        XCTAssertEqual(taxonomy.classify("ADMIN:ORG"), .broad)
+        XCTAssertEqual(taxonomy.classify("role-superuser-x"), .broad)
+        XCTAssertEqual(taxonomy.classify("read:org"), .other)
     }
 
     /// A configuration's pattern that does not compile is named with its scope class or its

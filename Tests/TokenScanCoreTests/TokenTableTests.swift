@@ -175,8 +175,7 @@ final class TokenTableTests: XCTestCase {
     /// The built-in providers are built from tables generated at build time (start-up): they
     /// must be the providers the file gives when parsed, in order.
     func testTheBuiltinProvidersAreTheFilesProviders() throws {
-        let text = try XCTUnwrap(EmbeddedResources.files.first { $0.name == "providers.toml" }?.contents)
-        let parsed = try Provider.list(toml: text, origin: "providers.toml")
+        let parsed = try Provider.list(toml: BuiltinResource.text("providers.toml"), origin: "providers.toml")
         XCTAssertGreaterThanOrEqual(parsed.count, 11)
         XCTAssertEqual(EmbeddedVocabularies.providers(), parsed)
         XCTAssertEqual(ProviderCatalog.builtin.providers, parsed)
